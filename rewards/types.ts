@@ -1,0 +1,94 @@
+/**
+ * The one shape every reward rule has. A rule is pure: it gets a sample, its
+ * params (already validated against `paramsSchema`, defaults filled in) and a
+ * context carrying the machinery it may use, and returns a result.
+ */
+
+/** What one cell of the batch scores: one completion, for one rule. */
+export interface Sample {
+  prompt?: string;
+  /** The text being judged: for conversations, the last assistant message. */
+  completion: string;
+  /** Whatever the rule checks against: a gold answer, test cases, ... */
+  reference?: unknown;
+  metadata?: Record<string, unknown>;
+  /** Token ids of the completion, when the trainer sends them. */
+  completion_ids?: number[];
+  /** Token count of the completion, when the trainer sends it. */
+  num_tokens?: number;
+  /** Read access to the other completions of the group (only for rules with `needsGroup`). */
+  group?: { completions: string[]; index: number; num_tokens?: (number | null)[] };
+  /** Scores of the other rules for this completion (only for rules with `needsVerdicts`). */
+  verdicts?: Record<string, number | null>;
+}
+
+/** `score: null` means "could not score" (skipped), which is not 0 ("wrong"). */
+export interface ScoreResult {
+  score: number | null;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface RewardExample {
+  /** Why this example scores what it does. */
+  name: string;
+  sample: Sample;
+  params?: Record<string, unknown>;
+  expected: number | null;
+  /** When given, the reason code the result must carry. */
+  reason?: string;
+}
+
+/** A JSON Schema, kept loose so `as const` schema objects fit. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** A string-level math judge: extraction plus equivalence, provided by the machinery. */
+export interface MathEngine {
+  verify(gold: string, answer: string, options: Record<string, unknown>): ScoreResult;
+}
+
+/** A program run in the code sandbox; judged outside it by the caller. */
+export interface SandboxRunRequest {
+  language: string;
+  source: string;
+  [key: string]: unknown;
+}
+
+export interface Sandbox {
+  run(request: SandboxRunRequest): Promise<Record<string, unknown>>;
+}
+
+/** The machinery a rule may use; what a rule does not need may be absent. */
+export interface RewardContext {
+  /** Epoch ms after which the cell is abandoned; long loops should check it. */
+  deadline: number;
+  math?: MathEngine;
+  sandbox?: Sandbox;
+}
+
+export interface RewardDefinition<P = Record<string, unknown>> {
+  /** Equal to the file name in `rewards/`. */
+  id: string;
+  /** Bumped whenever scores change for the same input; echoed in every result. */
+  version: number;
+  description: string;
+  /** JSON Schema of the params: `type: object`, `additionalProperties: false`, defaults set. */
+  paramsSchema: JsonSchema;
+  /** Inclusive bounds of a non-null score. */
+  range: readonly [number, number];
+  examples: readonly RewardExample[];
+  /** Where the cell runs: the scoring pool (default) or the code sandbox's child processes. */
+  executor?: 'pool' | 'sandbox';
+  /** The rule reads `sample.group`. */
+  needsGroup?: boolean;
+  /** The rule reads `sample.verdicts`, so it runs after the other rules of its completion. */
+  needsVerdicts?: boolean;
+  /** Per-cell deadline when the request does not set one, in ms. */
+  timeoutMs?: number;
+  score(sample: Sample, params: P, ctx: RewardContext): ScoreResult | Promise<ScoreResult>;
+}
+
+/** Lets a rule file keep its own params type while the index holds them all. */
+export function defineReward<P>(definition: RewardDefinition<P>): RewardDefinition {
+  return definition as unknown as RewardDefinition;
+}
