@@ -1,0 +1,63 @@
+/**
+ * DeepSeek-R1's format reward, done right: exactly one `<think>...</think>`
+ * with real reasoning in it, then a non-empty answer (optionally inside one
+ * `<answer>...</answer>`). 1 when the format holds, 0 with a reason code when
+ * it does not. Tags are found by a scanner (lib/tags.ts), not by one regex, so
+ * nesting, order and duplicates are judged exactly.
+ */
+import { boxedContents } from './lib/boxed.ts';
+import { parseThink } from './lib/think-structure.ts';
+import { defineReward } from './types.ts';
+
+const paramsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    prefilled_think: { type: 'boolean', default: false, description: 'The chat template already emitted `<think>`' },
+    min_think_chars: { type: 'integer', minimum: 1, default: 1, description: 'Fewest non-space characters of reasoning' },
+    answer_tag: { type: 'boolean', default: false, description: 'Require `<answer>...</answer>` after `</think>` and nothing after it' },
+  },
+} as const;
+
+interface Params {
+  prefilled_think: boolean;
+  min_think_chars: number;
+  answer_tag: boolean;
+}
+
+export const reward = defineReward<Params>({
+  id: 'think-format',
+  version: 1,
+  description:
+    'Format reward: exactly one non-empty <think>...</think> block first, then a non-empty answer (optionally in <answer> tags). 1 or 0 with a reason code.',
+  paramsSchema,
+  range: [0, 1],
+  examples: [
+    { name: 'reasoning then answer', sample: { completion: '<think>2+2 is 4</think>\nThe answer is 4.' }, expected: 1 },
+    { name: 'no think block', sample: { completion: 'The answer is 4.' }, expected: 0, reason: 'missing_think' },
+    { name: 'two think blocks', sample: { completion: '<think>a</think><think>b</think> 4' }, expected: 0, reason: 'multiple_think' },
+    { name: 'template prefilled <think>', sample: { completion: 'add them</think> 4' }, params: { prefilled_think: true }, expected: 1 },
+    {
+      name: 'text after </answer> when answer tags are required',
+      sample: { completion: '<think>add</think><answer>4</answer> or 5' },
+      params: { answer_tag: true },
+      expected: 0,
+      reason: 'text_after_answer',
+    },
+  ],
+  score(sample, params) {
+    const parsed = parseThink(sample.completion, { prefilledThink: params.prefilled_think, answerTag: params.answer_tag });
+    const details: Record<string, unknown> = { flags: parsed.flags };
+    if (!parsed.ok) {
+      if (parsed.reason === 'unclosed_think' && parsed.flags) details.flags = { ...parsed.flags };
+      return { score: 0, reason: parsed.reason, details };
+    }
+    if (parsed.think.replace(/\s/g, '').length < params.min_think_chars) return { score: 0, reason: 'empty_think', details };
+    if (parsed.answer === '') {
+      const answerInThink = /<answer>|\\boxed\s*\{|\\fbox\s*\{/.test(parsed.think) || boxedContents(parsed.think).length > 0;
+      return { score: 0, reason: answerInThink ? 'answer_only_in_think' : 'empty_answer', details };
+    }
+    if (parsed.flags.distinct_boxed > 1) details.hedging = true;
+    return { score: 1, details };
+  },
+});

@@ -1,0 +1,35 @@
+/** What GET /v1/rewards and GET /v1/rewards/{id} show of a rule. */
+export const rewardInfoSchema = {
+  $id: 'RewardInfo',
+  type: 'object',
+  required: ['id', 'version', 'description', 'params_schema', 'range', 'examples'],
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    kind: { type: 'string', description: '`builtin`, or the kind of a registered rule' },
+    description: { type: 'string' },
+    params_schema: { type: 'object', additionalProperties: true },
+    range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+    examples: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          sample: { type: 'object', additionalProperties: true },
+          params: { type: 'object', additionalProperties: true },
+          expected: { type: ['number', 'null'] },
+          reason: { type: 'string' },
+        },
+      },
+    },
+    deprecated: { type: 'boolean' },
+  },
+} as const;
+
+export const rewardListSchema = {
+  $id: 'RewardList',
+  type: 'object',
+  required: ['rewards'],
+  properties: { rewards: { type: 'array', items: { $ref: 'RewardInfo#' } } },
+} as const;

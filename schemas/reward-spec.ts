@@ -1,0 +1,23 @@
+/** One rule to apply, as a request names it: `id` or `id@version`, with weight and params. */
+export const rewardSpecSchema = {
+  $id: 'RewardSpec',
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: {
+    id: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9._-]{0,63}(@[0-9]{1,9})?$',
+      description: 'Rule id, optionally pinned to a version: `math-answer` or `my-rule@2`',
+    },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'Key of this rule in the results (default: the id); needed to use one rule twice',
+    },
+    weight: { type: 'number', default: 1, description: 'Weight in the summed reward' },
+    params: { type: 'object', description: "The rule's params; see GET /v1/rewards/{id}" },
+  },
+  examples: [{ id: 'think-format', weight: 0.5, params: { prefilled_think: false } }],
+} as const;

@@ -1,0 +1,87 @@
+/**
+ * Configuration: every option, its env var and its default in one visible
+ * place. `loadConfig` takes the environment as an argument (only server.ts
+ * passes `process.env`), and rejects a bad value naming the variable.
+ */
+import os from 'node:os';
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Most completions in one scoring request. */
+  maxCompletions: number;
+  /** Most (completion x rule) cells in one scoring request. */
+  maxCells: number;
+  /** Scoring worker processes. */
+  poolSize: number;
+  /** Code-sandbox child processes; total concurrent runs never exceed the cores. */
+  sandboxPoolSize: number;
+  /** Per-cell deadline when neither the rule nor the request sets one, in ms. */
+  cellTimeoutMs: number;
+  /** Upper bound on any cell deadline, whatever the request asks, in ms. */
+  maxCellTimeoutMs: number;
+  /** Cells waiting in a pool's queue beyond which requests get 503. */
+  maxQueuedCells: number;
+  /** Grace period for in-flight requests on SIGTERM, in ms. */
+  shutdownGraceMs: number;
+  /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
+  rewardModules: string[];
+}
+
+const cores = Math.max(1, os.availableParallelism());
+
+export const defaults: Config = {
+  host: '127.0.0.1',
+  port: 8080,
+  logLevel: 'info',
+  bodyLimitBytes: 64 * 1024 * 1024,
+  maxCompletions: 16_384,
+  maxCells: 131_072,
+  poolSize: cores,
+  sandboxPoolSize: Math.max(1, cores - 1),
+  cellTimeoutMs: 5_000,
+  maxCellTimeoutMs: 60_000,
+  maxQueuedCells: 262_144,
+  shutdownGraceMs: 30_000,
+  rewardModules: [],
+};
+
+type Env = Record<string, string | undefined>;
+
+/** env var -> config key; the README's table lists the same names. */
+const integerVars: Array<[string, keyof Config, number]> = [
+  ['PORT', 'port', 0],
+  ['BODY_LIMIT_BYTES', 'bodyLimitBytes', 1],
+  ['MAX_COMPLETIONS', 'maxCompletions', 1],
+  ['MAX_CELLS', 'maxCells', 1],
+  ['POOL_SIZE', 'poolSize', 1],
+  ['SANDBOX_POOL_SIZE', 'sandboxPoolSize', 1],
+  ['CELL_TIMEOUT_MS', 'cellTimeoutMs', 1],
+  ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
+  ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
+  ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
+];
+
+export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
+  const config: Config = { ...defaults };
+  if (env.HOST) config.host = env.HOST;
+  if (env.LOG_LEVEL) config.logLevel = env.LOG_LEVEL;
+  if (env.REWARD_MODULES) config.rewardModules = env.REWARD_MODULES.split(',').map((m) => m.trim()).filter(Boolean);
+  for (const [name, key, min] of integerVars) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+    }
+    (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  Object.assign(config, overrides);
+  if (config.cellTimeoutMs > config.maxCellTimeoutMs) {
+    throw new Error(`CELL_TIMEOUT_MS (${config.cellTimeoutMs}) exceeds MAX_CELL_TIMEOUT_MS (${config.maxCellTimeoutMs})`);
+  }
+  return config;
+}

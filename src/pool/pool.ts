@@ -1,0 +1,276 @@
+/**
+ * A pool of worker processes that score cells off the HTTP event loop.
+ *
+ * Each worker runs one chunk of cells at a time, sequentially, and reports
+ * each cell as it finishes, so the pool always knows which cell is running
+ * and since when. A cell past its deadline gets its worker SIGKILLed and
+ * replaced; the rest of the chunk goes back to the front of the queue. A
+ * worker that dies fails only the cell it was running.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Deque } from './deque.ts';
+import type { CellJob, CellOutcome, FromWorker, ToWorker, WorkerOptions } from './protocol.ts';
+
+export interface PoolLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PoolOptions {
+  name: string;
+  size: number;
+  worker: WorkerOptions;
+  /** Cells allowed to wait; `canAccept` refuses beyond it. */
+  maxQueued: number;
+  /** Retry a cell once when its worker dies or misses the deadline (sandbox semantics). */
+  retryOnce: boolean;
+  /** Reason code of a cell whose worker died (after the retry, if any). */
+  crashReason: string;
+  /** Reason code of a cell that missed its deadline (after the retry, if any). */
+  timeoutReason: string;
+  logger: PoolLogger;
+  /** Called with each cell's outcome, for metrics. */
+  onOutcome?: (ruleId: string, outcome: CellOutcome) => void;
+}
+
+export interface PoolStats {
+  size: number;
+  alive: number;
+  busy: number;
+  queued: number;
+  restarts: number;
+}
+
+export interface Pool {
+  /** Queues the cells; each promise settles exactly once, never rejects. */
+  submit(jobs: readonly CellJob[], signal?: AbortSignal): Promise<CellOutcome>[];
+  canAccept(cells: number): boolean;
+  stats(): PoolStats;
+  /** Resolves once every worker has started (or rejects if they cannot). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Entry {
+  job: CellJob;
+  attempts: number;
+  settled: boolean;
+  resolve: (outcome: CellOutcome) => void;
+}
+
+interface Slot {
+  child: ChildProcess;
+  ready: boolean;
+  /** Cells sent to the child and not yet reported, in the order it runs them. */
+  inFlight: Entry[];
+  ids: number[];
+  timer?: NodeJS.Timeout;
+  startedAt: number;
+  killed: boolean;
+}
+
+const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
+const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
+
+export function createPool(options: PoolOptions): Pool {
+  if (!Number.isInteger(options.size) || options.size < 1) {
+    throw new Error(`pool ${options.name}: size must be an integer >= 1, got ${options.size}`);
+  }
+  const queue = new Deque<Entry>();
+  const slots = new Set<Slot>();
+  let queued = 0; // unsettled entries in the queue
+  let restarts = 0;
+  let nextId = 1;
+  let closing = false;
+  let readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  let earlyDeaths = 0;
+
+  const settle = (entry: Entry, outcome: CellOutcome) => {
+    if (entry.settled) return;
+    entry.settled = true;
+    options.onOutcome?.(entry.job.ruleId, outcome);
+    entry.resolve(outcome);
+  };
+
+  const execArgv = ['--import', 'tsx'];
+  if (options.worker.kind === 'sandbox') execArgv.push('--no-node-snapshot');
+
+  function spawn(): void {
+    if (closing) return;
+    const child = fork(workerPath, [JSON.stringify(options.worker)], {
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const slot: Slot = { child, ready: false, inFlight: [], ids: [], startedAt: 0, killed: false };
+    slots.add(slot);
+    child.on('message', (msg: FromWorker) => onMessage(slot, msg));
+    child.on('exit', (code, signal) => onExit(slot, code, signal));
+    child.on('error', (error) => options.logger.error({ pool: options.name, err: error.message }, 'worker error'));
+  }
+
+  function onMessage(slot: Slot, msg: FromWorker): void {
+    if (msg.type === 'ready') {
+      slot.ready = true;
+      earlyDeaths = 0;
+      if ([...slots].every((s) => s.ready)) {
+        for (const w of readyWaiters) w.resolve();
+        readyWaiters = [];
+      }
+      pump();
+    } else if (msg.type === 'fatal') {
+      options.logger.error({ pool: options.name, err: msg.message }, 'worker failed to start');
+    } else if (msg.type === 'result') {
+      const index = slot.ids.indexOf(msg.id);
+      if (index !== 0) return; // a result for a cell already given up on
+      const entry = slot.inFlight.shift()!;
+      slot.ids.shift();
+      settle(entry, { ...msg.result, ms: msg.ms });
+      armTimer(slot);
+      if (slot.inFlight.length === 0) pump();
+    }
+  }
+
+  function onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
+    clearTimeout(slot.timer);
+    slots.delete(slot);
+    if (closing) return;
+    const [current, ...rest] = slot.inFlight;
+    if (!slot.killed) {
+      options.logger.warn({ pool: options.name, code, signal, cells: slot.inFlight.length }, 'worker died');
+      if (current) fail(current, options.crashReason, `worker exited (${signal ?? `code ${code}`})`);
+    }
+    for (const entry of rest) entry.attempts--; // never started: the retry budget is untouched
+    requeue(rest);
+    if (!slot.ready) earlyDeaths++;
+    restarts++;
+    if (earlyDeaths >= 3) {
+      for (const w of readyWaiters) w.reject(new Error(`pool ${options.name}: workers die at start-up`));
+      readyWaiters = [];
+    }
+    setTimeout(spawn, slot.ready ? 0 : RESPAWN_BACKOFF_MS * Math.min(earlyDeaths, 10)).unref();
+  }
+
+  /** A cell whose worker died or timed out: retried once where the pool allows, else a null with a reason. */
+  function fail(entry: Entry, reason: string, message: string): void {
+    if (options.retryOnce && entry.attempts < 2 && !entry.settled) {
+      requeue([entry]);
+      return;
+    }
+    settle(entry, { score: null, reason, details: { message }, ms: 0 });
+  }
+
+  function requeue(entries: Entry[]): void {
+    const live = entries.filter((e) => !e.settled);
+    queue.unshiftAll(live);
+    queued += live.length;
+    pump();
+  }
+
+  function armTimer(slot: Slot): void {
+    clearTimeout(slot.timer);
+    const current = slot.inFlight[0];
+    if (!current) return;
+    slot.startedAt = performance.now();
+    slot.timer = setTimeout(() => {
+      slot.killed = true;
+      const ms = performance.now() - slot.startedAt;
+      options.logger.warn({ pool: options.name, rule: current.job.ruleId, ms: Math.round(ms) }, 'cell deadline missed; killing worker');
+      slot.child.kill('SIGKILL');
+      if (options.retryOnce && current.attempts < 2) requeue([current]);
+      else settle(current, { score: null, reason: options.timeoutReason, details: { timeout_ms: current.job.timeoutMs }, ms });
+      // onExit requeues the rest of the chunk and spawns the replacement.
+    }, current.job.timeoutMs);
+  }
+
+  function pump(): void {
+    for (const slot of slots) {
+      if (queued === 0) return;
+      if (!slot.ready || slot.killed || slot.inFlight.length > 0) continue;
+      const chunkSize = Math.min(CHUNK_MAX, Math.max(1, Math.ceil(queued / (slots.size * 4))));
+      const chunk: Entry[] = [];
+      while (chunk.length < chunkSize && queue.length > 0) {
+        const entry = queue.shift()!;
+        if (entry.settled) continue;
+        queued--;
+        entry.attempts++;
+        chunk.push(entry);
+      }
+      if (chunk.length === 0) return;
+      const cells = chunk.map((entry) => ({ ...entry.job, id: nextId++ }));
+      slot.inFlight = chunk;
+      slot.ids = cells.map((c) => c.id);
+      slot.child.send({ type: 'run', cells } satisfies ToWorker);
+      armTimer(slot);
+    }
+  }
+
+  for (let i = 0; i < options.size; i++) spawn();
+
+  return {
+    submit(jobs, signal) {
+      const entries: Entry[] = [];
+      const promises = jobs.map(
+        (job) =>
+          new Promise<CellOutcome>((resolve) => {
+            const entry: Entry = { job, attempts: 0, settled: false, resolve };
+            entries.push(entry);
+            queue.push(entry);
+          }),
+      );
+      queued += entries.length;
+      if (signal) {
+        const abort = () => {
+          for (const entry of entries) {
+            if (entry.settled) continue;
+            const waiting = !isInFlight(entry);
+            settle(entry, { score: null, reason: 'timeout', details: { message: 'request deadline passed' }, ms: 0 });
+            if (waiting) queued--;
+          }
+        };
+        if (signal.aborted) abort();
+        else signal.addEventListener('abort', abort, { once: true });
+      }
+      pump();
+      return promises;
+    },
+    canAccept(cells) {
+      return queued + cells <= options.maxQueued;
+    },
+    stats() {
+      let busy = 0;
+      let alive = 0;
+      for (const slot of slots) {
+        if (slot.ready) alive++;
+        if (slot.inFlight.length > 0) busy++;
+      }
+      return { size: options.size, alive, busy, queued, restarts };
+    },
+    ready() {
+      if (slots.size > 0 && [...slots].every((s) => s.ready)) return Promise.resolve();
+      return new Promise((resolve, reject) => readyWaiters.push({ resolve, reject }));
+    },
+    async close() {
+      closing = true;
+      const exits = [...slots].map((slot) => new Promise<void>((resolve) => {
+        if (slot.child.exitCode !== null || slot.child.signalCode !== null) return resolve();
+        slot.child.once('exit', () => resolve());
+        slot.child.kill('SIGKILL');
+      }));
+      await Promise.all(exits);
+      while (queue.length > 0) {
+        const entry = queue.shift()!;
+        settle(entry, { score: null, reason: options.crashReason, details: { message: 'pool closed' }, ms: 0 });
+      }
+      queued = 0;
+    },
+  };
+
+  function isInFlight(entry: Entry): boolean {
+    for (const slot of slots) if (slot.inFlight.includes(entry)) return true;
+    return false;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Entry point of a pool worker process. Runs the cells it is sent, one at a
+ * time, and reports each result as soon as it has it. A rule that throws
+ * fails only its own cell; a rule that hangs is the pool's to kill.
+ */
+import type { RewardContext, RewardDefinition, ScoreResult } from '../../rewards/types.ts';
+import type { FromWorker, ToWorker, WorkerOptions } from './protocol.ts';
+import { createContextBase } from './context.ts';
+import { checkResult } from './check-result.ts';
+import { loadRewards } from '../load-rewards.ts';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as WorkerOptions;
+const send = (msg: FromWorker) => process.send!(msg);
+
+async function main(): Promise<void> {
+  const rules = new Map((await loadRewards(options.rewardModules)).map((rule) => [rule.id, rule]));
+  const base = await createContextBase(options);
+  let chain = Promise.resolve();
+  process.on('message', (msg: ToWorker) => {
+    // Chunks run strictly in order: the pool times the oldest unreported cell.
+    chain = chain.then(() => runChunk(msg, rules, base));
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready' });
+}
+
+async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, base: Omit<RewardContext, 'deadline'>): Promise<void> {
+  for (const cell of msg.cells) {
+    const started = performance.now();
+    let result: ScoreResult;
+    const rule = rules.get(cell.ruleId);
+    try {
+      if (!rule) throw new Error(`rule ${cell.ruleId} is not available in this worker`);
+      const ctx: RewardContext = { ...base, deadline: Date.now() + cell.timeoutMs };
+      result = checkResult(await rule.score(cell.sample, cell.params, ctx), rule.range);
+    } catch (error) {
+      result = { score: null, reason: 'error', details: { message: error instanceof Error ? error.message : String(error) } };
+    }
+    send({ type: 'result', id: cell.id, result, ms: performance.now() - started });
+  }
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
