@@ -1,0 +1,29 @@
+/** Configuration from the environment: defaults, parsing, and errors that name the variable. */
+import { describe, expect, it } from 'vitest';
+import { defaults, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults with an empty environment', () => {
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, cellTimeoutMs: 5_000 });
+  });
+
+  it('reads every integer variable', () => {
+    const config = loadConfig({ PORT: '9000', POOL_SIZE: '3', MAX_COMPLETIONS: '10', REWARD_MODULES: 'a.ts, b.ts' });
+    expect(config).toMatchObject({ port: 9000, poolSize: 3, maxCompletions: 10, rewardModules: ['a.ts', 'b.ts'] });
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['not a number', { POOL_SIZE: 'two' }, /POOL_SIZE must be an integer >= 1/],
+    ['below the minimum', { MAX_CELLS: '0' }, /MAX_CELLS must be an integer >= 1/],
+    ['a fraction', { PORT: '80.5' }, /PORT must be an integer/],
+    ['default deadline above the cap', { CELL_TIMEOUT_MS: '90000' }, /exceeds MAX_CELL_TIMEOUT_MS/],
+  ];
+  it.each(bad)('rejects %s, naming the variable', (_why, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps the defaults object untouched', () => {
+    loadConfig({ PORT: '1' });
+    expect(defaults.port).toBe(8080);
+  });
+});

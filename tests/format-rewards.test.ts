@@ -1,0 +1,72 @@
+/** think-format and tag-count, one row per case; the scanner and end-marker handling they rely on. */
+import { describe, expect, it } from 'vitest';
+import { reward as tagCount } from '../rewards/tag-count.ts';
+import { reward as thinkFormat } from '../rewards/think-format.ts';
+
+const ctx = { deadline: Date.now() + 60_000 };
+const defaults = { prefilled_think: false, min_think_chars: 1, answer_tag: false };
+
+type Row = [string, string, Partial<typeof defaults>, number, string?];
+
+const rows: Row[] = [
+  // [why, completion, params, score, reason]
+  ['think then answer', '<think>2+2=4</think>\nThe answer is 4.', {}, 1],
+  ['leading whitespace and CRLF are normalised', '  \r\n<think>\r\nadd\r\n</think>\r\n4\r\n', {}, 1],
+  ['end-of-sequence markers are stripped', '<think>add</think> 4<|im_end|>', {}, 1],
+  ['several markers and trailing space', '<think>add</think> 4 <|eot_id|></s> ', {}, 1],
+  ['no think block at all', 'The answer is 4.', {}, 0, 'missing_think'],
+  ['text before <think>', 'Sure! <think>add</think> 4', {}, 0, 'text_before_think'],
+  ['<think> never closed', '<think>add and 4', {}, 0, 'unclosed_think'],
+  ['nested think', '<think>a<think>b</think>c</think> 4', {}, 0, 'nested_think'],
+  ['two think blocks', '<think>a</think> 4 <think>b</think> 5', {}, 0, 'multiple_think'],
+  ['stray closing tag first', '</think> 4', {}, 0, 'unbalanced_tags'],
+  ['extra closing tag after the block', '<think>a</think> 4 </think>', {}, 0, 'unbalanced_tags'],
+  ['empty think', '<think>  \n </think> 4', {}, 0, 'empty_think'],
+  ['think shorter than min_think_chars', '<think>ok</think> 4', { min_think_chars: 10 }, 0, 'empty_think'],
+  ['empty answer', '<think>add</think>   ', {}, 0, 'empty_answer'],
+  ['answer only inside think', '<think>so \\boxed{4}</think>', {}, 0, 'answer_only_in_think'],
+  ['prefilled <think>: completion starts inside the block', 'add them</think> 4', { prefilled_think: true }, 1],
+  ['prefilled, and the tag is still in the decoded text: counted once', '<think>add</think> 4', { prefilled_think: true }, 1],
+  ['prefilled but the model opens another block', 'a</think><think>b</think> 4', { prefilled_think: true }, 0, 'multiple_think'],
+  ['answer tags required and present', '<think>add</think>\n<answer>4</answer>', { answer_tag: true }, 1],
+  ['answer tags required but missing', '<think>add</think> 4', { answer_tag: true }, 0, 'missing_answer_tag'],
+  ['text between </think> and <answer>', '<think>add</think> so <answer>4</answer>', { answer_tag: true }, 0, 'missing_answer_tag'],
+  ['text after </answer>', '<think>add</think><answer>4</answer> or 5', { answer_tag: true }, 0, 'text_after_answer'],
+  ['empty answer tags', '<think>add</think><answer> </answer>', { answer_tag: true }, 0, 'empty_answer'],
+  ['answer tag inside think', '<think><answer>4</answer></think><answer>4</answer>', { answer_tag: true }, 0, 'answer_inside_think'],
+  ['two answer blocks', '<think>a</think><answer>4</answer><answer>5</answer>', { answer_tag: true }, 0, 'unbalanced_tags'],
+  ['unclosed answer', '<think>a</think><answer>4', { answer_tag: true }, 0, 'unbalanced_tags'],
+  ['tags with other names are plain text', '<think>if a<b and c>d</think> <b>4</b>', {}, 1],
+];
+
+describe('think-format', () => {
+  it.each(rows)('%s', async (_why, completion, params, score, reason) => {
+    const result = await thinkFormat.score({ completion }, { ...defaults, ...params }, ctx);
+    expect(result.score).toBe(score);
+    expect(result.reason).toBe(reason);
+  });
+
+  it('reports hedging (several different boxed answers) as a flag', async () => {
+    const result = await thinkFormat.score({ completion: '<think>a</think> \\boxed{4} or \\boxed{5}' }, defaults, ctx);
+    expect(result.details).toMatchObject({ hedging: true, flags: { distinct_boxed: 2 } });
+  });
+
+  it('reports tag counts even when the format fails (tag spam is visible)', async () => {
+    const result = await thinkFormat.score({ completion: '<think>a</think><think>b</think><think>c</think>' }, defaults, ctx);
+    expect(result.details).toMatchObject({ flags: { think_blocks: 3, tag_count: 6 } });
+  });
+});
+
+describe('tag-count (open-r1 tag_count_reward)', () => {
+  const tagRows: Array<[string, string, Record<string, boolean>, number]> = [
+    ['all four newline-delimited tags once', '<think>\na\n</think>\n<answer>\n4\n</answer>', {}, 1],
+    ['tags without newlines earn nothing by default', '<think>a</think><answer>4</answer>', {}, 0],
+    ['tags without newlines, newlines: false', '<think>a</think><answer>4</answer>', { newlines: false }, 1],
+    ['a repeated tag earns nothing for that tag', '<think>\n<think>\na\n</think>\n', {}, 0.25],
+    ['only think tags, answer tags not counted', '<think>\na\n</think>\n4', { answer_tag: false }, 1],
+  ];
+  it.each(tagRows)('%s', async (_why, completion, params, score) => {
+    const result = await tagCount.score({ completion }, { newlines: true, answer_tag: true, ...params }, ctx);
+    expect(result.score).toBe(score);
+  });
+});

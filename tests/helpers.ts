@@ -1,0 +1,17 @@
+/** Builds the real app (real worker pools) for a test file, with test-only rule fixtures loaded. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+
+export const fixtureRules = ['spin-rule', 'crash-rule', 'sleep-rule', 'echo-rule'].map((f) => `tests/fixtures/${f}.ts`);
+
+export async function buildTestApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+  const app = await buildApp(loadConfig({}, { logLevel: 'silent', rewardModules: fixtureRules, ...overrides }));
+  await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
+  return app;
+}
+
+export async function score(app: FastifyInstance, body: unknown) {
+  const response = await app.inject({ method: 'POST', url: '/v1/score', payload: body as object });
+  return { status: response.statusCode, body: response.json() };
+}

@@ -1,0 +1,89 @@
+/**
+ * The execution model through HTTP: a spinning rule times out alone, a crashing
+ * rule fails alone, the event loop stays free while the pool is saturated, and
+ * the pool recovers.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildTestApp, score } from './helpers.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await buildTestApp({ poolSize: 2 });
+});
+afterAll(() => app.close());
+
+describe('killable workers', () => {
+  it('times out a rule that spins forever while the other cells of the batch score', async () => {
+    const started = Date.now();
+    const { status, body } = await score(app, {
+      rewards: [{ id: 'test-spin' }],
+      groups: [{ completions: ['a', 'spin', 'b', 'c', 'd', 'e'] }],
+    });
+    expect(status).toBe(200);
+    const cells = body.groups[0].completions.map((c: { rewards: Record<string, unknown> }) => c.rewards['test-spin']);
+    expect(cells[1]).toMatchObject({ score: null, reason: 'timeout' });
+    for (const i of [0, 2, 3, 4, 5]) expect(cells[i].score).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000); // the rule's deadline is 500 ms
+    expect(body.rules['test-spin']).toMatchObject({ scored: 5, failed: 1 });
+    await vi.waitFor(() => expect(app.verdict.pools.score.stats().restarts).toBeGreaterThanOrEqual(1)); // the killed worker was replaced
+  });
+
+  it('fails only the cell of a rule that throws, exits its process or returns NaN', async () => {
+    const { body } = await score(app, {
+      rewards: [{ id: 'test-crash' }],
+      groups: [{ completions: ['ok', 'throw', 'exit', 'nan', 'fine'] }],
+    });
+    const cells = body.groups[0].completions.map((c: { rewards: Record<string, { score: number; reason?: string; details?: { message: string } }> }) => c.rewards['test-crash']);
+    expect(cells[0].score).toBe(0.5);
+    expect(cells[1]).toMatchObject({ score: null, reason: 'error', details: { message: 'boom' } });
+    expect(cells[2]).toMatchObject({ score: null, reason: 'error' });
+    expect(cells[2].details?.message).toContain('worker exited');
+    expect(cells[3]).toMatchObject({ score: null, reason: 'error' });
+    expect(cells[4].score).toBe(0.5);
+  });
+
+  it('answers /healthz quickly while every worker is busy', async () => {
+    await app.verdict.pools.score.ready(); // replacements of workers killed above have started
+    const busy = score(app, {
+      rewards: [{ id: 'test-sleep', params: { ms: 100 } }],
+      groups: [{ completions: Array.from({ length: 20 }, (_, i) => String(i)) }],
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(app.verdict.pools.score.stats().busy).toBe(2);
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      const res = await app.inject({ method: 'GET', url: '/healthz' });
+      times.push(performance.now() - t);
+      expect(res.statusCode).toBe(200);
+    }
+    expect(Math.max(...times)).toBeLessThan(200);
+    const { body } = await busy;
+    expect(body.rules['test-sleep'].scored).toBe(20);
+  });
+
+  it('returns the response at the request deadline with unfinished cells as timeout', async () => {
+    const started = Date.now();
+    const { status, body } = await score(app, {
+      rewards: [{ id: 'test-sleep', params: { ms: 200 } }],
+      groups: [{ completions: Array.from({ length: 12 }, (_, i) => String(i)) }],
+      deadline_ms: 450,
+    });
+    expect(status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const summary = body.rules['test-sleep'];
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(summary.scored + summary.failed).toBe(12);
+    const reasons = new Set(body.groups[0].completions.map((c: { rewards: Record<string, { reason?: string }> }) => c.rewards['test-sleep'].reason));
+    expect(reasons.has('timeout')).toBe(true);
+  });
+
+  it('recovers: the next request scores normally on live workers', async () => {
+    const { body } = await score(app, { rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>a</think> b'] }] });
+    expect(body.groups[0].completions[0].reward).toBe(1);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().pools.score.alive).toBe(2);
+  });
+});
