@@ -46,6 +46,6 @@ export const reward = defineReward<Params>({
     if (params.answer_tag) needles.push(`${nl}<answer>${nl}`, `${nl}</answer>`);
     const counts = needles.map((needle) => occurrences(text, needle));
     const score = counts.filter((c) => c === 1).length / needles.length;
-    return { score, details: Object.fromEntries(needles.map((n, i) => [JSON.stringify(n), counts[i]])) };
+    return { score, details: { counts: Object.fromEntries(needles.map((n, i) => [n, counts[i]])) } };
   },
 });
