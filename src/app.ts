@@ -8,14 +8,24 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
+import { installAuth } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
+import { createJobStore, type JobStore } from './jobs.ts';
 import { loadRewards } from './load-rewards.ts';
-import { createPool, type PoolLogger } from './pool/pool.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { createPool, type PoolLogger, type PoolOptions } from './pool/pool.ts';
 import { createRegistry, type Registry } from './registry/registry.ts';
+import { createStoredRules } from './registry/stored-rules.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { rewardRoutes } from './routes/rewards.ts';
+import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
+import { createCellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
+import { createRuleStore } from './storage/create-rule-store.ts';
 
 export interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, in-flight requests finish. */
@@ -24,7 +34,16 @@ export interface AppState {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    verdict: { config: Config; registry: Registry; pools: Pools; scoring: ScoringDeps; state: AppState };
+    verdict: {
+      config: Config;
+      registry: Registry;
+      pools: Pools;
+      scoring: ScoringDeps;
+      state: AppState;
+      metrics: Metrics;
+      idempotency: IdempotencyStore;
+      jobs: JobStore;
+    };
   }
 }
 
@@ -36,38 +55,62 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
     },
     bodyLimit: config.bodyLimitBytes,
-    ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false } },
+    ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false, discriminator: true } },
   });
   installErrorHandler(app, config.bodyLimitBytes);
+  installAuth(app, config);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   const rewardModules = config.rewardModules.map((m) => path.resolve(m));
-  const registry = createRegistry(await loadRewards(rewardModules));
-  const logger: PoolLogger = app.log;
+  // Registered rules: the store is opened (and migrated) before the app answers anything.
+  const store = await createRuleStore(config, { onError: (err) => app.log.warn({ err }, 'rule store connection error') });
+  const rules = await createStoredRules(store, app.log);
+  app.addHook('onClose', () => rules.close());
+  const registry = createRegistry(await loadRewards(rewardModules), rules.source);
+  const metrics = createMetrics();
+  const poolOptions = (name: keyof Pools) => ({
+    name,
+    maxQueued: config.maxQueuedCells,
+    logger: app.log as PoolLogger,
+    onOutcome: metrics.observeCell,
+    onRestart: () => metrics.workerRestart(name),
+  });
   const pools: Pools = {
     score: createPool({
-      name: 'score',
+      ...poolOptions('score'),
       size: config.poolSize,
       worker: { kind: 'score', rewardModules },
-      maxQueued: config.maxQueuedCells,
       retryOnce: false,
       crashReason: 'error',
       timeoutReason: 'timeout',
-      logger,
-    }),
+    } satisfies PoolOptions),
+    // Code is retried once on a dead or late child, then reported as an infrastructure failure.
     sandbox: createPool({
-      name: 'sandbox',
+      ...poolOptions('sandbox'),
       size: config.sandboxPoolSize,
       worker: { kind: 'sandbox', rewardModules },
-      maxQueued: config.maxQueuedCells,
       retryOnce: true,
       crashReason: 'sandbox_error',
       timeoutReason: 'sandbox_error',
-      logger,
-    }),
+    } satisfies PoolOptions),
   };
+  metrics.watchPools(pools);
+  const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, metrics.cacheHit) : undefined;
   const state: AppState = { draining: false };
-  app.decorate('verdict', { config, registry, pools, scoring: { registry, pools, config }, state });
+  app.decorate('verdict', {
+    config,
+    registry,
+    pools,
+    scoring: { registry, pools, config, cache },
+    state,
+    metrics,
+    idempotency: createIdempotencyStore(config.idempotencyTtlMs),
+    jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
   app.addHook('onClose', async () => {
     await Promise.all([pools.score.close(), pools.sandbox.close()]);
   });
@@ -75,6 +118,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await registerDocs(app);
   await app.register(healthRoutes);
   await app.register(rewardRoutes);
+  await app.register(ruleAdminRoutes, { rules });
   await app.register(scoreRoutes);
+  await app.register(jobRoutes);
+  await app.register(metricsRoutes);
   return app;
 }

@@ -12,7 +12,7 @@ import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildTestApp();
+  app = await buildTestApp({ cacheSize: 0 }); // every call really runs the rule
 });
 afterAll(() => app.close());
 

@@ -33,6 +33,8 @@ export interface PoolOptions {
   logger: PoolLogger;
   /** Called with each cell's outcome, for metrics. */
   onOutcome?: (ruleId: string, outcome: CellOutcome) => void;
+  /** Called when a worker is replaced, for metrics. */
+  onRestart?: () => void;
 }
 
 export interface PoolStats {
@@ -147,6 +149,7 @@ export function createPool(options: PoolOptions): Pool {
     requeue(rest);
     if (!slot.ready) earlyDeaths++;
     restarts++;
+    options.onRestart?.();
     if (earlyDeaths >= 3) {
       for (const w of readyWaiters) w.reject(new Error(`pool ${options.name}: workers die at start-up`));
       readyWaiters = [];

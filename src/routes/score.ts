@@ -1,9 +1,15 @@
-/** POST /v1/score: the call a trainer makes once per step. */
+/**
+ * POST /v1/score: the call a trainer makes once per step. With
+ * `Accept: application/x-ndjson` each group is written as one line as soon as
+ * it is final, then one summary line; with `Idempotency-Key` a retried
+ * request gets the stored response.
+ */
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { scoreBatch } from '../scoring/score-batch.ts';
+import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest } from '../scoring/types.ts';
 
-const errorResponses = { 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
+const errorResponses = { 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
 
 export async function scoreRoutes(app: FastifyInstance): Promise<void> {
   app.post(
@@ -12,15 +18,39 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['scoring'],
         summary: 'Score groups of completions; returns rewards, per-rule breakdowns and GRPO advantages',
+        description:
+          'Send `Accept: application/x-ndjson` to receive one line per group (`{"index", ...group}`) as soon as it is scored, then a last line `{"done": true, "rules", "timing"}`. Send `Idempotency-Key` to make retries safe.',
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 256 } },
+        },
         body: { $ref: 'ScoreRequest#' },
         response: { 200: { $ref: 'ScoreResponse#' }, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as ScoreRequest;
+      const { scoring, idempotency } = app.verdict;
       const signal = body.deadline_ms ? AbortSignal.timeout(body.deadline_ms) : undefined;
-      const result = await scoreBatch(body, app.verdict.scoring, signal);
-      request.log.info({ groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms) }, 'scored');
+
+      if (request.headers.accept?.includes('application/x-ndjson')) {
+        const stream = new PassThrough();
+        const result = startBatch(body, scoring, {
+          signal,
+          onGroup: (index, group) => stream.write(`${JSON.stringify({ index, ...group })}\n`),
+        });
+        result.then(
+          ({ rules, timing }) => stream.end(`${JSON.stringify({ done: true, rules, timing })}\n`),
+          (error: Error) => stream.end(`${JSON.stringify({ done: true, error: error.message })}\n`),
+        );
+        return reply.type('application/x-ndjson').send(stream);
+      }
+
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const run = () => startBatch(body, scoring, { signal });
+      const { result, replayed } = key ? await idempotency.run(key, body, run) : { result: await run(), replayed: false };
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      request.log.info({ groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms), replayed }, 'scored');
       return result;
     },
   );

@@ -1,29 +1,26 @@
 /**
  * Scores a batch: every (completion x rule) cell, each identical cell once,
  * in the worker pools; then rewards, per-rule summaries and advantages.
- * Rules that read other rules' verdicts run in a second phase.
+ * Each group finishes on its own (rules that read other rules' verdicts run
+ * once the group's other cells are in), so groups can be streamed as they end.
  */
-import type { Sample, ScoreResult } from '../../rewards/types.ts';
+import type { Sample } from '../../rewards/types.ts';
 import type { Config } from '../config.ts';
 import { Overloaded, TooManyCells, TooManyCompletions } from '../errors.ts';
 import type { Pool } from '../pool/pool.ts';
-import type { CellJob, CellOutcome } from '../pool/protocol.ts';
+import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf, Registry } from '../registry/registry.ts';
-import { computeAdvantages } from './advantages.ts';
+import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
+import { cellKey, isCacheable, type CellCache } from './cell-cache.ts';
 import { completionText, type CompletionText } from './completion-text.ts';
 import { planRules, type PlannedRule } from './plan-rules.ts';
+import { reportCompletion, verdictsOf, type ScoredCell } from './report.ts';
 import { summarizeRules } from './summarize.ts';
-import type { CellReport, CompletionReport, GroupReport, ScoreRequest, ScoreResponse } from './types.ts';
+import type { CompletionReport, GroupInput, GroupReport, ScoreRequest, ScoreResponse } from './types.ts';
 
 export interface Pools {
   score: Pool;
   sandbox: Pool;
-}
-
-/** Outcomes remembered across requests, keyed by a cell's full identity (rule@version, params, inputs). */
-export interface CellCache {
-  get(key: string): CellOutcome | undefined;
-  set(key: string, outcome: CellOutcome): void;
 }
 
 export interface ScoringDeps {
@@ -33,38 +30,58 @@ export interface ScoringDeps {
   cache?: CellCache;
 }
 
-interface UniqueCell {
+export interface ScoreOptions {
+  /** Whole-request deadline: cells still unscored when it fires become null / timeout. */
+  signal?: AbortSignal;
+  /** Called with each group as soon as it is final (for streaming). */
+  onGroup?: (index: number, group: GroupReport) => void;
+}
+
+interface Cell extends ScoredCell {
   key: string;
   leaf: Leaf;
   sample: Sample;
-  outcome?: CellOutcome;
+  done?: Promise<void>;
+  /** For cells that read verdicts: which completion of the group they belong to. */
+  completionIndex?: number;
 }
 
-export async function scoreBatch(body: ScoreRequest, deps: ScoringDeps, signal?: AbortSignal): Promise<ScoreResponse> {
+/** Advantages that depend only on the group can be final before the batch is. */
+const perGroupMethods = new Set(['group', 'none', 'rloo']);
+
+export function scoreBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): Promise<ScoreResponse> {
+  try {
+    return startBatch(body, deps, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Validates, plans and queues the batch synchronously (throwing catalog errors
+ * for bad input before anything is sent), and returns the promise of its result.
+ */
+export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): Promise<ScoreResponse> {
   const started = performance.now();
   const { config } = deps;
   const rulesPerGroup = planRules(body, deps.registry);
-
-  const completions = body.groups.reduce((n, g) => n + g.completions.length, 0);
-  if (completions > config.maxCompletions) throw new TooManyCompletions(completions, config.maxCompletions);
-  const cellCount = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
-  if (cellCount > config.maxCells) throw new TooManyCells(cellCount, config.maxCells);
+  checkLimits(body, rulesPerGroup, config);
 
   const texts = body.groups.map((g) => g.completions.map(completionText));
-  const unique = new Map<string, UniqueCell>();
-  const deferred: Array<UniqueCell & { at: [number, number] }> = [];
-  // cellsOf[g][c][r] = the unique cells of rule r's leaves for completion c of group g
+  const unique = new Map<string, Cell>();
+  const deferred: Cell[][] = body.groups.map(() => []);
+  // cellsOf[g][c][r] = the cells of rule r's leaves for completion c of group g
   const cellsOf = body.groups.map((group, gi) => {
     const groupKey = JSON.stringify([group.prompt, group.reference, group.metadata]);
     const groupTexts = texts[gi].map((t) => t.text);
     return texts[gi].map((text, ci) =>
       rulesPerGroup[gi].map((planned) =>
-        planned.bound.leaves.map((leaf) => {
+        planned.bound.leaves.map((leaf): Cell | undefined => {
           if (text.error) return undefined;
-          const sample = buildSample(body.groups[gi], text, leaf, groupTexts, texts[gi], ci);
+          const sample = buildSample(group, text, leaf, groupTexts, texts[gi], ci);
           if (leaf.rule.needsVerdicts) {
-            const cell = { key: '', leaf, sample, at: [gi, ci] as [number, number] };
-            deferred.push(cell);
+            const cell: Cell = { key: '', leaf, sample, completionIndex: ci };
+            deferred[gi].push(cell);
             return cell;
           }
           const key = cellKey(leaf, groupKey, text, leaf.rule.needsGroup ? groupTexts : undefined);
@@ -76,47 +93,78 @@ export async function scoreBatch(body: ScoreRequest, deps: ScoringDeps, signal?:
     );
   });
 
-  await runCells([...unique.values()], body, deps, signal);
-  if (deferred.length > 0) {
-    for (const cell of deferred) {
-      const [gi, ci] = cell.at;
-      cell.sample.verdicts = verdictsOf(rulesPerGroup[gi], cellsOf[gi][ci]);
-    }
-    await runCells(deferred, body, deps, signal);
-  }
+  const submitter = createSubmitter(body, deps, options.signal);
+  submitter.admit([...unique.values(), ...deferred.flat()]);
+  submitter.submit([...unique.values()]);
 
-  const reports = body.groups.map((group, gi) => ({
-    id: group.id ?? String(gi),
-    completions: texts[gi].map((text, ci) => reportCompletion(rulesPerGroup[gi], cellsOf[gi][ci], text)),
-  }));
   const method = body.advantages?.method ?? 'group';
+  const aggregation = body.aggregation ?? 'sum_then_normalize';
   const epsilon = body.advantages?.epsilon ?? 1e-4;
-  const advantages = computeAdvantages(
-    reports.map((g, gi) => ({
-      rewards: g.completions.map((c) => c.reward),
-      perRule: g.completions.map((c) => rulesPerGroup[gi].map((p) => c.rewards[p.label].score)),
-      weights: rulesPerGroup[gi].map((p) => p.weight),
-    })),
-    method,
-    body.aggregation ?? 'sum_then_normalize',
-    epsilon,
-  );
-  const groups: GroupReport[] = reports.map((g, gi) => ({
-    ...g,
-    advantages: advantages[gi].advantages,
-    mean: advantages[gi].mean,
-    std: advantages[gi].std,
-    zero_std: advantages[gi].zeroStd,
-  }));
-  return {
-    groups,
-    rules: summarizeRules(groups),
-    timing: { total_ms: performance.now() - started, cells: cellCount, unique_cells: unique.size + deferred.length },
+  const streamable = aggregation === 'sum_then_normalize' && perGroupMethods.has(method);
+  const advantagesOf = (reports: CompletionReport[][], gis: number[]) =>
+    computeAdvantages(
+      reports.map((completions, k) => ({
+        rewards: completions.map((c) => c.reward),
+        perRule: completions.map((c) => rulesPerGroup[gis[k]].map((p) => c.rewards[p.label].score)),
+        weights: rulesPerGroup[gis[k]].map((p) => p.weight),
+      })),
+      method,
+      aggregation,
+      epsilon,
+    );
+  const groupReport = (gi: number, completions: CompletionReport[], adv: GroupAdvantages): GroupReport => ({
+    id: body.groups[gi].id ?? String(gi),
+    completions,
+    advantages: adv.advantages,
+    mean: adv.mean,
+    std: adv.std,
+    zero_std: adv.zeroStd,
+  });
+
+  const finish = async (): Promise<ScoreResponse> => {
+    const groups: GroupReport[] = new Array(body.groups.length);
+    const completionReports = await Promise.all(
+      body.groups.map(async (_group, gi) => {
+        await Promise.all(cellsOf[gi].flat(2).map((cell) => cell?.done));
+        if (deferred[gi].length > 0) {
+          for (const cell of deferred[gi]) cell.sample.verdicts = verdictsOf(rulesPerGroup[gi], cellsOf[gi][cell.completionIndex!]);
+          submitter.submit(deferred[gi]);
+          await Promise.all(deferred[gi].map((cell) => cell.done));
+        }
+        const completions = texts[gi].map((text, ci) => reportCompletion(rulesPerGroup[gi], cellsOf[gi][ci], text));
+        if (streamable) {
+          groups[gi] = groupReport(gi, completions, advantagesOf([completions], [gi])[0]);
+          options.onGroup?.(gi, groups[gi]);
+        }
+        return completions;
+      }),
+    );
+    if (!streamable) {
+      const all = advantagesOf(completionReports, completionReports.map((_, gi) => gi));
+      completionReports.forEach((completions, gi) => {
+        groups[gi] = groupReport(gi, completions, all[gi]);
+        options.onGroup?.(gi, groups[gi]);
+      });
+    }
+    const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
+    return {
+      groups,
+      rules: summarizeRules(groups),
+      timing: { total_ms: performance.now() - started, cells, unique_cells: unique.size + deferred.flat().length },
+    };
   };
+  return finish();
+}
+
+function checkLimits(body: ScoreRequest, rulesPerGroup: PlannedRule[][], config: Config): void {
+  const completions = body.groups.reduce((n, g) => n + g.completions.length, 0);
+  if (completions > config.maxCompletions) throw new TooManyCompletions(completions, config.maxCompletions);
+  const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
+  if (cells > config.maxCells) throw new TooManyCells(cells, config.maxCells);
 }
 
 function buildSample(
-  group: ScoreRequest['groups'][number],
+  group: GroupInput,
   text: CompletionText,
   leaf: Leaf,
   groupTexts: string[],
@@ -139,93 +187,42 @@ function buildSample(
   return sample;
 }
 
-/** Everything that can change a cell's score; identical keys are scored once. */
-function cellKey(leaf: Leaf, groupKey: string, text: CompletionText, group: string[] | undefined): string {
-  return JSON.stringify([
-    leaf.rule.id,
-    leaf.rule.version,
-    leaf.params,
-    groupKey,
-    text.text,
-    text.completion_ids ?? null,
-    text.num_tokens ?? null,
-    group ?? null,
-  ]);
-}
-
-async function runCells(cells: UniqueCell[], body: ScoreRequest, deps: ScoringDeps, signal?: AbortSignal): Promise<void> {
-  const todo = deps.cache ? cells.filter((cell) => !(cell.outcome = cell.key ? deps.cache!.get(cell.key) : undefined)) : cells;
-  const byPool = new Map<Pool, UniqueCell[]>();
-  for (const cell of todo) {
-    const pool = cell.leaf.rule.executor === 'sandbox' ? deps.pools.sandbox : deps.pools.score;
-    let list = byPool.get(pool);
-    if (!list) byPool.set(pool, (list = []));
-    list.push(cell);
-  }
-  for (const [pool, list] of byPool) {
-    if (!pool.canAccept(list.length)) throw new Overloaded(pool.stats().queued);
-  }
-  const waits: Promise<void>[] = [];
-  for (const [pool, list] of byPool) {
-    const jobs: CellJob[] = list.map((cell) => ({
-      ruleId: cell.leaf.rule.id,
-      params: cell.leaf.params,
-      sample: cell.sample,
-      timeoutMs: cellTimeout(cell.leaf, body, deps.config),
-    }));
-    pool.submit(jobs, signal).forEach((promise, i) => {
-      waits.push(
-        promise.then((outcome) => {
-          list[i].outcome = outcome;
-          if (deps.cache && list[i].key && outcome.reason !== 'timeout' && !isTransient(outcome)) deps.cache.set(list[i].key, outcome);
-        }),
-      );
-    });
-  }
-  await Promise.all(waits);
-}
-
-/** Failures of the machinery are not remembered: a retry may succeed. */
-function isTransient(outcome: ScoreResult): boolean {
-  return outcome.reason === 'error' || outcome.reason === 'sandbox_error';
-}
-
-function cellTimeout(leaf: Leaf, body: ScoreRequest, config: Config): number {
-  const base = leaf.rule.timeoutMs ?? config.cellTimeoutMs;
-  return Math.min(base, body.deadline_ms ?? Infinity, config.maxCellTimeoutMs);
-}
-
-function verdictsOf(rules: PlannedRule[], cells: (UniqueCell | undefined)[][]): Record<string, number | null> {
-  const verdicts: Record<string, number | null> = {};
-  rules.forEach((planned, r) => {
-    if (planned.bound.leaves.some((leaf) => leaf.rule.needsVerdicts)) return;
-    verdicts[planned.label] = combined(planned, cells[r]).score;
-  });
-  return verdicts;
-}
-
-function combined(planned: PlannedRule, cells: (UniqueCell | undefined)[]): CellReport {
-  const outcomes = cells.map((cell) => cell?.outcome ?? { score: null, reason: 'no_completion', ms: 0 });
-  const result = planned.bound.combine(outcomes);
-  const report: CellReport = {
-    score: result.score,
-    ms: Math.round(outcomes.reduce((sum, o) => sum + o.ms, 0) * 1000) / 1000,
-    version: `${planned.bound.id}@${planned.bound.version}`,
+/** Sends cells to their pool (sandbox rules to the sandbox), answering from the cache where it can. */
+function createSubmitter(body: ScoreRequest, deps: ScoringDeps, signal?: AbortSignal) {
+  const poolOf = (cell: Cell) => (cell.leaf.rule.executor === 'sandbox' ? deps.pools.sandbox : deps.pools.score);
+  const timeoutOf = (leaf: Leaf) =>
+    Math.min(leaf.rule.timeoutMs ?? deps.config.cellTimeoutMs, body.deadline_ms ?? Infinity, deps.config.maxCellTimeoutMs);
+  return {
+    /** Refuses the whole request up front when a pool's queue cannot take its cells. */
+    admit(cells: Cell[]) {
+      const counts = new Map<Pool, number>();
+      for (const cell of cells) counts.set(poolOf(cell), (counts.get(poolOf(cell)) ?? 0) + 1);
+      for (const [pool, n] of counts) if (!pool.canAccept(n)) throw new Overloaded(pool.stats().queued);
+    },
+    submit(cells: Cell[]) {
+      const byPool = new Map<Pool, Cell[]>();
+      for (const cell of cells) {
+        const cached = deps.cache && cell.key ? deps.cache.get(cell.key) : undefined;
+        if (cached) {
+          cell.outcome = cached;
+          cell.done = Promise.resolve();
+          continue;
+        }
+        const pool = poolOf(cell);
+        let list = byPool.get(pool);
+        if (!list) byPool.set(pool, (list = []));
+        list.push(cell);
+      }
+      for (const [pool, list] of byPool) {
+        const jobs = list.map((cell) => ({ ruleId: cell.leaf.rule.id, params: cell.leaf.params, sample: cell.sample, timeoutMs: timeoutOf(cell.leaf) }));
+        pool.submit(jobs, signal).forEach((promise, i) => {
+          const cell = list[i];
+          cell.done = promise.then((outcome: CellOutcome) => {
+            cell.outcome = outcome;
+            if (deps.cache && cell.key && isCacheable(outcome)) deps.cache.set(cell.key, outcome);
+          });
+        });
+      }
+    },
   };
-  if (result.reason !== undefined) report.reason = result.reason;
-  if (result.details !== undefined) report.details = result.details;
-  return report;
-}
-
-function reportCompletion(rules: PlannedRule[], cells: (UniqueCell | undefined)[][], text: CompletionText): CompletionReport {
-  const rewards: Record<string, CellReport> = {};
-  let reward: number | null = null;
-  rules.forEach((planned, r) => {
-    const cell = combined(planned, cells[r]);
-    rewards[planned.label] = cell;
-    if (cell.score !== null) reward = (reward ?? 0) + planned.weight * cell.score;
-  });
-  const report: CompletionReport = { reward, rewards };
-  if (text.error) report.error = text.error;
-  return report;
 }

@@ -1,0 +1,76 @@
+/**
+ * Prometheus metrics (prom-client), one registry per app so several apps in
+ * one process (tests) do not collide. Pool gauges are read at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CellOutcome } from './pool/protocol.ts';
+import type { Pools } from './scoring/score-batch.ts';
+
+export interface Metrics {
+  registry: Registry;
+  observeRequest(route: string, method: string, status: number, seconds: number): void;
+  observeCell(ruleId: string, outcome: CellOutcome): void;
+  cacheHit(): void;
+  workerRestart(pool: string): void;
+  watchPools(pools: Pools): void;
+}
+
+/** scored, skipped (the rule could not judge), or the failure's reason. */
+function outcomeLabel(outcome: CellOutcome): string {
+  if (outcome.score !== null) return 'scored';
+  return ['timeout', 'error', 'sandbox_error'].includes(outcome.reason ?? '') ? outcome.reason! : 'skipped';
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const requestSeconds = new Histogram({
+    name: 'verdict_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const ruleSeconds = new Histogram({
+    name: 'verdict_rule_duration_seconds',
+    help: 'Time to score one cell, per rule',
+    labelNames: ['rule'],
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers,
+  });
+  const cells = new Counter({ name: 'verdict_cells_total', help: 'Cells scored, by rule and outcome', labelNames: ['rule', 'outcome'], registers });
+  const cacheHits = new Counter({ name: 'verdict_cache_hits_total', help: 'Cells answered from the cross-request cache', registers });
+  const restarts = new Counter({ name: 'verdict_worker_restarts_total', help: 'Worker processes replaced (killed at a deadline or died)', labelNames: ['pool'], registers });
+  let watched: Pools | undefined;
+  // Pool gauges read the pools when scraped, not on a timer.
+  const poolGauge = (name: string, help: string, read: (stats: ReturnType<Pools['score']['stats']>) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['pool'],
+      registers,
+      collect() {
+        for (const [pool, p] of Object.entries(watched ?? {})) this.set({ pool }, read(p.stats()));
+      },
+    });
+  poolGauge('verdict_queue_depth', 'Cells waiting for a worker', (s) => s.queued);
+  poolGauge('verdict_busy_workers', 'Workers running a cell', (s) => s.busy);
+  poolGauge('verdict_live_workers', 'Workers started and ready', (s) => s.alive);
+
+  return {
+    registry,
+    observeRequest(route, method, status, seconds) {
+      requestSeconds.observe({ route, method, status: String(status) }, seconds);
+    },
+    observeCell(ruleId, outcome) {
+      ruleSeconds.observe({ rule: ruleId }, outcome.ms / 1000);
+      cells.inc({ rule: ruleId, outcome: outcomeLabel(outcome) });
+    },
+    cacheHit: () => cacheHits.inc(),
+    workerRestart: (pool) => restarts.inc({ pool }),
+    watchPools(pools) {
+      watched = pools;
+    },
+  };
+}

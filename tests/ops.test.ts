@@ -1,0 +1,158 @@
+/** Operations through HTTP: metrics, the cross-request cache, Idempotency-Key, NDJSON streaming, jobs, draining. */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildTestApp, score } from './helpers.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await buildTestApp({ maxJobs: 3 });
+});
+afterAll(() => app.close());
+
+const metricValue = (text: string, line: string) => {
+  const found = text.split('\n').find((l) => l.startsWith(line));
+  return found ? Number(found.slice(line.length).trim()) : 0;
+};
+const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
+
+describe('/metrics', () => {
+  it('exposes request latency, per-rule latency, cells by outcome, queue depth and busy workers', async () => {
+    await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['ok', 'spin'] }] });
+    const text = await scrape();
+    expect(text).toContain('verdict_http_request_duration_seconds_bucket');
+    expect(text).toContain('verdict_rule_duration_seconds_bucket{le="0.001",rule="test-spin"}');
+    expect(metricValue(text, 'verdict_cells_total{rule="test-spin",outcome="scored"}')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'verdict_cells_total{rule="test-spin",outcome="timeout"}')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/verdict_queue_depth\{pool="score"\} \d+/);
+    expect(text).toMatch(/verdict_busy_workers\{pool="sandbox"\} \d+/);
+    await vi.waitFor(async () => expect(metricValue(await scrape(), 'verdict_worker_restarts_total{pool="score"}')).toBeGreaterThanOrEqual(1));
+  });
+});
+
+describe('cache across requests', () => {
+  it('answers a repeated cell from the cache with the same result', async () => {
+    const body = { rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>cache me</think> 7'] }] };
+    const before = metricValue(await scrape(), 'verdict_cache_hits_total');
+    const first = await score(app, body);
+    const second = await score(app, body);
+    expect(second.body.groups[0].completions[0].rewards).toEqual(first.body.groups[0].completions[0].rewards);
+    expect(metricValue(await scrape(), 'verdict_cache_hits_total')).toBe(before + 1);
+  });
+
+  it('does not cache timeouts: the next request runs the cell again', async () => {
+    const body = { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['spin'] }] };
+    await score(app, body);
+    const before = metricValue(await scrape(), 'verdict_cells_total{rule="test-spin",outcome="timeout"}');
+    await score(app, body);
+    expect(metricValue(await scrape(), 'verdict_cells_total{rule="test-spin",outcome="timeout"}')).toBe(before + 1);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  const body = { rewards: [{ id: 'test-sleep', params: { ms: 20 } }], groups: [{ completions: ['a', 'b'] }] };
+
+  it('returns the stored response for a retried request, even one sent while the first still runs', async () => {
+    const send = () => app.inject({ method: 'POST', url: '/v1/score', headers: { 'idempotency-key': 'step-1' }, payload: body });
+    const [a, b] = await Promise.all([send(), send()]);
+    const c = await send();
+    expect([a.statusCode, b.statusCode, c.statusCode]).toEqual([200, 200, 200]);
+    expect(b.json()).toEqual(a.json());
+    expect(c.json().timing).toEqual(a.json().timing); // the same response, not a new scoring
+    expect(c.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('refuses the same key with a different body', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      headers: { 'idempotency-key': 'step-1' },
+      payload: { ...body, groups: [{ completions: ['other'] }] },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().code).toBe('VERDICT_IDEMPOTENCY_CONFLICT');
+  });
+});
+
+describe('NDJSON streaming', () => {
+  it('writes one line per group as it finishes, then a summary line', async () => {
+    await app.verdict.pools.score.ready(); // both workers up, so the slow group does not block the fast one
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      headers: { accept: 'application/x-ndjson' },
+      payload: {
+        rewards: [{ id: 'test-sleep', params: { ms: 1 } }],
+        groups: [
+          { id: 'slow', rewards: [{ id: 'test-sleep', params: { ms: 300 } }], completions: ['a'] },
+          { id: 'fast', completions: ['b', 'c'] },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('application/x-ndjson');
+    const lines = response.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id ?? 'summary')).toEqual(['fast', 'slow', 'summary']); // the fast group is not held back
+    expect(lines[0]).toMatchObject({ index: 1, advantages: [0, 0] });
+    expect(lines[2]).toMatchObject({ done: true, rules: { 'test-sleep': { scored: 3 } } });
+  });
+
+  it('answers bad input with a normal 4xx error, not a stream', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      headers: { accept: 'application/x-ndjson' },
+      payload: { rewards: [{ id: 'nope' }], groups: [{ completions: ['a'] }] },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('VERDICT_UNKNOWN_REWARD');
+  });
+});
+
+describe('jobs', () => {
+  it('runs a submitted batch in the background and returns the result when polled', async () => {
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      payload: { rewards: [{ id: 'test-echo' }], groups: [{ completions: ['1', '0'] }, { completions: ['0.5'] }] },
+    });
+    expect(submitted.statusCode).toBe(202);
+    const { id } = submitted.json();
+    expect(submitted.headers.location).toBe(`/v1/jobs/${id}`);
+    let job = submitted.json();
+    await vi.waitFor(async () => {
+      job = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json();
+      expect(job.status).toBe('done');
+    });
+    expect(job.progress).toEqual({ groups_done: 2, groups: 2 });
+    expect(job.result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
+  });
+
+  it('rejects bad input at submission and unknown ids at polling', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/v1/jobs', payload: { rewards: [{ id: 'nope' }], groups: [{ completions: ['a'] }] } });
+    expect(bad.statusCode).toBe(400);
+    const unknown = await app.inject({ method: 'GET', url: '/v1/jobs/does-not-exist' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('VERDICT_JOB_NOT_FOUND');
+  });
+
+  it('refuses new jobs beyond MAX_JOBS with 503', async () => {
+    const submit = () => app.inject({ method: 'POST', url: '/v1/jobs', payload: { rewards: [{ id: 'test-echo' }], groups: [{ completions: ['1'] }] } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await submit()).statusCode);
+    expect(statuses).toContain(503);
+  });
+});
+
+describe('draining', () => {
+  it('fails /readyz while draining and keeps /healthz up', async () => {
+    app.verdict.state.draining = true;
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'unavailable', reason: 'draining' });
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      app.verdict.state.draining = false;
+    }
+  });
+});
