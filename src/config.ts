@@ -29,6 +29,28 @@ export interface Config {
   shutdownGraceMs: number;
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
   rewardModules: string[];
+  /** Cell outcomes remembered across requests (LRU entries); 0 turns the cache off. */
+  cacheSize: number;
+  /** How long a response is kept for a retried `Idempotency-Key`, in ms. */
+  idempotencyTtlMs: number;
+  /** How long a finished job's result can be fetched, in ms. */
+  jobTtlMs: number;
+  /** Most jobs kept at once (queued, running or finished). */
+  maxJobs: number;
+  /** Where the SQLite rule store lives (when no databaseUrl). */
+  dataDir: string;
+  /** PostgreSQL connection string; when set, rules are stored there instead of SQLite. */
+  databaseUrl?: string;
+  /** Bearer keys allowed to register and deprecate rules; empty = registration is open. */
+  adminKeys: string[];
+  /** Bearer keys allowed to score (admin keys may too); empty = scoring is open. */
+  apiKeys: string[];
+  /** Largest registered rule definition (source, patterns, formula; examples excluded), in bytes. */
+  maxRuleSourceBytes: number;
+  /** Most golden examples in one registration. */
+  maxRuleExamples: number;
+  /** Most stored rule versions (all ids, all versions). */
+  maxRules: number;
 }
 
 const cores = Math.max(1, os.availableParallelism());
@@ -47,6 +69,16 @@ export const defaults: Config = {
   maxQueuedCells: 262_144,
   shutdownGraceMs: 30_000,
   rewardModules: [],
+  cacheSize: 100_000,
+  idempotencyTtlMs: 10 * 60_000,
+  jobTtlMs: 60 * 60_000,
+  maxJobs: 100,
+  dataDir: './data',
+  adminKeys: [],
+  apiKeys: [],
+  maxRuleSourceBytes: 64 * 1024,
+  maxRuleExamples: 64,
+  maxRules: 10_000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -63,13 +95,26 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
   ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
+  ['CACHE_SIZE', 'cacheSize', 0],
+  ['IDEMPOTENCY_TTL_MS', 'idempotencyTtlMs', 1],
+  ['JOB_TTL_MS', 'jobTtlMs', 1],
+  ['MAX_JOBS', 'maxJobs', 1],
+  ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
+  ['MAX_RULE_EXAMPLES', 'maxRuleExamples', 1],
+  ['MAX_RULES', 'maxRules', 1],
 ];
+
+const list = (raw: string) => raw.split(',').map((m) => m.trim()).filter(Boolean);
 
 export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   const config: Config = { ...defaults };
   if (env.HOST) config.host = env.HOST;
   if (env.LOG_LEVEL) config.logLevel = env.LOG_LEVEL;
   if (env.REWARD_MODULES) config.rewardModules = env.REWARD_MODULES.split(',').map((m) => m.trim()).filter(Boolean);
+  if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
+  if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
+  if (env.VERDICT_ADMIN_KEYS) config.adminKeys = list(env.VERDICT_ADMIN_KEYS);
+  if (env.VERDICT_API_KEYS) config.apiKeys = list(env.VERDICT_API_KEYS);
   for (const [name, key, min] of integerVars) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;

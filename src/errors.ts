@@ -27,11 +27,29 @@ export const MissingRewards = createError('VERDICT_MISSING_REWARDS', 'No rewards
 export const DuplicateRewardName = createError('VERDICT_DUPLICATE_REWARD_NAME', 'Reward name %s is used twice; give one of them a distinct `name`', 400);
 export const RewardNotFound = createError('VERDICT_REWARD_NOT_FOUND', 'No reward with id %s', 404);
 
+// Registered rules (POST/DELETE /v1/rewards)
+export const BuiltinRewardConflict = createError('VERDICT_BUILTIN_REWARD', 'Reward %s is built in and cannot be registered or deprecated', 409);
+export const RewardDeprecated = createError('VERDICT_REWARD_DEPRECATED', 'Reward %s is deprecated; pin a version (%s@<n>) to keep scoring with it', 400);
+export const InvalidRule = createError('VERDICT_INVALID_RULE', 'Invalid rule: %s', 400);
+export const ExamplesFailed = createError('VERDICT_EXAMPLES_FAILED', '%s of %s examples failed; the rule was not stored', 422);
+export const RuleTooLarge = createError('VERDICT_RULE_TOO_LARGE', 'Rule definition is %s bytes; the limit is %s (MAX_RULE_SOURCE_BYTES)', 413);
+export const TooManyExamples = createError('VERDICT_TOO_MANY_EXAMPLES', 'Rule has %s examples; the limit is %s (MAX_RULE_EXAMPLES)', 413);
+export const RuleLimitReached = createError('VERDICT_RULE_LIMIT', '%s rule versions are stored; the limit is %s (MAX_RULES)', 409);
+
+// Auth (bearer keys)
+export const Unauthenticated = createError('VERDICT_UNAUTHENTICATED', 'Missing or unknown API key: send `Authorization: Bearer <key>`', 401);
+export const Forbidden = createError('VERDICT_FORBIDDEN', 'This key may not %s; an admin key (VERDICT_ADMIN_KEYS) is required', 403);
+
 // Routing
 export const RouteNotFound = createError('VERDICT_ROUTE_NOT_FOUND', 'No route %s %s', 404);
 
 // Capacity
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s cells waiting); retry later', 503);
+export const TooManyJobs = createError('VERDICT_TOO_MANY_JOBS', '%s jobs are kept; the limit is %s (MAX_JOBS); retry later', 503);
+
+// Retries and jobs
+export const IdempotencyConflict = createError('VERDICT_IDEMPOTENCY_CONFLICT', 'Idempotency-Key %s was used with a different body', 422);
+export const JobNotFound = createError('VERDICT_JOB_NOT_FOUND', 'No job %s (finished jobs are kept for JOB_TTL_MS)', 404);
 export const NotReady = createError('VERDICT_NOT_READY', 'Not ready: %s', 503);
 
 // Server
