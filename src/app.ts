@@ -107,6 +107,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     idempotency: createIdempotencyStore(config.idempotencyTtlMs),
     jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
   });
+  // While draining, keep-alive sockets would hold close() open: end each after its response.
+  app.addHook('onSend', async (_request, reply) => {
+    if (state.draining) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);

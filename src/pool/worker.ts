@@ -10,7 +10,10 @@ import { checkResult } from './check-result.ts';
 import { loadRewards } from '../load-rewards.ts';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerOptions;
-const send = (msg: FromWorker) => process.send!(msg);
+// After the pool's process is gone there is nobody to tell; the 'disconnect' handler exits.
+const send = (msg: FromWorker) => {
+  if (process.connected) process.send!(msg);
+};
 
 async function main(): Promise<void> {
   const rules = new Map((await loadRewards(options.rewardModules)).map((rule) => [rule.id, rule]));
