@@ -2,8 +2,8 @@
  * A pool of worker processes that score cells off the HTTP event loop.
  *
  * Each worker runs one chunk of cells at a time, sequentially, and reports
- * each cell as it finishes, so the pool always knows which cell is running
- * and since when. A cell past its deadline gets its worker SIGKILLed and
+ * finished cells every few milliseconds, so the pool always knows which cell
+ * is running and (within that flush interval) since when. A cell past its deadline gets its worker SIGKILLed and
  * replaced; the rest of the chunk goes back to the front of the queue. A
  * worker that dies fails only the cell it was running.
  */
@@ -125,12 +125,14 @@ export function createPool(options: PoolOptions): Pool {
       pump();
     } else if (msg.type === 'fatal') {
       options.logger.error({ pool: options.name, err: msg.message }, 'worker failed to start');
-    } else if (msg.type === 'result') {
-      const index = slot.ids.indexOf(msg.id);
-      if (index !== 0) return; // a result for a cell already given up on
-      const entry = slot.inFlight.shift()!;
-      slot.ids.shift();
-      settle(entry, { ...msg.result, ms: msg.ms });
+    } else if (msg.type === 'results') {
+      for (const { id, result, ms } of msg.results) {
+        if (slot.ids[0] !== id) return; // results of a chunk already given up on
+        const entry = slot.inFlight.shift()!;
+        slot.ids.shift();
+        settle(entry, { ...result, ms });
+      }
+      // The next cell started at most FLUSH_MS before this batch arrived; its deadline counts from now.
       armTimer(slot);
       if (slot.inFlight.length === 0) pump();
     }

@@ -29,4 +29,4 @@ export type ToWorker = { type: 'run'; cells: Array<CellJob & { id: number }> };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
-  | { type: 'result'; id: number; result: ScoreResult; ms: number };
+  | { type: 'results'; results: Array<{ id: number; result: ScoreResult; ms: number }> };

@@ -27,7 +27,16 @@ async function main(): Promise<void> {
   send({ type: 'ready' });
 }
 
+const FLUSH_MS = 2; // results are sent in small batches: one IPC message per cell costs more than a cheap rule
+
 async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, base: Omit<RewardContext, 'deadline'>): Promise<void> {
+  let pending: Array<{ id: number; result: ScoreResult; ms: number }> = [];
+  let lastFlush = performance.now();
+  const flush = () => {
+    send({ type: 'results', results: pending });
+    pending = [];
+    lastFlush = performance.now();
+  };
   for (const cell of msg.cells) {
     const started = performance.now();
     let result: ScoreResult;
@@ -39,8 +48,11 @@ async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, bas
     } catch (error) {
       result = { score: null, reason: 'error', details: { message: error instanceof Error ? error.message : String(error) } };
     }
-    send({ type: 'result', id: cell.id, result, ms: performance.now() - started });
+    const finished = performance.now();
+    pending.push({ id: cell.id, result, ms: finished - started });
+    if (finished - lastFlush >= FLUSH_MS) flush();
   }
+  if (pending.length > 0) flush();
 }
 
 main().catch((error: unknown) => {
