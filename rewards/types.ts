@@ -47,15 +47,51 @@ export interface MathEngine {
   verify(gold: string, answer: string, options: Record<string, unknown>): ScoreResult;
 }
 
-/** A program run in the code sandbox; judged outside it by the caller. */
+export type SandboxLanguage = 'javascript' | 'typescript' | 'python';
+
+/**
+ * A program run in the code sandbox. Only inputs go in: expected outputs stay
+ * with the caller, which judges the runs outside the sandbox.
+ */
 export interface SandboxRunRequest {
-  language: string;
+  language: SandboxLanguage;
   source: string;
-  [key: string]: unknown;
+  /**
+   * `call`: run the program, then call `fnName` once per input (a JSON array of arguments);
+   * `stdio`: run the program once per input, fed as stdin;
+   * `script`: run the program followed by `assertCode` once; passing = no exception.
+   */
+  mode: 'call' | 'stdio' | 'script';
+  fnName?: string;
+  assertCode?: string;
+  inputs: string[];
+  /** Per-test wall-clock limit, in ms. */
+  timeoutMs: number;
+  /** Epoch ms after which no further test starts (those left are reported as `timeout`). */
+  deadline?: number;
+}
+
+export type SandboxStatus = 'ok' | 'timeout' | 'runtime_error' | 'memory' | 'output_limit' | 'compile_error';
+
+/** What one test run did; stdout and stderr are capped by the sandbox. */
+export interface SandboxTestRun {
+  status: SandboxStatus;
+  ms: number;
+  stdout: string;
+  stderr: string;
+  /** `call` mode with status `ok`: the JSON text of the return value. */
+  value?: string;
+}
+
+export interface SandboxRunResult {
+  tests: SandboxTestRun[];
 }
 
 export interface Sandbox {
-  run(request: SandboxRunRequest): Promise<Record<string, unknown>>;
+  /** The languages this sandbox runs (Python may be disabled by config). */
+  readonly languages: readonly SandboxLanguage[];
+  /** Rejects only when the sandbox itself failed (not the program): score that as `null`. */
+  run(request: SandboxRunRequest): Promise<SandboxRunResult>;
 }
 
 /** The machinery a rule may use; what a rule does not need may be absent. */

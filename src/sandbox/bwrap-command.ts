@@ -1,0 +1,61 @@
+/**
+ * The bubblewrap command line the Python fork server runs under: every
+ * namespace unshared (no network), only /usr mounted (read-only; no /etc, no
+ * home, no repo), an empty environment, a new session (no terminal
+ * injection), and the sandbox dies with its parent.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SandboxOptions } from './options.ts';
+
+const serverSource = fs.readFileSync(fileURLToPath(new URL('./python/fork-server.py', import.meta.url)), 'utf8');
+
+/** On merged-/usr systems /bin, /lib... are symlinks into /usr; elsewhere they are mounted read-only. */
+function topLevelLinks(): string[] {
+  const args: string[] = [];
+  for (const dir of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(dir);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) args.push('--symlink', fs.readlinkSync(dir), dir);
+    else if (stat.isDirectory()) args.push('--ro-bind', dir, dir);
+  }
+  return args;
+}
+
+export function bwrapArgs(options: SandboxOptions): string[] {
+  return [
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--uid', '65534',
+    '--gid', '65534',
+    '--hostname', 'sandbox',
+    '--ro-bind', '/usr', '/usr',
+    ...topLevelLinks(),
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--size', String(16 * 1024 * 1024),
+    '--tmpfs', '/tmp',
+    '--chdir', '/tmp',
+    '--clearenv',
+    '--setenv', 'PATH', '/usr/bin:/bin',
+    '--setenv', 'LANG', 'C.UTF-8',
+    '--setenv', 'HOME', '/tmp',
+    '--setenv', 'PYTHONIOENCODING', 'utf-8',
+    '--',
+    options.pythonPath, '-I', '-c', serverSource,
+  ];
+}
+
+/**
+ * Run as root, the sandbox would be root outside it too, exempt from the
+ * process limit; so each sandbox slot gets its own unprivileged uid, which
+ * also keeps one slot's fork bomb from exhausting another slot's limit.
+ */
+export function sandboxUid(): number | undefined {
+  return process.getuid?.() === 0 ? 100_000 + process.pid : undefined;
+}

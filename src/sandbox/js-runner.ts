@@ -1,0 +1,247 @@
+/**
+ * Runs JavaScript (and TypeScript, once stripped) in isolated-vm: one pooled
+ * isolate per sandbox process, a fresh context per program, the isolate
+ * replaced every `isolateRecycleRuns` programs. Every call that can reach
+ * program code is asynchronous and has a timeout: an asynchronous call is what
+ * lets a catastrophic out-of-memory reach `onCatastrophe` instead of hanging
+ * the process. Call-style tests run in one call (the fast path); after a
+ * timeout, the remaining tests run one call each so each gets its own limit.
+ */
+import ivm from 'isolated-vm';
+import type { SandboxRunRequest, SandboxRunResult, SandboxStatus, SandboxTestRun } from '../../rewards/types.ts';
+import { decodeFields, harnessSource } from './js-harness.ts';
+import type { SandboxOptions } from './options.ts';
+import { toScript } from './to-script.ts';
+
+export interface JsRunner {
+  run(request: SandboxRunRequest): Promise<SandboxRunResult>;
+  close(): void;
+}
+
+/** Thrown when the isolate is lost for good; every test not yet run is reported `memory`. */
+class IsolateLost extends Error {}
+
+interface Isolate {
+  isolate: ivm.Isolate;
+  harness: ivm.Script;
+  runs: number;
+  lost: Promise<never>;
+  next?: Promise<ivm.Context>;
+}
+
+interface Env {
+  context: ivm.Context;
+  dispatch: ivm.Reference<(...args: unknown[]) => string>;
+}
+
+const STDERR_KEEP = 4096; // characters of stderr kept per test
+const SMALL_CALL_MS = 1_000; // limit for harness-only calls that touch no program code
+const MEMORY_MESSAGE = /memory limit|Array buffer allocation failed|Invalid (string|array|typed array) length|Reached heap limit/;
+
+export function createJsRunner(options: SandboxOptions, onCatastrophe: (message: string) => void): JsRunner {
+  let current: Isolate | undefined;
+
+  function freshIsolate(): Isolate {
+    let lose!: (error: Error) => void;
+    const lost = new Promise<never>((_, reject) => (lose = reject));
+    lost.catch(() => {});
+    const isolate = new ivm.Isolate({
+      memoryLimit: options.memoryMb,
+      onCatastrophicError: (message) => {
+        lose(new IsolateLost(message));
+        onCatastrophe(message);
+      },
+    });
+    return { isolate, harness: isolate.compileScriptSync(harnessSource(options.outputBytes)), runs: 0, lost };
+  }
+
+  function isolateFor(): Isolate {
+    if (!current || current.isolate.isDisposed || current.runs >= options.isolateRecycleRuns) {
+      if (current && !current.isolate.isDisposed) current.isolate.dispose();
+      current = freshIsolate();
+    }
+    current.runs++;
+    return current;
+  }
+
+  /** Races a call into program code against the loss of the isolate. */
+  function guarded<T>(iso: Isolate, call: Promise<T>): Promise<T> {
+    return Promise.race([call, iso.lost]);
+  }
+
+  async function newEnv(iso: Isolate): Promise<Env> {
+    const pending = iso.next;
+    iso.next = undefined;
+    const context = (await pending) ?? (await iso.isolate.createContext());
+    const dispatch = iso.harness.runSync(context, { reference: true, timeout: SMALL_CALL_MS }) as ivm.Reference<(...args: unknown[]) => string>;
+    return { context, dispatch };
+  }
+
+  function releaseEnv(iso: Isolate, env: Env): void {
+    env.dispatch.release();
+    env.context.release();
+    // Prepare the next program's context while the process does other work.
+    if (!iso.isolate.isDisposed && iso.runs < options.isolateRecycleRuns && !iso.next) {
+      iso.next = iso.isolate.createContext();
+      iso.next.catch(() => {});
+    }
+  }
+
+  async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
+    const count = request.mode === 'script' ? 1 : request.inputs.length;
+    const script = toScript(request.source, request.language);
+    if ('error' in script) return { tests: Array.from({ length: count }, () => failed('compile_error', script.error)) };
+    const iso = isolateFor();
+    let program: ivm.Script;
+    try {
+      program = iso.isolate.compileScriptSync(script.code, { filename: 'program.js' });
+    } catch (error) {
+      return { tests: Array.from({ length: count }, () => failed('compile_error', message(error))) };
+    }
+    const tests: SandboxTestRun[] = [];
+    try {
+      if (request.mode === 'call') await runCalls(iso, script.code, request, tests);
+      else if (request.mode === 'stdio') {
+        for (const stdin of request.inputs) tests.push(await runProgram(iso, program, request, stdin));
+      } else tests.push(await runProgram(iso, program, request, '', request.assertCode ?? ''));
+    } catch (error) {
+      if (!(error instanceof IsolateLost)) throw error;
+      // The isolate is gone; the test running when it went is the one that exhausted memory.
+      while (tests.length < count) tests.push(failed('memory', 'isolate out of memory'));
+      current = undefined;
+    } finally {
+      program.release();
+    }
+    return { tests };
+  }
+
+  function timeLeft(request: SandboxRunRequest): number {
+    const left = request.deadline === undefined ? request.timeoutMs : Math.min(request.timeoutMs, request.deadline - Date.now());
+    return Math.floor(left);
+  }
+
+  /** Runs the program (and, for assert-style tests, the test code after it) once in a fresh context. */
+  async function runProgram(iso: Isolate, program: ivm.Script, request: SandboxRunRequest, stdin: string, assertCode?: string): Promise<SandboxTestRun> {
+    const timeout = timeLeft(request);
+    if (timeout <= 0) return failed('timeout', 'not run: cell deadline');
+    const env = await newEnv(iso);
+    const started = performance.now();
+    const remaining = () => Math.max(1, Math.floor(timeout - (performance.now() - started)));
+    let status: SandboxStatus = 'ok';
+    let error = '';
+    try {
+      env.dispatch.applySync(undefined, ['input', stdin], { timeout: SMALL_CALL_MS });
+      await guarded(iso, program.run(env.context, { timeout }));
+      await guarded(iso, env.dispatch.apply(undefined, ['drain'], { timeout: remaining() }));
+      if (assertCode !== undefined) {
+        const tests = await iso.isolate.compileScript(assertCode, { filename: 'tests.js' });
+        try {
+          await guarded(iso, tests.run(env.context, { timeout: remaining() }));
+        } finally {
+          tests.release();
+        }
+      }
+    } catch (e) {
+      if (e instanceof IsolateLost) throw e;
+      error = message(e);
+      status = classify(error);
+    }
+    const ms = performance.now() - started;
+    if (iso.isolate.isDisposed) return { ...failed('memory', error), ms: round(ms) };
+    const [exit, overflow, stdout, stderr] = decodeFields(env.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
+    releaseEnv(iso, env);
+    // process.exit(0) in a stdio program is a normal end; any other exit is a failure.
+    if (status === 'runtime_error' && exit !== '-1' && request.mode === 'stdio' && exit === '0') status = 'ok';
+    if (overflow === '1') status = 'output_limit';
+    return { status, ms: round(ms), stdout, stderr: (stderr + (error && status !== 'ok' ? `${stderr ? '\n' : ''}${error}` : '')).slice(0, STDERR_KEEP) };
+  }
+
+  /** Call-style tests: the harness evaluates the program and runs every test in one call. */
+  async function runCalls(iso: Isolate, code: string, request: SandboxRunRequest, tests: SandboxTestRun[]): Promise<void> {
+    const count = request.inputs.length;
+    const env = await newEnv(iso);
+    const argsJson = `[${request.inputs.join(',')}]`;
+    let from = 0;
+    let batch = true; // the fast path: every test in one call, under one test's limit
+    while (from < count) {
+      const limit = timeLeft(request);
+      if (limit <= 0) {
+        tests.push(failed('timeout', 'not run: cell deadline'));
+        from++;
+        continue;
+      }
+      const to = batch ? count : from + 1;
+      let status: SandboxStatus | undefined;
+      let error = '';
+      let loadFailure = '';
+      try {
+        loadFailure = await guarded(iso, env.dispatch.apply(undefined, ['runAll', request.fnName, argsJson, from, to, code], { timeout: limit }));
+      } catch (e) {
+        if (e instanceof IsolateLost) throw e;
+        error = message(e);
+        status = iso.isolate.isDisposed ? 'memory' : classify(error);
+      }
+      if (iso.isolate.isDisposed) {
+        while (tests.length < count) tests.push(failed('memory', error));
+        return;
+      }
+      if (loadFailure) {
+        const [loadStatus, loadError] = decodeFields(loadFailure);
+        const kind = loadStatus === 'runtime_error' && MEMORY_MESSAGE.test(loadError) ? 'memory' : (loadStatus as SandboxStatus);
+        while (tests.length < count) tests.push(failed(kind, `program failed before the tests ran: ${loadError}`));
+        break;
+      }
+      const [done, ...fields] = decodeFields(env.dispatch.applySync(undefined, ['collect', from, to], { timeout: SMALL_CALL_MS }));
+      for (let i = 0; i + 5 <= fields.length; i += 5) tests.push(callResult(fields.slice(i, i + 5)));
+      if (status === undefined) {
+        from = to;
+        continue;
+      }
+      if (Number(done) < 0) {
+        // Stopped while the program's own top level ran: no test can run.
+        while (tests.length < count) tests.push(failed(status, `program failed before the tests ran: ${error}`));
+        break;
+      }
+      // Stopped mid-batch: tests before `done` finished; the one at `done` gets a verdict only when run alone.
+      from = Math.max(Number(done), from);
+      tests.length = from;
+      if (!batch) {
+        tests.push(failed(status, error));
+        from++;
+      }
+      batch = false;
+    }
+    releaseEnv(iso, env);
+  }
+
+  return {
+    run,
+    close() {
+      if (current && !current.isolate.isDisposed) current.isolate.dispose();
+      current = undefined;
+    },
+  };
+}
+
+function callResult([status, ms, value, stdout, stderr]: string[]): SandboxTestRun {
+  const run: SandboxTestRun = { status: status as SandboxStatus, ms: Number(ms), stdout, stderr: stderr.slice(0, STDERR_KEEP) };
+  if (run.status === 'runtime_error' && MEMORY_MESSAGE.test(stderr)) run.status = 'memory';
+  if (status === 'ok') run.value = value;
+  return run;
+}
+
+function failed(status: SandboxStatus, error: string): SandboxTestRun {
+  return { status, ms: 0, stdout: '', stderr: error.slice(0, STDERR_KEEP) };
+}
+
+function classify(error: string): SandboxStatus {
+  if (/timed out/.test(error)) return 'timeout';
+  if (MEMORY_MESSAGE.test(error)) return 'memory';
+  return 'runtime_error';
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

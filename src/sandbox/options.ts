@@ -1,0 +1,46 @@
+/** The sandbox's options: every one, its default and its check in one visible place. */
+
+export interface SandboxOptions {
+  /** Run Python under bubblewrap; false leaves JavaScript and TypeScript only. */
+  python: boolean;
+  /** The CPython 3 binary, run inside the sandbox (must live under /usr, the only host tree mounted). */
+  pythonPath: string;
+  bwrapPath: string;
+  /** Memory per JS isolate (heap) and per Python test (address space), in MiB. */
+  memoryMb: number;
+  /** stdout + stderr kept per test; a program that writes more fails with `output_limit`, in bytes. */
+  outputBytes: number;
+  /** Programs run in one isolate before it is replaced (contexts leak a little heap each). */
+  isolateRecycleRuns: number;
+  /** Processes (and threads) a Python test may have at once, counted per sandbox slot. */
+  maxProcesses: number;
+}
+
+export const sandboxDefaults: SandboxOptions = {
+  python: true,
+  pythonPath: '/usr/bin/python3',
+  bwrapPath: 'bwrap',
+  memoryMb: 256,
+  outputBytes: 1024 * 1024,
+  isolateRecycleRuns: 500,
+  maxProcesses: 32,
+};
+
+const positive: Array<keyof SandboxOptions> = ['memoryMb', 'outputBytes', 'isolateRecycleRuns', 'maxProcesses'];
+
+/** Merges `input` over the defaults; throws naming the first bad option. */
+export function resolveSandboxOptions(input: Record<string, unknown> = {}): SandboxOptions {
+  const options = { ...sandboxDefaults } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!(key in sandboxDefaults)) throw new Error(`sandbox option "${key}" is unknown`);
+    const expected = typeof sandboxDefaults[key as keyof SandboxOptions];
+    if (typeof value !== expected) throw new Error(`sandbox option "${key}" must be a ${expected}, got ${JSON.stringify(value)}`);
+    options[key] = value;
+  }
+  for (const key of positive) {
+    const value = options[key] as number;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`sandbox option "${key}" must be an integer >= 1, got ${value}`);
+  }
+  return options as unknown as SandboxOptions;
+}

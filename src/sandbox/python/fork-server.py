@@ -1,0 +1,300 @@
+# Fork server for Python tests; runs inside bubblewrap (no network, read-only
+# /usr, tmpfs /tmp, no /etc, unprivileged). Protocol: one JSON request per
+# line on stdin, one JSON response per line on stdout.
+#
+# Per job the server forks A, which enters fresh user, PID and mount
+# namespaces and forks B: B is PID 1 of a namespace the server is not in, so
+# test code can neither see nor signal the server, cannot kill B (init ignores
+# signals from inside its namespace) and is torn down with B. B mounts its own
+# /proc (only the job's processes) and a fresh /tmp (nothing carries over
+# between jobs), drops every capability and makes itself non-dumpable (no
+# /proc/1/fd, no ptrace), then forks one child C per test, with rlimits on
+# CPU, address space, file size and processes.
+# B, not the program, writes the per-test results; judging happens in Node.
+import ctypes, io, json, os, resource, selectors, signal, sys, time, traceback
+
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS = 0x10000000, 0x20000000, 0x00020000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+STDERR_KEEP = 4096  # bytes of stderr kept per test
+RESULT_CAP = 16 * 1024 * 1024  # bytes of return value JSON
+
+
+class CapHeader(ctypes.Structure):
+    _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
+
+
+class CapData(ctypes.Structure):
+    _fields_ = [('effective', ctypes.c_uint32), ('permitted', ctypes.c_uint32), ('inheritable', ctypes.c_uint32)]
+
+
+def drop_capabilities():
+    header = CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (CapData * 2)()
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), 'capset failed')
+
+
+def mount(source, target, fstype, flags, data):
+    if libc.mount(source, target, fstype, flags, data) != 0:
+        raise OSError(ctypes.get_errno(), 'mount %s failed' % target.decode())
+
+
+def send(fd, obj):
+    data = (json.dumps(obj) + '\n').encode()
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def limit(kind, value):
+    resource.setrlimit(kind, (value, value))
+
+
+def child_main(req, code, assert_code, text, stdin_fd, out_w, err_w, res_w):
+    """C: one test. Never returns."""
+    os.dup2(stdin_fd, 0)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    os.dup2(res_w, 3)
+    os.closerange(4, 1 << 16)
+    mem = req['memory_mb'] * 1024 * 1024
+    cpu = int(req['timeout_ms'] / 1000) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    limit(resource.RLIMIT_AS, mem)
+    limit(resource.RLIMIT_DATA, mem)
+    limit(resource.RLIMIT_FSIZE, 1024 * 1024)
+    limit(resource.RLIMIT_NPROC, req['max_processes'])
+    limit(resource.RLIMIT_CORE, 0)
+    limit(resource.RLIMIT_NOFILE, 64)
+    # Fresh stdio objects: the inherited ones may hold the server's buffers.
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, 'r', closefd=False)), encoding='utf-8', errors='replace')
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, 'w', closefd=False)), encoding='utf-8', errors='replace')
+    sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, 'w', closefd=False)), encoding='utf-8', errors='replace', line_buffering=True)
+    mode = req['mode']
+    frame = {'s': 'ok'}
+    try:
+        ns = {'__name__': '__main__' if mode == 'stdio' else '__program__', '__builtins__': __builtins__}
+        try:
+            exec(code, ns)
+        except SystemExit as e:
+            # A stdio program may end with sys.exit(); a program that exits before its tests ran fails.
+            if mode != 'stdio' or e.code not in (None, 0):
+                raise
+        if mode == 'call':
+            fn = ns.get(req['fn_name'])
+            if fn is None and isinstance(ns.get('Solution'), type):
+                fn = getattr(ns['Solution'](), req['fn_name'], None)  # LeetCode style
+            if not callable(fn):
+                raise NameError(req['fn_name'] + ' is not defined as a function')
+            value = fn(*json.loads(text))
+            frame['v'] = json.dumps(value, allow_nan=False)
+        elif mode == 'script':
+            exec(assert_code, ns)
+    except MemoryError:
+        frame = {'s': 'memory'}
+    except BaseException:
+        frame = {'s': 'runtime_error'}
+        try:
+            traceback.print_exc()
+        except BaseException:
+            pass
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    try:
+        send(3, frame)
+    except BaseException:
+        os._exit(1)
+    os._exit(0)
+
+
+def memfd_with(text):
+    fd = os.memfd_create('stdin')
+    data = text.encode()
+    while data:
+        data = data[os.write(fd, data):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def run_test(req, code, assert_code, text, timeout_s):
+    """B: fork C, collect its output within the limits, classify."""
+    stdin_fd = memfd_with(text if req['mode'] == 'stdio' else '')
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    res_r, res_w = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        for fd in (out_r, err_r, res_r):
+            os.close(fd)
+        child_main(req, code, assert_code, text, stdin_fd, out_w, err_w, res_w)
+    for fd in (stdin_fd, out_w, err_w, res_w):
+        os.close(fd)
+    pidfd = os.pidfd_open(pid)
+    cap = req['output_bytes']
+    bufs = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
+    caps = {out_r: cap, err_r: cap, res_r: RESULT_CAP}
+    sel = selectors.DefaultSelector()
+    for fd in bufs:
+        sel.register(fd, selectors.EVENT_READ)
+    sel.register(pidfd, selectors.EVENT_READ)
+    verdict = None
+    exited = False
+    deadline = started + timeout_s
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            verdict = 'timeout'
+            break
+        events = sel.select(left)
+        for key, _ in events:
+            fd = key.fd
+            if fd == pidfd:
+                exited = True
+                sel.unregister(pidfd)
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                sel.unregister(fd)
+                continue
+            bufs[fd] += chunk
+            if len(bufs[fd]) > caps[fd]:
+                verdict = 'output_limit'
+        if verdict or (exited and len(sel.get_map()) == 0):
+            break
+        if exited:
+            kill_all()  # C is gone; whatever still holds its pipes is a leftover child
+    ms = (time.monotonic() - started) * 1000
+    kill_all()
+    _, status = os.waitpid(pid, 0)
+    reap()
+    for fd in (out_r, err_r, res_r, pidfd):
+        os.close(fd)
+    sel.close()
+    result = {'ms': ms, 'stdout': bufs[out_r][:cap].decode('utf-8', 'replace'), 'stderr': bufs[err_r][:STDERR_KEEP].decode('utf-8', 'replace')}
+    if verdict:
+        result['status'] = verdict
+        return result
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+        result['status'] = 'timeout'  # RLIMIT_CPU
+        return result
+    try:
+        frame = json.loads(bytes(bufs[res_r]).decode())
+        status_code = frame['s']
+    except Exception:
+        # No verdict from the harness: the program crashed, exited early or wrote garbage on fd 3.
+        result['status'] = 'runtime_error'
+        if os.WIFSIGNALED(status):
+            result['stderr'] += '\nkilled by signal %d' % os.WTERMSIG(status)
+        return result
+    result['status'] = status_code if status_code in ('ok', 'memory', 'runtime_error') else 'runtime_error'
+    if status_code == 'ok' and 'v' in frame:
+        result['value'] = frame['v']
+    return result
+
+
+def kill_all():
+    # B is PID 1 of the job's namespace: -1 reaches every other process in it.
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def reap():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def job_main(req, res_w):
+    """B: PID 1 of the job's namespaces. Never returns."""
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=16m,mode=1777')
+    libc.prctl(PR_SET_DUMPABLE, 0)
+    drop_capabilities()
+    os.chdir('/tmp')
+    inputs = req['inputs']
+    try:
+        code = compile(req['source'], '<program>', 'exec')
+        assert_code = compile(req.get('assert_code') or '', '<tests>', 'exec')
+    except (SyntaxError, ValueError, OverflowError) as e:
+        for _ in inputs:
+            send(res_w, {'status': 'compile_error', 'ms': 0, 'stdout': '', 'stderr': ''.join(traceback.format_exception_only(type(e), e))[:STDERR_KEEP]})
+        os._exit(0)
+    end = time.monotonic() + req['budget_ms'] / 1000
+    for text in inputs:
+        left = min(req['timeout_ms'] / 1000, end - time.monotonic())
+        if left <= 0:
+            send(res_w, {'status': 'timeout', 'ms': 0, 'stdout': '', 'stderr': 'not run: cell deadline'})
+            continue
+        send(res_w, run_test(req, code, assert_code, text, left))
+    os._exit(0)
+
+
+def run_job(req):
+    res_r, res_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # A
+        os.close(res_r)
+        null = os.open('/dev/null', os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0:
+            send(res_w, {'fatal': 'unshare failed: errno %d' % ctypes.get_errno()})
+            os._exit(1)
+        job = os.fork()
+        if job == 0:
+            job_main(req, res_w)
+        os.close(res_w)
+        _, status = os.waitpid(job, 0)
+        os._exit(0 if status == 0 else 1)
+    os.close(res_w)
+    tests = []
+    data = bytearray()
+    while True:
+        chunk = os.read(res_r, 1 << 20)
+        if not chunk:
+            break
+        data += chunk
+    os.close(res_r)
+    os.waitpid(pid, 0)
+    for line in bytes(data).decode('utf-8', 'replace').splitlines():
+        msg = json.loads(line)
+        if 'fatal' in msg:
+            return {'id': req['id'], 'error': msg['fatal']}
+        tests.append(msg)
+    if len(tests) != len(req['inputs']):
+        return {'id': req['id'], 'error': 'job ended after %d of %d tests' % (len(tests), len(req['inputs']))}
+    return {'id': req['id'], 'tests': tests}
+
+
+def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    libc.prctl(PR_SET_DUMPABLE, 0)
+    pending = b''
+    while True:
+        while b'\n' not in pending:
+            chunk = os.read(0, 1 << 20)
+            if not chunk:
+                return
+            pending += chunk
+        line, pending = pending.split(b'\n', 1)
+        req = json.loads(line)
+        try:
+            response = run_job(req)
+        except Exception as e:
+            response = {'id': req.get('id'), 'error': repr(e)}
+        send(1, response)
+
+
+main()

@@ -1,0 +1,42 @@
+/**
+ * Proves the Python sandbox works on this machine before the server takes
+ * traffic: a program must read stdin and print, and must not reach the
+ * network, the host's /etc or a writable /usr. Safe to call from the HTTP
+ * process (it spawns bubblewrap; it does not load isolated-vm).
+ */
+import { resolveSandboxOptions } from './options.ts';
+import { createPythonRunner } from './python-runner.ts';
+
+const PROBE = `
+import os, socket
+a, b = map(int, input().split())
+print(a + b)
+assert not os.path.exists('/etc/passwd'), 'host /etc is visible'
+try:
+    open('/usr/verdict-probe', 'w')
+    raise AssertionError('/usr is writable')
+except OSError:
+    pass
+try:
+    socket.create_connection(('1.1.1.1', 53), timeout=1)
+    raise AssertionError('network is reachable')
+except OSError:
+    pass
+`;
+
+/** Resolves when the sandbox works; rejects with the reason when it does not. */
+export async function selfTestPython(input: Record<string, unknown> = {}): Promise<void> {
+  const runner = createPythonRunner(resolveSandboxOptions({ ...input, python: true }));
+  try {
+    const { tests } = await runner.run({ language: 'python', mode: 'stdio', source: PROBE, inputs: ['2 3'], timeoutMs: 10_000 });
+    const [test] = tests;
+    if (test?.status !== 'ok' || test.stdout.trim() !== '5') {
+      throw new Error(`python sandbox self-test failed (${test?.status}): ${(test?.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${reason} (is bubblewrap installed and are unprivileged user namespaces enabled? set SANDBOX_PYTHON=off to run without Python)`);
+  } finally {
+    runner.close();
+  }
+}
