@@ -1,0 +1,70 @@
+/**
+ * DeepSeek-R1's accuracy reward: 1 when the completion's final answer is
+ * mathematically equivalent to the gold, else 0; null when the gold itself
+ * cannot be read. Extraction and equivalence are the math engine's
+ * (`ctx.math`, src/math/): this rule only reads the sample and its params.
+ */
+import { defineReward } from './types.ts';
+
+const paramsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    think_only: { type: 'boolean', default: true, description: 'Search only after the last `</think>`; an unclosed `<think>` has no answer' },
+    boxed_only: { type: 'boolean', default: false, description: 'Accept only a `\\boxed{}` / `\\fbox{}` answer' },
+    last_number_fallback: { type: 'boolean', default: false, description: 'With no boxed, marked or math answer, take the last plain number' },
+    rel_tol: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 1e-9, description: 'Relative tolerance for irrational or repeating values (finite decimals compare exactly)' },
+    round_digits: { type: ['integer', 'null'], minimum: 0, maximum: 15, default: null, description: 'Also accept numbers equal after rounding both to this many decimals' },
+    decimal_comma: { type: 'boolean', default: false, description: 'Read `2,5` as 2.5 (a comma between digits that is no thousands group)' },
+    allow_set_relation: { type: 'boolean', default: false, description: 'Accept inequalities for a gold written as a set (`x \\in [a,b]`); inequalities answered by a set are always accepted' },
+    strict_variables: { type: 'boolean', default: true, description: 'Variable names must match (`f(x)` is not `f(y)`)' },
+  },
+} as const;
+
+interface Params {
+  think_only: boolean;
+  boxed_only: boolean;
+  last_number_fallback: boolean;
+  rel_tol: number;
+  round_digits: number | null;
+  decimal_comma: boolean;
+  allow_set_relation: boolean;
+  strict_variables: boolean;
+}
+
+/** The gold answer: a string, or `{ answer }`. */
+function goldOf(reference: unknown): string | null {
+  if (typeof reference === 'string') return reference;
+  if (reference && typeof reference === 'object' && typeof (reference as { answer?: unknown }).answer === 'string') return (reference as { answer: string }).answer;
+  if (reference && typeof reference === 'object' && typeof (reference as { answer?: unknown }).answer === 'number') return String((reference as { answer: number }).answer);
+  return typeof reference === 'number' ? String(reference) : null;
+}
+
+export const reward = defineReward<Params>({
+  id: 'math-answer',
+  version: 1,
+  description:
+    'Accuracy reward: 1 when the final answer (last \\boxed{}, "final answer is", <answer>, ...) is mathematically equivalent to the reference (LaTeX or plain; numbers, expressions, intervals, sets, tuples, matrices, equations), else 0; null when the reference cannot be parsed.',
+  paramsSchema,
+  range: [0, 1],
+  timeoutMs: 2000,
+  examples: [
+    { name: 'an equal fraction in another form', sample: { completion: '<think>2/5 = 4/10</think> So the answer is $\\boxed{\\dfrac{4}{10}}$.', reference: '\\frac{2}{5}' }, expected: 1, reason: 'match' },
+    {
+      name: 'a self-correction is judged by the last box',
+      sample: { completion: 'First I get $\\boxed{12}$. Wait, I forgot the last term: $\\boxed{15}$.', reference: { answer: '15' } },
+      expected: 1,
+      reason: 'match',
+    },
+    { name: 'a closed end where the gold is open is wrong', sample: { completion: 'The solution set is $\\boxed{[2, 5)}$.', reference: '(2, 5)' }, expected: 0, reason: 'mismatch' },
+    { name: 'an answer only inside the reasoning does not count', sample: { completion: '<think>it is \\boxed{7}</think> I am not sure.', reference: '7' }, expected: 0, reason: 'no_answer' },
+    { name: 'a gold that cannot be parsed is skipped, not scored 0', sample: { completion: '\\boxed{3}', reference: '\\frac{1}{' }, expected: null, reason: 'unparsable_gold' },
+    { name: 'a percent equals its decimal', sample: { completion: 'Final Answer: The final answer is $0.28$.', reference: '28\\%' }, expected: 1, reason: 'match' },
+  ],
+  score(sample, params, ctx) {
+    if (!ctx.math) return { score: null, reason: 'error', details: { message: 'no math engine in this worker' } };
+    const gold = goldOf(sample.reference);
+    if (gold === null) return { score: null, reason: 'unparsable_gold', details: { message: 'reference must be a string or { answer }' } };
+    return ctx.math.verify(gold, sample.completion, { ...params, deadline: ctx.deadline });
+  },
+});

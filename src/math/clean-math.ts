@@ -1,0 +1,54 @@
+/**
+ * String repairs on an extracted answer before it is tokenized: math
+ * delimiters, sizing commands, spacing, digit grouping, mixed numbers,
+ * degrees. Each rule is small and local; what needs structure is the parser's.
+ */
+
+export interface CleanOptions {
+  /** Read `2,5` as 2.5 (a comma between digits that is not a thousands group). */
+  decimalComma: boolean;
+}
+
+const FUNCTIONS = 'sin|cos|tan|sec|csc|cot|arcsin|arccos|arctan|sinh|cosh|tanh|log|ln|exp|lg';
+
+/** `1orW(x)`, `(11,7)or(7,11)`: a connector glued to its neighbours. */
+export const GLUED_CONNECTOR = /(?<=[\d)}\]])(or|and)(?=[A-Za-z(\\])/g;
+
+const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
+  // Math delimiters and escaped currency carry no value.
+  [/\\\$|\$|\\\(|\\\)|\\\[|\\\]/g, ' '],
+  [/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)\s*\.?/g, ''],
+  [/\\(?:displaystyle|textstyle|limits|nolimits|notag|nonumber)/g, ''],
+  [/\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\{[^{}]*\}/g, ''],
+  [/\\(?:d|t|c)frac/g, '\\frac'],
+  // `\quadx_2` (glued) and `1orW(x)` (glued connector) from careless writers.
+  [/\\(q?quad)(?=[a-zA-Z])/g, '\\$1 '],
+  [GLUED_CONNECTOR, ' , '],
+  [/\\(?:d|t)binom/g, '\\binom'],
+  [new RegExp(`\\\\operatorname\\{(${FUNCTIONS})\\}`, 'g'), '\\$1 '],
+  [/\\(?:mathrm|mathit|mathbf|boldsymbol|bm|mathsf|operatorname)\{([^{}]*)\}/g, ' $1 '],
+  // Thousands groups: `14{,}916`, `12,\!000`, `1\,000`, `7,425,000`, `1 000`.
+  [/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, (_m, d: string, offset: string, whole: string) => groupOrDecimal(d, Number(offset), whole)],
+  [/(\d),\s*\\!\s*(?=\d{3}(?!\d))/g, '$1'],
+  [/(\d)(?:\\[,;:! ]|~|\\thinspace)+(?=\d{3}(?!\d))/g, '$1'],
+  [/(?<![\d.,]|\d\s|\^\{?|_\{?)([1-9]\d{0,2})((?:,\d{3})+)(?![\d]|,\d)/g, (_m, a: string, b: string) => a + b.replace(/,/g, '')],
+  [/(?<![\d.,]|\^\{?|_\{?)([1-9]\d{0,2})((?: \d{3})+)(?![\d.,]?\d)/g, (_m, a: string, b: string) => a + b.replace(/ /g, '')],
+  [/(?<!\\)\\(?:[,;:!> ]|thinspace|enspace)|~/g, ' '],
+  // `2\frac12` is a mixed number, unless the integer is an exponent or index.
+  [/(?<![\^_.\d]|[\^_]\{)(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))/g, (_m, w: string, a1?: string, a2?: string, b1?: string, b2?: string) => `(${w}+\\frac{${a1 ?? a2}}{${b1 ?? b2}})`],
+  // Degrees are a unit here: `90^\circ` is 90.
+  [/\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|\^\s*\{\s*\}/g, ' '],
+  [/\\%/g, '%'],
+];
+
+function groupOrDecimal(digit: string, offset: number, whole: string): string {
+  const rest = whole.slice(offset).replace(/^\d\s*\{\s*,\s*\}\s*/, '');
+  return /^\d{3}(?!\d)/.test(rest) ? digit : `${digit}.`;
+}
+
+export function cleanMath(src: string, options: CleanOptions): string {
+  let s = src;
+  for (const [re, to] of RULES) s = s.replace(re, to as string);
+  if (options.decimalComma) s = s.replace(/(\d),(?=\d)/g, '$1.');
+  return s.trim();
+}

@@ -1,0 +1,208 @@
+/**
+ * Evaluates node trees built by our parser: exactly (BigInt rationals) when
+ * the tree is rational arithmetic, else in floats (complex only when asked).
+ * Unknown functions (`f(x)`, `F_{n-1}`) are fixed pseudo-random functions,
+ * so identities survive and non-identities show. Every step is bounded.
+ */
+import type { MathNode } from 'mathjs';
+import { getMath } from './mathjs.ts';
+import { LIMITS, LimitError } from './limits.ts';
+import * as Q from './rational.ts';
+import { EXACT } from './value.ts';
+
+type Num = number | { re: number; im: number } | unknown[];
+
+interface NodeLike {
+  type: string;
+  fn?: string | { name: string };
+  name?: string;
+  args?: MathNode[];
+  items?: MathNode[];
+  content?: MathNode;
+  value?: number;
+}
+
+const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : n.fn?.name ?? '');
+
+/** Exact value, or null when the tree is not rational arithmetic. */
+export function evalExact(node: MathNode): Q.Rational | null {
+  const n = node as unknown as NodeLike;
+  const exact = EXACT.get(node);
+  if (exact) return exact;
+  if (n.type === 'ParenthesisNode') return evalExact(n.content!);
+  const args = n.args ?? [];
+  const vals: Q.Rational[] = [];
+  for (const a of args) {
+    const v = evalExact(a);
+    if (!v) return null;
+    vals.push(v);
+  }
+  const [a, b] = vals;
+  const name = fnName(n);
+  try {
+    if (n.type === 'OperatorNode') {
+      switch (name) {
+        case 'add': return Q.add(a!, b!);
+        case 'subtract': return Q.sub(a!, b!);
+        case 'multiply': return Q.mul(a!, b!);
+        case 'divide': return b!.n === 0n ? null : Q.div(a!, b!);
+        case 'unaryMinus': return Q.neg(a!);
+        case 'unaryPlus': return a!;
+        case 'pow': return Q.isInteger(b!) && !(a!.n === 0n && b!.n < 0n) ? Q.pow(a!, b!) : null;
+        case 'factorial': return Q.isInteger(a!) && a!.n >= 0n ? Q.factorial(a!) : null;
+      }
+    }
+    if (n.type === 'FunctionNode') {
+      if (name === 'percent') return Q.div(a!, Q.rational(100n));
+      if (name === 'sqrt' && a!.n >= 0n) {
+        const rn = isqrt(a!.n);
+        const rd = isqrt(a!.d);
+        return rn * rn === a!.n && rd * rd === a!.d ? Q.rational(rn, rd) : null;
+      }
+      if (name === 'abs') return a!.n < 0n ? Q.neg(a!) : a!;
+    }
+  } catch (error) {
+    if (error instanceof LimitError) throw error;
+    return null;
+  }
+  return null;
+}
+
+function isqrt(x: bigint): bigint {
+  if (x < 2n) return x;
+  let r = BigInt(Math.floor(Math.sqrt(Number(x))));
+  while (r * r > x) r--;
+  while ((r + 1n) * (r + 1n) <= x) r++;
+  return r;
+}
+
+export interface FloatScope {
+  vars: Map<string, number>;
+  /** `i` is the imaginary unit. */
+  complex: boolean;
+  deadline: number;
+}
+
+const seedOf = (name: string) => [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261) >>> 0;
+
+/** A fixed smooth function per name: stands in for an unknown `f`. */
+function opaque(name: string, xs: number[]): number {
+  const h = seedOf(name);
+  return xs.reduce((acc, x, i) => acc + Math.sin((0.7 + ((h >> (i * 3)) % 97) / 61 + i) * x + (h % 13) / 7) * (1.3 + i) + 0.11 * x * (i + 1), (h % 29) / 17);
+}
+
+const REAL: Record<string, (...x: number[]) => number> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, sec: (x) => 1 / Math.cos(x), csc: (x) => 1 / Math.sin(x), cot: (x) => 1 / Math.tan(x),
+  asin: Math.asin, arcsin: Math.asin, acos: Math.acos, arccos: Math.acos, atan: Math.atan, arctan: Math.atan,
+  sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, log: Math.log, log10: Math.log10, exp: Math.exp,
+  floor: Math.floor, ceil: Math.ceil, percent: (x) => x / 100, gcd: (a, b) => gcdF(a, b), lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
+  max: Math.max, min: Math.min,
+  nthRoot: (x, k) => (x < 0 && Math.abs(k % 2) === 1 ? -Math.pow(-x, 1 / k) : Math.pow(x, 1 / k)),
+};
+
+function gcdF(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  for (let i = 0; b && i < 200; i++) [a, b] = [b, a % b];
+  return a;
+}
+
+export function evalFloat(node: MathNode, scope: FloatScope): Num {
+  const { math } = getMath();
+  const n = node as unknown as NodeLike;
+  switch (n.type) {
+    case 'ConstantNode':
+      return n.value as number;
+    case 'ParenthesisNode':
+      return evalFloat(n.content!, scope);
+    case 'SymbolNode': {
+      const v = scope.vars.get(n.name!);
+      if (v !== undefined) return v;
+      if (n.name === 'pi') return Math.PI;
+      if (n.name === 'e') return Math.E;
+      if (n.name === 'i' && scope.complex) return math.complex(0, 1) as unknown as Num;
+      throw new RangeError(`unbound ${n.name}`);
+    }
+    case 'ArrayNode':
+      return n.items!.map((item) => evalFloat(item, scope));
+  }
+  const name = fnName(n);
+  if (name === 'sum' || name === 'prod') return bigOperator(name, n.args!, scope);
+  const xs = n.args!.map((a) => evalFloat(a, scope));
+  const allReal = xs.every((x) => typeof x === 'number');
+  if (n.type === 'OperatorNode') return operator(name, xs, allReal);
+  if (allReal) {
+    const r = xs as number[];
+    if (name === 'sqrt') return r[0]! < 0 && scope.complex ? (math.sqrt(r[0]!) as unknown as Num) : Math.sqrt(r[0]!);
+    if (name === 'abs') return Math.abs(r[0]!);
+    if (name === 'combinations') return combinations(r[0]!, r[1]!);
+    const f = REAL[name];
+    if (f) return f(...r);
+    return opaque(name, r);
+  }
+  const mathFn = (math as unknown as Record<string, (...x: unknown[]) => Num>)[name === 'percent' ? 'divide' : name];
+  if (name === 'percent') return math.divide(xs[0] as never, 100) as unknown as Num;
+  if (!mathFn || !['sqrt', 'abs', 'det', 'exp', 'log', 'sin', 'cos', 'tan'].includes(name)) throw new RangeError(`no ${name} here`);
+  return mathFn(...xs);
+}
+
+function operator(name: string, xs: Num[], real: boolean): Num {
+  const { math } = getMath();
+  const [a, b] = xs as number[];
+  if (real) {
+    switch (name) {
+      case 'add': return a! + b!;
+      case 'subtract': return a! - b!;
+      case 'multiply': return a! * b!;
+      case 'divide': return a! / b!;
+      case 'unaryMinus': return -a!;
+      case 'unaryPlus': return a!;
+      case 'pow': {
+        const r = Math.pow(a!, b!);
+        if (Math.abs(r) === Infinity && Number.isFinite(a!) && Number.isFinite(b!) && a !== 0) throw new LimitError('overflow');
+        return r;
+      }
+      case 'factorial':
+        if (a! > 170) throw new LimitError('factorial');
+        return a! < 0 || !Number.isInteger(a!) ? NaN : (math.factorial(a!) as number);
+    }
+  }
+  const fns: Record<string, string> = { add: 'add', subtract: 'subtract', multiply: 'multiply', divide: 'divide', unaryMinus: 'unaryMinus', unaryPlus: 'unaryPlus', pow: 'pow' };
+  const f = fns[name];
+  if (!f) throw new RangeError(`no ${name} here`);
+  if (name === 'pow' && Array.isArray(xs[0]) && !(typeof b === 'number' && Number.isInteger(b) && Math.abs(b) <= 64)) throw new LimitError('matrix power');
+  return (math as unknown as Record<string, (...x: unknown[]) => Num>)[f]!(...xs);
+}
+
+function combinations(n: number, k: number): number {
+  if (!Number.isInteger(n) || !Number.isInteger(k) || k < 0 || n < 0) return NaN;
+  if (k > n) return 0;
+  let r = 1;
+  for (let i = 1; i <= Math.min(k, n - k); i++) {
+    r = (r * (n - i + 1)) / i;
+    if (!Number.isFinite(r)) throw new LimitError('binomial');
+  }
+  return Math.round(r);
+}
+
+/** `\sum_{k=lo}^{hi} body` as a loop, refused beyond LIMITS.maxSumTerms terms. */
+function bigOperator(name: string, args: MathNode[], scope: FloatScope): number {
+  const [body, index, loNode, hiNode] = args;
+  const lo = evalFloat(loNode!, scope);
+  const hi = evalFloat(hiNode!, scope);
+  if (typeof lo !== 'number' || typeof hi !== 'number') throw new RangeError('complex bounds');
+  const from = Math.ceil(lo - 1e-9);
+  const to = Math.floor(hi + 1e-9);
+  if (to - from > LIMITS.maxSumTerms) throw new LimitError('sum length');
+  const k = (index as unknown as { name: string }).name;
+  const vars = new Map(scope.vars);
+  let acc = name === 'sum' ? 0 : 1;
+  for (let i = from; i <= to; i++) {
+    vars.set(k, i);
+    const v = evalFloat(body!, { ...scope, vars });
+    if (typeof v !== 'number') throw new RangeError('complex term');
+    acc = name === 'sum' ? acc + v : acc * v;
+  }
+  if (Date.now() > scope.deadline) throw new LimitError('deadline');
+  return acc;
+}

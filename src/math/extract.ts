@@ -1,0 +1,138 @@
+/**
+ * Finds the final answer in a completion (or in a gold that is a whole
+ * solution): the last `\boxed{}` (with the boxes joined to it), else an
+ * `<answer>` tag, a "final answer is" / "Answer:" / "####" sentence, else the
+ * whole text when it is math, else the last math span; the last plain number
+ * only when allowed.
+ */
+import { GLUED_CONNECTOR } from './clean-math.ts';
+import { finalBoxes, findBoxes, isConnectorGap, type Span } from './find-boxes.ts';
+
+export interface ExtractOptions {
+  /** Search only after the last `</think>`; an unclosed `<think>` has no answer. */
+  thinkOnly: boolean;
+  boxedOnly: boolean;
+  lastNumberFallback: boolean;
+}
+
+export type AnswerSource = 'boxed' | 'answer_tag' | 'marker' | 'whole' | 'math' | 'number';
+
+export interface Extraction {
+  /** One or more answer texts (several boxes or spans joined by "and" form a list). */
+  parts: string[];
+  source: AnswerSource;
+}
+
+const MARKER = /(?:final\s+answer|\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
+const NUMBER = /(?<![A-Za-z0-9_.,^])-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
+/** Words allowed in a bare math answer. */
+const MATH_WORDS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'log', 'exp', 'sqrt', 'and', 'frac', 'dfrac', 'tfrac', 'infty', 'inf', 'text', 'left', 'right', 'cdot', 'times', 'pmatrix', 'bmatrix', 'begin', 'end', 'boxed', 'quad', 'qquad', 'mbox', 'circ', 'pct', 'percent', 'cup', 'approx', 'leq', 'geq', 'neq', 'lt', 'gt', 'mathrm', 'textbf', 'array', 'mid', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'pmod', 'mod', 'sum', 'prod', 'binom', 'lfloor', 'rfloor', 'lceil', 'rceil', 'emptyset', 'varnothing', 'mathbb']);
+
+export function extractAnswer(text: string, options: ExtractOptions): Extraction | null {
+  let region = text;
+  if (options.thinkOnly) {
+    const close = text.lastIndexOf('</think>');
+    if (close >= 0) region = text.slice(close + '</think>'.length);
+    else if (text.includes('<think>')) return null;
+  }
+  let marker: RegExpExecArray | null = null;
+  for (const m of region.matchAll(MARKER)) marker = m;
+  const boxes = finalBoxes(region, findBoxes(region));
+  // A "final answer is" sentence written after the last box is the later, final word.
+  const markerLast = !options.boxedOnly && marker && (!boxes.length || marker.index > boxes.at(-1)!.end);
+  if (markerLast) {
+    const parts = fromSentence(sentenceAt(region, marker!.index + marker![0].length));
+    if (parts) return { parts, source: 'marker' };
+  }
+  if (boxes.length) return { parts: boxes.map((b) => b.content), source: 'boxed' };
+  if (options.boxedOnly) return null;
+  const tag = /<answer>([\s\S]*?)<\/answer>(?![\s\S]*<answer>)/i.exec(region);
+  if (tag) {
+    const parts = fromSentence(tag[1]!.trim());
+    return parts && { parts, source: 'answer_tag' };
+  }
+  return fromText(region.trim(), options.lastNumberFallback);
+}
+
+/** A text without prose: it is the answer as a whole. */
+function isBareMath(s: string): boolean {
+  const words = s.replace(GLUED_CONNECTOR, ' ').replace(/\\(?:text|mbox|textbf|mathrm)\s*\{[^{}]*\}/g, ' ').match(/[a-zA-Z]{3,}/g) ?? [];
+  return s.length > 0 && s.length <= 2000 && words.every((w) => MATH_WORDS.has(w.toLowerCase()));
+}
+
+/** Math spans `$$..$$`, `\[..\]`, `$..$`, `\(..\)`; inline ones do not cross a line break. */
+export function mathSpans(text: string): Span[] {
+  const out: Span[] = [];
+  const re = /\$\$|\\\[|\\\(|(?<!\\)\$/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = m[0];
+    const close = open === '\\[' ? '\\]' : open === '\\(' ? '\\)' : open;
+    let end = text.indexOf(close, m.index + open.length);
+    while (open === '$' && end > 0 && text[end - 1] === '\\') end = text.indexOf(close, end + 1);
+    if (end < 0) continue;
+    const content = text.slice(m.index + open.length, end);
+    if ((open === '$' || open === '\\(') && content.includes('\n')) continue;
+    out.push({ start: m.index, end: end + close.length, content });
+    re.lastIndex = end + close.length;
+  }
+  return out;
+}
+
+/** The text after a marker up to the end of its sentence; math spans are atomic. */
+function sentenceAt(text: string, from: number): string {
+  let i = from;
+  while (/[\s*:]/.test(text[i] ?? '')) i++;
+  const spans = mathSpans(text.slice(i));
+  let j = i;
+  while (j < text.length) {
+    const span = spans.find((s) => s.start === j - i);
+    if (span) {
+      j = i + span.end;
+      continue;
+    }
+    const c = text[j]!;
+    if (c === '\n' || (c === '$' && text[j - 1] !== '\\')) break;
+    if (c === '.' && !/\d/.test(text[j + 1] ?? '')) break;
+    if (/^I hope/.test(text.slice(j, j + 6))) break;
+    j++;
+  }
+  return text.slice(i, j).trim();
+}
+
+/** The answer inside one sentence: its math, else its last number, else the short sentence itself. */
+function fromSentence(sentence: string): string[] | null {
+  if (!sentence) return null;
+  const spans = mathSpans(sentence);
+  if (spans.length) {
+    const joined = joinedSpans(sentence, spans);
+    const after = sentence.slice(spans.at(-1)!.end);
+    const number = [...after.matchAll(NUMBER)].at(-1);
+    return number ? [number[0]] : joined;
+  }
+  const s = sentence.replace(/[.\s]+$/, '');
+  if (isBareMath(s)) return [s];
+  const number = [...s.matchAll(NUMBER)].at(-1);
+  if (number) return [number[0]];
+  return s.split(/\s+/).length <= 3 ? [s] : null;
+}
+
+/** The last span with the spans joined to it by connectors (`$1$ and $2$`). */
+function joinedSpans(text: string, spans: Span[]): string[] {
+  const chosen = [spans.at(-1)!];
+  for (let i = spans.length - 2; i >= 0; i--) {
+    const gap = text.slice(spans[i]!.end, chosen[0]!.start);
+    if (!isConnectorGap(gap) || (gap.match(/[a-zA-Z]+/g) ?? []).filter((w) => w !== 'and' && w !== 'or').length > 1 || !/\b(?:and|or)\b|,/.test(gap)) break;
+    chosen.unshift(spans[i]!);
+  }
+  return chosen.map((s) => s.content);
+}
+
+function fromText(text: string, lastNumber: boolean): Extraction | null {
+  const spans = mathSpans(text);
+  const whole = spans.length === 1 && spans[0]!.start === 0 && /^[\s.,;]*$/.test(text.slice(spans[0]!.end));
+  if (whole) return { parts: [spans[0]!.content], source: 'whole' };
+  if (!spans.length && isBareMath(text)) return { parts: [text], source: 'whole' };
+  const number = lastNumber ? [...text.matchAll(NUMBER)].filter((m) => !spans.some((s) => m.index >= s.start && m.index < s.end)).at(-1) : undefined;
+  if (spans.length && !(number && number.index > spans.at(-1)!.end)) return { parts: joinedSpans(text, spans), source: 'math' };
+  return number ? { parts: [number[0]], source: 'number' } : null;
+}

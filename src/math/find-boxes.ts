@@ -1,0 +1,54 @@
+/**
+ * Finds `\boxed{...}` / `\fbox{...}` (brace-balanced, nested) and decides
+ * which of them form the final answer: the last box, joined with the boxes
+ * before it when only connectors stand between them (`\boxed{1} and
+ * \boxed{2}`), never across a self-correction (`\boxed{12} wait \boxed{15}`).
+ */
+
+export interface Span {
+  start: number;
+  end: number;
+  content: string;
+}
+
+export function findBoxes(text: string): Span[] {
+  const out: Span[] = [];
+  const re = /\\(?:boxed|fbox)\s*\{/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let depth = 1;
+    let j = m.index + m[0].length;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === '\\') j++;
+      else if (text[j] === '{') depth++;
+      else if (text[j] === '}') depth--;
+    }
+    // A box cut off by the end of the text still holds the answer written so far.
+    const end = depth === 0 ? j : text.length;
+    out.push({ start: m.index, end, content: text.slice(m.index + m[0].length, depth === 0 ? j - 1 : text.length) });
+    re.lastIndex = depth === 0 ? j : text.length;
+  }
+  return out;
+}
+
+const CONNECTORS = new Set(['and', 'or', 'text', 'quad', 'qquad', 'mbox', 'the', 'are']);
+/** Words that mark a second thought: the boxes around them are not one answer. */
+const CORRECTIONS = new Set(['no', 'not', 'wait', 'but', 'actually', 'hmm', 'however', 'instead', 'wrong', 'incorrect', 'mistake', 'oops', 'sorry', 'recheck', 'check', 'again', 'redo', 'let', 'maybe', 'correction', 'previous', 'earlier', 'reconsider', 'error', 'so', 'therefore', 'thus', 'hence', 'answer', 'final']);
+
+/** Text between two answer pieces that only joins them. */
+export function isConnectorGap(gap: string): boolean {
+  if (gap.length > 120 || /\n\s*\n/.test(gap)) return false;
+  const words = (gap.toLowerCase().match(/[a-z]+/g) ?? []).filter((w) => !CONNECTORS.has(w));
+  return words.length <= 4 && !words.some((w) => CORRECTIONS.has(w));
+}
+
+/** The last box and the boxes joined to it, in text order. */
+export function finalBoxes(text: string, boxes: Span[]): Span[] {
+  if (!boxes.length) return [];
+  const chosen = [boxes.at(-1)!];
+  for (let i = boxes.length - 2; i >= 0; i--) {
+    const gap = text.slice(boxes[i]!.end, chosen[0]!.start);
+    if (!isConnectorGap(gap)) break;
+    chosen.unshift(boxes[i]!);
+  }
+  return chosen;
+}

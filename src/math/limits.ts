@@ -1,0 +1,32 @@
+/**
+ * Guard rails of the math engine. Every bound here stops a crafted answer
+ * (`10^{10^{10}}`, `1000000!`, deep nesting) long before it costs real time.
+ */
+export const LIMITS = {
+  /** Longest extracted answer the parser accepts, in characters. */
+  maxAnswerChars: 4000,
+  /** Most nodes one parsed answer may hold. */
+  maxNodes: 1500,
+  /** Deepest nesting of brackets, fractions and powers. */
+  maxDepth: 60,
+  /** Largest integer exponent computed exactly; beyond it only floats are used. */
+  maxExactExponent: 4096,
+  /** Largest size of an exact rational, in bits of numerator plus denominator. */
+  maxExactBits: 16384,
+  /** Largest n for which n! is computed exactly (floats overflow at 171). */
+  maxExactFactorial: 500,
+  /** Most terms a \sum or \prod may run. */
+  maxSumTerms: 2000,
+  /** Most ± signs expanded in one expression (2^n variants). */
+  maxPlusMinus: 3,
+} as const;
+
+/** A guard rail was hit: the answer cannot be judged within the limits. */
+export class LimitError extends Error {
+  constructor(readonly limit: string) {
+    super(`math limit exceeded: ${limit}`);
+  }
+}
+
+/** The answer text is not something the parser understands. */
+export class ParseError extends Error {}

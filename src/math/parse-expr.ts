@@ -1,0 +1,294 @@
+/**
+ * The expression levels of the answer parser: sums, products (with implicit
+ * multiplication), powers, postfix operators and primaries, built straight
+ * into mathjs node trees. Structures (brackets, lists, relations) are the
+ * subclass's; see parse-answer.ts.
+ */
+import type { MathNode } from 'mathjs';
+import { getMath } from './mathjs.ts';
+import { LIMITS, LimitError, ParseError } from './limits.ts';
+import { parseDecimal } from './rational.ts';
+import { EXACT, expr, type Value } from './value.ts';
+import type { Token } from './lexer.ts';
+
+export const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'exp', 'lg', 'sqrt', 'abs', 'floor', 'ceil', 'det', 'gcd', 'lcm', 'max', 'min']);
+const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega']);
+/** Words that end an operand as a unit of measure (`35 cm`, `125 miles`). */
+export const UNITS = new Set(['cm', 'mm', 'km', 'm', 'meters', 'meter', 'metres', 'kg', 'g', 'grams', 'mg', 'l', 'ml', 's', 'sec', 'seconds', 'min', 'minutes', 'h', 'hr', 'hours', 'hour', 'days', 'day', 'weeks', 'years', 'miles', 'mile', 'mph', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'units', 'unit', 'sq', 'square', 'cubic', 'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'degrees', 'degree', 'radians', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'oz']);
+export const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
+export const CONNECTORS = new Set(['and', 'or']);
+/** Commands that are operators or separators, never the start of an operand. */
+const NOT_OPERAND = new Set(['cdot', 'times', 'div', 'ast', 'pm', 'mp', 'cup', 'cap', 'setminus', 'le', 'leq', 'leqslant', 'ge', 'geq', 'geqslant', 'ne', 'neq', 'lt', 'gt', 'in', 'notin', 'approx', 'equiv', 'quad', 'qquad', 'mid', 'rangle', 'rfloor', 'rceil', 'rvert', '}', 'to', 'implies', 'Rightarrow', 'iff', 'pmod', 'bmod', 'mod', 'dots', 'ldots', 'cdots']);
+
+export abstract class ExprParser {
+  protected pos = 0;
+  protected depth = 0;
+  protected nodes = 0;
+  protected absDepth = 0;
+  /** A word of 3+ letters that is no function, unit or constant: the answer is text-like. */
+  wordy = false;
+  readonly m = getMath().math;
+
+  constructor(protected toks: Token[]) {}
+
+  abstract parseItem(): Value;
+  abstract parseBracket(open: string): Value;
+  abstract parseMatrix(env: string): Value;
+
+  protected peek(k = 0): Token {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)]!;
+  }
+  protected next(): Token {
+    return this.toks[this.pos++] ?? this.toks[this.toks.length - 1]!;
+  }
+  protected is(type: Token['type'], value?: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.type === type && (value === undefined || t.value === value);
+  }
+  protected expect(type: Token['type'], value: string): void {
+    if (!this.is(type, value)) throw new ParseError(`expected ${value}`);
+    this.pos++;
+  }
+  protected enter(): void {
+    if (++this.depth > LIMITS.maxDepth) throw new LimitError('nesting');
+  }
+
+  // Node builders, counted against the size limit.
+  protected count<T>(n: T): T {
+    if (++this.nodes > LIMITS.maxNodes) throw new LimitError('expression size');
+    return n;
+  }
+  num(text: string): MathNode {
+    const r = parseDecimal(text);
+    const node = this.count(new this.m.ConstantNode(Number(r.n) / Number(r.d)));
+    EXACT.set(node, r);
+    return node;
+  }
+  int(n: number): MathNode {
+    return this.num(String(n));
+  }
+  op(fn: string, args: MathNode[]): MathNode {
+    const sym: Record<string, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '^', unaryMinus: '-', factorial: '!' };
+    return this.count(new this.m.OperatorNode(sym[fn] as '+', fn as 'add', args));
+  }
+  call(name: string, args: MathNode[]): MathNode {
+    return this.count(new this.m.FunctionNode(new this.m.SymbolNode(name), args));
+  }
+  sym(name: string): MathNode {
+    return this.count(new this.m.SymbolNode(name));
+  }
+  protected node(v: Value): MathNode {
+    if (v.kind !== 'expr') throw new ParseError(`a ${v.kind} cannot take part in arithmetic`);
+    return v.node;
+  }
+
+  parseSum(): Value {
+    this.enter();
+    let left = this.parseTerm();
+    for (;;) {
+      const t = this.peek();
+      const sign = t.type === 'op' && (t.value === '+' || t.value === '-') ? t.value : t.type === 'cmd' && (t.value === 'pm' || t.value === 'mp') ? 'pm' : null;
+      if (!sign) break;
+      this.pos++;
+      const right = this.node(this.parseTerm());
+      const l = this.node(left);
+      left = expr(sign === '+' ? this.op('add', [l, right]) : sign === '-' ? this.op('subtract', [l, right]) : this.call('pm', [l, right]));
+    }
+    this.depth--;
+    return left;
+  }
+
+  protected parseTerm(): Value {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      if ((t.type === 'op' && t.value === '*') || (t.type === 'cmd' && ['cdot', 'times', 'ast'].includes(t.value))) {
+        this.pos++;
+        left = expr(this.op('multiply', [this.node(left), this.node(this.parseUnary())]));
+      } else if ((t.type === 'op' && t.value === '/') || (t.type === 'cmd' && t.value === 'div')) {
+        this.pos++;
+        left = expr(this.op('divide', [this.node(left), this.node(this.parseUnary())]));
+      } else if (left.kind === 'expr' && this.skipUnit()) {
+        continue;
+      } else if (left.kind === 'expr' && t.type === 'letters' && PERCENT_WORDS.has(t.value.toLowerCase())) {
+        this.pos++;
+        left = expr(this.call('percent', [left.node]));
+      } else if (this.startsOperand()) {
+        left = expr(this.op('multiply', [this.node(left), this.node(this.parsePower())]));
+      } else break;
+    }
+    return left;
+  }
+
+  /** Skips a unit after an operand: `\text{ cm}^2`, ` miles`. */
+  private skipUnit(): boolean {
+    const t = this.peek();
+    const unitWord = t.type === 'letters' && UNITS.has(t.value.toLowerCase()) && (t.space || t.value.length > 1) && !this.is('op', '(', 1);
+    const textUnit = t.type === 'text' && /^[\sa-zA-Z.]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase());
+    if (!unitWord && !textUnit) return false;
+    this.pos++;
+    if (this.is('op', '^')) {
+      this.pos++;
+      this.next();
+    }
+    return true;
+  }
+
+  protected startsOperand(): boolean {
+    const t = this.peek();
+    switch (t.type) {
+      case 'num':
+      case 'begin':
+        return true;
+      case 'letters':
+        return !CONNECTORS.has(t.value.toLowerCase()) && t.value !== 'U' && !['mod', 'pmod'].includes(t.value);
+      case 'cmd':
+        return !NOT_OPERAND.has(t.value);
+      case 'op':
+        return t.value === '(' || t.value === '{' || (t.value === '|' && this.absDepth === 0);
+      default:
+        return false;
+    }
+  }
+
+  protected parseUnary(): Value {
+    const t = this.peek();
+    if (t.type === 'op' && t.value === '-') {
+      this.pos++;
+      return expr(this.op('unaryMinus', [this.node(this.parseUnary())]));
+    }
+    if (t.type === 'op' && t.value === '+') {
+      this.pos++;
+      return this.parseUnary();
+    }
+    if (t.type === 'cmd' && (t.value === 'pm' || t.value === 'mp')) {
+      this.pos++;
+      return expr(this.call('pm', [this.node(this.parseUnary())]));
+    }
+    return this.parsePower();
+  }
+
+  protected parsePower(): Value {
+    this.enter();
+    let base = this.parsePostfix(this.parsePrimary());
+    if (this.is('op', '^')) {
+      this.pos++;
+      const exponent = this.parseScript();
+      base = this.parsePostfix(expr(this.op('pow', [this.node(base), exponent])));
+    }
+    this.depth--;
+    return base;
+  }
+
+  /** The argument of `^` or `_`: a brace group, or one atom (`x^2`, `x^-1`, `x^n`). */
+  protected parseScript(): MathNode {
+    if (this.is('op', '{')) {
+      this.pos++;
+      const v = this.parseItem();
+      this.expect('op', '}');
+      return this.node(v);
+    }
+    if (this.is('op', '-') || this.is('op', '+')) return this.node(this.parseUnary());
+    return this.node(this.parseAtom());
+  }
+
+  /** One TeX atom: a single letter or digit of a run, or one primary. */
+  protected parseAtom(): Value {
+    const t = this.peek();
+    if (t.type === 'letters' && t.value.length > 1 && !FUNCTIONS.has(t.value)) {
+      this.toks.splice(this.pos + 1, 0, { type: 'letters', value: t.value.slice(1), space: false });
+      this.toks[this.pos] = { ...t, value: t.value[0]! };
+    }
+    return this.parsePrimary();
+  }
+
+  /** A macro argument: a brace group, or a single digit/letter/command (`\frac12`, `\sqrt3`). */
+  protected parseArg(): MathNode {
+    const t = this.peek();
+    if (t.type === 'num' && t.value.length > 1 && !t.value.includes('.')) {
+      this.toks.splice(this.pos + 1, 0, { type: 'num', value: t.value.slice(1), space: false });
+      this.toks[this.pos] = { ...t, value: t.value[0]! };
+    }
+    return this.parseScript();
+  }
+
+  protected parsePostfix(v: Value): Value {
+    for (;;) {
+      const t = this.peek();
+      if (t.type === 'op' && t.value === '!') {
+        this.pos++;
+        v = expr(this.op('factorial', [this.node(v)]));
+      } else if (t.type === 'op' && t.value === '%') {
+        this.pos++;
+        v = expr(this.call('percent', [this.node(v)]));
+      } else if (t.type === 'op' && t.value === "'") {
+        this.pos++;
+        const n = this.node(v);
+        if (!this.m.isSymbolNode(n)) throw new ParseError('prime on a non-symbol');
+        v = expr(this.sym(`${n.name}'`));
+      } else if (t.type === 'op' && t.value === '_') {
+        this.pos++;
+        v = expr(this.subscript(this.node(v)));
+      } else return v;
+    }
+  }
+
+  /** `x_1` names a symbol; `F_{n-1}` indexes a family; `204_5` is a number in base 5. */
+  private subscript(base: MathNode): MathNode {
+    const sub = this.parseScript();
+    const exact = EXACT.get(base);
+    if (exact && this.m.isConstantNode(sub)) {
+      const radix = sub.value as number;
+      const digits = String(exact.n);
+      if (!Number.isInteger(radix) || radix < 2 || radix > 36 || exact.d !== 1n) throw new ParseError('bad base');
+      const value = [...digits].reduce((acc, d) => {
+        const k = parseInt(d, 36);
+        if (k >= radix) throw new ParseError('digit out of base');
+        return acc * BigInt(radix) + BigInt(k);
+      }, 0n);
+      return this.num(String(value));
+    }
+    if (!this.m.isSymbolNode(base)) throw new ParseError('subscript on a non-symbol');
+    if (this.m.isConstantNode(sub) || this.m.isSymbolNode(sub)) return this.sym(`${base.name}_${this.m.isConstantNode(sub) ? String(sub.value) : (sub as { name: string }).name}`);
+    return this.call(`${base.name}_`, [sub]);
+  }
+
+  protected abstract parsePrimary(): Value;
+
+  /** `\sin^2 x`, `\log_2 8`, `\sin(x)`, `\sin b \cos a`. */
+  protected parseFunction(name: string): Value {
+    let power: MathNode | undefined;
+    let base: MathNode | undefined;
+    for (;;) {
+      if (this.is('op', '^')) {
+        this.pos++;
+        power = this.parseScript();
+      } else if (this.is('op', '_')) {
+        this.pos++;
+        base = this.parseScript();
+      } else break;
+    }
+    let arg: MathNode;
+    if (this.is('op', '(')) {
+      this.pos++;
+      arg = this.node(this.parseBracket('('));
+    } else {
+      arg = this.node(this.parsePower());
+      while (this.startsOperand() && !(this.peek().type === 'cmd' && FUNCTIONS.has(this.peek().value))) {
+        arg = this.op('multiply', [arg, this.node(this.parsePower())]);
+      }
+    }
+    const inverse = power && this.m.isOperatorNode(power) && power.fn === 'unaryMinus' && EXACT.get(power.args[0]!)?.n === 1n;
+    const fname = inverse ? `a${name}` : name === 'ln' ? 'log' : name === 'lg' ? 'log10' : name;
+    let node = base ? this.op('divide', [this.call('log', [arg]), this.call('log', [base])]) : this.call(fname, [arg]);
+    if (power && !inverse) node = this.op('pow', [node, power]);
+    return expr(node);
+  }
+
+  protected greekOrSymbol(name: string): Value {
+    if (name === 'pi') return expr(this.sym('pi'));
+    if (name === 'infty' || name === 'infin') return expr(this.count(new this.m.ConstantNode(Infinity)));
+    if (GREEK.has(name)) return expr(this.sym(name));
+    return expr(this.sym(name));
+  }
+}

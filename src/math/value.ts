@@ -1,0 +1,29 @@
+/**
+ * What an answer parses into. Scalars and matrices are mathjs node trees;
+ * the structures around them (tuples, sets, intervals, relations) are ours,
+ * because their equality rules are not arithmetic.
+ */
+import type { MathNode } from 'mathjs';
+import type { Rational } from './rational.ts';
+
+export type RelOp = '=' | '<' | '<=' | '>' | '>=' | '!=' | 'in' | 'approx';
+
+export type Value =
+  | { kind: 'expr'; node: MathNode }
+  /** Words that are not math: compared as normalized strings only. */
+  | { kind: 'text'; text: string }
+  /** `(a, b)`: ordered; a 2-tuple may also be an open interval. `a:b` is a ratio tuple. */
+  | { kind: 'tuple'; items: Value[]; ratio?: boolean }
+  /** An answer list `a, b` or a bare brace group `{a, b}`: unordered. */
+  | { kind: 'list'; items: Value[] }
+  /** `\{a, b\}`: a finite set. */
+  | { kind: 'set'; items: Value[] }
+  | { kind: 'interval'; lo: MathNode; hi: MathNode; loClosed: boolean; hiClosed: boolean }
+  | { kind: 'union'; parts: Value[] }
+  /** `a op b op c ...`: equations, inequalities, `x \in S`. */
+  | { kind: 'relation'; ops: RelOp[]; sides: Value[] };
+
+/** Exact values of numeric literals, kept beside the float in the ConstantNode. */
+export const EXACT = new WeakMap<MathNode, Rational>();
+
+export const expr = (node: MathNode): Value => ({ kind: 'expr', node });

@@ -1,0 +1,88 @@
+/**
+ * The whole judgement: extract both answers, parse them, compare them, and
+ * explain the verdict. Reasons: match, mismatch, no_answer,
+ * unparsable_answer, unparsable_gold, limit_exceeded, timeout.
+ */
+import type { ScoreResult } from '../../rewards/types.ts';
+import { normalizeText } from './normalize-text.ts';
+import { extractAnswer, type Extraction } from './extract.ts';
+import { parseAnswer } from './parse-answer.ts';
+import { equivalent } from './equivalent.ts';
+import { formatValue } from './format-value.ts';
+import { LimitError, ParseError } from './limits.ts';
+import { resolveOptions, type VerifyOptions } from './verify-options.ts';
+import type { Value } from './value.ts';
+
+interface Parsed {
+  value: Value;
+  wordy: boolean;
+}
+
+/** Plain words (`\text{Evelyn}`, `(C)`, `odd`) are an answer too, compared as text. */
+const TEXT_LIKE = /^[\p{L}\p{N}\s.,;:'"()!?&-]*\p{L}[\p{L}\p{N}\s.,;:'"()!?&-]*$/u;
+const stripText = (s: string) => s.replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox|operatorname)\s*\{([^{}]*)\}/g, '$1');
+
+export function textKey(s: string): string {
+  const key = stripText(s).replace(/\\[,;:! ]|[$\s{}]|\\\(|\\\)/g, '').replace(/\.$/, '').replace(/^\((\w)\)$/, '$1');
+  return key.length > 1 ? key.toLowerCase() : key;
+}
+
+function parseParts(extraction: Extraction, options: VerifyOptions): Parsed {
+  const parsed = extraction.parts.map((part): Parsed => {
+    try {
+      return parseAnswer(part, { decimalComma: options.decimalComma });
+    } catch (error) {
+      const text = stripText(part).trim();
+      if (error instanceof ParseError && TEXT_LIKE.test(text)) return { value: { kind: 'text', text }, wordy: true };
+      throw error;
+    }
+  });
+  if (parsed.length === 1) return parsed[0]!;
+  const items = parsed.flatMap((p) => (p.value.kind === 'list' ? p.value.items : [p.value]));
+  return { value: { kind: 'list', items }, wordy: parsed.some((p) => p.wordy) };
+}
+
+export function verify(gold: string, answer: string, rawOptions: Record<string, unknown>): ScoreResult {
+  const options = resolveOptions(rawOptions);
+  const details: Record<string, unknown> = {};
+  const fail = (score: 0 | null, reason: string): ScoreResult => ({ score, reason, details: { ...details, reason } });
+  try {
+    const g = extractAnswer(normalizeText(gold), { thinkOnly: false, boxedOnly: false, lastNumberFallback: true });
+    if (!g) return fail(null, 'unparsable_gold');
+    details.gold = g.parts.join(' ; ');
+    let gp: Parsed;
+    try {
+      gp = parseParts(g, options);
+    } catch (error) {
+      if (error instanceof LimitError) throw error;
+      return fail(null, 'unparsable_gold');
+    }
+    details.gold_normal = formatValue(gp.value);
+    const a = extractAnswer(normalizeText(answer), options);
+    if (!a) return fail(0, 'no_answer');
+    details.answer = a.parts.join(' ; ');
+    details.source = a.source;
+    let ap: Parsed;
+    try {
+      ap = parseParts(a, options);
+    } catch (error) {
+      if (error instanceof LimitError) throw error;
+      return fail(0, 'unparsable_answer');
+    }
+    details.answer_normal = formatValue(ap.value);
+    if (textKey(g.parts.join(',')) === textKey(a.parts.join(','))) {
+      details.path = 'text';
+      return { score: 1, reason: 'match', details: { ...details, reason: 'match' } };
+    }
+    if (gp.wordy || ap.wordy) {
+      details.path = 'text';
+      return fail(0, 'mismatch');
+    }
+    const verdict = equivalent(gp.value, ap.value, options);
+    details.path = verdict.path;
+    return verdict.equal ? { score: 1, reason: 'match', details: { ...details, reason: 'match' } } : fail(0, 'mismatch');
+  } catch (error) {
+    if (error instanceof LimitError) return fail(null, error.limit === 'deadline' ? 'timeout' : 'limit_exceeded');
+    throw error;
+  }
+}
