@@ -29,6 +29,18 @@ describe('killable workers', () => {
     await vi.waitFor(() => expect(app.verdict.pools.score.stats().restarts).toBeGreaterThanOrEqual(1)); // the killed worker was replaced
   });
 
+  it('blames exactly the spinning cell when it hides in a large chunk of fast ones', async () => {
+    await app.verdict.pools.score.ready();
+    // 400 cells make chunks of dozens; results flushed in batches must not be pinned on a neighbour.
+    const completions = Array.from({ length: 400 }, (_, i) => (i === 150 ? 'spin' : `fast ${i}`));
+    const { body } = await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions }] });
+    const timedOut = body.groups[0].completions.flatMap((c: { rewards: Record<string, { reason?: string }> }, i: number) =>
+      c.rewards['test-spin'].reason === 'timeout' ? [i] : [],
+    );
+    expect(timedOut).toEqual([150]);
+    expect(body.rules['test-spin']).toMatchObject({ scored: 399, failed: 1 });
+  });
+
   it('fails only the cell of a rule that throws, exits its process or returns NaN', async () => {
     const { body } = await score(app, {
       rewards: [{ id: 'test-crash' }],

@@ -59,6 +59,8 @@ interface Entry {
   job: CellJob;
   attempts: number;
   settled: boolean;
+  /** Runs alone in its chunk: set after a deadline hit a chunk whose culprit is not known. */
+  isolated?: boolean;
   resolve: (outcome: CellOutcome) => void;
 }
 
@@ -185,6 +187,17 @@ export function createPool(options: PoolOptions): Pool {
       const ms = performance.now() - slot.startedAt;
       options.logger.warn({ pool: options.name, rule: current.job.ruleId, ms: Math.round(ms) }, 'cell deadline missed; killing worker');
       slot.child.kill('SIGKILL');
+      if (slot.inFlight.length > 1) {
+        // Results of the last few ms may not have been flushed, so the hung cell is one of
+        // several: run each alone once more, where a hang is attributed exactly.
+        for (const entry of slot.inFlight) {
+          entry.isolated = true;
+          entry.attempts--;
+        }
+        requeue(slot.inFlight);
+        slot.inFlight = [];
+        return;
+      }
       if (options.retryOnce && current.attempts < 2) requeue([current]);
       else settle(current, { score: null, reason: options.timeoutReason, details: { timeout_ms: current.job.timeoutMs }, ms });
       // onExit requeues the rest of the chunk and spawns the replacement.
@@ -200,9 +213,14 @@ export function createPool(options: PoolOptions): Pool {
       while (chunk.length < chunkSize && queue.length > 0) {
         const entry = queue.shift()!;
         if (entry.settled) continue;
+        if (entry.isolated && chunk.length > 0) {
+          queue.unshiftAll([entry]);
+          break;
+        }
         queued--;
         entry.attempts++;
         chunk.push(entry);
+        if (entry.isolated) break;
       }
       if (chunk.length === 0) return;
       const cells = chunk.map((entry) => ({ ...entry.job, id: nextId++ }));
