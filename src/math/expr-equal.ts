@@ -97,8 +97,9 @@ function exprEqualPlain(a: MathNode, b: MathNode, options: NumericOptions): Expr
     if (ea && eb) {
       if (Q.equals(ea, eb)) return { equal: true, path: 'exact' };
       // Two finite decimals are equal only exactly; a repeating value (1/12) may be answered by its long decimal.
-      const tol = Q.terminates(ea) && Q.terminates(eb) ? 0 : options.relTol;
-      return { equal: close(Q.toNumber(ea), Q.toNumber(eb), tol, options.roundDigits), path: 'exact' };
+      const finite = Q.terminates(ea) && Q.terminates(eb);
+      if (finite && options.roundDigits === null) return { equal: false, path: 'exact' };
+      return { equal: close(Q.toNumber(ea), Q.toNumber(eb), finite ? 0 : options.relTol, options.roundDigits), path: 'exact' };
     }
     const scope: FloatScope = { vars: new Map(), complex: false, deadline: options.deadline };
     const complexScope = { ...scope, complex: true };

@@ -23,7 +23,8 @@ export interface Extraction {
   source: AnswerSource;
 }
 
-const MARKER = /(?:final\s+answer|\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
+const MAX_SEARCH_CHARS = 50_000;
+const MARKER = /(?:final\s+answer|(?<![<\/])\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
 const NUMBER = /(?<![A-Za-z0-9_.,^])-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
 /** Words allowed in a bare math answer. */
 const MATH_WORDS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'log', 'exp', 'sqrt', 'and', 'frac', 'dfrac', 'tfrac', 'infty', 'inf', 'text', 'left', 'right', 'cdot', 'times', 'pmatrix', 'bmatrix', 'begin', 'end', 'boxed', 'quad', 'qquad', 'mbox', 'circ', 'pct', 'percent', 'cup', 'approx', 'leq', 'geq', 'neq', 'lt', 'gt', 'mathrm', 'textbf', 'array', 'mid', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'pmod', 'mod', 'sum', 'prod', 'binom', 'lfloor', 'rfloor', 'lceil', 'rceil', 'emptyset', 'varnothing', 'mathbb']);
@@ -35,6 +36,8 @@ export function extractAnswer(text: string, options: ExtractOptions): Extraction
     if (close >= 0) region = text.slice(close + '</think>'.length);
     else if (text.includes('<think>')) return null;
   }
+  // The final answer is near the end; bounding the searched text bounds the work.
+  region = region.slice(-MAX_SEARCH_CHARS);
   let marker: RegExpExecArray | null = null;
   for (const m of region.matchAll(MARKER)) marker = m;
   const boxes = finalBoxes(region, findBoxes(region));
@@ -64,12 +67,17 @@ function isBareMath(s: string): boolean {
 export function mathSpans(text: string): Span[] {
   const out: Span[] = [];
   const re = /\$\$|\\\[|\\\(|(?<!\\)\$/g;
+  const unclosed = new Set<string>(); // a closer not found once is not searched again (keeps this linear)
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const open = m[0];
     const close = open === '\\[' ? '\\]' : open === '\\(' ? '\\)' : open;
+    if (unclosed.has(close)) continue;
     let end = text.indexOf(close, m.index + open.length);
     while (open === '$' && end > 0 && text[end - 1] === '\\') end = text.indexOf(close, end + 1);
-    if (end < 0) continue;
+    if (end < 0) {
+      unclosed.add(close);
+      continue;
+    }
     const content = text.slice(m.index + open.length, end);
     if ((open === '$' || open === '\\(') && content.includes('\n')) continue;
     out.push({ start: m.index, end: end + close.length, content });

@@ -25,7 +25,8 @@ export function findBoxes(text: string): Span[] {
     // A box cut off by the end of the text still holds the answer written so far.
     const end = depth === 0 ? j : text.length;
     out.push({ start: m.index, end, content: text.slice(m.index + m[0].length, depth === 0 ? j - 1 : text.length) });
-    re.lastIndex = depth === 0 ? j : text.length;
+    if (depth > 0) break; // every later box is inside this unclosed one
+    re.lastIndex = j;
   }
   return out;
 }
@@ -38,7 +39,9 @@ const CORRECTIONS = new Set(['no', 'not', 'wait', 'but', 'actually', 'hmm', 'how
 export function isConnectorGap(gap: string): boolean {
   if (gap.length > 120 || /\n\s*\n/.test(gap)) return false;
   const words = (gap.toLowerCase().match(/[a-z]+/g) ?? []).filter((w) => !CONNECTORS.has(w));
-  return words.length <= 4 && !words.some((w) => CORRECTIONS.has(w));
+  // Words are tolerated only beside a real connector (`\boxed{1} papers and \boxed{2}`).
+  const joined = /\b(?:and|or)\b|[,;&]/i.test(gap);
+  return (words.length === 0 || (joined && words.length <= 4)) && !words.some((w) => CORRECTIONS.has(w));
 }
 
 /** The last box and the boxes joined to it, in text order. */

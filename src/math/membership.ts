@@ -24,7 +24,7 @@ function num(node: MathNode, t: number, deadline: number): number | null {
 }
 
 function holds(l: number, op: RelOp, r: number): boolean {
-  const tol = 1e-9 * Math.max(1, Math.abs(l), Math.abs(r));
+  const tol = Number.isFinite(l) && Number.isFinite(r) ? 1e-9 * Math.max(1, Math.abs(l), Math.abs(r)) : 0;
   switch (op) {
     case '<': return l < r - tol;
     case '<=': return l <= r + tol;

@@ -1,0 +1,63 @@
+/**
+ * Guard rails: a crafted answer ends fast with `null` and a reason, never a
+ * hang and never a verdict. The pool's per-cell deadline is only the backstop.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../src/math/index.ts';
+
+const nested = (n: number) => '('.repeat(n) + '1' + ')'.repeat(n);
+
+beforeAll(() => verify('1', '1', {})); // builds the mathjs instance outside the timed cases
+
+describe('pathological answers', () => {
+  it.each([
+    // A tower of powers is refused before it is computed.
+    ['power tower', '10^{10^{10}}', 'limit_exceeded'],
+    // So is a huge factorial.
+    ['huge factorial', '1000000!', 'limit_exceeded'],
+    // Deep nesting stops at the depth limit, not at the stack's.
+    ['5000 nested parentheses', nested(5000), 'limit_exceeded'],
+    // A huge flat expression stops at the size limit.
+    ['3000-term sum', '1+'.repeat(3000) + '1', 'limit_exceeded'],
+    // A sum over a billion terms is refused.
+    ['billion-term \\sum', '\\sum_{k=1}^{10^9} k', 'limit_exceeded'],
+    // More than three ± would be 2^n answers.
+    ['four ±', '1 \\pm 1 \\pm 1 \\pm 1 \\pm 1', 'limit_exceeded'],
+  ])('%s ends as null', (_label, answer, reason) => {
+    const started = performance.now();
+    const result = verify('5', `\\boxed{${answer}}`, {});
+    expect(result.score).toBeNull();
+    expect(result.reason).toBe(reason);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('a past deadline ends a symbolic comparison as timeout', () => {
+    const result = verify('x^2 + 2x + 1', '\\boxed{(x+1)^2}', { deadline: Date.now() - 1 });
+    expect(result).toMatchObject({ score: null, reason: 'timeout' });
+  });
+
+  it.each([
+    // Thousands of unclosed math delimiters do not make span finding quadratic.
+    ['100k unclosed \\(', '\\('.repeat(100_000)],
+    ['200k dollar signs', '$'.repeat(200_000) + 'x'],
+    // Nor do thousands of unclosed boxes.
+    ['50k unclosed boxes', '\\boxed{'.repeat(50_000)],
+    // Nor a megabyte of digits and commas.
+    ['1 MB of digits and commas', '1,'.repeat(500_000)],
+  ])('%s', (_label, completion) => {
+    const started = performance.now();
+    const result = verify('5', completion, { last_number_fallback: true });
+    expect([0, null]).toContain(result.score);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('hardened mathjs', () => {
+  it('has its string entry points disabled', async () => {
+    const { getMath } = await import('../src/math/mathjs.ts');
+    const { math } = getMath();
+    for (const fn of ['evaluate', 'parse', 'compile', 'import', 'createUnit'] as const) {
+      expect(() => (math[fn] as (...args: unknown[]) => unknown)('1+1')).toThrow(/disabled/);
+    }
+  });
+});
