@@ -88,7 +88,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     sandbox: createPool({
       ...poolOptions('sandbox'),
       size: config.sandboxPoolSize,
-      worker: { kind: 'sandbox', rewardModules },
+      worker: { kind: 'sandbox', rewardModules, sandbox: config.sandbox },
       retryOnce: true,
       crashReason: 'sandbox_error',
       timeoutReason: 'sandbox_error',

@@ -29,6 +29,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
   rewardModules: string[];
+  /** Options of the code sandbox (src/sandbox/options.ts): Python on or off, memory and output caps. */
+  sandbox: { python: boolean; memoryMb?: number; outputBytes?: number };
   /** Cell outcomes remembered across requests (LRU entries); 0 turns the cache off. */
   cacheSize: number;
   /** How long a response is kept for a retried `Idempotency-Key`, in ms. */
@@ -69,6 +71,7 @@ export const defaults: Config = {
   maxQueuedCells: 262_144,
   shutdownGraceMs: 30_000,
   rewardModules: [],
+  sandbox: { python: true },
   cacheSize: 100_000,
   idempotencyTtlMs: 10 * 60_000,
   jobTtlMs: 60 * 60_000,
@@ -112,6 +115,17 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   if (env.LOG_LEVEL) config.logLevel = env.LOG_LEVEL;
   if (env.REWARD_MODULES) config.rewardModules = env.REWARD_MODULES.split(',').map((m) => m.trim()).filter(Boolean);
   if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
+  config.sandbox = { ...defaults.sandbox };
+  if (env.SANDBOX_PYTHON) {
+    if (!['on', 'off'].includes(env.SANDBOX_PYTHON)) throw new Error(`SANDBOX_PYTHON must be "on" or "off", got "${env.SANDBOX_PYTHON}"`);
+    config.sandbox.python = env.SANDBOX_PYTHON === 'on';
+  }
+  for (const [name, key] of [['SANDBOX_MEMORY_MB', 'memoryMb'], ['SANDBOX_OUTPUT_BYTES', 'outputBytes']] as const) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!/^[1-9][0-9]*$/.test(raw)) throw new Error(`${name} must be an integer >= 1, got "${raw}"`);
+    config.sandbox[key] = Number(raw);
+  }
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.VERDICT_ADMIN_KEYS) config.adminKeys = list(env.VERDICT_ADMIN_KEYS);
   if (env.VERDICT_API_KEYS) config.apiKeys = list(env.VERDICT_API_KEYS);

@@ -55,7 +55,8 @@ describe('server process', () => {
     child.kill('SIGTERM');
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).groups[0].completions[0].reward).toBe(1);
+    const result = (await response.json()) as { groups: Array<{ completions: Array<{ reward: number }> }> };
+    expect(result.groups[0].completions[0].reward).toBe(1);
     const [code] = await exited;
     expect(code).toBe(0);
     expect(output()).toContain('draining');
