@@ -1,0 +1,31 @@
+/**
+ * Removes what is not prose in any language before words are counted: code
+ * (fenced and inline), LaTeX (environments, display and inline math, command
+ * names), URLs, e-mail addresses and markup tags. Blocks become line breaks
+ * (sentence boundaries); inline spans become spaces. Every pattern scans
+ * forward without nested quantifiers, so the pass stays linear.
+ */
+const BLOCKS: readonly RegExp[] = [
+  /```[\s\S]*?(?:```|$)/g, // fenced code, also when a truncated completion never closes it
+  /~~~[\s\S]*?(?:~~~|$)/g,
+  /\\begin\{([^{}\n]*)\}[\s\S]*?(?:\\end\{\1\}|$)/g,
+  /\$\$[\s\S]*?(?:\$\$|$)/g,
+  /\\\[[\s\S]*?(?:\\\]|$)/g,
+];
+
+const INLINE: readonly RegExp[] = [
+  /\\\([\s\S]*?(?:\\\)|$)/g,
+  /\$[^$\n]+\$/g,
+  /`[^`\n]*`/g,
+  /\b(?:https?|ftp):\/\/\S+|\bwww\.\S+/gi,
+  /[\w.+-]+@[\w-]+\.[\w.-]+/g,
+  /<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>/g,
+  /\\[A-Za-z]+/g, // LaTeX command names outside math (\boxed, \frac): their arguments stay, as numbers or words
+];
+
+export function stripNonProse(text: string): string {
+  let out = text;
+  for (const pattern of BLOCKS) out = out.replace(pattern, '\n');
+  for (const pattern of INLINE) out = out.replace(pattern, ' ');
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * Multiple-choice accuracy: the option letter the answer picks (boxed,
+ * "Answer: C", a bare letter, "(C)": lib/text/choice-letter.ts) equals the
+ * reference letter. 1 or 0; an answer naming several different letters in
+ * its most explicit form is a hedge and scores 0. The reference is a letter
+ * ("C", "(C)") or a 0-based option index (2 = C).
+ */
+import { extractChoice } from './lib/text/choice-letter.ts';
+import { scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
+import { defineReward } from './types.ts';
+
+const paramsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    letters: { type: 'string', pattern: '^[A-Z]+$', default: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', description: 'The option letters' },
+    scope: scopeParam,
+  },
+} as const;
+
+interface Params {
+  letters: string;
+  scope: Scope;
+}
+
+function referenceLetter(reference: unknown, letters: string): string | undefined {
+  if (typeof reference === 'number') return Number.isInteger(reference) ? letters[reference] : undefined;
+  if (typeof reference !== 'string') return undefined;
+  const letter = /^[\s([]*([A-Za-z])[\s)\].]*$/.exec(reference)?.[1]?.toUpperCase();
+  return letter && letters.includes(letter) ? letter : undefined;
+}
+
+export const reward = defineReward<Params>({
+  id: 'multiple-choice',
+  version: 1,
+  description: 'Multiple-choice accuracy: the extracted option letter (A-Z; boxed, "Answer: C", bare, "(C)") equals the reference.',
+  paramsSchema,
+  range: [0, 1],
+  examples: [
+    { name: 'boxed letter', sample: { completion: '<think>B is wrong</think> \\boxed{C}', reference: 'C' }, expected: 1 },
+    { name: '"The answer is (B)" against index 2 (C)', sample: { completion: 'The answer is (B).', reference: 2 }, expected: 0, reason: 'wrong_choice' },
+    { name: 'hedging over two boxed letters', sample: { completion: '\\boxed{A} or \\boxed{C}', reference: 'C' }, expected: 0, reason: 'multiple_choices' },
+    { name: 'no letter found', sample: { completion: 'Paris', reference: 'A' }, expected: 0, reason: 'no_choice' },
+    { name: 'unusable reference: not scored', sample: { completion: 'A', reference: 'Paris' }, expected: null, reason: 'no_reference' },
+  ],
+  score(sample, params) {
+    const expected = referenceLetter(sample.reference, params.letters);
+    if (!expected) return { score: null, reason: 'no_reference' };
+    const choice = extractChoice(scopedText(sample.completion, params.scope), params.letters);
+    if (!choice) return { score: 0, reason: 'no_choice', details: { expected } };
+    if ('letters' in choice) return { score: 0, reason: 'multiple_choices', details: { expected, found: choice.letters, method: choice.method } };
+    const details = { expected, found: choice.letter, method: choice.method };
+    return choice.letter === expected ? { score: 1, details } : { score: 0, reason: 'wrong_choice', details };
+  },
+});
