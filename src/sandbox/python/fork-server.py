@@ -215,14 +215,23 @@ def reap():
             return
 
 
-def job_main(req, res_w):
-    """B: PID 1 of the job's namespaces. Never returns."""
+def enter_job():
+    """B: hide everything outside the job, then give up every privilege."""
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=16m,mode=1777')
     libc.prctl(PR_SET_DUMPABLE, 0)
     drop_capabilities()
     os.chdir('/tmp')
+
+
+def job_main(req, res_w):
+    """B: PID 1 of the job's namespaces. Never returns."""
+    try:
+        enter_job()
+    except BaseException as e:
+        send(res_w, {'fatal': repr(e)})
+        os._exit(1)
     inputs = req['inputs']
     try:
         code = compile(req['source'], '<program>', 'exec')
@@ -241,23 +250,36 @@ def job_main(req, res_w):
     os._exit(0)
 
 
+def map_identity():
+    # Keep the same uid/gid inside the job's user namespace: an unmapped uid cannot create files.
+    uid, gid = os.getuid(), os.getgid()
+    for name, text in (('uid_map', '%d %d 1' % (uid, uid)), ('setgroups', 'deny'), ('gid_map', '%d %d 1' % (gid, gid))):
+        with open('/proc/self/' + name, 'w') as f:
+            f.write(text)
+
+
 def run_job(req):
     res_r, res_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # A
-        os.close(res_r)
-        null = os.open('/dev/null', os.O_RDWR)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
-        if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0:
-            send(res_w, {'fatal': 'unshare failed: errno %d' % ctypes.get_errno()})
+        try:
+            os.close(res_r)
+            null = os.open('/dev/null', os.O_RDWR)
+            os.dup2(null, 0)
+            os.dup2(null, 1)
+            if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0:
+                raise OSError(ctypes.get_errno(), 'unshare failed')
+            libc.prctl(PR_SET_DUMPABLE, 1)  # a non-dumpable process cannot write its own uid_map
+            map_identity()
+            job = os.fork()
+            if job == 0:
+                job_main(req, res_w)
+            os.close(res_w)
+            _, status = os.waitpid(job, 0)
+            os._exit(0 if status == 0 else 1)
+        except BaseException as e:
+            send(res_w, {'fatal': repr(e)})
             os._exit(1)
-        job = os.fork()
-        if job == 0:
-            job_main(req, res_w)
-        os.close(res_w)
-        _, status = os.waitpid(job, 0)
-        os._exit(0 if status == 0 else 1)
     os.close(res_w)
     tests = []
     data = bytearray()
