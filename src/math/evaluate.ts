@@ -154,7 +154,7 @@ function operator(name: string, xs: Num[], real: boolean): Num {
       case 'add': return a! + b!;
       case 'subtract': return a! - b!;
       case 'multiply': return a! * b!;
-      case 'divide': return a! / b!;
+      case 'divide': return b === 0 ? NaN : a! / b!; // 1/0 is no answer, not infinity
       case 'unaryMinus': return -a!;
       case 'unaryPlus': return a!;
       case 'pow': {

@@ -1,0 +1,49 @@
+/**
+ * math-answer through POST /v1/score with the real worker pool: crafted
+ * pathological answers end as null (limit_exceeded / timeout) while the other
+ * cells of the same batch score normally.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildTestApp, score } from './helpers.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await buildTestApp({ cacheSize: 0 });
+  // Warm-up: every worker loads the engine once, outside the timed batch.
+  await score(app, { rewards: [{ id: 'math-answer' }], groups: [{ reference: '1', completions: ['\\boxed{1}', '\\boxed{2}', '\\boxed{3}', '\\boxed{4}'] }] });
+});
+afterAll(() => app.close());
+
+it('isolates pathological answers within one batch', async () => {
+  const tripleSum = '\\sum_{i=1}^{2000} \\sum_{j=1}^{2000} \\sum_{k=1}^{2000} i j k';
+  const groups = [
+    // Correct: an equal fraction.
+    { reference: '\\frac{2}{5}', completions: ['\\boxed{\\frac{4}{10}}'], want: [1, 'match'] },
+    // A power tower is refused by the engine's limits.
+    { reference: '5', completions: ['\\boxed{10^{10^{10}}}'], want: [null, 'limit_exceeded'] },
+    // Eight billion terms run into the cell deadline.
+    { reference: '5', completions: [`\\boxed{${tripleSum}}`], want: [null, 'timeout'] },
+    // Wrong: swapped tuple entries, scored after the slow cell.
+    { reference: '(-2, \\frac{1}{2})', completions: ['\\boxed{(0.5, -2)}'], want: [0, 'mismatch'] },
+    // Reference as { answer }.
+    { reference: { answer: '28\\%' }, completions: ['The final answer is $0.28$.'], want: [1, 'match'] },
+  ];
+  const { status, body } = await score(app, {
+    rewards: [{ id: 'math-answer' }],
+    deadline_ms: 1500,
+    groups: groups.map(({ reference, completions }) => ({ reference, completions })),
+  });
+  expect(status, JSON.stringify(body)).toBe(200);
+  groups.forEach((g, i) => {
+    const cell = body.groups[i].completions[0].rewards['math-answer'];
+    expect([cell.score, cell.reason], JSON.stringify(cell)).toEqual(g.want);
+  });
+});
+
+it('is listed with its examples', async () => {
+  const response = await app.inject({ method: 'GET', url: '/v1/rewards/math-answer' });
+  expect(response.statusCode).toBe(200);
+  expect(response.json()).toMatchObject({ id: 'math-answer', version: 1 });
+  expect(response.json().examples.length).toBeGreaterThanOrEqual(3);
+});
