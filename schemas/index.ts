@@ -3,6 +3,14 @@ import { completionSchema, messageSchema } from './completion.ts';
 import { errorSchema } from './error.ts';
 import { rewardInfoSchema, rewardListSchema } from './reward-info.ts';
 import { rewardSpecSchema } from './reward-spec.ts';
+import { ruleDeprecatedSchema, ruleRegisteredSchema, ruleRegistrationSchema, ruleTryRequestSchema, ruleTryResponseSchema, ruleValidationSchema } from './rule-admin.ts';
+import { ruleExampleSchema } from './rule-common.ts';
+import { ruleCompositeSchema } from './rule-composite.ts';
+import { ruleJavascriptSchema } from './rule-javascript.ts';
+import { rulePresetSchema } from './rule-preset.ts';
+import { ruleRegexSchema } from './rule-regex.ts';
+import { ruleStringCheckSchema } from './rule-string-check.ts';
+import { ruleTextSimilaritySchema } from './rule-text-similarity.ts';
 import { groupSchema, scoreRequestSchema } from './score-request.ts';
 import { cellResultSchema, scoreResponseSchema } from './score-response.ts';
 
@@ -17,4 +25,18 @@ export const sharedSchemas = [
   scoreResponseSchema,
   rewardInfoSchema,
   rewardListSchema,
+  // Registered rules: one schema per kind, then the admin requests and answers.
+  ruleExampleSchema,
+  rulePresetSchema,
+  ruleCompositeSchema,
+  ruleStringCheckSchema,
+  ruleRegexSchema,
+  ruleTextSimilaritySchema,
+  ruleJavascriptSchema,
+  ruleRegistrationSchema,
+  ruleRegisteredSchema,
+  ruleValidationSchema,
+  ruleTryRequestSchema,
+  ruleTryResponseSchema,
+  ruleDeprecatedSchema,
 ] as const;

@@ -24,6 +24,10 @@ export const rewardInfoSchema = {
       },
     },
     deprecated: { type: 'boolean' },
+    hash: { type: 'string', description: 'Registered rules: sha256 of the stored definition' },
+    created_at: { type: 'string', description: 'Registered rules: when this version was stored' },
+    versions: { type: 'array', items: { type: 'integer' }, description: 'Registered rules: every version of the id' },
+    definition: { type: 'object', additionalProperties: true, description: 'Registered rules: the stored registration (without id)' },
   },
 } as const;
 

@@ -11,15 +11,16 @@ export async function rewardRoutes(app: FastifyInstance): Promise<void> {
         summary: 'List reward rules',
         querystring: {
           type: 'object',
-          properties: { include_deprecated: { type: 'boolean', default: false } },
+          // Query values are strings and the app's ajv does not coerce types.
+          properties: { include_deprecated: { type: 'string', enum: ['true', 'false'], default: 'false' } },
           additionalProperties: false,
         },
         response: { 200: { $ref: 'RewardList#' } },
       },
     },
     async (request) => {
-      const { include_deprecated } = request.query as { include_deprecated: boolean };
-      return { rewards: app.verdict.registry.list({ includeDeprecated: include_deprecated }) };
+      const { include_deprecated } = request.query as { include_deprecated: 'true' | 'false' };
+      return { rewards: app.verdict.registry.list({ includeDeprecated: include_deprecated === 'true' }) };
     },
   );
 
