@@ -27,6 +27,8 @@ describe('extractAnswer', () => {
     ['\\boxed{200} ... Final Answer: The final answer is $10,455$.', ['10,455'], 'marker'],
     // Marker sentence in prose: its last number.
     ['Final Answer: Jane started growing Sphere 3 hours ago. I hope it is correct.', ['3'], 'marker'],
+    // Markdown bold around the answer.
+    ['The answer is **5**.', ['5'], 'marker'],
     // GSM8K style.
     ['so 5 + 7 = 12\n#### 12', ['12'], 'marker'],
     // Inline math does not cross a line break after a marker.

@@ -42,6 +42,8 @@ describe('pathological answers', () => {
     ['200k dollar signs', '$'.repeat(200_000) + 'x'],
     // Nor do thousands of unclosed boxes.
     ['50k unclosed boxes', '\\boxed{'.repeat(50_000)],
+    // Nor a marker sentence made of thousands of math spans.
+    ['20k spans after a marker', 'The answer is ' + '$x$ '.repeat(20_000)],
     // Nor a megabyte of digits and commas.
     ['1 MB of digits and commas', '1,'.repeat(500_000)],
   ])('%s', (_label, completion) => {

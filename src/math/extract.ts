@@ -59,8 +59,9 @@ export function extractAnswer(text: string, options: ExtractOptions): Extraction
 
 /** A text without prose: it is the answer as a whole. */
 function isBareMath(s: string): boolean {
+  if (!s || s.length > 2000) return false;
   const words = s.replace(GLUED_CONNECTOR, ' ').replace(/\\(?:text|mbox|textbf|mathrm)\s*\{[^{}]*\}/g, ' ').match(/[a-zA-Z]{3,}/g) ?? [];
-  return s.length > 0 && s.length <= 2000 && words.every((w) => MATH_WORDS.has(w.toLowerCase()));
+  return words.every((w) => MATH_WORDS.has(w.toLowerCase()));
 }
 
 /** Math spans `$$..$$`, `\[..\]`, `$..$`, `\(..\)`; inline ones do not cross a line break. */
@@ -90,18 +91,18 @@ export function mathSpans(text: string): Span[] {
 function sentenceAt(text: string, from: number): string {
   let i = from;
   while (/[\s*:]/.test(text[i] ?? '')) i++;
-  const spans = mathSpans(text.slice(i));
+  const spans = new Map(mathSpans(text.slice(i)).map((s) => [s.start + i, s.end + i]));
   let j = i;
   while (j < text.length) {
-    const span = spans.find((s) => s.start === j - i);
-    if (span) {
-      j = i + span.end;
+    const spanEnd = spans.get(j);
+    if (spanEnd !== undefined) {
+      j = spanEnd;
       continue;
     }
     const c = text[j]!;
     if (c === '\n' || (c === '$' && text[j - 1] !== '\\')) break;
     if (c === '.' && !/\d/.test(text[j + 1] ?? '')) break;
-    if (/^I hope/.test(text.slice(j, j + 6))) break;
+    if (text.startsWith('I hope', j)) break;
     j++;
   }
   return text.slice(i, j).trim();
@@ -117,7 +118,8 @@ function fromSentence(sentence: string): string[] | null {
     const number = [...after.matchAll(NUMBER)].at(-1);
     return number ? [number[0]] : joined;
   }
-  const s = sentence.replace(/[.\s]+$/, '');
+  // Markdown emphasis around the answer (`**5**`) is not part of it.
+  const s = sentence.replace(/[.\s]+$/, '').replace(/^[*_\s]+|[*_\s]+$/g, '').replace(/[.\s]+$/, '');
   if (isBareMath(s)) return [s];
   const number = [...s.matchAll(NUMBER)].at(-1);
   if (number) return [number[0]];
