@@ -76,10 +76,10 @@ describe('the rule', () => {
     if (reason) expect(result.reason).toBe(reason);
   });
 
-  it('scores a 20k-character fuzzy match in well under a second', async () => {
+  it('scores a 20k-character fuzzy match without a quadratic blow-up', async () => {
     const text = 'lorem ipsum dolor sit amet '.repeat(750);
     const started = performance.now();
     await reward.score({ completion: text, reference: text.replace(/o/g, '0') }, defaults as never, ctx);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000); // ~0.1 s here; generous for a loaded CI machine
   });
 });

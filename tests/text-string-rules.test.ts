@@ -59,10 +59,10 @@ describe('regex-match', () => {
   ];
   it.each(rows)('%s', (...row) => expectRow(regexMatch as never, defaults, row));
 
-  it('matches 100k characters quickly', async () => {
+  it('matches 100k characters without backtracking blow-up', async () => {
     const started = performance.now();
     await regexMatch.score({ completion: `${'ab '.repeat(33_000)}end` }, { ...defaults, pattern: String.raw`(\w+\s?)*end$` }, ctx);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000); // ~0.1 s here; generous for a loaded CI machine
   });
 });
 
