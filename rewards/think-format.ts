@@ -6,6 +6,8 @@
  * nesting, order and duplicates are judged exactly.
  */
 import { boxedContents } from './lib/boxed.ts';
+import { ngramRepetition } from './lib/text/ngrams.ts';
+import { whitespaceWords } from './lib/text/words.ts';
 import { parseThink } from './lib/think-structure.ts';
 import { defineReward } from './types.ts';
 
@@ -18,6 +20,9 @@ const paramsSchema = {
     answer_tag: { type: 'boolean', default: false, description: 'Require `<answer>...</answer>` after `</think>` and nothing after it' },
   },
 } as const;
+
+const DEGENERATE_RATE = 0.5; // half of all 4-grams are repeats: a loop, not reasoning
+const DEGENERATE_MIN_NGRAMS = 20; // too short to judge below this
 
 interface Params {
   prefilled_think: boolean;
@@ -47,11 +52,11 @@ export const reward = defineReward<Params>({
   ],
   score(sample, params) {
     const parsed = parseThink(sample.completion, { prefilledThink: params.prefilled_think, answerTag: params.answer_tag });
-    const details: Record<string, unknown> = { flags: parsed.flags };
-    if (!parsed.ok) {
-      if (parsed.reason === 'unclosed_think' && parsed.flags) details.flags = { ...parsed.flags };
-      return { score: 0, reason: parsed.reason, details };
-    }
+    // A looping completion can be perfectly formatted: report its 4-gram repetition whatever the verdict.
+    const repetition = ngramRepetition(whitespaceWords(sample.completion), 4);
+    const details: Record<string, unknown> = { flags: { ...parsed.flags, repetition_rate: Math.round(repetition.rate * 1000) / 1000 } };
+    if (repetition.total >= DEGENERATE_MIN_NGRAMS && repetition.rate >= DEGENERATE_RATE) details.degenerate = true;
+    if (!parsed.ok) return { score: 0, reason: parsed.reason, details };
     if (parsed.think.replace(/\s/g, '').length < params.min_think_chars) return { score: 0, reason: 'empty_think', details };
     if (parsed.answer === '') {
       const answerInThink = /<answer>|\\boxed\s*\{|\\fbox\s*\{/.test(parsed.think) || boxedContents(parsed.think).length > 0;

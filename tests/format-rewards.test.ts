@@ -51,6 +51,15 @@ describe('think-format', () => {
     expect(result.details).toMatchObject({ hedging: true, flags: { distinct_boxed: 2 } });
   });
 
+  it('flags n-gram degeneration in a well-formed completion', async () => {
+    const loop = `<think>${'let me check again '.repeat(30)}</think> 4`;
+    const result = await thinkFormat.score({ completion: loop }, defaults, ctx);
+    expect(result.score).toBe(1); // the format holds; the flag lets a trainer see the loop
+    expect(result.details).toMatchObject({ degenerate: true });
+    const normal = await thinkFormat.score({ completion: '<think>2 plus 2 is 4 because we add two and two</think> 4' }, defaults, ctx);
+    expect(normal.details?.degenerate).toBeUndefined();
+  });
+
   it('reports tag counts even when the format fails (tag spam is visible)', async () => {
     const result = await thinkFormat.score({ completion: '<think>a</think><think>b</think><think>c</think>' }, defaults, ctx);
     expect(result.details).toMatchObject({ flags: { think_blocks: 3, tag_count: 6 } });
