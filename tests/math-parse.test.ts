@@ -14,13 +14,13 @@ describe('parseAnswer', () => {
     // unbraced root argument
     ["\\sqrt3", "sqrt(3)"],
     // powers, subscripted names, implicit product
-    ["x^{2}y_1", "x ^ 2 * y_1"],
+    ["x^{2}y_1", "x^2 * y_1"],
     // operator commands
     ["2 \\cdot 3 \\times 4 \\div 6", "2 * 3 * 4 / 6"],
     // pi and implicit product
     ["2\\pi r", "2 * pi * r"],
     // e, i and pi
-    ["e^{i\\pi}", "e ^ (i * pi)"],
+    ["e^{i\\pi}", "e^(i * pi)"],
     // infinity
     ["-\\infty", "-Infinity"],
     // \left/\right and one-item parentheses
@@ -32,7 +32,7 @@ describe('parseAnswer', () => {
     // mixed number
     ["2\\frac{1}{2}", "2 + 1 / 2"],
     // comma thousands
-    ["1,000,000", "1e+6"],
+    ["1,000,000", "1000000"],
     // thin-space thousands
     ["1\\,000", "1000"],
     // {,} before fewer than 3 digits is a decimal comma
@@ -40,9 +40,9 @@ describe('parseAnswer', () => {
     // decimal comma when asked for
     ["2,5", "2.5", { decimalComma: true }],
     // e-notation, not e - 5
-    ["1.2e-5", "1.2e-5"],
+    ["1.2e-5", "0.000012"],
     // LaTeX scientific notation
-    ["1.2\\times10^{-5}", "1.2 * 10 ^ (-5)"],
+    ["1.2\\times10^{-5}", "1.2 * 10^(-5)"],
     // percent kept for the comparison
     ["45\\%", "percent(45)"],
     // degrees dropped

@@ -6,6 +6,7 @@
 import { exprEqual, type ExprPath, type NumericOptions } from './expr-equal.ts';
 import { isName, reduceRelation, relationEqual, relationEqualsSet } from './relation-equal.ts';
 import type { MathNode } from 'mathjs';
+import { formatValue } from './format-value.ts';
 import type { Value } from './value.ts';
 
 export interface EquivalenceOptions extends NumericOptions {
@@ -70,7 +71,7 @@ function sameName(a: Value, b: Value): boolean {
   if (a.kind !== 'expr' || b.kind !== 'expr') return a.kind === b.kind && JSON.stringify(a) === JSON.stringify(b);
   const head = (v: Value) => {
     const n = (v as { node: { type: string; fn?: { name: string } } }).node;
-    return n.type === 'FunctionNode' ? `${n.fn!.name}()` : (v as { node: { toString(): string } }).node.toString();
+    return n.type === 'FunctionNode' ? `${n.fn!.name}()` : formatValue(v);
   };
   return isName(a) && isName(b) && head(a) === head(b);
 }

@@ -5,6 +5,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
+import { formatNode } from './format-value.ts';
 import { evalFloat, type FloatScope } from './evaluate.ts';
 import { freeVariables, prng } from './expr-equal.ts';
 import { LimitError } from './limits.ts';
@@ -38,7 +39,7 @@ function holds(l: number, op: RelOp, r: number): boolean {
 /** Replaces the variable (a symbol, or a name such as `f(x)`) by the probe `__t`. */
 export function substitute(node: MathNode, target: string): MathNode {
   const { math } = getMath();
-  return node.transform((n) => (n.toString() === target ? new math.SymbolNode(T) : n));
+  return node.transform((n) => (formatNode(n) === target ? new math.SymbolNode(T) : n));
 }
 
 /** The membership predicate of a set-like value, or null when it is none. */
@@ -98,7 +99,7 @@ export function relationPredicate(v: Value, target: string, deadline: number): P
 export function inTarget(v: Value): string | null {
   if (v.kind !== 'relation' || v.ops[0] !== 'in' || v.sides[0]!.kind !== 'expr') return null;
   const n = v.sides[0].node;
-  return n.type === 'SymbolNode' ? n.toString() : null;
+  return n.type === 'SymbolNode' ? formatNode(n) : null;
 }
 
 /** The one variable of a relation: a lone non-constant side that is a symbol or `f(x)`, else the only free symbol. */
@@ -108,7 +109,7 @@ export function relationTarget(v: Value): string | null {
   if (own) return own;
   const varying = v.sides.filter((s) => s.kind === 'expr' && freeVariables(s.node).vars.size > 0);
   const lone = varying.length === 1 && varying[0]!.kind === 'expr' ? varying[0].node : null;
-  if (lone && (lone.type === 'SymbolNode' || (lone.type === 'FunctionNode' && !['abs', 'sqrt'].includes((lone as unknown as { fn: { name: string } }).fn.name)))) return lone.toString();
+  if (lone && (lone.type === 'SymbolNode' || (lone.type === 'FunctionNode' && !['abs', 'sqrt'].includes((lone as unknown as { fn: { name: string } }).fn.name)))) return formatNode(lone);
   const vars = new Set<string>();
   for (const s of v.sides) if (s.kind === 'expr') for (const x of freeVariables(s.node).vars) vars.add(x);
   return vars.size === 1 ? [...vars][0]! : null;
