@@ -1,6 +1,8 @@
 /** Every shared schema, registered once with fastify (validation) and shown as an OpenAPI component (docs). */
 import { completionSchema, messageSchema } from './completion.ts';
 import { errorSchema } from './error.ts';
+import { graderRunRequestSchema, graderRunResponseSchema, graderValidateRequestSchema, graderValidateResponseSchema } from './graders.ts';
+import { openRlhfRequestSchema, openRlhfResponseSchema } from './openrlhf.ts';
 import { rewardInfoSchema, rewardListSchema } from './reward-info.ts';
 import { rewardSpecSchema } from './reward-spec.ts';
 import { ruleDeprecatedSchema, ruleRegisteredSchema, ruleRegistrationSchema, ruleTryRequestSchema, ruleTryResponseSchema, ruleValidationSchema } from './rule-admin.ts';
@@ -39,4 +41,11 @@ export const sharedSchemas = [
   ruleTryRequestSchema,
   ruleTryResponseSchema,
   ruleDeprecatedSchema,
+  // Trainer and grader protocols (POST /v1/openrlhf, /v1/graders/*).
+  openRlhfRequestSchema,
+  openRlhfResponseSchema,
+  graderRunRequestSchema,
+  graderRunResponseSchema,
+  graderValidateRequestSchema,
+  graderValidateResponseSchema,
 ] as const;

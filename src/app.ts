@@ -17,9 +17,11 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createPool, type PoolLogger, type PoolOptions } from './pool/pool.ts';
 import { createRegistry, type Registry } from './registry/registry.ts';
 import { createStoredRules } from './registry/stored-rules.ts';
+import { graderRoutes } from './routes/graders.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { openRlhfRoutes } from './routes/openrlhf.ts';
 import { rewardRoutes } from './routes/rewards.ts';
 import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
@@ -126,5 +128,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(scoreRoutes);
   await app.register(jobRoutes);
   await app.register(metricsRoutes);
+  await app.register(openRlhfRoutes);
+  await app.register(graderRoutes);
   return app;
 }

@@ -53,6 +53,8 @@ export interface Config {
   maxRuleExamples: number;
   /** Most stored rule versions (all ids, all versions). */
   maxRules: number;
+  /** Rules POST /v1/openrlhf applies when the request names none (`?rewards=`). */
+  openrlhfRewards: string[];
 }
 
 const cores = Math.max(1, os.availableParallelism());
@@ -82,6 +84,7 @@ export const defaults: Config = {
   maxRuleSourceBytes: 64 * 1024,
   maxRuleExamples: 64,
   maxRules: 10_000,
+  openrlhfRewards: ['math-answer'],
 };
 
 type Env = Record<string, string | undefined>;
@@ -129,6 +132,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.VERDICT_ADMIN_KEYS) config.adminKeys = list(env.VERDICT_ADMIN_KEYS);
   if (env.VERDICT_API_KEYS) config.apiKeys = list(env.VERDICT_API_KEYS);
+  if (env.OPENRLHF_REWARDS) config.openrlhfRewards = list(env.OPENRLHF_REWARDS);
   for (const [name, key, min] of integerVars) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;

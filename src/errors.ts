@@ -27,6 +27,9 @@ export const MissingRewards = createError('VERDICT_MISSING_REWARDS', 'No rewards
 export const DuplicateRewardName = createError('VERDICT_DUPLICATE_REWARD_NAME', 'Reward name %s is used twice; give one of them a distinct `name`', 400);
 export const RewardNotFound = createError('VERDICT_REWARD_NOT_FOUND', 'No reward with id %s', 404);
 
+// OpenAI grader JSON (POST /v1/graders/*)
+export const UnsupportedGrader = createError('VERDICT_UNSUPPORTED_GRADER', 'Grader %s is not supported: %s', 400);
+
 // Registered rules (POST/DELETE /v1/rewards)
 export const BuiltinRewardConflict = createError('VERDICT_BUILTIN_REWARD', 'Reward %s is built in and cannot be registered or deprecated', 409);
 export const RewardDeprecated = createError('VERDICT_REWARD_DEPRECATED', 'Reward %s is deprecated; pin a version (%s@<n>) to keep scoring with it', 400);

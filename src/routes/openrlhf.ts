@@ -1,0 +1,90 @@
+/**
+ * POST /v1/openrlhf: OpenRLHF's remote reward server protocol
+ * (`--remote_rm_url http://verdict:8080/v1/openrlhf`). OpenRLHF posts the
+ * rendered prompt+response per sample, the prompts and the labels; it turns
+ * `rewards` into a tensor, so a sample no rule could score gets 0 there and
+ * 0 in `extra_logs.scored`. Rules come from `?rewards=id1,id2` or OPENRLHF_REWARDS.
+ */
+import type { FastifyInstance } from 'fastify';
+import { InvalidRequest, withDetails } from '../errors.ts';
+import { scoreBatch } from '../scoring/score-batch.ts';
+import type { GroupInput } from '../scoring/types.ts';
+
+interface OpenRlhfBody {
+  query: string[];
+  prompts?: string[];
+  labels?: unknown[];
+}
+
+/** A label that holds a JSON object or array (tests for code, several answers) is passed parsed. */
+function parseLabel(label: unknown): unknown {
+  if (typeof label !== 'string' || !/^\s*[[{]/.test(label)) return label;
+  try {
+    return JSON.parse(label);
+  } catch {
+    return label;
+  }
+}
+
+/** Consecutive samples with the same prompt and label form a group (OpenRLHF samples n per prompt in a row). */
+function toGroups(body: OpenRlhfBody): { groups: GroupInput[]; at: Array<[number, number]> } {
+  const groups: GroupInput[] = [];
+  const at: Array<[number, number]> = [];
+  let key: string | undefined;
+  body.query.forEach((query, i) => {
+    const prompt = body.prompts?.[i];
+    const label = body.labels?.[i];
+    const completion = prompt !== undefined && query.startsWith(prompt) ? query.slice(prompt.length) : query;
+    const groupKey = JSON.stringify([prompt ?? null, label ?? null]);
+    if (groupKey !== key || groups.length === 0) {
+      key = groupKey;
+      const group: GroupInput = { completions: [] };
+      if (prompt !== undefined) group.prompt = prompt;
+      if (label !== undefined && label !== null) group.reference = parseLabel(label);
+      groups.push(group);
+    }
+    const group = groups[groups.length - 1];
+    at.push([groups.length - 1, group.completions.length]);
+    group.completions.push(completion);
+  });
+  return { groups, at };
+}
+
+export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
+  app.post(
+    '/v1/openrlhf',
+    {
+      schema: {
+        tags: ['scoring'],
+        summary: "OpenRLHF's remote reward model protocol: { query, prompts, labels } -> { rewards, scores, extra_logs }",
+        querystring: {
+          type: 'object',
+          properties: { rewards: { type: 'string', description: 'Comma-separated rule ids (default: OPENRLHF_REWARDS)' } },
+        },
+        body: { $ref: 'OpenRlhfRequest#' },
+        response: { 200: { $ref: 'OpenRlhfResponse#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
+      },
+    },
+    async (request) => {
+      const body = request.body as OpenRlhfBody;
+      for (const field of ['prompts', 'labels'] as const) {
+        const list = body[field];
+        if (list && list.length !== body.query.length) {
+          const message = `has ${list.length} items; query has ${body.query.length}`;
+          throw withDetails(new InvalidRequest(`/${field} ${message}`), [{ pointer: `/${field}`, message }]);
+        }
+      }
+      const { rewards: fromQuery } = request.query as { rewards?: string };
+      const ids = fromQuery ? fromQuery.split(',').map((id) => id.trim()).filter(Boolean) : app.verdict.config.openrlhfRewards;
+      const { groups, at } = toGroups(body);
+      const result = await scoreBatch({ rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' } }, app.verdict.scoring);
+
+      const rewards = at.map(([g, c]) => result.groups[g].completions[c].reward ?? 0);
+      const extraLogs: Record<string, number[]> = {};
+      for (const id of ids) extraLogs[id] = at.map(([g, c]) => result.groups[g].completions[c].rewards[id]?.score ?? 0);
+      extraLogs.scored = at.map(([g, c]) => (result.groups[g].completions[c].reward === null ? 0 : 1));
+      request.log.info({ samples: body.query.length, groups: groups.length, rules: ids.length }, 'openrlhf scored');
+      return { rewards, scores: rewards, extra_logs: extraLogs };
+    },
+  );
+}
