@@ -10,11 +10,12 @@ import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { parseDecimal } from './rational.ts';
 import { EXACT, expr, type Value } from './value.ts';
 import type { Token } from './lexer.ts';
+import { freeVariables } from './expr-equal.ts';
 
 export const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'exp', 'lg', 'sqrt', 'abs', 'floor', 'ceil', 'det', 'gcd', 'lcm', 'max', 'min']);
 const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega']);
-/** Words that end an operand as a unit of measure (`35 cm`, `125 miles`). */
-export const UNITS = new Set(['cm', 'mm', 'km', 'm', 'meters', 'meter', 'metres', 'kg', 'g', 'grams', 'mg', 'l', 'ml', 's', 'sec', 'seconds', 'min', 'minutes', 'h', 'hr', 'hours', 'hour', 'days', 'day', 'weeks', 'years', 'miles', 'mile', 'mph', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'units', 'unit', 'sq', 'square', 'cubic', 'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'degrees', 'degree', 'radians', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'oz']);
+/** Words that end a number as a unit of measure (`35 cm`, `125 miles`); no single letters, which are variables. */
+export const UNITS = new Set(['cm', 'mm', 'km', 'meters', 'meter', 'metres', 'kg', 'grams', 'mg', 'ml', 'sec', 'seconds', 'min', 'minutes', 'hr', 'hours', 'hour', 'days', 'day', 'weeks', 'years', 'miles', 'mile', 'mph', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'units', 'unit', 'sq', 'square', 'cubic', 'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'degrees', 'degree', 'radians', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'oz']);
 export const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
 export const CONNECTORS = new Set(['and', 'or']);
 /** Commands that are operators or separators, never the start of an operand. */
@@ -108,7 +109,7 @@ export abstract class ExprParser {
       } else if ((t.type === 'op' && t.value === '/') || (t.type === 'cmd' && t.value === 'div')) {
         this.pos++;
         left = expr(this.op('divide', [this.node(left), this.node(this.parseUnary())]));
-      } else if (left.kind === 'expr' && this.skipUnit()) {
+      } else if (left.kind === 'expr' && this.skipUnit(left.node)) {
         continue;
       } else if (left.kind === 'expr' && t.type === 'letters' && PERCENT_WORDS.has(t.value.toLowerCase())) {
         this.pos++;
@@ -120,10 +121,10 @@ export abstract class ExprParser {
     return left;
   }
 
-  /** Skips a unit after an operand: `\text{ cm}^2`, ` miles`. */
-  private skipUnit(): boolean {
+  /** Skips a unit: `\text{ cm}^2` after anything, a unit word (`miles`) only after a number (`b h` is a product). */
+  private skipUnit(left: MathNode): boolean {
     const t = this.peek();
-    const unitWord = t.type === 'letters' && UNITS.has(t.value.toLowerCase()) && (t.space || t.value.length > 1) && !this.is('op', '(', 1);
+    const unitWord = t.type === 'letters' && UNITS.has(t.value.toLowerCase()) && !this.is('op', '(', 1) && freeVariables(left).vars.size === 0;
     const textUnit = t.type === 'text' && /^[\sa-zA-Z.]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase());
     if (!unitWord && !textUnit) return false;
     this.pos++;
