@@ -1,6 +1,7 @@
 /** Every built-in rule, listed by hand and sorted by id. Adding a rule = one file + one line here. */
 import { reward as codeTests } from './code-tests.ts';
 import { reward as cosineLength } from './cosine-length.ts';
+import { reward as jsFunction } from './js-function.ts';
 import { reward as languageConsistency } from './language-consistency.ts';
 import { reward as length } from './length.ts';
 import { reward as mathAnswer } from './math-answer.ts';
@@ -17,6 +18,7 @@ import type { RewardDefinition } from './types.ts';
 export const builtinRewards: readonly RewardDefinition[] = [
   codeTests,
   cosineLength,
+  jsFunction,
   languageConsistency,
   length,
   mathAnswer,

@@ -1,0 +1,39 @@
+/** Starts the real server (`npm start`'s command) as a child process on a free loopback port, for tests that kill it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+
+export interface SpawnedServer {
+  child: ChildProcess;
+  url: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  return port;
+}
+
+/** Resolves once /readyz answers 200 (the pools are up); `env` replaces process.env entirely. */
+export async function spawnServer(env: Record<string, string | undefined>): Promise<SpawnedServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const giveUp = Date.now() + 90_000; // start-up compiles TypeScript and forks the pools: slow on a loaded 2-core machine
+  while (Date.now() < giveUp && child.exitCode === null) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { child, url, output: () => output };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start: ${output}`);
+}
