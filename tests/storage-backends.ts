@@ -37,10 +37,12 @@ async function postgres(): Promise<Backend> {
   const url = new URL(testDatabaseUrl!);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
+  const dataDir = tempDir(); // unused with a database, but never the repo's ./data
   return {
-    config: { dataDir: tempDir(), databaseUrl },
+    config: { dataDir, databaseUrl },
     env: { DATABASE_URL: databaseUrl },
     async cleanup() {
+      fs.rmSync(dataDir, { recursive: true, force: true });
       const client = new pg.Client({ connectionString: testDatabaseUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
