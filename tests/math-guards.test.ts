@@ -2,6 +2,7 @@
  * Guard rails: a crafted answer ends fast with `null` and a reason, never a
  * hang and never a verdict. The pool's per-cell deadline is only the backstop.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/math/index.ts';
 
@@ -51,6 +52,22 @@ describe('pathological answers', () => {
     const result = verify('5', completion, { last_number_fallback: true });
     expect([0, null]).toContain(result.score);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('random LaTeX soup', () => {
+  const atoms = ['\\frac', '{', '}', '(', ')', '[', ']', '\\{', '\\}', '1', '23', '0', 'x', 'e', 'i', '\\pi', '^', '_', '+', '-', '/', ',', ';', '=', '<', '\\le', '\\in', '\\cup', '\\sqrt', '!', '\\%', '|', '\\pm', '\\boxed', '\\text{', 'and', ' ', '.', ':', '\\begin{pmatrix}', '\\end{pmatrix}', '&', '\\\\', '\\sum_{k=1}^{n}', 'f(', '\\infty', '$', '\\left(', '\\right)', '\\sin', '1,000', '\\approx', '\\mid'];
+  const soup = fc.array(fc.constantFrom(...atoms), { maxLength: 25 }).map((a) => a.join(''));
+
+  it('never throws and always scores 0, 1 or null', () => {
+    fc.assert(
+      fc.property(soup, soup, (gold, answer) => {
+        for (const completion of [`\\boxed{${answer}}`, answer]) {
+          expect([0, 1, null]).toContain(verify(gold, completion, { last_number_fallback: true }).score);
+        }
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
   });
 });
 

@@ -159,7 +159,11 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: boolean,
     const scope: FloatScope = { vars: point, complex, deadline: options.deadline };
     const fa = safe(() => evalFloat(a, scope));
     const fb = safe(() => evalFloat(b, scope));
-    if (fa === null || fb === null || !finite(fa) || !finite(fb)) continue;
+    if (fa === null || fb === null) continue; // outside a domain: skipped, not judged
+    if (!finite(fa) || !finite(fb)) {
+      if (fa === fb) continue;
+      return { equal: false, path: 'identity' }; // infinite on one side only
+    }
     if (!close(fa, fb, Math.max(options.relTol, 1e-8), null)) return { equal: false, path: 'identity' };
     agreeing++;
   }
@@ -167,8 +171,12 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: boolean,
   return { equal: simplifiesToZero(a, b), path: 'simplify' };
 }
 
+/** Past this many nodes mathjs simplify may take seconds; such pairs stay unproven. */
+const MAX_SIMPLIFY_NODES = 60;
+
 function simplifiesToZero(a: MathNode, b: MathNode): boolean {
   const { math, simplify } = getMath();
+  if (a.filter(() => true).length + b.filter(() => true).length > MAX_SIMPLIFY_NODES) return false;
   try {
     const d = simplify(new math.OperatorNode('-', 'subtract', [a, b]));
     return math.isConstantNode(d) && d.value === 0;
