@@ -11,7 +11,7 @@
 # /proc/1/fd, no ptrace), then forks one child C per test, with rlimits on
 # CPU, address space, file size and processes.
 # B, not the program, writes the per-test results; judging happens in Node.
-import ctypes, io, json, os, resource, selectors, signal, sys, time, traceback
+import ctypes, io, json, os, resource, select, signal, sys, time, traceback
 
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS = 0x10000000, 0x20000000, 0x00020000
@@ -51,23 +51,23 @@ def limit(kind, value):
     resource.setrlimit(kind, (value, value))
 
 
-def child_main(req, code, assert_code, text, stdin_fd, out_w, err_w, res_w):
+def child_main(req, code, assert_code, text, fds):
     """C: one test. Never returns."""
-    os.dup2(stdin_fd, 0)
-    os.dup2(out_w, 1)
-    os.dup2(err_w, 2)
-    os.dup2(res_w, 3)
+    os.setsid()  # its own process group, killed as one when the test ends
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
     os.closerange(4, 1 << 16)
     mem = req['memory_mb'] * 1024 * 1024
     cpu = int(req['timeout_ms'] / 1000) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     limit(resource.RLIMIT_AS, mem)
     limit(resource.RLIMIT_DATA, mem)
-    limit(resource.RLIMIT_FSIZE, 1024 * 1024)
+    # Bounds stdout/stderr (memfds) and files in /tmp; Python ignores SIGXFSZ, so writes fail with OSError.
+    limit(resource.RLIMIT_FSIZE, max(req['output_bytes'] + 1, RESULT_CAP))
     limit(resource.RLIMIT_NPROC, req['max_processes'])
     limit(resource.RLIMIT_CORE, 0)
     limit(resource.RLIMIT_NOFILE, 64)
-    # Fresh stdio objects: the inherited ones may hold the server's buffers.
+    # Fresh stdio objects on the new descriptors.
     sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, 'r', closefd=False)), encoding='utf-8', errors='replace')
     sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, 'w', closefd=False)), encoding='utf-8', errors='replace')
     sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, 'w', closefd=False)), encoding='utf-8', errors='replace', line_buffering=True)
@@ -112,7 +112,7 @@ def child_main(req, code, assert_code, text, stdin_fd, out_w, err_w, res_w):
 
 
 def memfd_with(text):
-    fd = os.memfd_create('stdin')
+    fd = os.memfd_create('io')
     data = text.encode()
     while data:
         data = data[os.write(fd, data):]
@@ -120,81 +120,94 @@ def memfd_with(text):
     return fd
 
 
-def run_test(req, code, assert_code, text, timeout_s):
-    """B: fork C, collect its output within the limits, classify."""
-    stdin_fd = memfd_with(text if req['mode'] == 'stdio' else '')
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    res_r, res_w = os.pipe()
-    started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        for fd in (out_r, err_r, res_r):
+def read_all(fd, cap):
+    size = os.fstat(fd).st_size
+    return os.pread(fd, min(size, cap), 0), size
+
+
+class Test:
+    """B's view of one running test: C writes stdout, stderr and its verdict frame into memfds."""
+
+    def __init__(self, index, req, code, assert_code, text, timeout_s):
+        self.index = index
+        self.fds = [memfd_with(text if req['mode'] == 'stdio' else ''), memfd_with(''), memfd_with(''), memfd_with('')]
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout_s
+        self.pid = os.fork()
+        if self.pid == 0:
+            child_main(req, code, assert_code, text, self.fds)
+        self.pidfd = os.pidfd_open(self.pid)
+
+    def finish(self, req, timed_out):
+        ms = (time.monotonic() - self.started) * 1000
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.pidfd)
+        cap = req['output_bytes']
+        out, out_size = read_all(self.fds[1], cap)
+        err, _ = read_all(self.fds[2], STDERR_KEEP)
+        res, _ = read_all(self.fds[3], RESULT_CAP)
+        for fd in self.fds:
             os.close(fd)
-        child_main(req, code, assert_code, text, stdin_fd, out_w, err_w, res_w)
-    for fd in (stdin_fd, out_w, err_w, res_w):
-        os.close(fd)
-    pidfd = os.pidfd_open(pid)
-    cap = req['output_bytes']
-    bufs = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
-    caps = {out_r: cap, err_r: cap, res_r: RESULT_CAP}
-    sel = selectors.DefaultSelector()
-    for fd in bufs:
-        sel.register(fd, selectors.EVENT_READ)
-    sel.register(pidfd, selectors.EVENT_READ)
-    verdict = None
-    exited = False
-    deadline = started + timeout_s
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            verdict = 'timeout'
-            break
-        events = sel.select(left)
-        for key, _ in events:
-            fd = key.fd
-            if fd == pidfd:
-                exited = True
-                sel.unregister(pidfd)
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                sel.unregister(fd)
-                continue
-            bufs[fd] += chunk
-            if len(bufs[fd]) > caps[fd]:
-                verdict = 'output_limit'
-        if verdict or (exited and len(sel.get_map()) == 0):
-            break
-        if exited:
-            kill_all()  # C is gone; whatever still holds its pipes is a leftover child
-    ms = (time.monotonic() - started) * 1000
-    kill_all()
-    _, status = os.waitpid(pid, 0)
-    reap()
-    for fd in (out_r, err_r, res_r, pidfd):
-        os.close(fd)
-    sel.close()
-    result = {'ms': ms, 'stdout': bufs[out_r][:cap].decode('utf-8', 'replace'), 'stderr': bufs[err_r][:STDERR_KEEP].decode('utf-8', 'replace')}
-    if verdict:
-        result['status'] = verdict
+        result = {'ms': ms, 'stdout': out.decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace')}
+        if out_size > cap:
+            result['status'] = 'output_limit'
+        elif timed_out or (os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL)):
+            result['status'] = 'timeout'  # wall clock, or RLIMIT_CPU
+        else:
+            result.update(verdict(res, status))
+            if 'signal' in result:
+                result['stderr'] += '\nkilled by signal %d' % result.pop('signal')
         return result
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-        result['status'] = 'timeout'  # RLIMIT_CPU
-        return result
+
+
+def verdict(res, status):
     try:
-        frame = json.loads(bytes(bufs[res_r]).decode())
-        status_code = frame['s']
+        frame = json.loads(res.decode())
+        code = frame['s']
     except Exception:
         # No verdict from the harness: the program crashed, exited early or wrote garbage on fd 3.
-        result['status'] = 'runtime_error'
+        detail = {'status': 'runtime_error'}
         if os.WIFSIGNALED(status):
-            result['stderr'] += '\nkilled by signal %d' % os.WTERMSIG(status)
-        return result
-    result['status'] = status_code if status_code in ('ok', 'memory', 'runtime_error') else 'runtime_error'
-    if status_code == 'ok' and 'v' in frame:
-        result['value'] = frame['v']
-    return result
+            detail['signal'] = os.WTERMSIG(status)
+        return detail
+    if code == 'ok' and 'v' in frame:
+        return {'status': 'ok', 'value': frame['v']}
+    return {'status': code if code in ('ok', 'memory', 'runtime_error') else 'runtime_error'}
+
+
+def run_tests(req, code, assert_code):
+    """B: runs the job's tests, `parallel` at a time, each within its own limit and the job's budget."""
+    inputs = req['inputs']
+    parallel = max(1, int(req.get('parallel', 1)))
+    end = time.monotonic() + req['budget_ms'] / 1000
+    results = [None] * len(inputs)
+    running = {}
+    nxt = 0
+    while nxt < len(inputs) or running:
+        while nxt < len(inputs) and len(running) < parallel:
+            left = min(req['timeout_ms'] / 1000, end - time.monotonic())
+            if left <= 0:
+                results[nxt] = {'status': 'timeout', 'ms': 0, 'stdout': '', 'stderr': 'not run: cell deadline'}
+            else:
+                test = Test(nxt, req, code, assert_code, inputs[nxt], left)
+                running[test.pidfd] = test
+            nxt += 1
+        if not running:
+            break
+        wait = min(t.deadline for t in running.values()) - time.monotonic()
+        ready, _, _ = select.select(list(running), [], [], max(0, wait))
+        now = time.monotonic()
+        for fd, test in list(running.items()):
+            if fd in ready or now >= test.deadline:
+                del running[fd]
+                results[test.index] = test.finish(req, fd not in ready)
+        if not running:
+            reap()  # orphans of finished tests; never while a test runs, whose status waitpid(-1) would take
+    return results
 
 
 def kill_all():
@@ -240,13 +253,9 @@ def job_main(req, res_w):
         for _ in inputs:
             send(res_w, {'status': 'compile_error', 'ms': 0, 'stdout': '', 'stderr': ''.join(traceback.format_exception_only(type(e), e))[:STDERR_KEEP]})
         os._exit(0)
-    end = time.monotonic() + req['budget_ms'] / 1000
-    for text in inputs:
-        left = min(req['timeout_ms'] / 1000, end - time.monotonic())
-        if left <= 0:
-            send(res_w, {'status': 'timeout', 'ms': 0, 'stdout': '', 'stderr': 'not run: cell deadline'})
-            continue
-        send(res_w, run_test(req, code, assert_code, text, left))
+    for result in run_tests(req, code, assert_code):
+        send(res_w, result)
+    kill_all()
     os._exit(0)
 
 

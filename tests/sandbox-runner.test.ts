@@ -1,0 +1,84 @@
+/**
+ * The sandbox's own contract, below the reward: what each mode reports for a
+ * program, in a forked child (isolated-vm never loads in the vitest worker).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxRunRequest, SandboxRunResult } from '../rewards/types.ts';
+import { resolveSandboxOptions } from '../src/sandbox/options.ts';
+import { selfTestPython } from '../src/sandbox/self-test.ts';
+
+let child: ChildProcess;
+const waiting = new Map<number, (msg: { result?: SandboxRunResult; error?: string }) => void>();
+let nextId = 0;
+
+beforeAll(async () => {
+  child = fork('tests/fixtures/sandbox-child.ts', [JSON.stringify({ pythonParallelTests: 2 })], {
+    execArgv: ['--import', 'tsx', '--no-node-snapshot'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.on('message', (msg: any) => waiting.get(msg.id)?.(msg));
+  await new Promise((resolve) => child.once('message', resolve));
+});
+afterAll(() => {
+  child.kill('SIGKILL');
+});
+
+function run(request: Partial<SandboxRunRequest>): Promise<SandboxRunResult> {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, (msg) => (msg.result ? resolve(msg.result) : reject(new Error(msg.error))));
+    child.send({ id, request: { language: 'javascript', timeoutMs: 1000, inputs: [], ...request } });
+  });
+}
+
+const summary = (r: SandboxRunResult) => r.tests.map((t) => [t.status, t.value ?? t.stdout.trim()]);
+
+describe('sandbox runs', () => {
+  const cases: Array<[string, Partial<SandboxRunRequest>, Array<[string, string]>]> = [
+    // top-level const bindings are found by name
+    ['js call, const arrow', { mode: 'call', fnName: 'add', source: 'const add = (a, b) => a + b;', inputs: ['[1,2]', '[2,3]'] }, [['ok', '3'], ['ok', '5']]],
+    // a loop in the second test times out that test only; the third still runs
+    ['js call, loop mid-batch', { mode: 'call', fnName: 'f', source: 'function f(x) { while (x === 2) {} return x }', inputs: ['[1]', '[2]', '[3]'] }, [['ok', '1'], ['timeout', ''], ['ok', '3']]],
+    // ES module syntax is rewritten; TypeScript types are stripped
+    ['ts export', { language: 'typescript', mode: 'call', fnName: 'sq', source: 'export function sq(x: number): number { return x * x }', inputs: ['[4]'] }, [['ok', '16']]],
+    // async functions are awaited (microtasks only: no timers in the isolate)
+    ['js async', { mode: 'call', fnName: 'f', source: 'async function f(x) { await null; return [x] }', inputs: ['[7]'] }, [['ok', '[7]']]],
+    // undefined is not JSON: a failure, not a silent null
+    ['js undefined', { mode: 'call', fnName: 'f', source: 'function f() {}', inputs: ['[]'] }, [['runtime_error', '']]],
+    // stdin through readline, output through console.log
+    ['js readline', { mode: 'stdio', source: 'const rl = require("readline").createInterface({ input: process.stdin }); let s = 0; rl.on("line", (l) => (s += +l)); rl.on("close", () => console.log(s));', inputs: ['1\n2\n3\n'] }, [['ok', '6']]],
+    // process.exit(0) ends a stdio program normally
+    ['js exit(0)', { mode: 'stdio', source: 'console.log("a"); process.exit(0); console.log("b")', inputs: [''] }, [['ok', 'a']]],
+    // each stdio test runs in a fresh context: no state carries over
+    ['js fresh context', { mode: 'stdio', source: 'globalThis.n = (globalThis.n ?? 0) + 1; console.log(n)', inputs: ['', ''] }, [['ok', '1'], ['ok', '1']]],
+    // LeetCode-style class Solution in Python
+    ['py Solution', { language: 'python', mode: 'call', fnName: 'twoSum', source: 'class Solution:\n    def twoSum(self, a, b):\n        return a + b', inputs: ['[1,2]'] }, [['ok', '3']]],
+    // sys.exit(0) ends a stdio program normally; tests run two at a time and come back in order
+    ['py stdio', { language: 'python', mode: 'stdio', source: 'import sys\nprint(int(input()) * 2)\nsys.exit(0)', inputs: ['1', '2', '3'] }, [['ok', '2'], ['ok', '4'], ['ok', '6']]],
+    // NaN is not JSON
+    ['py NaN', { language: 'python', mode: 'call', fnName: 'f', source: 'def f():\n    return float("nan")', inputs: ['[]'] }, [['runtime_error', '']]],
+  ];
+  it.each(cases)('%s', async (_name, request, expected) => {
+    expect(summary(await run(request))).toEqual(expected);
+  });
+
+  it('stops starting tests at the deadline', async () => {
+    const result = await run({ mode: 'call', fnName: 'f', source: 'function f() { return 1 }', inputs: ['[]'], deadline: Date.now() - 1 });
+    expect(result.tests.map((t) => t.status)).toEqual(['timeout']);
+  });
+});
+
+describe('sandbox options', () => {
+  it('merges defaults and names a bad option', () => {
+    expect(resolveSandboxOptions({ memoryMb: 64 }).memoryMb).toBe(64);
+    expect(() => resolveSandboxOptions({ memoryMB: 64 })).toThrow('sandbox option "memoryMB" is unknown');
+    expect(() => resolveSandboxOptions({ outputBytes: 0 })).toThrow('"outputBytes" must be an integer >= 1');
+    expect(() => resolveSandboxOptions({ python: 'yes' })).toThrow('"python" must be a boolean');
+  });
+
+  it('passes the Python self-test on this machine, and fails it without bubblewrap', async () => {
+    await expect(selfTestPython({})).resolves.toBeUndefined();
+    await expect(selfTestPython({ bwrapPath: '/nonexistent/bwrap' })).rejects.toThrow(/SANDBOX_PYTHON=off/);
+  });
+});
