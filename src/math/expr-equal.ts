@@ -120,8 +120,8 @@ function renameVariables(node: MathNode, from: Set<string>, to: Set<string>): Ma
   return node.transform((n) => (math.isSymbolNode(n) && src.includes(n.name) ? new math.SymbolNode(dst[src.indexOf(n.name)]!) : n));
 }
 
-/** Every entry is a finite number (points outside a domain are skipped, not judged). */
 const finite = (v: Num): boolean => (Array.isArray(v) ? v.every((x) => finite(x as Num)) : typeof v !== 'number' || Number.isFinite(v));
+const hasNaN = (v: Num): boolean => (Array.isArray(v) ? v.some((x) => hasNaN(x as Num)) : typeof v === 'number' ? Number.isNaN(v) : Number.isNaN((v as { re: number }).re) || Number.isNaN((v as { im: number }).im));
 
 function safe(f: () => Num): Num | null {
   try {
@@ -159,7 +159,7 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: boolean,
     const scope: FloatScope = { vars: point, complex, deadline: options.deadline };
     const fa = safe(() => evalFloat(a, scope));
     const fb = safe(() => evalFloat(b, scope));
-    if (fa === null || fb === null) continue; // outside a domain: skipped, not judged
+    if (fa === null || fb === null || hasNaN(fa) || hasNaN(fb)) continue; // outside a domain: skipped, not judged
     if (!finite(fa) || !finite(fb)) {
       if (fa === fb) continue;
       return { equal: false, path: 'identity' }; // infinite on one side only
