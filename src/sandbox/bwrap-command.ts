@@ -59,3 +59,25 @@ export function bwrapArgs(options: SandboxOptions): string[] {
 export function sandboxUid(): number | undefined {
   return process.getuid?.() === 0 ? 100_000 + process.pid : undefined;
 }
+
+const SHARED_UID_SLACK = 256; // threads the server's own processes may add after the count
+
+/**
+ * RLIMIT_NPROC counts every process and thread of the real uid. With a uid of
+ * its own, a test may have `maxProcesses`; sharing the server's uid (not run
+ * as root), the limit sits above what that uid already runs.
+ */
+export function processLimit(maxProcesses: number): number {
+  if (sandboxUid() !== undefined) return maxProcesses;
+  const uid = process.getuid?.();
+  let tasks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.statSync(`/proc/${entry}`).uid === uid) tasks += fs.readdirSync(`/proc/${entry}/task`).length;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return tasks + SHARED_UID_SLACK + maxProcesses;
+}

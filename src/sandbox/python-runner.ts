@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { SandboxRunRequest, SandboxRunResult, SandboxTestRun } from '../../rewards/types.ts';
-import { bwrapArgs, sandboxUid } from './bwrap-command.ts';
+import { bwrapArgs, processLimit, sandboxUid } from './bwrap-command.ts';
 import type { SandboxOptions } from './options.ts';
 
 const WATCHDOG_SLACK_MS = 5_000; // beyond the job's own budget, before the server is presumed stuck
@@ -25,6 +25,8 @@ interface Waiter {
 
 interface Server {
   child: ChildProcessWithoutNullStreams;
+  /** RLIMIT_NPROC for this server's tests, fixed when it starts. */
+  maxProcesses: number;
   pending: string;
   stderr: string;
   waiter?: Waiter;
@@ -42,7 +44,7 @@ export function createPythonRunner(options: SandboxOptions): PythonRunner {
       env: {},
       ...(uid === undefined ? {} : { uid, gid: uid }),
     });
-    const s: Server = { child, pending: '', stderr: '' };
+    const s: Server = { child, pending: '', stderr: '', maxProcesses: processLimit(options.maxProcesses) };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => onData(s, chunk));
     child.stderr.setEncoding('utf8');
@@ -100,7 +102,7 @@ export function createPythonRunner(options: SandboxOptions): PythonRunner {
       budget_ms: budgetMs,
       memory_mb: options.memoryMb,
       output_bytes: options.outputBytes,
-      max_processes: options.maxProcesses,
+      max_processes: s.maxProcesses,
       parallel: options.pythonParallelTests,
     };
     return new Promise<SandboxRunResult>((resolve, reject) => {
