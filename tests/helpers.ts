@@ -1,4 +1,7 @@
 /** Builds the real app (real worker pools) for a test file, with test-only rule fixtures loaded. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -6,7 +9,10 @@ import { loadConfig, type Config } from '../src/config.ts';
 export const fixtureRules = ['spin-rule', 'crash-rule', 'sleep-rule', 'echo-rule'].map((f) => `tests/fixtures/${f}.ts`);
 
 export async function buildTestApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
-  const app = await buildApp(loadConfig({}, { logLevel: 'silent', rewardModules: fixtureRules, ...overrides }));
+  // Each app gets its own rule store, so test files never see each other's registrations.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'verdict-test-'));
+  const app = await buildApp(loadConfig({}, { logLevel: 'silent', rewardModules: fixtureRules, dataDir, ...overrides }));
+  app.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return app;
 }

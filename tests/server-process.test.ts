@@ -3,47 +3,19 @@
  * completion text, and on SIGTERM fails readiness, lets in-flight requests
  * finish, then exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureRules } from './helpers.ts';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  return port;
-}
+import { spawnServer } from './spawn-server.ts';
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
-async function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: String(port), REWARD_MODULES: fixtureRules.join(','), POOL_SIZE: '1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, output: () => output };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`server did not start: ${output}`);
-}
-
 describe('server process', () => {
   it('drains on SIGTERM: readiness fails, the in-flight request completes, exit code 0', async () => {
-    const { child, url, output } = await startServer();
+    const { child, url, output } = await spawnServer({ ...process.env, REWARD_MODULES: fixtureRules.join(','), POOL_SIZE: '1', LOG_LEVEL: 'info' });
+    children.push(child);
     const secret = 'SECRET-COMPLETION-TEXT-42';
     const inFlight = fetch(`${url}/v1/score`, {
       method: 'POST',
