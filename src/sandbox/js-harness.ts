@@ -90,7 +90,7 @@ export function harnessSource(outputBytes: number): string {
     const list = parse(argsJson);
     for (let i = from; i < to; i++) {
       done = i;
-      out = ''; err = '';
+      out = ''; err = ''; used = 0; overflow = false; // each test has its own output cap
       const t0 = now();
       if (!fn) { record(i, 'runtime_error', t0, undefined, name + ' is not defined as a function'); continue; }
       try {
