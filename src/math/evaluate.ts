@@ -8,25 +8,14 @@ import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError } from './limits.ts';
 import * as Q from './rational.ts';
-import { EXACT } from './value.ts';
+import { EXACT, fnName, view } from './value.ts';
 
 type Num = number | { re: number; im: number } | unknown[];
 
-interface NodeLike {
-  type: string;
-  fn?: string | { name: string };
-  name?: string;
-  args?: MathNode[];
-  items?: MathNode[];
-  content?: MathNode;
-  value?: number;
-}
-
-const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : n.fn?.name ?? '');
 
 /** Exact value, or null when the tree is not rational arithmetic. */
 export function evalExact(node: MathNode): Q.Rational | null {
-  const n = node as unknown as NodeLike;
+  const n = view(node);
   const exact = EXACT.get(node);
   if (exact) return exact;
   if (n.type === 'ParenthesisNode') return evalExact(n.content!);
@@ -109,7 +98,7 @@ function gcdF(a: number, b: number): number {
 
 export function evalFloat(node: MathNode, scope: FloatScope): Num {
   const { math } = getMath();
-  const n = node as unknown as NodeLike;
+  const n = view(node);
   switch (n.type) {
     case 'ConstantNode':
       return n.value as number;
@@ -194,7 +183,7 @@ function bigOperator(name: string, args: MathNode[], scope: FloatScope): number 
   const from = Math.ceil(lo - 1e-9);
   const to = Math.floor(hi + 1e-9);
   if (to - from > LIMITS.maxSumTerms) throw new LimitError('sum length');
-  const k = (index as unknown as { name: string }).name;
+  const k = view(index!).name!;
   const vars = new Map(scope.vars);
   let acc = name === 'sum' ? 0 : 1;
   for (let i = from; i <= to; i++) {

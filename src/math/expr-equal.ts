@@ -9,6 +9,7 @@ import { getMath } from './mathjs.ts';
 import { LimitError } from './limits.ts';
 import { evalExact, evalFloat, type FloatScope } from './evaluate.ts';
 import * as Q from './rational.ts';
+import { fnName, view } from './value.ts';
 
 export interface NumericOptions {
   relTol: number;
@@ -34,12 +35,12 @@ interface Walk {
 
 /** Free variables of a tree, and whether it wants integer points (sums, factorials, indexed families). */
 export function freeVariables(node: MathNode, bound = new Set<string>(), acc: Walk = { vars: new Set(), integer: false }): Walk {
-  const n = node as unknown as { type: string; name?: string; fn?: string | { name: string }; args?: MathNode[]; items?: MathNode[]; content?: MathNode };
+  const n = view(node);
   if (n.type === 'SymbolNode' && !CONSTANTS.has(n.name!) && !bound.has(n.name!)) acc.vars.add(n.name!);
-  const fn = typeof n.fn === 'string' ? n.fn : n.fn?.name;
+  const fn = fnName(n);
   if (fn && (INTEGER_FUNCTIONS.has(fn) || fn === 'factorial' || fn.endsWith('_'))) acc.integer = true;
   if ((fn === 'sum' || fn === 'prod') && n.args) {
-    const inner = new Set(bound).add((n.args[1] as unknown as { name: string }).name);
+    const inner = new Set(bound).add(view(n.args[1]!).name!);
     freeVariables(n.args[0]!, inner, acc);
     for (const a of n.args.slice(2)) freeVariables(a, bound, acc);
     return acc;
@@ -68,8 +69,8 @@ export function close(x: Num, y: Num, relTol: number, roundDigits: number | null
 }
 
 function isPercent(n: MathNode): MathNode | null {
-  const f = n as unknown as { type: string; fn?: { name: string }; args?: MathNode[] };
-  return f.type === 'FunctionNode' && f.fn?.name === 'percent' ? f.args![0]! : null;
+  const f = view(n);
+  return f.type === 'FunctionNode' && fnName(f) === 'percent' ? f.args![0]! : null;
 }
 
 /** `28\%` may be read as 28 or as 0.28; a bare side is only itself. */

@@ -4,19 +4,9 @@
  * number formatting we do not need.
  */
 import type { MathNode } from 'mathjs';
-import type { Value } from './value.ts';
+import { view, type NodeLike, type Value } from './value.ts';
 
 const SYMBOL: Record<string, [string, number]> = { add: [' + ', 1], subtract: [' - ', 1], multiply: [' * ', 2], divide: [' / ', 2], pow: ['^', 4] };
-
-interface NodeLike {
-  type: string;
-  fn?: string | { name: string };
-  name?: string;
-  args?: MathNode[];
-  items?: MathNode[];
-  content?: MathNode;
-  value?: unknown;
-}
 
 function precedence(n: NodeLike): number {
   if (n.type !== 'OperatorNode') return 9;
@@ -25,7 +15,7 @@ function precedence(n: NodeLike): number {
 }
 
 export function formatNode(node: MathNode): string {
-  const n = node as unknown as NodeLike;
+  const n = view(node);
   switch (n.type) {
     case 'ConstantNode':
       return String(n.value);
@@ -42,7 +32,7 @@ export function formatNode(node: MathNode): string {
   const own = precedence(n);
   // Parentheses when the child binds looser, or as tightly on the side that does not associate.
   const wrap = (child: MathNode, right: boolean) => {
-    const p = precedence(child as unknown as NodeLike);
+    const p = precedence(view(child));
     const tight = p > own || (p === own && (right ? fn === 'add' || fn === 'multiply' : fn !== 'pow'));
     return tight ? formatNode(child) : `(${formatNode(child)})`;
   };

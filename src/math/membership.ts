@@ -9,7 +9,7 @@ import { formatNode } from './format-value.ts';
 import { evalFloat, type FloatScope } from './evaluate.ts';
 import { freeVariables, prng } from './expr-equal.ts';
 import { LimitError } from './limits.ts';
-import type { RelOp, Value } from './value.ts';
+import { fnName, view, type RelOp, type Value } from './value.ts';
 
 export type Predicate = (t: number) => boolean | null;
 const T = '__t';
@@ -109,7 +109,7 @@ export function relationTarget(v: Value): string | null {
   if (own) return own;
   const varying = v.sides.filter((s) => s.kind === 'expr' && freeVariables(s.node).vars.size > 0);
   const lone = varying.length === 1 && varying[0]!.kind === 'expr' ? varying[0].node : null;
-  if (lone && (lone.type === 'SymbolNode' || (lone.type === 'FunctionNode' && !['abs', 'sqrt'].includes((lone as unknown as { fn: { name: string } }).fn.name)))) return formatNode(lone);
+  if (lone && (lone.type === 'SymbolNode' || (lone.type === 'FunctionNode' && !['abs', 'sqrt'].includes(fnName(view(lone)))))) return formatNode(lone);
   const vars = new Set<string>();
   for (const s of v.sides) if (s.kind === 'expr') for (const x of freeVariables(s.node).vars) vars.add(x);
   return vars.size === 1 ? [...vars][0]! : null;

@@ -2,9 +2,9 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError } from './limits.ts';
-import type { Value } from './value.ts';
+import { fnName, view, type Value } from './value.ts';
 
-const isPm = (n: MathNode) => n.type === 'FunctionNode' && (n as unknown as { fn: { name: string } }).fn.name === 'pm';
+const isPm = (n: MathNode) => n.type === 'FunctionNode' && fnName(view(n)) === 'pm';
 
 /** Both readings of the first ± in the tree. */
 function splitFirst(node: MathNode): [MathNode, MathNode] {
@@ -14,7 +14,7 @@ function splitFirst(node: MathNode): [MathNode, MathNode] {
     return node.transform((n) => {
       if (done || !isPm(n)) return n;
       done = true;
-      const args = (n as unknown as { args: MathNode[] }).args;
+      const args = view(n).args!;
       const last = args.at(-1)!;
       const signed = sign === 1 ? last : new math.OperatorNode('-', 'unaryMinus', [last]);
       return args.length === 1 ? signed : new math.OperatorNode('+', 'add', [args[0]!, signed]);

@@ -9,7 +9,7 @@ import { evalFloat } from './evaluate.ts';
 import { close, freeVariables, prng, type NumericOptions } from './expr-equal.ts';
 import { LimitError } from './limits.ts';
 import { inTarget, relationPredicate, relationTarget, samePredicates, setPredicate } from './membership.ts';
-import type { RelOp, Value } from './value.ts';
+import { fnName, view, type RelOp, type Value } from './value.ts';
 
 const BUILTIN = new Set(['sqrt', 'nthRoot', 'sin', 'cos', 'tan', 'log', 'exp', 'percent', 'pm', 'sum', 'prod', 'combinations']);
 
@@ -18,12 +18,12 @@ export function isName(v: Value): boolean {
   if (v.kind === 'tuple') return v.items.every(isName);
   if (v.kind !== 'expr') return false;
   const walk = (n: MathNode): boolean => {
-    const x = n as unknown as { type: string; name?: string; fn?: string | { name: string }; args?: MathNode[]; content?: MathNode };
+    const x = view(n);
     if (x.type === 'SymbolNode') return x.name !== 'pi' && x.name !== 'e';
     if (x.type === 'ParenthesisNode') return walk(x.content!);
     if (x.type === 'OperatorNode') return (x.fn === 'multiply' || x.fn === 'divide') && x.args!.every(walk);
     if (x.type === 'FunctionNode') {
-      const fn = (x.fn as { name: string }).name;
+      const fn = fnName(x);
       return fn === 'abs' ? x.args!.every(walk) : !BUILTIN.has(fn);
     }
     return false;

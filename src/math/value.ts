@@ -27,3 +27,19 @@ export type Value =
 export const EXACT = new WeakMap<MathNode, Rational>();
 
 export const expr = (node: MathNode): Value => ({ kind: 'expr', node });
+
+/** The fields of a mathjs node our walkers read, whatever its type. */
+export interface NodeLike {
+  type: string;
+  fn?: string | { name: string };
+  name?: string;
+  args?: MathNode[];
+  items?: MathNode[];
+  content?: MathNode;
+  value?: unknown;
+}
+
+export const view = (node: MathNode) => node as unknown as NodeLike;
+
+/** The operator (`add`) or function (`sqrt`) name of a node, else ''. */
+export const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : (n.fn?.name ?? ''));
