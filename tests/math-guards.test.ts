@@ -32,6 +32,12 @@ describe('pathological answers', () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 
+  it('keeps details small for a huge answer', () => {
+    const result = verify('5', `\\boxed{${'1+'.repeat(20_000)}1}`, {});
+    expect(result.reason).toBe('limit_exceeded');
+    expect(JSON.stringify(result.details).length).toBeLessThan(1000);
+  });
+
   it('a past deadline ends a symbolic comparison as timeout', () => {
     const result = verify('x^2 + 2x + 1', '\\boxed{(x+1)^2}', { deadline: Date.now() - 1 });
     expect(result).toMatchObject({ score: null, reason: 'timeout' });

@@ -22,6 +22,10 @@ interface Parsed {
 const TEXT_LIKE = /^[\p{L}\p{N}\s.,;:'"()!?&-]*\p{L}[\p{L}\p{N}\s.,;:'"()!?&-]*$/u;
 const stripText = (s: string) => s.replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox|operatorname)\s*\{([^{}]*)\}/g, '$1');
 
+/** Details stay small whatever the answer's size. */
+const MAX_DETAIL_CHARS = 300;
+const clip = (s: string) => (s.length > MAX_DETAIL_CHARS ? `${s.slice(0, MAX_DETAIL_CHARS)}…` : s);
+
 export function textKey(s: string): string {
   const key = stripText(s).replace(/\\[,;:! ]|[$\s{}]|\\\(|\\\)/g, '').replace(/\.$/, '').replace(/^\((\w)\)$/, '$1');
   return key.length > 1 ? key.toLowerCase() : key;
@@ -49,7 +53,7 @@ export function verify(gold: string, answer: string, rawOptions: Record<string, 
   try {
     const g = extractAnswer(normalizeText(gold), { thinkOnly: false, boxedOnly: false, lastNumberFallback: true });
     if (!g) return fail(null, 'unparsable_gold');
-    details.gold = g.parts.join(' ; ');
+    details.gold = clip(g.parts.join(' ; '));
     let gp: Parsed;
     try {
       gp = parseParts(g, options);
@@ -57,10 +61,10 @@ export function verify(gold: string, answer: string, rawOptions: Record<string, 
       if (error instanceof LimitError) throw error;
       return fail(null, 'unparsable_gold');
     }
-    details.gold_normal = formatValue(gp.value);
+    details.gold_normal = clip(formatValue(gp.value));
     const a = extractAnswer(normalizeText(answer), options);
     if (!a) return fail(0, 'no_answer');
-    details.answer = a.parts.join(' ; ');
+    details.answer = clip(a.parts.join(' ; '));
     details.source = a.source;
     let ap: Parsed;
     try {
@@ -69,7 +73,7 @@ export function verify(gold: string, answer: string, rawOptions: Record<string, 
       if (error instanceof LimitError) throw error;
       return fail(0, 'unparsable_answer');
     }
-    details.answer_normal = formatValue(ap.value);
+    details.answer_normal = clip(formatValue(ap.value));
     if (textKey(g.parts.join(',')) === textKey(a.parts.join(','))) {
       details.path = 'text';
       return { score: 1, reason: 'match', details: { ...details, reason: 'match' } };
