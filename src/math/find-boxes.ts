@@ -1,35 +1,12 @@
 /**
- * Finds `\boxed{...}` / `\fbox{...}` (brace-balanced, nested) and decides
- * which of them form the final answer: the last box, joined with the boxes
+ * Decides which boxes (found by rewards/lib/boxed.ts) form the final answer: the last box, joined with the boxes
  * before it when only connectors stand between them (`\boxed{1} and
  * \boxed{2}`), never across a self-correction (`\boxed{12} wait \boxed{15}`).
  */
 
-export interface Span {
-  start: number;
-  end: number;
-  content: string;
-}
+import { findBoxes, type Span } from '../../rewards/lib/boxed.ts';
 
-export function findBoxes(text: string): Span[] {
-  const out: Span[] = [];
-  const re = /\\(?:boxed|fbox)\s*\{/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    let depth = 1;
-    let j = m.index + m[0].length;
-    for (; j < text.length && depth > 0; j++) {
-      if (text[j] === '\\') j++;
-      else if (text[j] === '{') depth++;
-      else if (text[j] === '}') depth--;
-    }
-    // A box cut off by the end of the text still holds the answer written so far.
-    const end = depth === 0 ? j : text.length;
-    out.push({ start: m.index, end, content: text.slice(m.index + m[0].length, depth === 0 ? j - 1 : text.length) });
-    if (depth > 0) break; // every later box is inside this unclosed one
-    re.lastIndex = j;
-  }
-  return out;
-}
+export { findBoxes, type Span };
 
 const CONNECTORS = new Set(['and', 'or', 'text', 'quad', 'qquad', 'mbox', 'the', 'are']);
 /** Words that mark a second thought: the boxes around them are not one answer. */
