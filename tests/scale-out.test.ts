@@ -1,0 +1,170 @@
+/**
+ * Scale-out on loopback: two real replicas sharing PostgreSQL behind Debian's
+ * nginx running docker/nginx.conf itself (upstreams and ports rewritten).
+ * A rule registered through replica A scores through nginx; SIGKILL of A under
+ * load fails no scoring request; a registration is never retried on another replica.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, spawnServer, type SpawnedServer } from './spawn-server.ts';
+import { backends, tempDir, type Backend } from './storage-backends.ts';
+
+const NGINX = '/usr/sbin/nginx';
+const postgres = backends.find(([name]) => name === 'postgres')!;
+const missing = !postgres[2] ? 'TEST_DATABASE_URL is not set (.ci/pg-start.sh sets it)' : !fs.existsSync(NGINX) ? `${NGINX} is absent (apt-get install nginx)` : '';
+if (missing) console.warn(`scale-out test SKIPPED: ${missing}`);
+
+interface Nginx {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** docker/nginx.conf with its upstream servers and listen port replaced, run by Debian's nginx as a foreground process. */
+async function startNginx(upstreams: string[]): Promise<Nginx> {
+  const dir = tempDir('verdict-nginx-');
+  fs.chmodSync(dir, 0o777); // workers run as nobody and keep request bodies in temp dirs here
+  const port = await freePort();
+  const conf = fs
+    .readFileSync('docker/nginx.conf', 'utf8')
+    .replace(/^(\s*)server verdict:8080(.*);$/m, (_m, indent: string, rest: string) => upstreams.map((u) => `${indent}server ${u}${rest};`).join('\n'))
+    .replace(/^(\s*)listen 8080;$/m, `$1listen 127.0.0.1:${port};`)
+    .replace(/^http \{$/m, `http {\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`).join('\n')}`)
+    .replace(/^\s*access_log .*$/m, '  access_log off;')
+    .replace(/^error_log .*$/m, `error_log ${dir}/error.log warn;`); // a pipe cannot be opened as /dev/stderr
+  expect(conf).toContain(`server ${upstreams[0]} max_fails=1`);
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && child.exitCode === null; i++) {
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
+      return {
+        url,
+        async stop() {
+          child.kill('SIGQUIT');
+          await new Promise((r) => child.once('exit', r));
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  const log = fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, 'utf8') : '';
+  throw new Error(`nginx did not start: ${stderr}${log}`);
+}
+
+async function post(url: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+const rule = {
+  id: 'scale-out-exact',
+  kind: 'preset',
+  rule: 'string-check',
+  params: { operation: 'eq' },
+  examples: [
+    { completion: 'Paris', reference: 'Paris', expected: 1 },
+    { completion: 'Lyon', reference: 'Paris', expected: 0 },
+  ],
+};
+const scoring = {
+  rewards: [{ id: 'scale-out-exact' }],
+  groups: [{ reference: 'Paris', completions: ['Paris', 'Lyon', 'Paris', 'Marseille'] }],
+};
+
+describe.skipIf(missing !== '')('scale-out behind nginx', () => {
+  let backend: Backend;
+  let a: SpawnedServer;
+  let b: SpawnedServer;
+  let nginx: Nginx;
+
+  beforeAll(async () => {
+    backend = await postgres[1]();
+    const env = { ...process.env, ...backend.env, SANDBOX_PYTHON: 'off', POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', LOG_LEVEL: 'warn' };
+    [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+    nginx = await startNginx([a.url.slice('http://'.length), b.url.slice('http://'.length)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await nginx?.stop();
+    for (const server of [a, b]) server?.child.kill('SIGKILL');
+    await backend?.cleanup();
+  });
+
+  it('a rule registered through replica A scores through nginx on both replicas', async () => {
+    const registered = await post(`${a.url}/v1/rewards`, rule);
+    expect(registered.status, JSON.stringify(registered.json)).toBe(201);
+    // B learns the rule from PostgreSQL (LISTEN/NOTIFY); give it a moment
+    const giveUp = Date.now() + 10_000;
+    let onB = await post(`${b.url}/v1/score`, scoring);
+    while (onB.status !== 200 && Date.now() < giveUp) {
+      await new Promise((r) => setTimeout(r, 100));
+      onB = await post(`${b.url}/v1/score`, scoring);
+    }
+    expect(onB.status).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      const { status, json } = await post(`${nginx.url}/v1/score`, scoring);
+      expect(status).toBe(200);
+      expect(json.groups[0].completions.map((c: any) => c.reward)).toEqual([1, 0, 1, 0]);
+      expect(json.groups[0].completions[0].rewards['scale-out-exact'].version).toBe('scale-out-exact@1');
+    }
+  });
+
+  it('SIGKILL of replica A under load fails no scoring request', async () => {
+    const outcomes: Array<{ status: number; ok: boolean }> = [];
+    const stopAt = Date.now() + 6_000; // bounded: 4 clients for 6 s, at most 300 requests each
+    const client = async () => {
+      for (let i = 0; i < 300 && Date.now() < stopAt; i++) {
+        const { status, json } = await post(`${nginx.url}/v1/score`, scoring);
+        outcomes.push({ status, ok: status === 200 && json.groups[0].completions.map((c: any) => c.reward).join() === '1,0,1,0' });
+      }
+    };
+    const load = Promise.all([client(), client(), client(), client()]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const beforeKill = outcomes.length;
+    a.child.kill('SIGKILL');
+    await load;
+    const failed = outcomes.filter((o) => !o.ok);
+    expect(beforeKill).toBeGreaterThan(0);
+    expect(outcomes.length - beforeKill).toBeGreaterThan(0);
+    expect(failed, `statuses: ${failed.map((f) => f.status).join(',')}`).toEqual([]);
+    console.info(`scale-out: ${outcomes.length} scoring requests through nginx, ${beforeKill} before replica A was killed, none failed`);
+  }, 60_000);
+
+  it('nginx retries scoring on 503 but never a registration', async () => {
+    // A stand-in replica that answers 503 to everything, beside the live replica B.
+    const hits: string[] = [];
+    const flaky = http.createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"statusCode":503,"code":"VERDICT_OVERLOADED"}');
+    });
+    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
+    const flakyAddress = `127.0.0.1:${(flaky.address() as { port: number }).port}`;
+    const front = await startNginx([flakyAddress, b.url.slice('http://'.length)]);
+    try {
+      const scores = [];
+      for (let i = 0; i < 4; i++) scores.push((await post(`${front.url}/v1/score`, scoring)).status);
+      expect(scores).toEqual([200, 200, 200, 200]);
+      expect(hits.filter((h) => h === 'POST /v1/score').length).toBeGreaterThan(0); // the 503 was retried on B
+
+      // The flaky upstream's failure window has passed for registration's location: round robin reaches it.
+      await new Promise((r) => setTimeout(r, 5_500)); // fail_timeout=5s
+      const registrations = [];
+      for (let i = 0; i < 4; i++) registrations.push((await post(`${front.url}/v1/rewards`, rule)).status);
+      const refused = registrations.filter((s) => s === 503).length;
+      expect(refused).toBeGreaterThan(0); // answered by the flaky upstream, not retried elsewhere
+      expect(hits.filter((h) => h === 'POST /v1/rewards').length).toBe(refused);
+      expect(registrations.filter((s) => s !== 503).every((s) => s === 200)).toBe(true); // B: same content, created: false
+    } finally {
+      await front.stop();
+      flaky.close();
+    }
+  }, 60_000);
+});
