@@ -1,0 +1,176 @@
+/**
+ * The `verdict` command (bin/verdict.js): `score` a JSONL file through the
+ * engine in this process, `filter` it by reward (rejection sampling), or
+ * `serve` HTTP. Like src/server.ts this is a process edge: it reads argv and
+ * the environment (DATABASE_URL, DATA_DIR, POOL_SIZE, ... as the server does).
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createEngine, type Engine } from './engine.ts';
+import { filterGroup, type FilterOptions } from './filter-groups.ts';
+import { CliError, countLines, createAppender, readJsonl, resumeFrom } from './jsonl.ts';
+import { createProgress, formatDuration } from './progress.ts';
+import { loadRewardSpec } from './reward-spec.ts';
+import { scoreGroups, type ScoredGroup } from './score-groups.ts';
+
+const usage = `Usage:
+  verdict score <in.jsonl> --rewards <spec.json | id,id> -o <out.jsonl> [--chunk-size 64]
+      Scores every group (one POST /v1/score group per line). Rerun the same command after an
+      interruption: groups already in out.jsonl are skipped.
+  verdict filter <scored.jsonl> -o <sft.jsonl> [--threshold X] [--best] [--format prompt-completion|messages]
+                 [--rewards <spec> to score an unscored file first]
+      Rejection sampling: the best completion per group, or every one with reward >= X.
+  verdict serve [--host 127.0.0.1] [--port 8080]
+      Starts the HTTP server (as npm start).`;
+
+const options = {
+  rewards: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'chunk-size': { type: 'string', default: '64' },
+  threshold: { type: 'string' },
+  best: { type: 'boolean', default: false },
+  format: { type: 'string', default: 'prompt-completion' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+function positiveInteger(name: string, raw: string): number {
+  if (!/^[1-9][0-9]*$/.test(raw)) throw new CliError(`--${name} must be an integer >= 1, got "${raw}"`);
+  return Number(raw);
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new CliError(`${what} is required\n\n${usage}`);
+  return value;
+}
+
+function inputFile(positionals: string[]): string {
+  const file = required(positionals[1], 'the input file');
+  if (!fs.existsSync(file)) throw new CliError(`${file}: no such file`);
+  return file;
+}
+
+/** Interrupting is safe at any moment: whole chunks are written with one write; rerunning resumes. */
+function exitOnInterrupt(what: string): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\nverdict: interrupted; ${what}\n`);
+      process.exit(130);
+    });
+  }
+}
+
+async function score(positionals: string[], values: Values): Promise<void> {
+  const input = inputFile(positionals);
+  const output = required(values.output, '-o <out.jsonl>');
+  const spec = loadRewardSpec(required(values.rewards, '--rewards'));
+  const chunkGroups = positiveInteger('chunk-size', values['chunk-size']!);
+  const skip = await resumeFrom(output);
+  const total = await countLines(input);
+  if (skip.size > 0) process.stderr.write(`verdict: resuming: ${skip.size} of ${total} groups already in ${output}\n`);
+  exitOnInterrupt(`rerun the same command to resume (${output} holds every finished chunk)`);
+
+  const engine = await createEngine(process.env);
+  const out = createAppender(output);
+  const progress = createProgress({ total, unit: 'groups', already: skip.size });
+  let groups = 0;
+  let completions = 0;
+  try {
+    await scoreGroups({
+      input,
+      spec,
+      engine,
+      chunkGroups,
+      skip,
+      onChunk(scored) {
+        out.write(scored);
+        groups += scored.length;
+        completions += scored.reduce((n, g) => n + g.completions.length, 0);
+        progress.add(scored.length);
+      },
+    });
+  } finally {
+    out.close();
+    await engine.close();
+  }
+  const { seconds } = progress.finish();
+  process.stderr.write(
+    `verdict: scored ${groups} groups (${completions} completions) in ${formatDuration(seconds)}, ${(completions / Math.max(seconds, 1e-3)).toFixed(1)} completions/s -> ${output}\n`,
+  );
+}
+
+async function filter(positionals: string[], values: Values): Promise<void> {
+  const input = inputFile(positionals);
+  const output = required(values.output, '-o <sft.jsonl>');
+  if (!['prompt-completion', 'messages'].includes(values.format!)) throw new CliError(`--format must be prompt-completion or messages, got "${values.format}"`);
+  let threshold: number | undefined;
+  if (values.threshold !== undefined) {
+    threshold = Number(values.threshold);
+    if (values.threshold.trim() === '' || !Number.isFinite(threshold)) throw new CliError(`--threshold must be a number, got "${values.threshold}"`);
+  }
+  const filterOptions: FilterOptions = {
+    keep: threshold !== undefined && !values.best ? 'all' : 'best',
+    threshold,
+    format: values.format as FilterOptions['format'],
+  };
+  const out = createAppender(output);
+  fs.truncateSync(output, 0);
+  let seen = 0;
+  let kept = 0;
+  const take = (groups: ScoredGroup[]) => {
+    const rows = groups.flatMap((g) => filterGroup(g, filterOptions));
+    out.write(rows);
+    seen += groups.length;
+    kept += rows.length;
+  };
+  let engine: Engine | undefined;
+  try {
+    if (values.rewards !== undefined) {
+      engine = await createEngine(process.env);
+      await scoreGroups({ input, spec: loadRewardSpec(values.rewards), engine, chunkGroups: 64, skip: new Set(), onChunk: take });
+    } else {
+      for await (const { line, value } of readJsonl(input)) {
+        const completions = value.completions as Array<{ reward?: unknown }> | undefined;
+        if (!Array.isArray(completions) || completions.some((c) => !c || typeof c !== 'object' || !('reward' in c))) {
+          throw new CliError(`${input}:${line}: not a scored group (run \`verdict score\` first, or pass --rewards)`);
+        }
+        take([value as unknown as ScoredGroup]);
+      }
+    }
+  } finally {
+    out.close();
+    await engine?.close();
+  }
+  const rule = filterOptions.keep === 'best' ? 'best per group' : 'all';
+  process.stderr.write(`verdict: kept ${kept} completions from ${seen} groups (${rule}${threshold !== undefined ? `, reward >= ${threshold}` : ''}) -> ${output}\n`);
+}
+
+async function serve(values: Values): Promise<void> {
+  if (values.host) process.env.HOST = values.host;
+  if (values.port) process.env.PORT = String(positiveInteger('port', values.port));
+  await import('../server.ts');
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ options, allowPositionals: true });
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (command === 'score') return score(positionals, values);
+  if (command === 'filter') return filter(positionals, values);
+  if (command === 'serve') return serve(values);
+  throw new CliError(`unknown command "${command}"\n\n${usage}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  const known = error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`verdict: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+  process.exit((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+}
