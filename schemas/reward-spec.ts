@@ -14,6 +14,7 @@ export const rewardSpecSchema = {
       type: 'string',
       minLength: 1,
       maxLength: 64,
+      pattern: '^(?!__proto__$)', // a result key of `__proto__` would vanish from the response object
       description: 'Key of this rule in the results (default: the id); needed to use one rule twice',
     },
     weight: { type: 'number', default: 1, description: 'Weight in the summed reward' },

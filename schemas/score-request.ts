@@ -36,7 +36,7 @@ export const scoreRequestSchema = {
       },
     },
     aggregation: { type: 'string', enum: ['sum_then_normalize', 'normalize_then_sum'], default: 'sum_then_normalize' },
-    deadline_ms: { type: 'integer', minimum: 1, description: 'Whole-request deadline; unfinished cells return null/timeout' },
+    deadline_ms: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'Whole-request deadline; unfinished cells return null/timeout' },
   },
   examples: [{
     rewards: [{ id: 'think-format' }],
