@@ -49,7 +49,7 @@ async function waitForLines(name: string, n: number, child: ChildProcess): Promi
   throw new Error(`${name} never reached ${n} lines`);
 }
 
-describe('verdict score', () => {
+describe('verdict score', { timeout: 240_000 }, () => {
   it('scores a file: one line per group with the text, rewards, breakdown and advantages; plain progress lines off a TTY', async () => {
     const input = writeInput('small.jsonl', 20);
     fs.writeFileSync(file('spec.json'), JSON.stringify({ rewards: [{ id: 'math-answer' }], advantages: { method: 'none' } }));
@@ -99,7 +99,7 @@ describe('verdict score', () => {
     const out = readLines('big.out.jsonl');
     expect(out.map((g) => g.id).sort()).toEqual(Array.from({ length: groups }, (_, i) => `g${i}`).sort());
     expect(out.every((g) => g.completions.map((c: any) => c.reward).join() === '1,0,1')).toBe(true);
-  }, 300_000);
+  }, 400_000);
 
   it.each([
     // the input must exist
@@ -123,7 +123,7 @@ describe('verdict score', () => {
   });
 });
 
-describe('verdict filter (rejection sampling)', () => {
+describe('verdict filter (rejection sampling)', { timeout: 180_000 }, () => {
   const scored = [
     { id: 'a', prompt: 'p1', completions: [{ completion: 'x', reward: 0.2, rewards: { r: { score: 0.2 } } }, { completion: 'y', reward: 0.9, rewards: { r: { score: 0.9 } } }, { completion: 'z', reward: 0.9, rewards: { r: { score: 0.9 } } }] },
     { id: 'b', prompt: 'p2', completions: [{ completion: 'u', reward: null, rewards: { r: { score: null } } }, { completion: 'v', reward: 0.5, rewards: { r: { score: 0.5 } } }] },
@@ -178,7 +178,7 @@ describe('verdict serve', () => {
     expect(status).toBe(200);
     child.kill('SIGTERM');
     expect((await done).code).toBe(0);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('progress display', () => {

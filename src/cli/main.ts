@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createEngine, type Engine } from './engine.ts';
+import type { Engine } from './engine.ts';
 import { filterGroup, type FilterOptions } from './filter-groups.ts';
 import { CliError, countLines, createAppender, readJsonl, resumeFrom } from './jsonl.ts';
 import { createProgress, formatDuration } from './progress.ts';
@@ -54,6 +54,11 @@ function inputFile(positionals: string[]): string {
 }
 
 /** Interrupting is safe at any moment: whole chunks are written with one write; rerunning resumes. */
+/** Loaded on demand: the engine pulls in every rule, so `--help` and usage errors stay quick. */
+async function createEngine(env: NodeJS.ProcessEnv): Promise<Engine> {
+  return (await import('./engine.ts')).createEngine(env);
+}
+
 function exitOnInterrupt(what: string): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
