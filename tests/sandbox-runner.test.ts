@@ -13,7 +13,7 @@ const waiting = new Map<number, (msg: { result?: SandboxRunResult; error?: strin
 let nextId = 0;
 
 beforeAll(async () => {
-  child = fork('tests/fixtures/sandbox-child.ts', [JSON.stringify({ pythonParallelTests: 2 })], {
+  child = fork('tests/fixtures/sandbox-child.ts', ['{}'], {
     execArgv: ['--import', 'tsx', '--no-node-snapshot'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -54,8 +54,12 @@ describe('sandbox runs', () => {
     ['js fresh context', { mode: 'stdio', source: 'globalThis.n = (globalThis.n ?? 0) + 1; console.log(n)', inputs: ['', ''] }, [['ok', '1'], ['ok', '1']]],
     // LeetCode-style class Solution in Python
     ['py Solution', { language: 'python', mode: 'call', fnName: 'twoSum', source: 'class Solution:\n    def twoSum(self, a, b):\n        return a + b', inputs: ['[1,2]'] }, [['ok', '3']]],
-    // sys.exit(0) ends a stdio program normally; tests run two at a time and come back in order
+    // sys.exit(0) ends a stdio program normally; each test gets its own stdin
     ['py stdio', { language: 'python', mode: 'stdio', source: 'import sys\nprint(int(input()) * 2)\nsys.exit(0)', inputs: ['1', '2', '3'] }, [['ok', '2'], ['ok', '4'], ['ok', '6']]],
+    // state a test changes (builtins, sys.stdout, globals) is back to normal for the next one
+    ['py state reset', { language: 'python', mode: 'stdio', source: 'import builtins, sys, io\nprint(getattr(builtins, "marker", 0))\nbuiltins.marker = 1\nsys.stdout = io.StringIO()', inputs: ['', ''] }, [['ok', '0'], ['ok', '0']]],
+    // a test that times out does not take the next one with it
+    ['py after timeout', { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    while x == 1:\n        pass\n    return x', inputs: ['[1]', '[2]'] }, [['timeout', ''], ['ok', '2']]],
     // NaN is not JSON
     ['py NaN', { language: 'python', mode: 'call', fnName: 'f', source: 'def f():\n    return float("nan")', inputs: ['[]'] }, [['runtime_error', '']]],
   ];

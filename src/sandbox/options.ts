@@ -14,11 +14,6 @@ export interface SandboxOptions {
   isolateRecycleRuns: number;
   /** Processes (and threads) a Python test may have at once, counted per sandbox slot. */
   maxProcesses: number;
-  /**
-   * Python tests of one job run this many at a time. Keep slots x this <= cores:
-   * wall-clock limits turn oversubscription into false timeouts.
-   */
-  pythonParallelTests: number;
 }
 
 export const sandboxDefaults: SandboxOptions = {
@@ -29,10 +24,9 @@ export const sandboxDefaults: SandboxOptions = {
   outputBytes: 1024 * 1024,
   isolateRecycleRuns: 500,
   maxProcesses: 32,
-  pythonParallelTests: 1,
 };
 
-const positive: Array<keyof SandboxOptions> = ['memoryMb', 'outputBytes', 'isolateRecycleRuns', 'maxProcesses', 'pythonParallelTests'];
+const positive: Array<keyof SandboxOptions> = ['memoryMb', 'outputBytes', 'isolateRecycleRuns', 'maxProcesses'];
 
 /** Merges `input` over the defaults; throws naming the first bad option. */
 export function resolveSandboxOptions(input: Record<string, unknown> = {}): SandboxOptions {

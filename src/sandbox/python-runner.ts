@@ -103,7 +103,6 @@ export function createPythonRunner(options: SandboxOptions): PythonRunner {
       memory_mb: options.memoryMb,
       output_bytes: options.outputBytes,
       max_processes: s.maxProcesses,
-      parallel: options.pythonParallelTests,
     };
     return new Promise<SandboxRunResult>((resolve, reject) => {
       const watchdog = setTimeout(() => s.child.kill('SIGKILL'), Math.min(budgetMs, inputs.length * request.timeoutMs) + WATCHDOG_SLACK_MS);

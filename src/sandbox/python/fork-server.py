@@ -8,10 +8,14 @@
 # signals from inside its namespace) and is torn down with B. B mounts its own
 # /proc (only the job's processes) and a fresh /tmp (nothing carries over
 # between jobs), drops every capability and makes itself non-dumpable (no
-# /proc/1/fd, no ptrace), then forks one child C per test, with rlimits on
-# CPU, address space, file size and processes.
+# /proc/1/fd, no ptrace), then forks a child C with rlimits on CPU, address
+# space, file size and processes. C runs the job's tests one after another on
+# fresh stdio files and namespaces (a fork per test costs more than the test
+# on small machines); after a test that times out, crashes, exhausts memory or
+# leaves threads or processes behind, C is killed and the next test gets a new
+# one.
 # B, not the program, writes the per-test results; judging happens in Node.
-import ctypes, gc, json, os, resource, select, signal, sys, time, traceback
+import builtins, ctypes, gc, json, os, resource, select, signal, socket, sys, threading, time, traceback
 
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS = 0x10000000, 0x20000000, 0x00020000
@@ -51,28 +55,17 @@ def limit(kind, value):
     resource.setrlimit(kind, (value, value))
 
 
-def child_main(req, code, assert_code, text, fds):
-    """C: one test. Never returns."""
-    os.setsid()  # its own process group, killed as one when the test ends
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-    os.closerange(4, 1 << 16)
-    mem = req['memory_mb'] * 1024 * 1024
-    cpu = int(req['timeout_ms'] / 1000) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    limit(resource.RLIMIT_AS, mem)
-    limit(resource.RLIMIT_DATA, mem)
-    # Bounds stdout/stderr (memfds) and files in /tmp; Python ignores SIGXFSZ, so writes fail with OSError.
-    limit(resource.RLIMIT_FSIZE, max(req['output_bytes'] + 1, RESULT_CAP))
-    limit(resource.RLIMIT_NPROC, req['max_processes'])
-    limit(resource.RLIMIT_CORE, 0)
-    limit(resource.RLIMIT_NOFILE, 64)
-    # sys.stdin/stdout/stderr are reused as inherited: the server never reads or writes through
-    # them (it uses os.read/os.write), so their buffers are empty; building new ones costs ms.
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_one(req, code, assert_code, text):
+    """In C: run the program (and its test) once; returns the verdict frame."""
     mode = req['mode']
     frame = {'s': 'ok'}
     try:
-        ns = {'__name__': '__main__' if mode == 'stdio' else '__program__', '__builtins__': __builtins__}
+        ns = {'__name__': '__main__' if mode == 'stdio' else '__program__', '__builtins__': builtins}
         try:
             exec(code, ns)
         except SystemExit as e:
@@ -101,12 +94,67 @@ def child_main(req, code, assert_code, text, fds):
         sys.stdout.flush()
         sys.stderr.flush()
     except BaseException:
-        pass
+        frame = {'s': 'runtime_error'}
+    return frame
+
+
+def child_main(req, code, assert_code, sock):
+    """C: runs tests one after another as B sends them, each on fresh stdio files and a fresh
+    namespace, with the interpreter state a program may change put back in between. B replaces C
+    after any test that did not end cleanly. Never returns."""
+    os.setsid()  # its own process group, killed as one
+    os.dup2(sock.fileno(), 3)
+    os.closerange(4, 1 << 16)
+    channel = socket.socket(fileno=3)
+    mem = req['memory_mb'] * 1024 * 1024
+    limit(resource.RLIMIT_AS, mem)
+    limit(resource.RLIMIT_DATA, mem)
+    # Bounds stdout/stderr (memfds) and files in /tmp; Python ignores SIGXFSZ, so writes fail with OSError.
+    limit(resource.RLIMIT_FSIZE, max(req['output_bytes'] + 1, RESULT_CAP))
+    limit(resource.RLIMIT_NPROC, req['max_processes'])
+    limit(resource.RLIMIT_CORE, 0)
+    limit(resource.RLIMIT_NOFILE, 64)
+    per_test_cpu = int(req['timeout_ms'] / 1000) + 1
+    cpu_cap = per_test_cpu * (len(req['inputs']) + 1)  # hard: all of C's tests together
+    saved_builtins = dict(builtins.__dict__)
+    saved_stdio = (sys.stdout, sys.stderr)
+    recursion = sys.getrecursionlimit()
+    while True:
+        msg, fds, _, _ = socket.recv_fds(channel, 16, 3)
+        if not msg or len(fds) != 3:
+            os._exit(0)
+        text = ''
+        if req['mode'] == 'call':
+            # The arguments come in the first file; the program then finds its stdin at EOF.
+            text = os.pread(fds[0], os.fstat(fds[0]).st_size, 0).decode()
+            os.lseek(fds[0], 0, os.SEEK_END)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        builtins.__dict__.clear()
+        builtins.__dict__.update(saved_builtins)
+        sys.stdin = open(0, 'r', encoding='utf-8', errors='replace', closefd=False)
+        sys.stdout, sys.stderr = saved_stdio
+        sys.setrecursionlimit(recursion)
+        os.chdir('/tmp')
+        soft = min(int(cpu_seconds()) + per_test_cpu, cpu_cap)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, cpu_cap))
+        frame = run_one(req, code, assert_code, text)
+        for stream in saved_stdio:  # the program may have swapped sys.stdout with output still buffered
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        # Threads or processes left running could act during the next test: only a quiet C is reused.
+        frame['reuse'] = frame['s'] != 'memory' and threading.active_count() == 1 and not has_children()
+        channel.sendall((json.dumps(frame) + '\n').encode())
+
+
+def has_children():
     try:
-        send(3, frame)
-    except BaseException:
-        os._exit(1)
-    os._exit(0)
+        return os.waitpid(-1, os.WNOHANG) is not None
+    except ChildProcessError:
+        return False
 
 
 def memfd_with(text):
@@ -123,88 +171,113 @@ def read_all(fd, cap):
     return os.pread(fd, min(size, cap), 0), size
 
 
-class Test:
-    """B's view of one running test: C writes stdout, stderr and its verdict frame into memfds."""
+class Child:
+    """B's handle on one C, which it feeds tests until one ends badly."""
 
-    def __init__(self, index, req, code, assert_code, text, timeout_s):
-        self.index = index
-        self.fds = [memfd_with(text if req['mode'] == 'stdio' else ''), memfd_with(''), memfd_with(''), memfd_with('')]
-        self.started = time.monotonic()
-        self.deadline = self.started + timeout_s
+    def __init__(self, req, code, assert_code):
+        self.sock, theirs = socket.socketpair()
         self.pid = os.fork()
         if self.pid == 0:
-            child_main(req, code, assert_code, text, self.fds)
+            self.sock.close()
+            child_main(req, code, assert_code, theirs)
+        theirs.close()
         self.pidfd = os.pidfd_open(self.pid)
+        self.pending = b''
+        self.alive = True
 
-    def finish(self, req, timed_out):
-        ms = (time.monotonic() - self.started) * 1000
+    def run(self, req, text, timeout_s):
+        """Runs one test; returns its result and whether C may take the next one."""
+        files = [memfd_with(text), memfd_with(''), memfd_with('')]
+        started = time.monotonic()
+        deadline = started + timeout_s
+        frame = None
+        try:
+            socket.send_fds(self.sock, [b'run'], files)
+            frame = self.wait_frame(deadline)
+        except OSError:
+            pass
+        ms = (time.monotonic() - started) * 1000
+        cap = req['output_bytes']
+        out, out_size = read_all(files[1], cap)
+        err, _ = read_all(files[2], STDERR_KEEP)
+        for fd in files:
+            os.close(fd)
+        result = {'ms': ms, 'stdout': out.decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace')}
+        if frame is None:
+            status = self.stop()
+            if out_size > cap:
+                result['status'] = 'output_limit'
+            elif time.monotonic() >= deadline or (os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL)):
+                result['status'] = 'timeout'  # wall clock, or RLIMIT_CPU
+            else:
+                # No verdict: the program crashed or exited on its own.
+                result['status'] = 'runtime_error'
+                if os.WIFSIGNALED(status):
+                    result['stderr'] += '\nkilled by signal %d' % os.WTERMSIG(status)
+            return result, False
+        code = frame.get('s')
+        result['status'] = 'output_limit' if out_size > cap else code if code in ('ok', 'memory', 'runtime_error') else 'runtime_error'
+        if result['status'] == 'ok' and isinstance(frame.get('v'), str):
+            result['value'] = frame['v']
+        return result, frame.get('reuse') is True and result['status'] != 'output_limit'
+
+    def wait_frame(self, deadline):
+        while b'\n' not in self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.sock, self.pidfd], [], [], left)
+            if self.sock in ready:
+                chunk = self.sock.recv(1 << 20)
+                if not chunk:
+                    return None
+                self.pending += chunk
+                if len(self.pending) > RESULT_CAP + 4096:
+                    return None
+            elif ready:
+                return None  # C ended without a verdict
+        line, self.pending = self.pending.split(b'\n', 1)
+        try:
+            frame = json.loads(line)
+        except ValueError:
+            return None
+        return frame if isinstance(frame, dict) else None
+
+    def stop(self):
+        """Ends C and whatever it started; returns C's wait status."""
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         _, status = os.waitpid(self.pid, 0)
         os.close(self.pidfd)
-        cap = req['output_bytes']
-        out, out_size = read_all(self.fds[1], cap)
-        err, _ = read_all(self.fds[2], STDERR_KEEP)
-        res, _ = read_all(self.fds[3], RESULT_CAP)
-        for fd in self.fds:
-            os.close(fd)
-        result = {'ms': ms, 'stdout': out.decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace')}
-        if out_size > cap:
-            result['status'] = 'output_limit'
-        elif timed_out or (os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL)):
-            result['status'] = 'timeout'  # wall clock, or RLIMIT_CPU
-        else:
-            result.update(verdict(res, status))
-            if 'signal' in result:
-                result['stderr'] += '\nkilled by signal %d' % result.pop('signal')
-        return result
-
-
-def verdict(res, status):
-    try:
-        frame = json.loads(res.decode())
-        code = frame['s']
-    except Exception:
-        # No verdict from the harness: the program crashed, exited early or wrote garbage on fd 3.
-        detail = {'status': 'runtime_error'}
-        if os.WIFSIGNALED(status):
-            detail['signal'] = os.WTERMSIG(status)
-        return detail
-    if code == 'ok' and 'v' in frame:
-        return {'status': 'ok', 'value': frame['v']}
-    return {'status': code if code in ('ok', 'memory', 'runtime_error') else 'runtime_error'}
+        self.sock.close()
+        self.alive = False
+        kill_all()
+        reap()
+        return status
 
 
 def run_tests(req, code, assert_code):
-    """B: runs the job's tests, `parallel` at a time, each within its own limit and the job's budget."""
-    inputs = req['inputs']
-    parallel = max(1, int(req.get('parallel', 1)))
+    """B: runs the job's tests in order, each within its own limit and the job's budget."""
     end = time.monotonic() + req['budget_ms'] / 1000
-    results = [None] * len(inputs)
-    running = {}
-    nxt = 0
-    while nxt < len(inputs) or running:
-        while nxt < len(inputs) and len(running) < parallel:
-            left = min(req['timeout_ms'] / 1000, end - time.monotonic())
-            if left <= 0:
-                results[nxt] = {'status': 'timeout', 'ms': 0, 'stdout': '', 'stderr': 'not run: cell deadline'}
-            else:
-                test = Test(nxt, req, code, assert_code, inputs[nxt], left)
-                running[test.pidfd] = test
-            nxt += 1
-        if not running:
-            break
-        wait = min(t.deadline for t in running.values()) - time.monotonic()
-        ready, _, _ = select.select(list(running), [], [], max(0, wait))
-        now = time.monotonic()
-        for fd, test in list(running.items()):
-            if fd in ready or now >= test.deadline:
-                del running[fd]
-                results[test.index] = test.finish(req, fd not in ready)
-        if not running:
-            reap()  # orphans of finished tests; never while a test runs, whose status waitpid(-1) would take
+    results = []
+    child = None
+    for text in req['inputs']:
+        left = min(req['timeout_ms'] / 1000, end - time.monotonic())
+        if left <= 0:
+            results.append({'status': 'timeout', 'ms': 0, 'stdout': '', 'stderr': 'not run: cell deadline'})
+            continue
+        if child is None:
+            child = Child(req, code, assert_code)
+        result, reusable = child.run(req, text, left)
+        results.append(result)
+        if not reusable:
+            if child.alive:
+                child.stop()
+            child = None
+    if child is not None:
+        child.stop()
     return results
 
 
