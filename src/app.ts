@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import { createJobStore, type JobStore } from './jobs.ts';
 import { loadRewards } from './load-rewards.ts';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false, discriminator: true } },
   });
   installErrorHandler(app, config.bodyLimitBytes);
+  installJsonBodyParser(app);
   installAuth(app, config);
   for (const schema of sharedSchemas) app.addSchema(schema);
 

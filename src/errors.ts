@@ -15,6 +15,7 @@ export interface ErrorDetail {
 // Request shape
 export const InvalidRequest = createError('VERDICT_INVALID_REQUEST', 'Invalid request: %s', 400);
 export const InvalidJson = createError('VERDICT_INVALID_JSON', '%s', 400);
+export const TooDeep = createError('VERDICT_TOO_DEEP', 'Body nests arrays and objects deeper than %s levels', 400);
 export const UnsupportedMediaType = createError('VERDICT_UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type %s; send application/json', 415);
 export const BodyTooLarge = createError('VERDICT_BODY_TOO_LARGE', 'Body exceeds the limit of %s bytes (BODY_LIMIT_BYTES)', 413);
 export const TooManyCompletions = createError('VERDICT_TOO_MANY_COMPLETIONS', 'Batch has %s completions; the limit is %s (MAX_COMPLETIONS)', 413);

@@ -54,6 +54,12 @@ describe('sum_then_normalize', () => {
     expect(body.groups[0]).toMatchObject({ advantages: [0, 0, 0], std: 0, zero_std: true });
   });
 
+  it('gives 0, not NaN, when epsilon is 0 and the group has no spread', async () => {
+    const { status, body } = await score(app, { rewards: [{ id: 'test-echo' }], groups: [{ completions: ['1', '1'] }], advantages: { epsilon: 0 } });
+    expect(status).toBe(200);
+    expect(body.groups[0].advantages).toEqual([0, 0]);
+  });
+
   it('leaves unscored completions out of mean and std and gives them advantage 0', async () => {
     const { body } = await score(app, { rewards: [{ id: 'test-echo' }], groups: [{ completions: ['1', 'null', '0'] }] });
     const group = body.groups[0];

@@ -92,6 +92,8 @@ describe('bad input is a 4xx with a code and a pointer', () => {
     ['too many completions', { payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: Array(11).fill('a') }] } }, 413, 'VERDICT_TOO_MANY_COMPLETIONS'],
     ['body over the limit', { payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: ['a'.repeat(5000)] }] } }, 413, 'VERDICT_BODY_TOO_LARGE'],
     ['wrong content type', { payload: '<a/>', headers: { 'content-type': 'application/xml' } }, 415, 'VERDICT_UNSUPPORTED_MEDIA_TYPE'],
+    ['arrays nested 1,500 deep', { payload: `{"groups": ${'['.repeat(1_500)}${']'.repeat(1_500)}}`, headers: { 'content-type': 'application/json' } }, 400, 'VERDICT_TOO_DEEP'],
+    ['empty body', { payload: '', headers: { 'content-type': 'application/json' } }, 400, 'VERDICT_INVALID_JSON'],
     ['prototype pollution key', { payload: '{"__proto__": {"x": 1}, "groups": []}', headers: { 'content-type': 'application/json' } }, 400, 'VERDICT_INVALID_JSON'],
   ];
 

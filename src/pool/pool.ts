@@ -196,6 +196,7 @@ export function createPool(options: PoolOptions): Pool {
         }
         requeue(slot.inFlight);
         slot.inFlight = [];
+        slot.ids = [];
         return;
       }
       if (options.retryOnce && current.attempts < 2) requeue([current]);
@@ -224,9 +225,15 @@ export function createPool(options: PoolOptions): Pool {
       }
       if (chunk.length === 0) return;
       const cells = chunk.map((entry) => ({ ...entry.job, id: nextId++ }));
+      try {
+        slot.child.send({ type: 'run', cells } satisfies ToWorker);
+      } catch (error) {
+        // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
+        for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
+        continue;
+      }
       slot.inFlight = chunk;
       slot.ids = cells.map((c) => c.id);
-      slot.child.send({ type: 'run', cells } satisfies ToWorker);
       armTimer(slot);
     }
   }

@@ -23,6 +23,9 @@ export interface GroupAdvantages {
 
 const present = (values: readonly (number | null)[]) => values.filter((v): v is number => v !== null);
 
+/** x / (spread + epsilon); a zero denominator (epsilon 0, all values equal) means x is 0 too, so 0. */
+const scaled = (x: number, spread: number, epsilon: number) => (spread + epsilon === 0 ? 0 : x / (spread + epsilon));
+
 export function computeAdvantages(
   groups: readonly GroupScores[],
   method: AdvantageMethod,
@@ -45,7 +48,7 @@ export function computeAdvantages(
       if (r === null || m === null) return 0;
       if (method === 'rloo') return scored.length < 2 ? 0 : r - (sum - r) / (scored.length - 1);
       const centered = r - m;
-      return scale === null ? centered : centered / (scale + epsilon);
+      return scale === null ? centered : scaled(centered, scale, epsilon);
     });
     const zeroStd = method === 'batch' ? isCloseToZero(batchStd) : isCloseToZero(s ?? 0);
     return { advantages, mean: m, std: s, zeroStd };
@@ -69,7 +72,7 @@ function normalizeThenSum(
       let total = 0;
       row.forEach((score, k) => {
         const norm = norms[k];
-        if (score !== null && norm) total += g.weights[k] * ((score - norm.mean) / (norm.std + epsilon));
+        if (score !== null && norm) total += g.weights[k] * scaled(score - norm.mean, norm.std, epsilon);
       });
       return total;
     });
@@ -78,7 +81,7 @@ function normalizeThenSum(
   const batchMean = all.length ? mean(all) : 0;
   const batchStd = std(all);
   return groups.map((_, gi) => ({
-    advantages: summed[gi].map((r) => (r === null ? 0 : (r - batchMean) / (batchStd + epsilon))),
+    advantages: summed[gi].map((r) => (r === null ? 0 : scaled(r - batchMean, batchStd, epsilon))),
     mean: summaries[gi].mean,
     std: summaries[gi].std,
     zeroStd: isCloseToZero(batchStd),

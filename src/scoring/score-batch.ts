@@ -93,7 +93,7 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
     );
   });
 
-  const submitter = createSubmitter(body, deps, options.signal);
+  const submitter = createSubmitter(deps, options.signal);
   submitter.admit([...unique.values(), ...deferred.flat()]);
   submitter.submit([...unique.values()]);
 
@@ -188,10 +188,11 @@ function buildSample(
 }
 
 /** Sends cells to their pool (sandbox rules to the sandbox), answering from the cache where it can. */
-function createSubmitter(body: ScoreRequest, deps: ScoringDeps, signal?: AbortSignal) {
+function createSubmitter(deps: ScoringDeps, signal?: AbortSignal) {
   const poolOf = (cell: Cell) => (cell.leaf.rule.executor === 'sandbox' ? deps.pools.sandbox : deps.pools.score);
-  const timeoutOf = (leaf: Leaf) =>
-    Math.min(leaf.rule.timeoutMs ?? deps.config.cellTimeoutMs, body.deadline_ms ?? Infinity, deps.config.maxCellTimeoutMs);
+  // The request's deadline_ms ends the request through `signal` (unfinished cells answer null / timeout);
+  // it does not shorten the kill deadline, so a client cannot force worker restarts with a tiny deadline.
+  const timeoutOf = (leaf: Leaf) => Math.min(leaf.rule.timeoutMs ?? deps.config.cellTimeoutMs, deps.config.maxCellTimeoutMs);
   return {
     /** Refuses the whole request up front when a pool's queue cannot take its cells. */
     admit(cells: Cell[]) {
