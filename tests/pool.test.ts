@@ -92,6 +92,7 @@ describe('killable workers', () => {
   });
 
   it('recovers: the next request scores normally on live workers', async () => {
+    await app.verdict.pools.score.ready(); // every killed worker has been replaced
     const { body } = await score(app, { rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>a</think> b'] }] });
     expect(body.groups[0].completions[0].reward).toBe(1);
     const ready = await app.inject({ method: 'GET', url: '/readyz' });

@@ -8,6 +8,7 @@
  * worker that dies fails only the cell it was running.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Deque } from './deque.ts';
 import type { CellJob, CellOutcome, FromWorker, ToWorker, WorkerOptions } from './protocol.ts';
@@ -76,6 +77,7 @@ interface Slot {
 }
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
 
@@ -99,7 +101,8 @@ export function createPool(options: PoolOptions): Pool {
     entry.resolve(outcome);
   };
 
-  const execArgv = ['--import', 'tsx'];
+  // tsx resolved from this file, not from the working directory, so the CLI works from anywhere.
+  const execArgv = ['--import', tsxLoader];
   if (options.worker.kind === 'sandbox') execArgv.push('--no-node-snapshot');
 
   function spawn(): void {
@@ -120,7 +123,7 @@ export function createPool(options: PoolOptions): Pool {
     if (msg.type === 'ready') {
       slot.ready = true;
       earlyDeaths = 0;
-      if ([...slots].every((s) => s.ready)) {
+      if (allReady()) {
         for (const w of readyWaiters) w.resolve();
         readyWaiters = [];
       }
@@ -280,7 +283,7 @@ export function createPool(options: PoolOptions): Pool {
       return { size: options.size, alive, busy, queued, restarts };
     },
     ready() {
-      if (slots.size > 0 && [...slots].every((s) => s.ready)) return Promise.resolve();
+      if (allReady()) return Promise.resolve();
       return new Promise((resolve, reject) => readyWaiters.push({ resolve, reject }));
     },
     async close() {
@@ -298,6 +301,13 @@ export function createPool(options: PoolOptions): Pool {
       queued = 0;
     },
   };
+
+  /** Every slot of the configured size is up (a replacement not yet forked counts as down). */
+  function allReady(): boolean {
+    let ready = 0;
+    for (const slot of slots) if (slot.ready) ready++;
+    return ready >= options.size;
+  }
 
   function isInFlight(entry: Entry): boolean {
     for (const slot of slots) if (slot.inFlight.includes(entry)) return true;

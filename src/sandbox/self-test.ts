@@ -4,10 +4,13 @@
  * network, the host's /etc or a writable /usr. Safe to call from the HTTP
  * process (it spawns bubblewrap; it does not load isolated-vm).
  */
+import { once } from 'node:events';
+import net from 'node:net';
 import { resolveSandboxOptions } from './options.ts';
 import { createPythonRunner } from './python-runner.ts';
 
-const PROBE = `
+/** The probe tries the host's own loopback listener: reachable only if the sandbox shares the host's network. */
+const probe = (port: number) => `
 import os, socket
 a, b = map(int, input().split())
 print(a + b)
@@ -18,8 +21,8 @@ try:
 except OSError:
     pass
 try:
-    socket.create_connection(('1.1.1.1', 53), timeout=1)
-    raise AssertionError('network is reachable')
+    socket.create_connection(('127.0.0.1', ${port}), timeout=1)
+    raise AssertionError('the host network is reachable')
 except OSError:
     pass
 `;
@@ -27,8 +30,11 @@ except OSError:
 /** Resolves when the sandbox works; rejects with the reason when it does not. */
 export async function selfTestPython(input: Record<string, unknown> = {}): Promise<void> {
   const runner = createPythonRunner(resolveSandboxOptions({ ...input, python: true }));
+  const listener = net.createServer((socket) => socket.destroy()).listen(0, '127.0.0.1');
   try {
-    const { tests } = await runner.run({ language: 'python', mode: 'stdio', source: PROBE, inputs: ['2 3'], timeoutMs: 10_000 });
+    await once(listener, 'listening');
+    const { port } = listener.address() as net.AddressInfo;
+    const { tests } = await runner.run({ language: 'python', mode: 'stdio', source: probe(port), inputs: ['2 3'], timeoutMs: 10_000 });
     const [test] = tests;
     if (test?.status !== 'ok' || test.stdout.trim() !== '5') {
       throw new Error(`python sandbox self-test failed (${test?.status}): ${(test?.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
@@ -37,6 +43,7 @@ export async function selfTestPython(input: Record<string, unknown> = {}): Promi
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${reason} (is bubblewrap installed and are unprivileged user namespaces enabled? set SANDBOX_PYTHON=off to run without Python)`);
   } finally {
+    listener.close();
     runner.close();
   }
 }
