@@ -6,7 +6,9 @@ const SEP = '\u0001';
 export function ngramCounts(tokens: readonly (string | number)[], n: number): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i + n <= tokens.length; i++) {
-    const key = tokens.slice(i, i + n).join(SEP);
+    // Concatenation, not slice + join: no array per n-gram on this hot path of every format cell.
+    let key = String(tokens[i]);
+    for (let k = 1; k < n; k++) key += SEP + tokens[i + k];
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
