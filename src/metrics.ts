@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CellOutcome } from './pool/protocol.ts';
 import type { Pools } from './scoring/score-batch.ts';
+import { isFailure } from './scoring/summarize.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -18,7 +19,7 @@ export interface Metrics {
 /** scored, skipped (the rule could not judge), or the failure's reason. */
 function outcomeLabel(outcome: CellOutcome): string {
   if (outcome.score !== null) return 'scored';
-  return ['timeout', 'error', 'sandbox_error'].includes(outcome.reason ?? '') ? outcome.reason! : 'skipped';
+  return isFailure(outcome.reason) ? outcome.reason! : 'skipped';
 }
 
 export function createMetrics(): Metrics {

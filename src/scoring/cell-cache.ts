@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf } from '../registry/registry.ts';
 import type { CompletionText } from './completion-text.ts';
+import { isFailure } from './summarize.ts';
 
 export interface CellCache {
   get(key: string): CellOutcome | undefined;
@@ -30,7 +31,7 @@ export function cellKey(leaf: Leaf, groupKey: string, text: CompletionText, grou
 
 /** Failures of the machinery are not remembered: a retry may succeed. */
 export function isCacheable(outcome: CellOutcome): boolean {
-  return !['timeout', 'error', 'sandbox_error'].includes(outcome.reason ?? '');
+  return !isFailure(outcome.reason);
 }
 
 /** An LRU of `size` outcomes keyed by a digest of the cell key (keys can be megabytes). */
