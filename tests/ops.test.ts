@@ -75,7 +75,10 @@ describe('Idempotency-Key', () => {
 
 describe('NDJSON streaming', () => {
   it('writes one line per group as it finishes, then a summary line', async () => {
-    await app.verdict.pools.score.ready(); // both workers up, so the slow group does not block the fast one
+    // Both workers up and warm (one may just have been respawned after the timeout test above and still be
+    // loading the rule), so the fast group's order does not depend on a cold start on a loaded CI machine.
+    await app.verdict.pools.score.ready();
+    await score(app, { rewards: [{ id: 'test-sleep', params: { ms: 1 } }], groups: [{ completions: ['w1', 'w2', 'w3', 'w4'] }] });
     const response = await app.inject({
       method: 'POST',
       url: '/v1/score',
@@ -83,7 +86,7 @@ describe('NDJSON streaming', () => {
       payload: {
         rewards: [{ id: 'test-sleep', params: { ms: 1 } }],
         groups: [
-          { id: 'slow', rewards: [{ id: 'test-sleep', params: { ms: 300 } }], completions: ['a'] },
+          { id: 'slow', rewards: [{ id: 'test-sleep', params: { ms: 1500 } }], completions: ['a'] },
           { id: 'fast', completions: ['b', 'c'] },
         ],
       },
