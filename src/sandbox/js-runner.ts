@@ -1,11 +1,17 @@
 /**
- * Runs JavaScript (and TypeScript, once stripped) in isolated-vm: one pooled
- * isolate per sandbox process, a fresh context per program, the isolate
- * replaced every `isolateRecycleRuns` programs. Every call that can reach
- * program code is asynchronous and has a timeout: an asynchronous call is what
- * lets a catastrophic out-of-memory reach `onCatastrophe` instead of hanging
- * the process. Call-style tests run in one call (the fast path); after a
- * timeout, the remaining tests run one call each so each gets its own limit.
+ * Runs JavaScript (and TypeScript, once stripped) in isolated-vm: two pooled
+ * isolates per sandbox process used in turn, a fresh context per program.
+ * While a program runs on one isolate (on its own thread), the host thread
+ * builds the next program's context on the other: context creation is the
+ * largest fixed cost of a run and this takes it off the critical path. Only
+ * one program runs at a time. An isolate is replaced when its heap passes
+ * half its limit or after `isolateRecycleRuns` programs (a fresh isolate runs
+ * slowly until V8 has warmed up, so replacing often costs throughput). Every
+ * call that can reach program code is asynchronous and has a timeout: an
+ * asynchronous call is what lets a catastrophic out-of-memory reach
+ * `onCatastrophe` instead of hanging the process. Call-style tests run in one
+ * call (the fast path); after a timeout, the remaining tests run one call
+ * each so each gets its own limit.
  */
 import ivm from 'isolated-vm';
 import type { SandboxRunRequest, SandboxRunResult, SandboxStatus, SandboxTestRun } from '../../rewards/types.ts';
@@ -26,7 +32,8 @@ interface Isolate {
   harness: ivm.Script;
   runs: number;
   lost: Promise<never>;
-  next?: Promise<ivm.Context>;
+  /** A context being built, on the isolate's own thread, for its next program. */
+  spare?: Promise<ivm.Context>;
 }
 
 interface Env {
@@ -36,10 +43,13 @@ interface Env {
 
 const STDERR_KEEP = 4096; // characters of stderr kept per test
 const SMALL_CALL_MS = 1_000; // limit for harness-only calls that touch no program code
+const ISOLATES = 2;
+const HEAP_CHECK_EVERY = 64; // runs between heap checks (each check is a synchronous isolate call)
 const MEMORY_MESSAGE = /memory limit|Array buffer allocation failed|Invalid (string|array|typed array) length|Reached heap limit/;
 
 export function createJsRunner(options: SandboxOptions, onCatastrophe: (message: string) => void): JsRunner {
-  let current: Isolate | undefined;
+  const isolates: Array<Isolate | undefined> = new Array(ISOLATES).fill(undefined);
+  let turn = 0;
 
   function freshIsolate(): Isolate {
     let lose!: (error: Error) => void;
@@ -55,13 +65,27 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     return { isolate, harness: isolate.compileScriptSync(harnessSource(options.outputBytes)), runs: 0, lost };
   }
 
-  function isolateFor(): Isolate {
-    if (!current || current.isolate.isDisposed || current.runs >= options.isolateRecycleRuns) {
-      if (current && !current.isolate.isDisposed) current.isolate.dispose();
-      current = freshIsolate();
+  function worn(iso: Isolate): boolean {
+    if (iso.isolate.isDisposed || iso.runs >= options.isolateRecycleRuns) return true;
+    if (iso.runs % HEAP_CHECK_EVERY !== 0) return false;
+    return iso.isolate.getHeapStatisticsSync().used_heap_size > (options.memoryMb * 1024 * 1024) / 2;
+  }
+
+  /** The isolate at `slot`, replaced first when worn out. */
+  function isolateAt(slot: number): Isolate {
+    let iso = isolates[slot];
+    if (!iso || worn(iso)) {
+      if (iso && !iso.isolate.isDisposed) iso.isolate.dispose();
+      iso = isolates[slot] = freshIsolate();
     }
-    current.runs++;
-    return current;
+    return iso;
+  }
+
+  function nextIsolate(): Isolate {
+    const iso = isolateAt(turn);
+    turn = (turn + 1) % ISOLATES;
+    iso.runs++;
+    return iso;
   }
 
   /** Races a call into program code against the loss of the isolate. */
@@ -69,29 +93,31 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     return Promise.race([call, iso.lost]);
   }
 
-  async function newEnv(iso: Isolate): Promise<Env> {
-    const pending = iso.next;
-    iso.next = undefined;
-    const context = (await pending) ?? (await iso.isolate.createContext());
+  /** A fresh context with the harness run in it: the one built ahead when there is one. */
+  async function takeEnv(iso: Isolate): Promise<Env> {
+    const spare = iso.spare;
+    iso.spare = undefined;
+    const context = (await spare) ?? iso.isolate.createContextSync();
     const dispatch = iso.harness.runSync(context, { reference: true, timeout: SMALL_CALL_MS }) as ivm.Reference<(...args: unknown[]) => string>;
     return { context, dispatch };
   }
 
+  /** Releases a program's context and starts building the isolate's next one on the isolate's thread. */
   function releaseEnv(iso: Isolate, env: Env): void {
     env.dispatch.release();
     env.context.release();
-    // Prepare the next program's context while the process does other work.
-    if (!iso.isolate.isDisposed && iso.runs < options.isolateRecycleRuns && !iso.next) {
-      iso.next = iso.isolate.createContext();
-      iso.next.catch(() => {});
-    }
+    if (iso.isolate.isDisposed || iso.spare) return;
+    iso.spare = iso.isolate.createContext();
+    iso.spare.catch(() => {}); // a failure shows again, and is reported, when the next run builds its own
   }
 
   async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
     const count = request.mode === 'script' ? 1 : request.inputs.length;
     const script = toScript(request.source, request.language);
     if ('error' in script) return { tests: Array.from({ length: count }, () => failed('compile_error', script.error)) };
-    const iso = isolateFor();
+    const iso = nextIsolate();
+    // Compiled first for every mode: a syntax error is a compile error, not a runtime one. (Measured here,
+    // this synchronous call is also the cheapest way to wait for the context being built ahead.)
     let program: ivm.Script;
     try {
       program = iso.isolate.compileScriptSync(script.code, { filename: 'program.js' });
@@ -108,7 +134,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
       if (!(error instanceof IsolateLost)) throw error;
       // The isolate is gone; the test running when it went is the one that exhausted memory.
       while (tests.length < count) tests.push(failed('memory', 'isolate out of memory'));
-      current = undefined;
+      isolates[isolates.indexOf(iso)] = undefined;
     } finally {
       program.release();
     }
@@ -124,7 +150,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
   async function runProgram(iso: Isolate, program: ivm.Script, request: SandboxRunRequest, stdin: string, assertCode?: string): Promise<SandboxTestRun> {
     const timeout = timeLeft(request);
     if (timeout <= 0) return failed('timeout', 'not run: cell deadline');
-    const env = await newEnv(iso);
+    const env = await takeEnv(iso);
     const started = performance.now();
     const remaining = () => Math.max(1, Math.floor(timeout - (performance.now() - started)));
     let status: SandboxStatus = 'ok';
@@ -159,7 +185,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
   /** Call-style tests: the harness evaluates the program and runs every test in one call. */
   async function runCalls(iso: Isolate, code: string, request: SandboxRunRequest, tests: SandboxTestRun[]): Promise<void> {
     const count = request.inputs.length;
-    const env = await newEnv(iso);
+    const env = await takeEnv(iso);
     const argsJson = `[${request.inputs.join(',')}]`;
     let from = 0;
     let batch = true; // the fast path: every test in one call, under one test's limit
@@ -217,8 +243,8 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
   return {
     run,
     close() {
-      if (current && !current.isolate.isDisposed) current.isolate.dispose();
-      current = undefined;
+      for (const iso of isolates) if (iso && !iso.isolate.isDisposed) iso.isolate.dispose();
+      isolates.fill(undefined);
     },
   };
 }

@@ -10,7 +10,7 @@ export interface SandboxOptions {
   memoryMb: number;
   /** stdout + stderr kept per test; a program that writes more fails with `output_limit`, in bytes. */
   outputBytes: number;
-  /** Programs run in one isolate before it is replaced (contexts leak a little heap each). */
+  /** Programs run in one isolate before it is replaced (also replaced when its heap passes half its limit). */
   isolateRecycleRuns: number;
   /** Processes (and threads) a Python test may have at once, counted per sandbox slot. */
   maxProcesses: number;
@@ -22,7 +22,7 @@ export const sandboxDefaults: SandboxOptions = {
   bwrapPath: 'bwrap',
   memoryMb: 256,
   outputBytes: 1024 * 1024,
-  isolateRecycleRuns: 500,
+  isolateRecycleRuns: 20_000,
   maxProcesses: 32,
 };
 
