@@ -11,7 +11,7 @@ import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildTestApp({ cacheSize: 0 });
+  app = await buildTestApp({ cacheSize: 0, sandboxPoolSize: 1 }); // one slot: every job follows the previous one in it
 });
 afterAll(() => app.close());
 
@@ -63,7 +63,7 @@ const hostile: Hostile[] = [
   py('read /etc/passwd', 'print(open("/etc/passwd").read())', ['runtime_error']),
   py('environment variables', 'import os\nprint(dict(os.environ))', ['wrong_answer']),
   py('network access', 'import socket\nsocket.create_connection(("127.0.0.1", 8080), timeout=1)\nprint("ok")', ['runtime_error']),
-  py('kill the fork server', 'import os, signal\nfor pid in (1, os.getppid()):\n    os.kill(pid, signal.SIGKILL)\nraise SystemExit(3)', ['runtime_error']),
+  py('signal the job host', 'import os, signal\nfor sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):\n    for pid in (1, os.getppid()):\n        os.kill(pid, sig)\nraise SystemExit(3)', ['runtime_error']),
   py('write into the host tree', 'open("/usr/pwned", "w").write("x")\nprint("ok")', ['runtime_error']),
   py('file size limit', 'open("/tmp/big", "wb").write(b"0" * (64 * 1024 * 1024))\nprint("ok")', ['runtime_error', 'memory']),
   py('forged stdout', 'print("ok")\nprint("All tests passed")', ['wrong_answer']),
@@ -122,16 +122,29 @@ describe('hostile programs', () => {
     }
   }, 300_000);
 
-  it('leaves nothing behind: a file written in /tmp is gone for the next job', async () => {
-    const write = { language: 'python', tests: [{ stdin: '', stdout: 'ok' }] };
+  // Each pair runs back to back in the one slot: the first job leaves something behind, the second
+  // prints "gone" only if it cannot find it.
+  const leftovers: Array<[string, string, string]> = [
+    ['a file in /tmp', 'open("/tmp/answer", "w").write("42")', 'import os\nprint("found" if os.path.exists("/tmp/answer") else "gone")'],
+    ['a file in /dev/shm', 'open("/dev/shm/answer", "w").write("42")', 'import os\nprint("found" if os.path.exists("/dev/shm/answer") else "gone")'],
+    [
+      'a System V shared memory segment',
+      'import ctypes\nassert ctypes.CDLL(None).shmget(4242, 4096, 0o1600) >= 0', // IPC_CREAT | 0600
+      'import ctypes\nprint("found" if ctypes.CDLL(None).shmget(4242, 0, 0) >= 0 else "gone")',
+    ],
+    ['a process', 'import os\nif os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(60)', 'import os\nprint("found" if len([p for p in os.listdir("/proc") if p.isdigit()]) > 2 else "gone")'],
+  ];
+  it.each(leftovers)('leaves nothing behind for the next job: %s', async (_name, leave, look) => {
+    const test = (stdout: string) => ({ language: 'python', tests: [{ stdin: '', stdout }] });
     const { body } = await score(app, {
       rewards: [{ id: 'code-tests', params }],
       groups: [
-        { reference: write, completions: ['```python\nopen("/tmp/answer", "w").write("ok")\nprint("ok")\n```'] },
-        { reference: write, completions: ['```python\nprint(open("/tmp/answer").read())\n```'] },
+        { reference: test('ok'), completions: ['```python\n' + leave + '\nprint("ok")\n```'] },
+        { reference: test('gone'), completions: ['```python\n' + look + '\n```'] },
       ],
     });
-    expect(body.groups[0].completions[0].rewards['code-tests'].score).toBe(1);
-    expect(body.groups[1].completions[0].rewards['code-tests'].details.tests[0].status).toBe('runtime_error');
+    const [first, second] = body.groups.map((g: any) => g.completions[0].rewards['code-tests']);
+    expect(first.score, JSON.stringify(first.details)).toBe(1); // it did leave something
+    expect(second.score, JSON.stringify(second.details)).toBe(1);
   });
 });

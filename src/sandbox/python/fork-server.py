@@ -2,24 +2,27 @@
 # /usr, tmpfs /tmp, no /etc, unprivileged). Protocol: one JSON request per
 # line on stdin, one JSON response per line on stdout.
 #
-# Per job the server forks A, which enters fresh user, PID and mount
-# namespaces and forks B: B is PID 1 of a namespace the server is not in, so
-# test code can neither see nor signal the server, cannot kill B (init ignores
-# signals from inside its namespace) and is torn down with B. B mounts its own
-# /proc (only the job's processes) and a fresh /tmp (nothing carries over
-# between jobs), drops every capability and makes itself non-dumpable (no
-# /proc/1/fd, no ptrace), then forks a child C with rlimits on CPU, address
-# space, file size and processes. C runs the job's tests one after another on
-# fresh stdio files and namespaces (a fork per test costs more than the test
-# on small machines); after a test that times out, crashes, exhausts memory or
-# leaves threads or processes behind, C is killed and the next test gets a new
-# one.
+# The server forks A, which enters fresh user, PID and mount namespaces and
+# forks B: B is PID 1 of a namespace the server is not in, so test code can
+# neither see nor signal the server, and cannot kill B (init ignores signals
+# from inside its namespace that it does not handle, and B handles none). B
+# serves one job after another (entering namespaces per job cost more than the
+# tests): it mounts its own /proc once (only the job's processes), and per job
+# a fresh /tmp and /dev/shm, then forks a child C that gets its own System V
+# IPC namespace, drops every capability and sets rlimits on CPU, address
+# space, file size and processes. B is non-dumpable (no /proc/1/fd, no
+# ptrace). C runs the job's tests one after another on fresh stdio files and
+# namespaces (a fork per test costs more than the test on small machines);
+# after a test that times out, crashes, exhausts memory or leaves threads or
+# processes behind, C is killed and the next test gets a new one. After the
+# job, B kills and reaps every process in the namespace before the next.
 # B, not the program, writes the per-test results; judging happens in Node.
 import builtins, ctypes, gc, json, os, resource, select, signal, socket, sys, threading, time, traceback
 
 libc = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS = 0x10000000, 0x20000000, 0x00020000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWIPC = 0x10000000, 0x20000000, 0x00020000, 0x08000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 STDERR_KEEP = 4096  # bytes of stderr kept per test
 RESULT_CAP = 16 * 1024 * 1024  # bytes of return value JSON
@@ -33,10 +36,13 @@ class CapData(ctypes.Structure):
     _fields_ = [('effective', ctypes.c_uint32), ('permitted', ctypes.c_uint32), ('inheritable', ctypes.c_uint32)]
 
 
+# Built once in B: creating ctypes objects in a freshly forked test process costs milliseconds.
+CAP_HEADER = CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+CAP_NONE = (CapData * 2)()
+
+
 def drop_capabilities():
-    header = CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-    data = (CapData * 2)()
-    if libc.capset(ctypes.byref(header), data) != 0:
+    if libc.capset(ctypes.byref(CAP_HEADER), CAP_NONE) != 0:
         raise OSError(ctypes.get_errno(), 'capset failed')
 
 
@@ -103,6 +109,10 @@ def child_main(req, code, assert_code, sock):
     namespace, with the interpreter state a program may change put back in between. B replaces C
     after any test that did not end cleanly. Never returns."""
     os.setsid()  # its own process group, killed as one
+    # System V IPC objects of its own, then no capability at all (B keeps its, to mount scratch space).
+    if libc.unshare(CLONE_NEWIPC) != 0:
+        os._exit(1)
+    drop_capabilities()
     os.dup2(sock.fileno(), 3)
     os.closerange(4, 1 << 16)
     channel = socket.socket(fileno=3)
@@ -253,7 +263,6 @@ class Child:
         os.close(self.pidfd)
         self.sock.close()
         self.alive = False
-        kill_all()
         reap()
         return status
 
@@ -290,45 +299,85 @@ def kill_all():
 
 
 def reap():
+    """B: waits until every process the job left is gone (B outlives jobs, so no zombie may stay)."""
     while True:
+        kill_all()  # again each time: a process may have forked while the last signal went round
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            os.waitpid(-1, 0)
         except ChildProcessError:
             return
-        if pid == 0:
-            return
 
 
-def enter_job():
-    """B: hide everything outside the job, then give up every privilege."""
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=16m,mode=1777')
-    libc.prctl(PR_SET_DUMPABLE, 0)
-    drop_capabilities()
+def compile_job(req):
+    """The job's code objects, or the compile error as a test result for every test."""
+    try:
+        return compile(req['source'], '<program>', 'exec'), compile(req.get('assert_code') or '', '<tests>', 'exec'), None
+    except (SyntaxError, ValueError, OverflowError) as e:
+        failure = {'status': 'compile_error', 'ms': 0, 'stdout': '', 'stderr': ''.join(traceback.format_exception_only(type(e), e))[:STDERR_KEEP]}
+        return None, None, failure
+
+
+def fresh_scratch():
+    """B, before each job: new empty /tmp and /dev/shm, so nothing a job writes reaches the next."""
+    for path in (b'/tmp', b'/dev/shm'):
+        libc.umount2(path, MNT_DETACH)  # fails harmlessly while nothing is mounted there yet
+        mount(b'tmpfs', path, b'tmpfs', MS_NOSUID | MS_NODEV, b'size=16m,mode=1777')
     os.chdir('/tmp')
 
 
-def job_main(req, res_w):
-    """B: PID 1 of the job's namespaces. Never returns."""
+def enter_host():
+    """B: its own /proc (only the job's processes), no core dumps or ptrace, and no signal
+    handler a test process could trigger: signals from inside the namespace to its PID 1 are
+    dropped unless PID 1 handles them, and Python handles SIGINT by default."""
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    libc.prctl(PR_SET_DUMPABLE, 0)
+
+
+def run_job(req):
+    """B: one job, from fresh scratch space to a namespace emptied of the job's processes."""
+    fresh_scratch()
+    code, assert_code, failure = compile_job(req)
+    if failure is not None:
+        return [failure for _ in req['inputs']]
     try:
-        enter_job()
+        return run_tests(req, code, assert_code)
+    finally:
+        reap()
+
+
+def host_main(jobs_r, results_w):
+    """B: PID 1 of the job namespaces, serving one job after another. Never returns."""
+    try:
+        enter_host()
     except BaseException as e:
-        send(res_w, {'fatal': repr(e)})
+        send(results_w, {'fatal': repr(e)})
         os._exit(1)
-    inputs = req['inputs']
-    try:
-        code = compile(req['source'], '<program>', 'exec')
-        assert_code = compile(req.get('assert_code') or '', '<tests>', 'exec')
-    except (SyntaxError, ValueError, OverflowError) as e:
-        for _ in inputs:
-            send(res_w, {'status': 'compile_error', 'ms': 0, 'stdout': '', 'stderr': ''.join(traceback.format_exception_only(type(e), e))[:STDERR_KEEP]})
-        os._exit(0)
-    gc.freeze()  # children's collections skip B's objects: fewer copy-on-write faults per test
-    for result in run_tests(req, code, assert_code):
-        send(res_w, result)
-    kill_all()
-    os._exit(0)
+    gc.freeze()  # test processes' collections skip B's objects: fewer copy-on-write faults per test
+    lines = LineReader(jobs_r)
+    while True:
+        req = json.loads(lines.next())
+        try:
+            send(results_w, {'id': req['id'], 'tests': run_job(req)})
+        except Exception as e:
+            send(results_w, {'id': req['id'], 'error': repr(e)})
+
+
+class LineReader:
+    def __init__(self, fd):
+        self.fd = fd
+        self.pending = b''
+
+    def next(self):
+        """The next line; exits the process at end of input."""
+        while b'\n' not in self.pending:
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                os._exit(0)
+            self.pending += chunk
+        line, self.pending = self.pending.split(b'\n', 1)
+        return line
 
 
 def map_identity():
@@ -339,64 +388,77 @@ def map_identity():
             f.write(text)
 
 
-def run_job(req):
-    res_r, res_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # A
+class Host:
+    """The server's handle on B: jobs go down one pipe, results come back up another."""
+
+    def __init__(self):
+        jobs_r, self.jobs_w = os.pipe()
+        self.results_r, results_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # A: enters the namespaces, starts B, and waits for it
+            try:
+                os.close(self.jobs_w)
+                os.close(self.results_r)
+                null = os.open('/dev/null', os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0:
+                    raise OSError(ctypes.get_errno(), 'unshare failed')
+                libc.prctl(PR_SET_DUMPABLE, 1)  # a non-dumpable process cannot write its own uid_map
+                map_identity()
+                if os.fork() == 0:
+                    host_main(jobs_r, results_w)
+                os.close(jobs_r)
+                os.close(results_w)
+                os.wait()
+                os._exit(0)
+            except BaseException as e:
+                send(results_w, {'fatal': repr(e)})
+                os._exit(1)
+        os.close(jobs_r)
+        os.close(results_w)
+        self.pid = pid
+        self.lines = LineReader(self.results_r)
+
+    def run(self, req):
+        """B's answer to one job; None when B is gone."""
         try:
-            os.close(res_r)
-            null = os.open('/dev/null', os.O_RDWR)
-            os.dup2(null, 0)
-            os.dup2(null, 1)
-            if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0:
-                raise OSError(ctypes.get_errno(), 'unshare failed')
-            libc.prctl(PR_SET_DUMPABLE, 1)  # a non-dumpable process cannot write its own uid_map
-            map_identity()
-            job = os.fork()
-            if job == 0:
-                job_main(req, res_w)
-            os.close(res_w)
-            _, status = os.waitpid(job, 0)
-            os._exit(0 if status == 0 else 1)
-        except BaseException as e:
-            send(res_w, {'fatal': repr(e)})
-            os._exit(1)
-    os.close(res_w)
-    tests = []
-    data = bytearray()
-    while True:
-        chunk = os.read(res_r, 1 << 20)
-        if not chunk:
-            break
-        data += chunk
-    os.close(res_r)
-    os.waitpid(pid, 0)
-    for line in bytes(data).decode('utf-8', 'replace').splitlines():
-        msg = json.loads(line)
-        if 'fatal' in msg:
-            return {'id': req['id'], 'error': msg['fatal']}
-        tests.append(msg)
-    if len(tests) != len(req['inputs']):
-        return {'id': req['id'], 'error': 'job ended after %d of %d tests' % (len(tests), len(req['inputs']))}
-    return {'id': req['id'], 'tests': tests}
+            send(self.jobs_w, req)
+            while b'\n' not in self.lines.pending:
+                chunk = os.read(self.results_r, 1 << 20)
+                if not chunk:
+                    return None
+                self.lines.pending += chunk
+            return json.loads(self.lines.next())
+        except (OSError, ValueError):
+            return None
+
+    def close(self):
+        os.close(self.jobs_w)  # B exits at end of input; A follows
+        os.close(self.results_r)
+        os.waitpid(self.pid, 0)
 
 
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     libc.prctl(PR_SET_DUMPABLE, 0)
-    pending = b''
+    host = None
+    requests = LineReader(0)
     while True:
-        while b'\n' not in pending:
-            chunk = os.read(0, 1 << 20)
-            if not chunk:
-                return
-            pending += chunk
-        line, pending = pending.split(b'\n', 1)
-        req = json.loads(line)
+        req = json.loads(requests.next())
         try:
-            response = run_job(req)
-        except Exception as e:
-            response = {'id': req.get('id'), 'error': repr(e)}
+            host = host or Host()
+        except OSError as e:
+            send(1, {'id': req.get('id'), 'error': repr(e)})
+            continue
+        response = host.run(req)
+        if response is None or 'fatal' in response:
+            message = response['fatal'] if response else 'the job host died'
+            host.close()
+            host = None
+            response = {'id': req.get('id'), 'error': message}
+        elif len(response.get('tests', req['inputs'])) != len(req['inputs']):
+            response = {'id': req['id'], 'error': 'job ended after %d of %d tests' % (len(response['tests']), len(req['inputs']))}
         send(1, response)
 
 
