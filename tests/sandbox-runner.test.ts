@@ -8,29 +8,38 @@ import type { SandboxRunRequest, SandboxRunResult } from '../rewards/types.ts';
 import { resolveSandboxOptions } from '../src/sandbox/options.ts';
 import { selfTestPython } from '../src/sandbox/self-test.ts';
 
-let child: ChildProcess;
-const waiting = new Map<number, (msg: { result?: SandboxRunResult; error?: string }) => void>();
-let nextId = 0;
+interface SandboxChild {
+  run(request: Partial<SandboxRunRequest>): Promise<SandboxRunResult>;
+  kill(): void;
+}
 
-beforeAll(async () => {
-  child = fork('tests/fixtures/sandbox-child.ts', ['{}'], {
+async function startChild(options: Record<string, unknown>): Promise<SandboxChild> {
+  const child: ChildProcess = fork('tests/fixtures/sandbox-child.ts', [JSON.stringify(options)], {
     execArgv: ['--import', 'tsx', '--no-node-snapshot'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const waiting = new Map<number, (msg: { result?: SandboxRunResult; error?: string }) => void>();
+  let nextId = 0;
   child.on('message', (msg: any) => waiting.get(msg.id)?.(msg));
   await new Promise((resolve) => child.once('message', resolve));
-});
-afterAll(() => {
-  child.kill('SIGKILL');
-});
-
-function run(request: Partial<SandboxRunRequest>): Promise<SandboxRunResult> {
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    waiting.set(id, (msg) => (msg.result ? resolve(msg.result) : reject(new Error(msg.error))));
-    child.send({ id, request: { language: 'javascript', timeoutMs: 1000, inputs: [], ...request } });
-  });
+  return {
+    run(request) {
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, (msg) => (msg.result ? resolve(msg.result) : reject(new Error(msg.error))));
+        child.send({ id, request: { language: 'javascript', timeoutMs: 1000, inputs: [], ...request } });
+      });
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
 }
+
+let sandbox: SandboxChild;
+beforeAll(async () => {
+  sandbox = await startChild({});
+});
+afterAll(() => sandbox.kill());
+const run = (request: Partial<SandboxRunRequest>) => sandbox.run(request);
 
 const summary = (r: SandboxRunResult) => r.tests.map((t) => [t.status, t.value ?? t.stdout.trim()]);
 
@@ -70,6 +79,22 @@ describe('sandbox runs', () => {
   it('stops starting tests at the deadline', async () => {
     const result = await run({ mode: 'call', fnName: 'f', source: 'function f() { return 1 }', inputs: ['[]'], deadline: Date.now() - 1 });
     expect(result.tests.map((t) => t.status)).toEqual(['timeout']);
+  });
+});
+
+describe('isolate recycling', () => {
+  it('replaces isolates every few programs without losing a run or leaking a global', async () => {
+    const recycling = await startChild({ isolateRecycleRuns: 2 });
+    try {
+      // Each program sees a fresh global, then leaves a marker: runs alternate between two isolates,
+      // each replaced after two programs, and each program's context is built ahead of it.
+      const source = 'const seen = typeof globalThis.marker; globalThis.marker = 1; function f(x) { return [x, seen] }';
+      const results = [];
+      for (let i = 0; i < 9; i++) results.push(await recycling.run({ mode: 'call', fnName: 'f', source, inputs: [`[${i}]`] }));
+      expect(results.map(summary)).toEqual(Array.from({ length: 9 }, (_, i) => [['ok', `[${i},"undefined"]`]]));
+    } finally {
+      recycling.kill();
+    }
   });
 });
 
