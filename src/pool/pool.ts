@@ -1,8 +1,9 @@
 /**
  * A pool of worker processes that score cells off the HTTP event loop.
  *
- * Each worker runs one chunk of cells at a time, sequentially, and reports
- * finished cells every few milliseconds, so the pool always knows which cell
+ * Each worker runs its chunks of cells in order, one cell at a time, holding
+ * at most the running chunk and the next, and reports finished cells every
+ * few milliseconds, so the pool always knows which cell
  * is running and (within that flush interval) since when. A cell past its deadline gets its worker SIGKILLed and
  * replaced; the rest of the chunk goes back to the front of the queue. A
  * worker that dies fails only the cell it was running.
@@ -139,7 +140,7 @@ export function createPool(options: PoolOptions): Pool {
       }
       // The next cell started at most FLUSH_MS before this batch arrived; its deadline counts from now.
       armTimer(slot);
-      if (slot.inFlight.length === 0) pump();
+      pump();
     }
   }
 
@@ -209,10 +210,16 @@ export function createPool(options: PoolOptions): Pool {
   }
 
   function pump(): void {
-    for (const slot of slots) {
+    // Emptiest workers first. A worker gets its next chunk while it still runs the current one, so it
+    // does not sit idle while this process is busy (parsing a request, writing a response).
+    for (const slot of [...slots].sort((a, b) => a.inFlight.length - b.inFlight.length)) {
       if (queued === 0) return;
-      if (!slot.ready || slot.killed || slot.inFlight.length > 0) continue;
+      if (!slot.ready || slot.killed) continue;
       const chunkSize = Math.min(CHUNK_MAX, Math.max(1, Math.ceil(queued / (slots.size * 4))));
+      const busy = slot.inFlight.length;
+      if (busy >= chunkSize) continue;
+      // A cell whose culprit is unknown runs with nothing queued before or after it in its worker.
+      if (busy > 0 && (slot.inFlight[busy - 1].isolated || queue.peek()?.isolated)) continue;
       const chunk: Entry[] = [];
       while (chunk.length < chunkSize && queue.length > 0) {
         const entry = queue.shift()!;
@@ -235,9 +242,9 @@ export function createPool(options: PoolOptions): Pool {
         for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
         continue;
       }
-      slot.inFlight = chunk;
-      slot.ids = cells.map((c) => c.id);
-      armTimer(slot);
+      slot.inFlight.push(...chunk);
+      slot.ids.push(...cells.map((c) => c.id));
+      if (busy === 0) armTimer(slot);
     }
   }
 
