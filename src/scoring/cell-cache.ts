@@ -15,18 +15,21 @@ export interface CellCache {
   set(key: string, outcome: CellOutcome): void;
 }
 
-/** Everything that can change a cell's score; identical keys are scored once. */
+/**
+ * The cross-request cache key: a digest of everything that can change a
+ * cell's score, hashed part by part (a completion can be megabytes; the parts
+ * are never joined into one string).
+ */
 export function cellKey(leaf: Leaf, groupKey: string, text: CompletionText, group: string[] | undefined): string {
-  return JSON.stringify([
-    leaf.rule.id,
-    leaf.rule.version,
-    leaf.params,
-    groupKey,
-    text.text,
-    text.completion_ids ?? null,
-    text.num_tokens ?? null,
-    group ?? null,
-  ]);
+  const hash = createHash('sha256');
+  const part = (value: string) => hash.update(`${value.length}:`).update(value);
+  part(`${leaf.rule.id}@${leaf.rule.version}`);
+  part(JSON.stringify(leaf.params));
+  part(groupKey);
+  part(text.text);
+  part(JSON.stringify([text.completion_ids ?? null, text.num_tokens ?? null]));
+  if (group) for (const completion of group) part(completion);
+  return hash.digest('base64');
 }
 
 /** Failures of the machinery are not remembered: a retry may succeed. */
@@ -34,18 +37,17 @@ export function isCacheable(outcome: CellOutcome): boolean {
   return !isFailure(outcome.reason);
 }
 
-/** An LRU of `size` outcomes keyed by a digest of the cell key (keys can be megabytes). */
+/** An LRU of `size` outcomes keyed by `cellKey`. */
 export function createCellCache(size: number, onHit?: () => void): CellCache {
   const lru = new LRUCache<string, CellOutcome>({ max: size });
-  const digest = (key: string) => createHash('sha256').update(key).digest('base64');
   return {
     get(key) {
-      const hit = lru.get(digest(key));
+      const hit = lru.get(key);
       if (hit) onHit?.();
       return hit;
     },
     set(key, outcome) {
-      lru.set(digest(key), outcome);
+      lru.set(key, outcome);
     },
   };
 }

@@ -12,6 +12,7 @@ import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf, Registry } from '../registry/registry.ts';
 import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
 import { cellKey, isCacheable, type CellCache } from './cell-cache.ts';
+import { CellIndex } from './cell-index.ts';
 import { completionText, type CompletionText } from './completion-text.ts';
 import { planRules, type PlannedRule } from './plan-rules.ts';
 import { reportCompletion, verdictsOf, type ScoredCell } from './report.ts';
@@ -68,34 +69,48 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
   checkLimits(body, rulesPerGroup, config);
 
   const texts = body.groups.map((g) => g.completions.map(completionText));
-  const unique = new Map<string, Cell>();
+  const unique: Cell[] = [];
+  const index = new CellIndex<Cell>();
+  const groupIds = new Map<string, string>(); // groups with the same prompt, reference and metadata share an id
   const deferred: Cell[][] = body.groups.map(() => []);
   // cellsOf[g][c][r] = the cells of rule r's leaves for completion c of group g
   const cellsOf = body.groups.map((group, gi) => {
     const groupKey = JSON.stringify([group.prompt, group.reference, group.metadata]);
+    if (!groupIds.has(groupKey)) groupIds.set(groupKey, String(groupIds.size));
     const groupTexts = texts[gi].map((t) => t.text);
-    return texts[gi].map((text, ci) =>
-      rulesPerGroup[gi].map((planned) =>
+    return texts[gi].map((text, ci) => {
+      // The cells of one completion share its sample (two, when a rule reads the group): the pool's
+      // structured-clone IPC sends an object once per message however many cells refer to it.
+      const shared: { plain?: Sample; grouped?: Sample } = {};
+      const sampleFor = (withGroup: boolean) => buildSample(group, text, withGroup, groupTexts, texts[gi], ci);
+      return rulesPerGroup[gi].map((planned) =>
         planned.bound.leaves.map((leaf): Cell | undefined => {
           if (text.error) return undefined;
-          const sample = buildSample(group, text, leaf, groupTexts, texts[gi], ci);
+          const needsGroup = leaf.rule.needsGroup === true;
           if (leaf.rule.needsVerdicts) {
-            const cell: Cell = { key: '', leaf, sample, completionIndex: ci };
+            // Its own sample: the verdicts of the completion's other cells are added to it later.
+            const cell: Cell = { key: '', leaf, sample: sampleFor(needsGroup), completionIndex: ci };
             deferred[gi].push(cell);
             return cell;
           }
-          const key = cellKey(leaf, groupKey, text, leaf.rule.needsGroup ? groupTexts : undefined);
-          let cell = unique.get(key);
-          if (!cell) unique.set(key, (cell = { key, leaf, sample }));
-          return cell;
+          // A rule that reads the group is keyed by the group itself; anything else by its inputs.
+          const inputs = needsGroup ? `group ${gi}` : groupIds.get(groupKey)!;
+          const own = text.completion_ids || text.num_tokens !== undefined ? `${text.text}\u0000${JSON.stringify([text.completion_ids, text.num_tokens])}` : text.text;
+          return index.getOrCreate(leaf, inputs, own, () => {
+            const key = deps.cache ? cellKey(leaf, groupKey, text, needsGroup ? groupTexts : undefined) : '';
+            const sample = needsGroup ? (shared.grouped ??= sampleFor(true)) : (shared.plain ??= sampleFor(false));
+            const cell: Cell = { key, leaf, sample };
+            unique.push(cell);
+            return cell;
+          });
         }),
-      ),
-    );
+      );
+    });
   });
 
   const submitter = createSubmitter(deps, options.signal);
-  submitter.admit([...unique.values(), ...deferred.flat()]);
-  submitter.submit([...unique.values()]);
+  submitter.admit([...unique, ...deferred.flat()]);
+  submitter.submit(unique);
 
   const method = body.advantages?.method ?? 'group';
   const aggregation = body.aggregation ?? 'sum_then_normalize';
@@ -150,7 +165,7 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
     return {
       groups,
       rules: summarizeRules(groups),
-      timing: { total_ms: performance.now() - started, cells, unique_cells: unique.size + deferred.flat().length },
+      timing: { total_ms: performance.now() - started, cells, unique_cells: unique.length + deferred.flat().length },
     };
   };
   return finish();
@@ -166,7 +181,7 @@ function checkLimits(body: ScoreRequest, rulesPerGroup: PlannedRule[][], config:
 function buildSample(
   group: GroupInput,
   text: CompletionText,
-  leaf: Leaf,
+  withGroup: boolean,
   groupTexts: string[],
   groupInputs: CompletionText[],
   index: number,
@@ -177,7 +192,7 @@ function buildSample(
   if (group.metadata !== undefined) sample.metadata = group.metadata;
   if (text.completion_ids) sample.completion_ids = text.completion_ids;
   if (text.num_tokens !== undefined) sample.num_tokens = text.num_tokens;
-  if (leaf.rule.needsGroup) {
+  if (withGroup) {
     sample.group = {
       completions: groupTexts,
       index,
