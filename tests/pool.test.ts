@@ -3,6 +3,8 @@
  * rule fails alone, the event loop stays free while the pool is saturated, and
  * the pool recovers.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, score } from './helpers.ts';
@@ -73,6 +75,20 @@ describe('killable workers', () => {
     expect(Math.max(...times)).toBeLessThan(200);
     const { body } = await busy;
     expect(body.rules['test-sleep'].scored).toBe(20);
+  });
+
+  it('runs its workers at a lower CPU priority than the process that serves HTTP', async () => {
+    await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
+    const children = fs.readdirSync('/proc').filter((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        return Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === process.pid; // field 4: ppid
+      } catch {
+        return false; // ended while we looked
+      }
+    });
+    expect(children.length).toBe(3); // two scoring workers and one sandbox child
+    for (const pid of children) expect(os.getPriority(Number(pid))).toBeGreaterThan(os.getPriority());
   });
 
   it('returns the response at the request deadline with unfinished cells as timeout', async () => {

@@ -10,6 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Deque } from './deque.ts';
 import type { CellJob, CellOutcome, FromWorker, ToWorker, WorkerOptions } from './protocol.ts';
@@ -81,6 +82,9 @@ const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
+// Workers yield the CPU to the HTTP process: it feeds them and answers probes, so when every core is
+// busy, starving it idles the workers too and makes /healthz slow. (Raising niceness needs no privilege.)
+const WORKER_NICENESS = 10;
 
 export function createPool(options: PoolOptions): Pool {
   if (!Number.isInteger(options.size) || options.size < 1) {
@@ -113,6 +117,11 @@ export function createPool(options: PoolOptions): Pool {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, Math.max(os.getPriority(), WORKER_NICENESS));
+    } catch (error) {
+      options.logger.warn({ pool: options.name, err: (error as Error).message }, 'cannot lower the priority of a worker');
+    }
     const slot: Slot = { child, ready: false, inFlight: [], ids: [], startedAt: 0, killed: false };
     slots.add(slot);
     child.on('message', (msg: FromWorker) => onMessage(slot, msg));
