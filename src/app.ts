@@ -74,6 +74,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const metrics = createMetrics();
   const poolOptions = (name: keyof Pools) => ({
     name,
+    niceness: config.workerNiceness,
     maxQueued: config.maxQueuedCells,
     logger: app.log as PoolLogger,
     onOutcome: metrics.observeCell,

@@ -19,6 +19,8 @@ export interface Config {
   poolSize: number;
   /** Code-sandbox child processes; total concurrent runs never exceed the cores. */
   sandboxPoolSize: number;
+  /** Niceness of both pools' workers (0-19): above 0 the HTTP process, which feeds them and answers probes, gets the CPU first. */
+  workerNiceness: number;
   /** Per-cell deadline when neither the rule nor the request sets one, in ms. */
   cellTimeoutMs: number;
   /** Upper bound on any cell deadline, whatever the request asks, in ms. */
@@ -68,6 +70,7 @@ export const defaults: Config = {
   maxCells: 131_072,
   poolSize: cores,
   sandboxPoolSize: Math.max(1, cores - 1),
+  workerNiceness: 10,
   cellTimeoutMs: 5_000,
   maxCellTimeoutMs: 60_000,
   maxQueuedCells: 262_144,
@@ -97,6 +100,7 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['MAX_CELLS', 'maxCells', 1],
   ['POOL_SIZE', 'poolSize', 1],
   ['SANDBOX_POOL_SIZE', 'sandboxPoolSize', 1],
+  ['WORKER_NICENESS', 'workerNiceness', 0],
   ['CELL_TIMEOUT_MS', 'cellTimeoutMs', 1],
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],

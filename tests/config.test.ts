@@ -8,14 +8,15 @@ describe('loadConfig', () => {
   });
 
   it('reads every integer variable', () => {
-    const config = loadConfig({ PORT: '9000', POOL_SIZE: '3', MAX_COMPLETIONS: '10', REWARD_MODULES: 'a.ts, b.ts' });
-    expect(config).toMatchObject({ port: 9000, poolSize: 3, maxCompletions: 10, rewardModules: ['a.ts', 'b.ts'] });
+    const config = loadConfig({ PORT: '9000', POOL_SIZE: '3', MAX_COMPLETIONS: '10', WORKER_NICENESS: '0', REWARD_MODULES: 'a.ts, b.ts' });
+    expect(config).toMatchObject({ port: 9000, poolSize: 3, maxCompletions: 10, workerNiceness: 0, rewardModules: ['a.ts', 'b.ts'] });
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [
     ['not a number', { POOL_SIZE: 'two' }, /POOL_SIZE must be an integer >= 1/],
     ['below the minimum', { MAX_CELLS: '0' }, /MAX_CELLS must be an integer >= 1/],
     ['a fraction', { PORT: '80.5' }, /PORT must be an integer/],
+    ['a negative niceness (raising priority needs privilege)', { WORKER_NICENESS: '-5' }, /WORKER_NICENESS must be an integer >= 0/],
     ['default deadline above the cap', { CELL_TIMEOUT_MS: '90000' }, /exceeds MAX_CELL_TIMEOUT_MS/],
   ];
   it.each(bad)('rejects %s, naming the variable', (_why, env, message) => {

@@ -9,9 +9,11 @@ import { loadConfig, type Config } from '../src/config.ts';
 export const fixtureRules = ['spin-rule', 'crash-rule', 'sleep-rule', 'echo-rule'].map((f) => `tests/fixtures/${f}.ts`);
 
 export async function buildTestApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
-  // Each app gets its own rule store, so test files never see each other's registrations.
+  // Each app gets its own rule store, so test files never see each other's registrations. Workers keep
+  // the test runner's priority: test files run in parallel, and niceness would hand their CPU to the
+  // other files' processes rather than to this app's HTTP side.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'verdict-test-'));
-  const app = await buildApp(loadConfig({}, { logLevel: 'silent', rewardModules: fixtureRules, dataDir, ...overrides }));
+  const app = await buildApp(loadConfig({}, { logLevel: 'silent', rewardModules: fixtureRules, dataDir, workerNiceness: 0, ...overrides }));
   app.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return app;

@@ -77,18 +77,26 @@ describe('killable workers', () => {
     expect(body.rules['test-sleep'].scored).toBe(20);
   });
 
-  it('runs its workers at a lower CPU priority than the process that serves HTTP', async () => {
-    await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
-    const children = fs.readdirSync('/proc').filter((entry) => {
-      if (!/^\d+$/.test(entry)) return false;
-      try {
-        return Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === process.pid; // field 4: ppid
-      } catch {
-        return false; // ended while we looked
-      }
-    });
-    expect(children.length).toBe(3); // two scoring workers and one sandbox child
-    for (const pid of children) expect(os.getPriority(Number(pid))).toBeGreaterThan(os.getPriority());
+  it('runs its workers at a lower CPU priority than the process that serves HTTP (WORKER_NICENESS)', async () => {
+    const childrenOf = (pid: number) =>
+      fs.readdirSync('/proc').filter((entry) => {
+        if (!/^\d+$/.test(entry)) return false;
+        try {
+          return Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid; // field 4: ppid
+        } catch {
+          return false; // ended while we looked
+        }
+      });
+    const before = new Set(childrenOf(process.pid));
+    const niced = await buildTestApp({ poolSize: 2, sandboxPoolSize: 1, workerNiceness: 10 });
+    try {
+      const children = childrenOf(process.pid).filter((pid) => !before.has(pid));
+      expect(children.length).toBe(3); // two scoring workers and one sandbox child
+      for (const pid of children) expect(os.getPriority(Number(pid))).toBe(Math.max(os.getPriority(), 10));
+      for (const pid of before) expect(os.getPriority(Number(pid))).toBe(os.getPriority()); // the test apps' own: niceness 0
+    } finally {
+      await niced.close();
+    }
   });
 
   it('returns the response at the request deadline with unfinished cells as timeout', async () => {

@@ -24,6 +24,8 @@ export interface PoolLogger {
 export interface PoolOptions {
   name: string;
   size: number;
+  /** Workers' niceness: above 0 they yield the CPU to the HTTP process, which feeds them and answers probes. */
+  niceness: number;
   worker: WorkerOptions;
   /** Cells allowed to wait; `canAccept` refuses beyond it. */
   maxQueued: number;
@@ -82,9 +84,6 @@ const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
-// Workers yield the CPU to the HTTP process: it feeds them and answers probes, so when every core is
-// busy, starving it idles the workers too and makes /healthz slow. (Raising niceness needs no privilege.)
-const WORKER_NICENESS = 10;
 
 export function createPool(options: PoolOptions): Pool {
   if (!Number.isInteger(options.size) || options.size < 1) {
@@ -118,7 +117,9 @@ export function createPool(options: PoolOptions): Pool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     try {
-      if (child.pid !== undefined) os.setPriority(child.pid, Math.max(os.getPriority(), WORKER_NICENESS));
+      // When every core is busy, a starved HTTP process idles the workers too and makes /healthz slow.
+      // Raising niceness needs no privilege; never below this process's own.
+      if (child.pid !== undefined) os.setPriority(child.pid, Math.max(os.getPriority(), options.niceness));
     } catch (error) {
       options.logger.warn({ pool: options.name, err: (error as Error).message }, 'cannot lower the priority of a worker');
     }
