@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeChunk, encodeChunk } from '../src/pool/protocol.ts';
 import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -43,11 +44,12 @@ describe('killable workers', () => {
     expect(body.rules['test-spin']).toMatchObject({ scored: 399, failed: 1 });
   });
 
-  it('fails only the cell of a rule that throws, exits its process or returns NaN', async () => {
-    const { body } = await score(app, {
+  it('fails only the cell of a rule that throws, exits its process, returns NaN or details that are not JSON', async () => {
+    const { status, body } = await score(app, {
       rewards: [{ id: 'test-crash' }],
-      groups: [{ completions: ['ok', 'throw', 'exit', 'nan', 'fine'] }],
+      groups: [{ completions: ['ok', 'throw', 'exit', 'nan', 'fine', 'bigint', 'cycle'] }],
     });
+    expect(status).toBe(200);
     const cells = body.groups[0].completions.map((c: { rewards: Record<string, { score: number; reason?: string; details?: { message: string } }> }) => c.rewards['test-crash']);
     expect(cells[0].score).toBe(0.5);
     expect(cells[1]).toMatchObject({ score: null, reason: 'error', details: { message: 'boom' } });
@@ -55,6 +57,10 @@ describe('killable workers', () => {
     expect(cells[2].details?.message).toContain('worker exited');
     expect(cells[3]).toMatchObject({ score: null, reason: 'error' });
     expect(cells[4].score).toBe(0.5);
+    for (const cell of cells.slice(5)) {
+      expect(cell).toMatchObject({ score: null, reason: 'error' });
+      expect(cell.details?.message).toContain('not JSON');
+    }
   });
 
   it('answers /healthz quickly while every worker is busy', async () => {
@@ -122,5 +128,19 @@ describe('killable workers', () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().pools.score.alive).toBe(2);
+  });
+});
+
+describe('chunk messages', () => {
+  it('write a sample shared by several cells once, and give each cell its own copy back', () => {
+    const sample = { completion: 'x'.repeat(1000), reference: { answer: '4' } };
+    const params = { strict: true };
+    const cells = ['a', 'b', 'c'].map((ruleId, i) => ({ id: i, ruleId, params, sample, timeoutMs: 100 }));
+    const chunk = encodeChunk(cells);
+    expect(chunk.length).toBeLessThan(1200); // once, not three times
+    const decoded = decodeChunk(chunk);
+    expect(decoded).toEqual(cells);
+    decoded[0].sample.completion = 'changed by a rule';
+    expect(decoded[1].sample.completion).toBe(sample.completion);
   });
 });

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Deque } from './deque.ts';
-import type { CellJob, CellOutcome, FromWorker, ToWorker, WorkerOptions } from './protocol.ts';
+import { decodeResults, encodeChunk, type CellJob, type CellOutcome, type FromWorker, type ToWorker, type WorkerOptions } from './protocol.ts';
 
 export interface PoolLogger {
   info(obj: object, msg?: string): void;
@@ -142,7 +142,7 @@ export function createPool(options: PoolOptions): Pool {
     } else if (msg.type === 'fatal') {
       options.logger.error({ pool: options.name, err: msg.message }, 'worker failed to start');
     } else if (msg.type === 'results') {
-      for (const { id, result, ms } of msg.results) {
+      for (const { id, result, ms } of decodeResults(msg.results)) {
         if (slot.ids[0] !== id) return; // results of a chunk already given up on
         const entry = slot.inFlight.shift()!;
         slot.ids.shift();
@@ -246,7 +246,7 @@ export function createPool(options: PoolOptions): Pool {
       if (chunk.length === 0) return;
       const cells = chunk.map((entry) => ({ ...entry.job, id: nextId++ }));
       try {
-        slot.child.send({ type: 'run', cells } satisfies ToWorker);
+        slot.child.send({ type: 'run', chunk: encodeChunk(cells) } satisfies ToWorker);
       } catch (error) {
         // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
         for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });

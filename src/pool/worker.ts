@@ -4,7 +4,7 @@
  * fails only its own cell; a rule that hangs is the pool's to kill.
  */
 import type { RewardContext, RewardDefinition, ScoreResult } from '../../rewards/types.ts';
-import type { FromWorker, ToWorker, WorkerOptions } from './protocol.ts';
+import { decodeChunk, encodeResults, type FromWorker, type ToWorker, type WorkerOptions, type WorkerResult } from './protocol.ts';
 import { createContextBase } from './context.ts';
 import { checkResult } from './check-result.ts';
 import { loadRewards } from '../load-rewards.ts';
@@ -30,14 +30,14 @@ async function main(): Promise<void> {
 const FLUSH_MS = 2; // results are sent in small batches: one IPC message per cell costs more than a cheap rule
 
 async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, base: Omit<RewardContext, 'deadline'>): Promise<void> {
-  let pending: Array<{ id: number; result: ScoreResult; ms: number }> = [];
+  let pending: WorkerResult[] = [];
   let lastFlush = performance.now();
   const flush = () => {
-    send({ type: 'results', results: pending });
+    send({ type: 'results', results: encodeResults(pending) });
     pending = [];
     lastFlush = performance.now();
   };
-  for (const cell of msg.cells) {
+  for (const cell of decodeChunk(msg.chunk)) {
     const started = performance.now();
     let result: ScoreResult;
     const rule = rules.get(cell.ruleId);
