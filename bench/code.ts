@@ -2,8 +2,8 @@
  * Code execution through POST /v1/score with the real sandbox pool: 1,024 JS
  * completions x 10 function-call tests and 256 Python completions x 10
  * stdin/stdout tests. Prints programs/s (wall clock of the whole batch; the
- * median of three batches after a warm-up batch, as in a training run where
- * the server is long-lived) and the p50/p99 time per program (the cell's own
+ * median of three batches after a warm-up batch of 1,024 JS or 32 Python
+ * programs, as in a training run where the server is long-lived) and the p50/p99 time per program (the cell's own
  * `ms`, over the three batches).
  */
 import { fmt, median, percentile, postJson, startServer } from './lib.ts';
@@ -11,11 +11,12 @@ import { fmt, median, percentile, postJson, startServer } from './lib.ts';
 const TESTS = 10;
 const GROUP_SIZE = 16;
 const RUNS = 3;
-const WARM_UP = 256; // programs: V8 optimises the harness in both isolates, the fork server is up
 
 interface Suite {
   label: string;
   programs: number;
+  /** Programs scored before timing: V8 optimises the harness in both isolates; the fork server is up. */
+  warmUp: number;
   completion: (i: number) => string;
   reference: unknown;
 }
@@ -23,6 +24,7 @@ interface Suite {
 const jsSuite: Suite = {
   label: 'JavaScript, 10 function-call tests each',
   programs: 1024,
+  warmUp: 1024,
   // Each completion differs, so nothing is answered from a cache.
   completion: (i) => '```javascript\n' + `function solve(xs, k) {\n  // variant ${i}\n  let best = -Infinity;\n  for (const x of xs) best = Math.max(best, x * k);\n  return best;\n}\n` + '```',
   reference: { language: 'javascript', fn_name: 'solve', tests: Array.from({ length: TESTS }, (_, t) => ({ args: [[t, t + 1, t + 2], 2], expected: 2 * (t + 2) })) },
@@ -31,6 +33,7 @@ const jsSuite: Suite = {
 const pySuite: Suite = {
   label: 'Python, 10 stdin/stdout tests each',
   programs: 256,
+  warmUp: 32,
   completion: (i) => '```python\n' + `# variant ${i}\nn = int(input())\nxs = list(map(int, input().split()))\nprint(sum(xs) * n)\n` + '```',
   reference: { language: 'python', tests: Array.from({ length: TESTS }, (_, t) => ({ stdin: `${t}\n1 2 3\n`, stdout: `${6 * t}\n` })) },
 };
@@ -50,7 +53,7 @@ export async function benchCode(): Promise<Array<{ label: string; programsPerSec
   try {
     const results = [];
     for (const suite of [jsSuite, pySuite]) {
-      await postJson(`${url}/v1/score`, body(suite, WARM_UP));
+      await postJson(`${url}/v1/score`, body(suite, suite.warmUp));
       const runs: number[] = [];
       const times: number[] = [];
       let passed = 0;

@@ -48,6 +48,8 @@ describe('sandbox runs', () => {
     // top-level const bindings are found by name
     ['js call, const arrow', { mode: 'call', fnName: 'add', source: 'const add = (a, b) => a + b;', inputs: ['[1,2]', '[2,3]'] }, [['ok', '3'], ['ok', '5']]],
     // a loop in the second test times out that test only; the third still runs
+    // an async function's value is awaited; one that never settles is a timeout, the others still count
+    ['js call, async results', { mode: 'call', fnName: 'f', source: 'async function f(x) { if (x === 2) return new Promise(() => {}); await null; return x * 10 }', inputs: ['[1]', '[2]', '[3]'] }, [['ok', '10'], ['timeout', ''], ['ok', '30']]],
     ['js call, loop mid-batch', { mode: 'call', fnName: 'f', source: 'function f(x) { while (x === 2) {} return x }', inputs: ['[1]', '[2]', '[3]'] }, [['ok', '1'], ['timeout', ''], ['ok', '3']]],
     // ES module syntax is rewritten; TypeScript types are stripped
     ['ts export', { language: 'typescript', mode: 'call', fnName: 'sq', source: 'export function sq(x: number): number { return x * x }', inputs: ['[4]'] }, [['ok', '16']]],

@@ -200,8 +200,11 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
       let status: SandboxStatus | undefined;
       let error = '';
       let loadFailure = '';
+      let collected: string | undefined; // runAll's results, when no test left a promise to settle
       try {
-        loadFailure = await guarded(iso, env.dispatch.apply(undefined, ['runAll', request.fnName, argsJson, from, to, code], { timeout: limit }));
+        const out = await guarded(iso, env.dispatch.apply(undefined, ['runAll', request.fnName, argsJson, from, to, code], { timeout: limit }));
+        if (out.startsWith('C')) collected = out.slice(1);
+        else loadFailure = out;
       } catch (e) {
         if (e instanceof IsolateLost) throw e;
         error = message(e);
@@ -217,7 +220,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
         while (tests.length < count) tests.push(failed(kind, `program failed before the tests ran: ${loadError}`));
         break;
       }
-      const [done, ...fields] = decodeFields(env.dispatch.applySync(undefined, ['collect', from, to], { timeout: SMALL_CALL_MS }));
+      const [done, ...fields] = decodeFields(collected ?? env.dispatch.applySync(undefined, ['collect', from, to], { timeout: SMALL_CALL_MS }));
       for (let i = 0; i + 5 <= fields.length; i += 5) tests.push(callResult(fields.slice(i, i + 5)));
       if (status === undefined) {
         from = to;
