@@ -43,9 +43,9 @@ async function stop(server: SpawnedServer): Promise<void> {
 }
 
 /** Sums slices of load into one result: completions over the time spent loading. */
-function combine(slices: LoadResult[], completions: number): LoadResult & { seconds: number } {
+function combine(slices: LoadResult[], completions: number): LoadResult {
   const requests = slices.reduce((n, s) => n + s.requests, 0);
-  const seconds = slices.reduce((n, s) => n + (s.requests * completions) / s.completionsPerSec, 0);
+  const seconds = slices.reduce((n, s) => n + s.seconds, 0);
   return { requests, seconds, completionsPerSec: (requests * completions) / seconds, latencies: slices.flatMap((s) => s.latencies) };
 }
 

@@ -1,6 +1,8 @@
 /** A bounded loopback load generator: N connections post one body back to back until a deadline. */
 export interface LoadResult {
   requests: number;
+  /** From the first request sent to the last answer. */
+  seconds: number;
   completionsPerSec: number;
   latencies: number[];
 }
@@ -23,7 +25,8 @@ export async function postLoad(url: string, body: unknown, completions: number, 
       }
     }),
   );
-  return { requests: latencies.length, completionsPerSec: (latencies.length * completions * 1000) / (last - started), latencies };
+  const seconds = (last - started) / 1000;
+  return { requests: latencies.length, seconds, completionsPerSec: (latencies.length * completions) / seconds, latencies };
 }
 
 /** GET /healthz every `everyMs` until `stop` settles; returns the latencies. */

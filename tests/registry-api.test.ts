@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRewards } from '../rewards/index.ts';
+import { ruleJavascriptSchema } from '../schemas/rule-javascript.ts';
 import { buildTestApp, score } from './helpers.ts';
 import { tempDir } from './storage-backends.ts';
 
@@ -114,15 +115,7 @@ describe('registration and versions', () => {
   });
 
   it('runs a javascript score(sample) in the sandbox', async () => {
-    const body = {
-      id: 'mentions-answer',
-      kind: 'javascript',
-      source: 'function score(sample) {\n  return sample.completion.includes(String(sample.reference)) ? 1 : 0;\n}',
-      examples: [
-        { completion: 'The answer is 42.', reference: 42, expected: 1 },
-        { completion: 'No idea.', reference: 42, expected: 0 },
-      ],
-    };
+    const body = ruleJavascriptSchema.examples[0]; // the example /docs shows: `mentions-answer`
     const response = await post('/v1/rewards/validate', body);
     expect(response.statusCode, response.body).toBe(200);
     expect((await post('/v1/rewards', body)).statusCode).toBe(201);
