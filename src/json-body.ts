@@ -1,8 +1,7 @@
 /**
  * The JSON body parser: fastify's own rules (secure-json-parse: `__proto__` and
- * `constructor.prototype` keys refused) plus a nesting limit, checked on the raw
- * text before parsing, so a 10,000-deep body cannot overflow a stack later
- * (ajv, cell keys, IPC to the workers).
+ * `constructor.prototype` keys refused) plus a nesting limit, so a 10,000-deep
+ * body cannot overflow a stack later (ajv, cell keys, IPC to the workers).
  */
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
@@ -10,20 +9,23 @@ import { InvalidJson, TooDeep } from './errors.ts';
 
 export const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
 
-/** Deepest nesting of arrays and objects in JSON text (strings skipped); stops counting past `limit`. */
-export function jsonDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // skip a string, honouring escapes
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > deepest && (deepest = depth) > limit) return deepest;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+/**
+ * Whether a parsed value nests arrays and objects deeper than `limit`. Checked
+ * after parsing (V8's JSON.parse and secure-json-parse's scan are iterative)
+ * by a walk of the containers only, without recursion: scanning the raw text
+ * instead visited every character, which cost more than the parse itself.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[object, number]> = [];
+  if (value !== null && typeof value === 'object') stack.push([value, 1]);
+  while (stack.length > 0) {
+    const [container, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(container) ? container : Object.values(container)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
   }
-  return deepest;
+  return false;
 }
 
 export function installJsonBodyParser(app: FastifyInstance): void {
@@ -31,11 +33,13 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(new InvalidJson('Body is empty'), undefined);
-    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return done(new TooDeep(MAX_JSON_DEPTH), undefined);
+    let value: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
-      done(new InvalidJson(`Invalid JSON body: ${(error as Error).message}`), undefined);
+      return done(new InvalidJson(`Invalid JSON body: ${(error as Error).message}`), undefined);
     }
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(new TooDeep(MAX_JSON_DEPTH), undefined);
+    done(null, value);
   });
 }
