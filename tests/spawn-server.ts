@@ -21,7 +21,8 @@ export async function freePort(): Promise<number> {
 /** Resolves once /readyz answers 200 (the pools are up); `env` replaces process.env entirely. */
 export async function spawnServer(env: Record<string, string | undefined>): Promise<SpawnedServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The flags of `npm start` (package.json), so tests and benchmarks run the server as deployed.
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
