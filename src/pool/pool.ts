@@ -246,7 +246,7 @@ export function createPool(options: PoolOptions): Pool {
       if (chunk.length === 0) return;
       const cells = chunk.map((entry) => ({ ...entry.job, id: nextId++ }));
       try {
-        slot.child.send({ type: 'run', chunk: encodeChunk(cells) } satisfies ToWorker);
+        slot.child.send({ type: 'run', ...encodeChunk(cells) } satisfies ToWorker);
       } catch (error) {
         // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
         for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });

@@ -40,7 +40,7 @@ async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, bas
     pending = [];
     lastFlush = performance.now();
   };
-  for (const cell of decodeChunk(msg.chunk)) {
+  for (const cell of decodeChunk(msg)) {
     const started = performance.now();
     let result: ScoreResult;
     const rule = rules.get(cell.ruleId);
