@@ -135,8 +135,8 @@ describe('chunk messages', () => {
   it('write a sample shared by several cells once, and give each cell its own copy back', () => {
     const sample = { completion: 'x'.repeat(1000), prompt: 'What is 2+2?', reference: { answer: '4' } };
     const params = { strict: true };
-    const cells = ['a', 'b', 'c'].map((ruleId, i) => ({ id: i, ruleId, params, sample, timeoutMs: 100 }));
-    const chunk = encodeChunk(cells);
+    const cells = ['a', 'b', 'c'].map((ruleId, i) => ({ id: 7 + i, ruleId, params, sample, timeoutMs: 100 }));
+    const chunk = encodeChunk(cells, 7);
     expect(chunk.texts).toEqual([sample.completion, sample.prompt]); // once, not three times
     expect(chunk.chunk.length).toBeLessThan(200);
     const decoded = decodeChunk(chunk);
@@ -149,7 +149,7 @@ describe('chunk messages', () => {
     const prompt = 'Solve: 2+2';
     const samples = [{ completion: '4', prompt }, { completion: 'four', prompt }, { completion: '4' }];
     const cells = samples.map((sample, i) => ({ id: i, ruleId: 'r', params: {}, sample, timeoutMs: 100 }));
-    const chunk = encodeChunk(cells);
+    const chunk = encodeChunk(cells, 0);
     expect(chunk.texts).toEqual(['4', prompt, 'four']);
     expect(decodeChunk(chunk).map((c) => c.sample)).toEqual(cells.map((c) => c.sample));
   });

@@ -50,9 +50,15 @@ export interface PoolStats {
   restarts: number;
 }
 
+/** Receives each submitted cell's outcome, with the cell's index in its `submit` call. Must not throw. */
+export type OutcomeSink = (index: number, outcome: CellOutcome) => void;
+
 export interface Pool {
-  /** Queues the cells; each promise settles exactly once, never rejects. */
-  submit(jobs: readonly CellJob[], signal?: AbortSignal): Promise<CellOutcome>[];
+  /**
+   * Queues the cells; `sink` gets each one's outcome exactly once (a callback,
+   * not a promise per cell: requests have thousands of cells).
+   */
+  submit(jobs: readonly CellJob[], sink: OutcomeSink, signal?: AbortSignal): void;
   canAccept(cells: number): boolean;
   stats(): PoolStats;
   /** Resolves once every worker has started (or rejects if they cannot). */
@@ -62,11 +68,15 @@ export interface Pool {
 
 interface Entry {
   job: CellJob;
+  /** Its index in its `submit` call, for the sink. */
+  index: number;
+  sink: OutcomeSink;
+  /** The id of its latest send to a worker. */
+  id: number;
   attempts: number;
   settled: boolean;
   /** Runs alone in its chunk: set after a deadline hit a chunk whose culprit is not known. */
   isolated?: boolean;
-  resolve: (outcome: CellOutcome) => void;
 }
 
 interface Slot {
@@ -74,7 +84,6 @@ interface Slot {
   ready: boolean;
   /** Cells sent to the child and not yet reported, in the order it runs them. */
   inFlight: Entry[];
-  ids: number[];
   timer?: NodeJS.Timeout;
   startedAt: number;
   killed: boolean;
@@ -102,7 +111,7 @@ export function createPool(options: PoolOptions): Pool {
     if (entry.settled) return;
     entry.settled = true;
     options.onOutcome?.(entry.job.ruleId, outcome);
-    entry.resolve(outcome);
+    entry.sink(entry.index, outcome);
   };
 
   // tsx resolved from this file, not from the working directory, so the CLI works from anywhere.
@@ -123,7 +132,7 @@ export function createPool(options: PoolOptions): Pool {
     } catch (error) {
       options.logger.warn({ pool: options.name, err: (error as Error).message }, 'cannot lower the priority of a worker');
     }
-    const slot: Slot = { child, ready: false, inFlight: [], ids: [], startedAt: 0, killed: false };
+    const slot: Slot = { child, ready: false, inFlight: [], startedAt: 0, killed: false };
     slots.add(slot);
     child.on('message', (msg: FromWorker) => onMessage(slot, msg));
     child.on('exit', (code, signal) => onExit(slot, code, signal));
@@ -142,11 +151,9 @@ export function createPool(options: PoolOptions): Pool {
     } else if (msg.type === 'fatal') {
       options.logger.error({ pool: options.name, err: msg.message }, 'worker failed to start');
     } else if (msg.type === 'results') {
-      for (const { id, result, ms } of decodeResults(msg.results)) {
-        if (slot.ids[0] !== id) return; // results of a chunk already given up on
-        const entry = slot.inFlight.shift()!;
-        slot.ids.shift();
-        settle(entry, { ...result, ms });
+      for (const [id, outcome] of decodeResults(msg.results)) {
+        if (slot.inFlight[0]?.id !== id) return; // results of a chunk already given up on
+        settle(slot.inFlight.shift()!, outcome);
       }
       // The next cell started at most FLUSH_MS before this batch arrived; its deadline counts from now.
       armTimer(slot);
@@ -210,7 +217,6 @@ export function createPool(options: PoolOptions): Pool {
         }
         requeue(slot.inFlight);
         slot.inFlight = [];
-        slot.ids = [];
         return;
       }
       if (options.retryOnce && current.attempts < 2) requeue([current]);
@@ -244,16 +250,17 @@ export function createPool(options: PoolOptions): Pool {
         if (entry.isolated) break;
       }
       if (chunk.length === 0) return;
-      const cells = chunk.map((entry) => ({ ...entry.job, id: nextId++ }));
+      const firstId = nextId;
+      nextId += chunk.length;
       try {
-        slot.child.send({ type: 'run', ...encodeChunk(cells) } satisfies ToWorker);
+        slot.child.send({ type: 'run', ...encodeChunk(chunk.map((entry) => entry.job), firstId) } satisfies ToWorker);
       } catch (error) {
         // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
         for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
         continue;
       }
+      chunk.forEach((entry, i) => (entry.id = firstId + i));
       slot.inFlight.push(...chunk);
-      slot.ids.push(...cells.map((c) => c.id));
       if (busy === 0) armTimer(slot);
     }
   }
@@ -261,16 +268,9 @@ export function createPool(options: PoolOptions): Pool {
   for (let i = 0; i < options.size; i++) spawn();
 
   return {
-    submit(jobs, signal) {
-      const entries: Entry[] = [];
-      const promises = jobs.map(
-        (job) =>
-          new Promise<CellOutcome>((resolve) => {
-            const entry: Entry = { job, attempts: 0, settled: false, resolve };
-            entries.push(entry);
-            queue.push(entry);
-          }),
-      );
+    submit(jobs, sink, signal) {
+      const entries = jobs.map((job, index): Entry => ({ job, index, sink, id: 0, attempts: 0, settled: false }));
+      for (const entry of entries) queue.push(entry);
       queued += entries.length;
       if (signal) {
         const abort = () => {
@@ -285,7 +285,6 @@ export function createPool(options: PoolOptions): Pool {
         else signal.addEventListener('abort', abort, { once: true });
       }
       pump();
-      return promises;
     },
     canAccept(cells) {
       return queued + cells <= options.maxQueued;

@@ -26,11 +26,8 @@ export interface WorkerOptions {
 
 export type ChunkCell = CellJob & { id: number };
 
-export interface WorkerResult {
-  id: number;
-  result: ScoreResult;
-  ms: number;
-}
+/** A cell's id and its outcome, as a worker reports it. */
+export type WorkerResult = [id: number, outcome: CellOutcome];
 
 /**
  * A chunk is JSON (cells, params, references, metadata) plus its texts (each
@@ -57,8 +54,11 @@ interface SampleRef {
 
 type EncodedChunk = Omit<ToWorker, 'type'>;
 
-/** A chunk's cells; a sample, params object or text shared by several cells (a completion's rules) is written once. */
-export function encodeChunk(cells: readonly ChunkCell[]): EncodedChunk {
+/**
+ * A chunk's cells, numbered from `firstId`; a sample, params object or text
+ * shared by several cells (a completion's rules) is written once.
+ */
+export function encodeChunk(jobs: readonly CellJob[], firstId: number): EncodedChunk {
   const objects: object[] = [];
   const indexOf = new Map<object, number>();
   const texts: string[] = [];
@@ -75,7 +75,7 @@ export function encodeChunk(cells: readonly ChunkCell[]): EncodedChunk {
   };
   const sample = ({ completion, prompt, ...rest }: Sample): SampleRef =>
     prompt === undefined ? { rest, completion: text(completion) } : { rest, completion: text(completion), prompt: text(prompt) };
-  const refs = cells.map((c) => [c.id, c.ruleId, ref(c.params), ref(c.sample, () => sample(c.sample)), c.timeoutMs]);
+  const refs = jobs.map((c, i) => [firstId + i, c.ruleId, ref(c.params), ref(c.sample, () => sample(c.sample)), c.timeoutMs]);
   return { chunk: JSON.stringify({ objects, cells: refs }), texts };
 }
 
@@ -106,12 +106,13 @@ export function encodeResults(results: readonly WorkerResult[]): string {
   try {
     return JSON.stringify(results);
   } catch {
-    return JSON.stringify(results.map((r) => {
+    return JSON.stringify(results.map((r): WorkerResult => {
       try {
         JSON.stringify(r);
         return r;
       } catch (error) {
-        return { id: r.id, ms: r.ms, result: { score: null, reason: 'error', details: { message: `the rule's result is not JSON: ${(error as Error).message}` } } };
+        const [id, { ms }] = r;
+        return [id, { score: null, reason: 'error', details: { message: `the rule's result is not JSON: ${(error as Error).message}` }, ms }];
       }
     }));
   }

@@ -52,7 +52,7 @@ async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, bas
       result = { score: null, reason: 'error', details: { message: error instanceof Error ? error.message : String(error) } };
     }
     const finished = performance.now();
-    pending.push({ id: cell.id, result, ms: finished - started });
+    pending.push([cell.id, { ...result, ms: finished - started }]);
     if (finished - lastFlush >= FLUSH_MS) flush();
   }
   if (pending.length > 0) flush();

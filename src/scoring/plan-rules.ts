@@ -8,6 +8,8 @@ export interface PlannedRule {
   label: string;
   weight: number;
   bound: BoundRule;
+  /** `id@version`, as each cell of the rule reports it. */
+  version: string;
 }
 
 function planList(specs: readonly RewardSpec[], pointer: string, registry: Registry): PlannedRule[] {
@@ -19,7 +21,8 @@ function planList(specs: readonly RewardSpec[], pointer: string, registry: Regis
       throw withDetails(new DuplicateRewardName(JSON.stringify(label)), [{ pointer: where, message: `duplicate name ${label}` }]);
     }
     seen.add(label);
-    return { label, weight: spec.weight ?? 1, bound: registry.bind(spec.id, spec.params, `${pointer}/${i}/id`) };
+    const bound = registry.bind(spec.id, spec.params, `${pointer}/${i}/id`);
+    return { label, weight: spec.weight ?? 1, bound, version: `${bound.id}@${bound.version}` };
   });
 }
 

@@ -17,7 +17,7 @@ export function ruleReport(planned: PlannedRule, cells: readonly (ScoredCell | u
   const report: CellReport = {
     score: result.score,
     ms: Math.round(outcomes.reduce((sum, o) => sum + o.ms, 0) * 1000) / 1000,
-    version: `${planned.bound.id}@${planned.bound.version}`,
+    version: planned.version,
   };
   if (result.reason !== undefined) report.reason = result.reason;
   if (result.details !== undefined) report.details = result.details;

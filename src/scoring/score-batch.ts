@@ -42,9 +42,33 @@ interface Cell extends ScoredCell {
   key: string;
   leaf: Leaf;
   sample: Sample;
-  done?: Promise<void>;
+  /** Called once the outcome is in (see `allDone`). */
+  waiters?: Array<() => void>;
   /** For cells that read verdicts: which completion of the group they belong to. */
   completionIndex?: number;
+}
+
+function complete(cell: Cell, outcome: CellOutcome): void {
+  cell.outcome = outcome;
+  const waiters = cell.waiters;
+  cell.waiters = undefined;
+  waiters?.forEach((wake) => wake());
+}
+
+/** Resolves once every cell has its outcome: one promise for a group, not one per cell. */
+function allDone(cells: readonly (Cell | undefined)[]): Promise<void> {
+  return new Promise((resolve) => {
+    let pending = 1; // released at the end, so cells already done cannot resolve it early
+    const wake = () => {
+      if (--pending === 0) resolve();
+    };
+    for (const cell of cells) {
+      if (!cell || cell.outcome) continue;
+      pending++;
+      (cell.waiters ??= []).push(wake);
+    }
+    wake();
+  });
 }
 
 /** Advantages that depend only on the group can be final before the batch is. */
@@ -79,8 +103,8 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
     if (!groupIds.has(groupKey)) groupIds.set(groupKey, String(groupIds.size));
     const groupTexts = texts[gi].map((t) => t.text);
     return texts[gi].map((text, ci) => {
-      // The cells of one completion share its sample (two, when a rule reads the group): the pool's
-      // structured-clone IPC sends an object once per message however many cells refer to it.
+      // The cells of one completion share its sample (two, when a rule reads the group): a chunk
+      // sent to a worker writes a shared sample once.
       const shared: { plain?: Sample; grouped?: Sample } = {};
       const sampleFor = (withGroup: boolean) => buildSample(group, text, withGroup, groupTexts, texts[gi], ci);
       return rulesPerGroup[gi].map((planned) =>
@@ -140,11 +164,12 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
     const groups: GroupReport[] = new Array(body.groups.length);
     const completionReports = await Promise.all(
       body.groups.map(async (_group, gi) => {
-        await Promise.all(cellsOf[gi].flat(2).map((cell) => cell?.done));
+        // The verdict-reading cells are not sent yet: they wait on these.
+        await allDone(cellsOf[gi].flat(2).filter((cell) => cell?.completionIndex === undefined));
         if (deferred[gi].length > 0) {
           for (const cell of deferred[gi]) cell.sample.verdicts = verdictsOf(rulesPerGroup[gi], cellsOf[gi][cell.completionIndex!]);
           submitter.submit(deferred[gi]);
-          await Promise.all(deferred[gi].map((cell) => cell.done));
+          await allDone(deferred[gi]);
         }
         const completions = texts[gi].map((text, ci) => reportCompletion(rulesPerGroup[gi], cellsOf[gi][ci], text));
         if (streamable) {
@@ -220,8 +245,7 @@ function createSubmitter(deps: ScoringDeps, signal?: AbortSignal) {
       for (const cell of cells) {
         const cached = deps.cache && cell.key ? deps.cache.get(cell.key) : undefined;
         if (cached) {
-          cell.outcome = cached;
-          cell.done = Promise.resolve();
+          complete(cell, cached);
           continue;
         }
         const pool = poolOf(cell);
@@ -231,13 +255,12 @@ function createSubmitter(deps: ScoringDeps, signal?: AbortSignal) {
       }
       for (const [pool, list] of byPool) {
         const jobs = list.map((cell) => ({ ruleId: cell.leaf.rule.id, params: cell.leaf.params, sample: cell.sample, timeoutMs: timeoutOf(cell.leaf) }));
-        pool.submit(jobs, signal).forEach((promise, i) => {
+        const sink = (i: number, outcome: CellOutcome) => {
           const cell = list[i];
-          cell.done = promise.then((outcome: CellOutcome) => {
-            cell.outcome = outcome;
-            if (deps.cache && cell.key && isCacheable(outcome)) deps.cache.set(cell.key, outcome);
-          });
-        });
+          if (deps.cache && cell.key && isCacheable(outcome)) deps.cache.set(cell.key, outcome);
+          complete(cell, outcome);
+        };
+        pool.submit(jobs, sink, signal);
       }
     },
   };
