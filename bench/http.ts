@@ -3,8 +3,10 @@
  * started as its own process (as a trainer sees it: the load client and the
  * /healthz probe are not on the server's event loop), cell cache off so
  * repeated bodies are really scored: the mixed rule set at 64, 1,024 and 8,192
- * completions; throughput under load with pool size 2 and pool size 1; and
- * /healthz latency while the pool is saturated.
+ * completions; throughput under load with pool size 2 and pool size 1;
+ * /healthz latency while the pool is saturated; and, from /proc, how the
+ * pool 2 load's CPU splits between the HTTP process, its workers and the load
+ * generator, which bounds the pool 2 / pool 1 ratio on two cores.
  *
  * Both servers run at once and the load alternates between them in short
  * slices: this shared machine's speed drifts by tens of percent within a
@@ -16,13 +18,14 @@ import path from 'node:path';
 import { spawnServer, type SpawnedServer } from '../tests/spawn-server.ts';
 import { median, percentile, postJson } from './lib.ts';
 import { postLoad, probeHealth, type LoadResult } from './load.ts';
+import { measureCpu, type CpuSplit } from './process-cpu.ts';
 import { mixedBatch } from './mixed-batch.ts';
 import { perSec, type BenchRow } from './table.ts';
 
 const WANTED = ['think-format', 'language-consistency', 'math-answer'];
 const SIZES: Array<[number, number]> = [[64, 15], [1024, 5], [8192, 2]]; // [completions, timed runs]
 const SLICE_MS = 2_500; // load on one pool size before switching to the other
-const SLICES = 4; // per pool size: 10 s of load each
+const SLICES = 8; // per pool size: 20 s of load each (single slices vary by ±0.3 in ratio)
 const LOAD_BATCH = 256; // completions per request under load: many requests in a slice
 const LOAD_CONNECTIONS = 2; // one request parses while the other is scored
 
@@ -82,9 +85,13 @@ export async function benchHttp(log: (line: string) => void = console.log): Prom
     const loadBody = mixedBatch(LOAD_BATCH, rules);
     const slicesOf: { two: LoadResult[]; one: LoadResult[] } = { two: [], one: [] };
     const health: number[] = [];
+    const cpuTwo: CpuSplit = { http: 0, workers: 0, load: 0 };
     for (let s = 0; s < SLICES; s++) {
-      const load = postLoad(two.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS);
-      const [result, probes] = await Promise.all([load, probeHealth(two.url, load)]);
+      const { result: [result, probes], cpu } = await measureCpu(two.child.pid!, () => {
+        const load = postLoad(two.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS);
+        return Promise.all([load, probeHealth(two.url, load)]);
+      });
+      for (const part of ['http', 'workers', 'load'] as const) cpuTwo[part] += cpu[part];
       slicesOf.two.push(result);
       health.push(...probes);
       slicesOf.one.push(await postLoad(one.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS));
@@ -96,10 +103,17 @@ export async function benchHttp(log: (line: string) => void = console.log): Prom
     const loadWorkload = `${LOAD_BATCH}-completion batches, ${LOAD_CONNECTIONS} connections, ${SLICES} slices of ${SLICE_MS / 1000} s interleaved with the other pool size`;
     const sorted = (l: number[]) => [...l].sort((a, b) => a - b);
     health.sort((a, b) => a - b);
+    // Pool 2 shares the machine's cores with the HTTP process and the load generator: with this split of
+    // CPU per completion it cannot go faster than cores / (m + w + c), whatever the scheduling.
+    const [m, w, c] = [cpuTwo.http, cpuTwo.workers, cpuTwo.load].map((ms) => (ms * 1000) / (loadTwo.requests * LOAD_BATCH));
+    const cpuFigure = `HTTP process ${m.toFixed(0)} ms, workers ${w.toFixed(0)} ms, load generator ${c.toFixed(0)} ms`;
+    const ceiling = (os.availableParallelism() * 1e6) / (m + w + c);
     rows.push(
       { benchmark: 'throughput, pool 2', workload: loadWorkload, figure: perSec(loadTwo.completionsPerSec, 'completions'), p50: median(loadTwo.latencies), p99: percentile(sorted(loadTwo.latencies), 99) },
       { benchmark: 'throughput, pool 1', workload: loadWorkload, figure: perSec(loadOne.completionsPerSec, 'completions'), p50: median(loadOne.latencies), p99: percentile(sorted(loadOne.latencies), 99) },
       { benchmark: 'pool 2 / pool 1', workload: `the two rows above (per slice: ${sliceRatios})`, figure: `${ratio.toFixed(2)}x`, target: '>= 1.6x', meets: ratio >= 1.6 },
+      { benchmark: 'CPU per 1,000 completions, pool 2', workload: 'from /proc over the pool 2 slices (m, w, c)', figure: cpuFigure },
+      { benchmark: 'pool 2 ceiling', workload: `${os.availableParallelism()} cores / (m + w + c), the most this CPU split allows; 1.6x pool 1 is ${perSec(1.6 * loadOne.completionsPerSec, 'completions')}`, figure: perSec(ceiling, 'completions') },
       { benchmark: 'GET /healthz, pool saturated', workload: `${health.length} probes from another process during the pool 2 load`, figure: `max ${health[health.length - 1].toFixed(1)} ms`, p50: median(health), p99: percentile(health, 99), target: 'p99 < 50 ms', meets: percentile(health, 99) < 50 },
     );
     return rows;
