@@ -129,6 +129,16 @@ describe('killable workers', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json().pools.score.alive).toBe(2);
   });
+
+  it('counts a worker killed at a deadline as down until its replacement is ready', async () => {
+    await app.verdict.pools.score.ready();
+    const { body } = await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['spin'] }] });
+    expect(body.groups[0].completions[0].rewards['test-spin']).toMatchObject({ score: null, reason: 'timeout' });
+    // The answer comes at the kill, before the killed process has exited; a replacement takes far longer to start.
+    expect(app.verdict.pools.score.stats().alive).toBe(1);
+    await app.verdict.pools.score.ready(); // so ready() waits for the replacement, not for nothing
+    expect(app.verdict.pools.score.stats().alive).toBe(2);
+  });
 });
 
 describe('chunk messages', () => {

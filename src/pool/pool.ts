@@ -293,7 +293,7 @@ export function createPool(options: PoolOptions): Pool {
       let busy = 0;
       let alive = 0;
       for (const slot of slots) {
-        if (slot.ready) alive++;
+        if (slot.ready && !slot.killed) alive++;
         if (slot.inFlight.length > 0) busy++;
       }
       return { size: options.size, alive, busy, queued, restarts };
@@ -318,10 +318,13 @@ export function createPool(options: PoolOptions): Pool {
     },
   };
 
-  /** Every slot of the configured size is up (a replacement not yet forked counts as down). */
+  /**
+   * Every slot of the configured size is up. A worker killed at a deadline counts as down from the kill,
+   * not from its exit: until its replacement is ready, the pool runs on fewer workers.
+   */
   function allReady(): boolean {
     let ready = 0;
-    for (const slot of slots) if (slot.ready) ready++;
+    for (const slot of slots) if (slot.ready && !slot.killed) ready++;
     return ready >= options.size;
   }
 
