@@ -82,7 +82,7 @@ export async function benchHttp(log: (line: string) => void = console.log): Prom
       log(`  ${size} completions: median ${p50.toFixed(0)} ms`);
     }
 
-    const loadBody = mixedBatch(LOAD_BATCH, rules);
+    const loadBody = JSON.stringify(mixedBatch(LOAD_BATCH, rules));
     const slicesOf: { two: LoadResult[]; one: LoadResult[] } = { two: [], one: [] };
     const health: number[] = [];
     const cpuTwo: CpuSplit = { http: 0, workers: 0, load: 0 };

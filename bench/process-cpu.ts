@@ -35,7 +35,9 @@ export function treeCpu(pid: number): { self: number; descendants: number } {
     const s = stat(child);
     if (!s) continue;
     cpu.set(child, s.cpuMs);
-    byParent.set(s.ppid, [...(byParent.get(s.ppid) ?? []), child]);
+    let siblings = byParent.get(s.ppid);
+    if (!siblings) byParent.set(s.ppid, (siblings = []));
+    siblings.push(child);
   }
   let descendants = 0;
   const stack = [...(byParent.get(pid) ?? [])];

@@ -107,6 +107,8 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
       // sent to a worker writes a shared sample once.
       const shared: { plain?: Sample; grouped?: Sample } = {};
       const sampleFor = (withGroup: boolean) => buildSample(group, text, withGroup, groupTexts, texts[gi], ci);
+      // What the completion itself brings to a cell's identity (the same for all its rules).
+      const own = text.completion_ids || text.num_tokens !== undefined ? `${text.text}\u0000${JSON.stringify([text.completion_ids, text.num_tokens])}` : text.text;
       return rulesPerGroup[gi].map((planned) =>
         planned.bound.leaves.map((leaf): Cell | undefined => {
           if (text.error) return undefined;
@@ -119,7 +121,6 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
           }
           // A rule that reads the group is keyed by the group itself; anything else by its inputs.
           const inputs = needsGroup ? `group ${gi}` : groupIds.get(groupKey)!;
-          const own = text.completion_ids || text.num_tokens !== undefined ? `${text.text}\u0000${JSON.stringify([text.completion_ids, text.num_tokens])}` : text.text;
           return index.getOrCreate(leaf, inputs, own, () => {
             const key = deps.cache ? cellKey(leaf, groupKey, text, needsGroup ? groupTexts : undefined) : '';
             const sample = needsGroup ? (shared.grouped ??= sampleFor(true)) : (shared.plain ??= sampleFor(false));
