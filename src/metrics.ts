@@ -3,6 +3,7 @@
  * one process (tests) do not collide. Pool gauges are read at scrape time.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createCellMetrics } from './cell-metrics.ts';
 import type { CellOutcome } from './pool/protocol.ts';
 import type { Pools } from './scoring/score-batch.ts';
 import { isFailure } from './scoring/summarize.ts';
@@ -33,14 +34,7 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
-  const ruleSeconds = new Histogram({
-    name: 'verdict_rule_duration_seconds',
-    help: 'Time to score one cell, per rule',
-    labelNames: ['rule'],
-    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers,
-  });
-  const cells = new Counter({ name: 'verdict_cells_total', help: 'Cells scored, by rule and outcome', labelNames: ['rule', 'outcome'], registers });
+  const cells = createCellMetrics(registry, [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
   const cacheHits = new Counter({ name: 'verdict_cache_hits_total', help: 'Cells answered from the cross-request cache', registers });
   const restarts = new Counter({ name: 'verdict_worker_restarts_total', help: 'Worker processes replaced (killed at a deadline or died)', labelNames: ['pool'], registers });
   let watched: Pools | undefined;
@@ -65,8 +59,7 @@ export function createMetrics(): Metrics {
       requestSeconds.observe({ route, method, status: String(status) }, seconds);
     },
     observeCell(ruleId, outcome) {
-      ruleSeconds.observe({ rule: ruleId }, outcome.ms / 1000);
-      cells.inc({ rule: ruleId, outcome: outcomeLabel(outcome) });
+      cells.observe(ruleId, outcomeLabel(outcome), outcome.ms / 1000);
     },
     cacheHit: () => cacheHits.inc(),
     workerRestart: (pool) => restarts.inc({ pool }),
