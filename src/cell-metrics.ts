@@ -34,12 +34,10 @@ export function createCellMetrics(registry: Registry, bounds: readonly number[])
     },
   });
   const name = 'verdict_rule_duration_seconds';
+  const shape = { name, help: 'Time to score one cell, per rule', type: 'histogram', aggregator: 'sum' } as const;
   registry.registerMetric({
-    name,
-    help: 'Time to score one cell, per rule',
-    type: 'histogram',
-    aggregator: 'sum',
-    get: async () => ({ name, help: 'Time to score one cell, per rule', type: 'histogram', aggregator: 'sum', values: histogramValues() }),
+    ...shape,
+    get: async () => ({ ...shape, values: histogramValues() }),
     reset: () => byRule.clear(),
   } as unknown as Parameters<Registry['registerMetric']>[0]);
 
