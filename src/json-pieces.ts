@@ -35,6 +35,8 @@ const notClean = new Error('not cleanly splittable');
 
 export interface PieceOptions {
   pieceBytes?: number;
+  /** Share of the body that may be scanned byte by byte before it is parsed whole instead (see Splitter). */
+  scanShare?: number;
 }
 
 /** `parse` applied to `body` as JSON.parse would see it, in pieces where that is faster. */
@@ -45,105 +47,132 @@ export function parseInPieces(body: Buffer, parse: (text: string) => unknown, op
   let end = body.length;
   while (end > start && isWhitespace(body[end - 1])) end--;
   try {
-    return parseValue(body, start, end, limit, parse, 0);
+    return new Splitter(body, limit, parse, options.scanShare ?? 0.05).value(start, end, 0);
   } catch {
-    return parse(body.toString('utf8'));
+    return parse(body.toString('utf8')); // JSON.parse's own value or error for the whole text
   }
 }
 
-function parseValue(body: Buffer, start: number, end: number, limit: number, parse: (text: string) => unknown, level: number): unknown {
-  if (end - start <= limit || level >= MAX_LEVELS) return parse(body.toString('utf8', start, end));
-  if (body[start] === OPEN_ARRAY) return parseArray(body, start, end, limit, parse, level);
-  if (body[start] === OPEN_OBJECT) return parseObject(body, start, end, limit, parse, level);
-  return parse(body.toString('utf8', start, end)); // one long string or number: nothing to split
-}
+class Splitter {
+  /**
+   * Bytes it may still look at one by one (outside strings, which indexOf skips). A body of mostly numbers
+   * (token ids) costs more to scan, level after level, than to parse whole: past a twentieth of its size
+   * it is parsed whole (a batch of text completions steps over well under 1 % of its bytes).
+   */
+  private budget: number;
 
-function parseArray(body: Buffer, start: number, end: number, limit: number, parse: (text: string) => unknown, level: number): unknown[] {
-  const items: unknown[] = [];
-  let i = skipWhitespace(body, start + 1);
-  if (body[i] === CLOSE_ARRAY) return expectEnd(i, end, items);
-  for (;;) {
-    const valueEnd = skipValue(body, i, end);
-    items.push(parseValue(body, i, valueEnd, limit, parse, level + 1));
-    i = skipWhitespace(body, valueEnd);
+  constructor(
+    private readonly body: Buffer,
+    private readonly limit: number,
+    private readonly parse: (text: string) => unknown,
+    scanShare: number,
+  ) {
+    this.budget = body.length * scanShare;
+  }
+
+  value(start: number, end: number, level: number): unknown {
+    const { body } = this;
+    if (end - start <= this.limit || level >= MAX_LEVELS) return this.parse(body.toString('utf8', start, end));
+    if (body[start] === OPEN_ARRAY) return this.array(start, end, level);
+    if (body[start] === OPEN_OBJECT) return this.object(start, end, level);
+    return this.parse(body.toString('utf8', start, end)); // one long string or number: nothing to split
+  }
+
+  private array(start: number, end: number, level: number): unknown[] {
+    const { body } = this;
+    const items: unknown[] = [];
+    let i = skipWhitespace(body, start + 1);
     if (body[i] === CLOSE_ARRAY) return expectEnd(i, end, items);
-    if (body[i] !== COMMA) throw notClean;
-    i = skipWhitespace(body, i + 1);
-  }
-}
-
-/**
- * An object whose large member values are parsed apart: the rest of it (those
- * values written as null) is parsed as one text, so key order, duplicate keys
- * and secure-json-parse's checks still apply to it.
- */
-function parseObject(body: Buffer, start: number, end: number, limit: number, parse: (text: string) => unknown, level: number): unknown {
-  const keys: string[] = [];
-  const large: Array<{ key: string; start: number; end: number }> = [];
-  const skeleton: string[] = [];
-  let copied = start;
-  let i = skipWhitespace(body, start + 1);
-  if (body[i] !== CLOSE_OBJECT) {
     for (;;) {
-      if (body[i] !== QUOTE) throw notClean;
-      const keyEnd = skipString(body, i);
-      const key = JSON.parse(body.toString('utf8', i, keyEnd)) as unknown;
-      if (typeof key !== 'string') throw notClean;
-      keys.push(key);
-      i = skipWhitespace(body, keyEnd);
-      if (body[i] !== COLON) throw notClean;
-      const valueStart = skipWhitespace(body, i + 1);
-      const valueEnd = skipValue(body, valueStart, end);
-      if (valueEnd - valueStart > limit) {
-        large.push({ key, start: valueStart, end: valueEnd });
-        skeleton.push(body.toString('utf8', copied, valueStart), 'null');
-        copied = valueEnd;
-      }
+      const valueEnd = this.skipValue(i, end);
+      items.push(this.value(i, valueEnd, level + 1));
       i = skipWhitespace(body, valueEnd);
-      if (body[i] === CLOSE_OBJECT) break;
+      if (body[i] === CLOSE_ARRAY) return expectEnd(i, end, items);
       if (body[i] !== COMMA) throw notClean;
       i = skipWhitespace(body, i + 1);
     }
   }
-  if (i + 1 !== end) throw notClean;
-  // A key given twice, or one secure-json-parse looks inside (constructor.prototype), stays in one piece.
-  for (const { key } of large) {
-    if (key === 'constructor' || key === '__proto__' || keys.indexOf(key) !== keys.lastIndexOf(key)) throw notClean;
+
+  /**
+   * An object whose large member values are parsed apart: the rest of it (those
+   * values written as null) is parsed as one text, so key order, duplicate keys
+   * and secure-json-parse's checks still apply to it.
+   */
+  private object(start: number, end: number, level: number): unknown {
+    const { body } = this;
+    const keys: string[] = [];
+    const large: Array<{ key: string; start: number; end: number }> = [];
+    const skeleton: string[] = [];
+    let copied = start;
+    let i = skipWhitespace(body, start + 1);
+    if (body[i] !== CLOSE_OBJECT) {
+      for (;;) {
+        if (body[i] !== QUOTE) throw notClean;
+        const keyEnd = skipString(body, i);
+        const key = JSON.parse(body.toString('utf8', i, keyEnd)) as unknown;
+        if (typeof key !== 'string') throw notClean;
+        keys.push(key);
+        i = skipWhitespace(body, keyEnd);
+        if (body[i] !== COLON) throw notClean;
+        const valueStart = skipWhitespace(body, i + 1);
+        const valueEnd = this.skipValue(valueStart, end);
+        if (valueEnd - valueStart > this.limit) {
+          large.push({ key, start: valueStart, end: valueEnd });
+          skeleton.push(body.toString('utf8', copied, valueStart), 'null');
+          copied = valueEnd;
+        }
+        i = skipWhitespace(body, valueEnd);
+        if (body[i] === CLOSE_OBJECT) break;
+        if (body[i] !== COMMA) throw notClean;
+        i = skipWhitespace(body, i + 1);
+      }
+    }
+    if (i + 1 !== end) throw notClean;
+    // A key given twice, or one secure-json-parse looks inside (constructor.prototype), stays in one piece.
+    for (const { key } of large) {
+      if (key === 'constructor' || key === '__proto__' || keys.indexOf(key) !== keys.lastIndexOf(key)) throw notClean;
+    }
+    skeleton.push(body.toString('utf8', copied, end));
+    const object = this.parse(skeleton.join('')) as Record<string, unknown>;
+    for (const member of large) object[member.key] = this.value(member.start, member.end, level + 1);
+    return object;
   }
-  skeleton.push(body.toString('utf8', copied, end));
-  const object = parse(skeleton.join('')) as Record<string, unknown>;
-  for (const member of large) object[member.key] = parseValue(body, member.start, member.end, limit, parse, level + 1);
-  return object;
+
+  /** The index just past the value that starts at `i`; its content is JSON.parse's to check. */
+  private skipValue(i: number, end: number): number {
+    const { body } = this;
+    const first = body[i];
+    if (first === QUOTE) return skipString(body, i);
+    let j = i;
+    let stepped = 0;
+    if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) {
+      // A number, true, false or null: up to the next separator.
+      while (j < end && body[j] !== COMMA && body[j] !== CLOSE_ARRAY && body[j] !== CLOSE_OBJECT && !isWhitespace(body[j])) j++;
+      if (j === i) throw notClean;
+      stepped = j - i;
+    } else {
+      let depth = 0;
+      for (; j < end; j++, stepped++) {
+        const byte = body[j];
+        if (byte === QUOTE) {
+          j = skipString(body, j) - 1;
+          continue;
+        }
+        if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
+        else if ((byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) && --depth === 0) break;
+        else if (stepped > this.budget) throw notClean;
+      }
+      if (j >= end) throw notClean;
+      j++;
+    }
+    if ((this.budget -= stepped) < 0) throw notClean;
+    return j;
+  }
 }
 
 function expectEnd<T>(i: number, end: number, value: T): T {
   if (i + 1 !== end) throw notClean;
   return value;
-}
-
-/** The index just past the value that starts at `i`; its content is JSON.parse's to check. */
-function skipValue(body: Buffer, i: number, end: number): number {
-  const first = body[i];
-  if (first === QUOTE) return skipString(body, i);
-  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) {
-    // A number, true, false or null: up to the next separator.
-    let j = i;
-    while (j < end && body[j] !== COMMA && body[j] !== CLOSE_ARRAY && body[j] !== CLOSE_OBJECT && !isWhitespace(body[j])) j++;
-    if (j === i) throw notClean;
-    return j;
-  }
-  let depth = 0;
-  for (let j = i; j < end; ) {
-    const byte = body[j];
-    if (byte === QUOTE) {
-      j = skipString(body, j);
-      continue;
-    }
-    if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
-    else if ((byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) && --depth === 0) return j + 1;
-    j++;
-  }
-  throw notClean;
 }
 
 /** The index just past the string whose opening quote is at `i`. Quote and backslash are ASCII, never part of a UTF-8 sequence. */

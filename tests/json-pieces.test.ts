@@ -37,7 +37,7 @@ describe('parseInPieces', () => {
   it('gives JSON.parse\'s value for any JSON text, whatever the piece size', () => {
     fc.assert(
       fc.property(texts, fc.integer({ min: 1, max: 64 }), (text, pieceBytes) => {
-        expect(parseInPieces(Buffer.from(text), JSON.parse, { pieceBytes })).toEqual(JSON.parse(text));
+        expect(parseInPieces(Buffer.from(text), JSON.parse, { pieceBytes, scanShare: Infinity })).toEqual(JSON.parse(text));
       }),
       { numRuns: 2000 },
     );
@@ -46,7 +46,7 @@ describe('parseInPieces', () => {
   it('gives the same value or the same error as secure-json-parse for broken texts', () => {
     fc.assert(
       fc.property(broken, fc.integer({ min: 1, max: 16 }), (text, pieceBytes) => {
-        expect(outcome(() => parseInPieces(Buffer.from(text), secure, { pieceBytes }))).toEqual(outcome(() => secure(text)));
+        expect(outcome(() => parseInPieces(Buffer.from(text), secure, { pieceBytes, scanShare: Infinity }))).toEqual(outcome(() => secure(text)));
       }),
       { numRuns: 3000 },
     );
@@ -63,8 +63,23 @@ describe('parseInPieces', () => {
       '{"k":"\u00e9\u20ac\ud83d\ude00","v":[1e5,-2,true,false,null]}',
     ];
     for (const text of cases) {
-      expect(outcome(() => parseInPieces(Buffer.from(text), secure, { pieceBytes: 2 })), text).toEqual(outcome(() => secure(text)));
+      expect(outcome(() => parseInPieces(Buffer.from(text), secure, { pieceBytes: 2, scanShare: Infinity })), text).toEqual(outcome(() => secure(text)));
     }
+  });
+
+  it('parses a body of mostly numbers (token ids) whole once scanning it would cost more than parsing', () => {
+    const body = { groups: Array.from({ length: 40 }, (_, g) => ({ completions: [{ text: `c${g}`, completion_ids: Array.from({ length: 500 }, (_, i) => i * g) }] })) };
+    const text = JSON.stringify(body);
+    let parses = 0;
+    const counting = (piece: string) => {
+      parses++;
+      return JSON.parse(piece) as unknown;
+    };
+    expect(parseInPieces(Buffer.from(text), counting, { pieceBytes: 1024 })).toEqual(body);
+    expect(parses).toBe(1);
+    parses = 0;
+    expect(parseInPieces(Buffer.from(text), counting, { pieceBytes: 1024, scanShare: Infinity })).toEqual(body);
+    expect(parses).toBeGreaterThan(1);
   });
 });
 
