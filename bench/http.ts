@@ -4,7 +4,8 @@
  * /healthz probe are not on the server's event loop), cell cache off so
  * repeated bodies are really scored: the mixed rule set at 64, 1,024 and 8,192
  * completions; throughput under load with pool size 2 and pool size 1;
- * /healthz latency while the pool is saturated; and, from /proc, how the
+ * /healthz latency while the pool is saturated (in slices of its own, so the
+ * probe's CPU is not taken from one pool size's throughput); and, from /proc, how the
  * pool 2 load's CPU splits between the HTTP process, its workers and the load
  * generator, which bounds the pool 2 / pool 1 ratio on two cores.
  *
@@ -26,6 +27,7 @@ const WANTED = ['think-format', 'language-consistency', 'math-answer'];
 const SIZES: Array<[number, number]> = [[64, 15], [1024, 5], [8192, 2]]; // [completions, timed runs]
 const SLICE_MS = 2_500; // load on one pool size before switching to the other
 const SLICES = 8; // per pool size: 20 s of load each (single slices vary by ±0.3 in ratio)
+const HEALTH_SLICES = 4; // of pool 2 load with /healthz probed: ~500 probes
 const LOAD_BATCH = 256; // completions per request under load: many requests in a slice
 const LOAD_CONNECTIONS = 2; // one request parses while the other is scored
 
@@ -84,17 +86,20 @@ export async function benchHttp(log: (line: string) => void = console.log): Prom
 
     const loadBody = JSON.stringify(mixedBatch(LOAD_BATCH, rules));
     const slicesOf: { two: LoadResult[]; one: LoadResult[] } = { two: [], one: [] };
-    const health: number[] = [];
     const cpuTwo: CpuSplit = { http: 0, workers: 0, load: 0 };
     for (let s = 0; s < SLICES; s++) {
-      const { result: [result, probes], cpu } = await measureCpu(two.child.pid!, () => {
-        const load = postLoad(two.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS);
-        return Promise.all([load, probeHealth(two.url, load)]);
-      });
+      const { result, cpu } = await measureCpu(two.child.pid!, () => postLoad(two.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS));
       for (const part of ['http', 'workers', 'load'] as const) cpuTwo[part] += cpu[part];
       slicesOf.two.push(result);
-      health.push(...probes);
       slicesOf.one.push(await postLoad(one.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS));
+    }
+    // /healthz under the same load, in slices of its own: a probe running beside pool 2's throughput
+    // slices only would take its CPU from pool 2 alone and bias the ratio against it.
+    const health: number[] = [];
+    for (let s = 0; s < HEALTH_SLICES; s++) {
+      const load = postLoad(two.url, loadBody, LOAD_BATCH, LOAD_CONNECTIONS, SLICE_MS);
+      const [, probes] = await Promise.all([load, probeHealth(two.url, load)]);
+      health.push(...probes);
     }
     const loadTwo = combine(slicesOf.two, LOAD_BATCH);
     const loadOne = combine(slicesOf.one, LOAD_BATCH);
@@ -114,7 +119,7 @@ export async function benchHttp(log: (line: string) => void = console.log): Prom
       { benchmark: 'pool 2 / pool 1', workload: `the two rows above (per slice: ${sliceRatios})`, figure: `${ratio.toFixed(2)}x`, target: '>= 1.6x', meets: ratio >= 1.6 },
       { benchmark: 'CPU per 1,000 completions, pool 2', workload: 'from /proc over the pool 2 slices (m, w, c)', figure: cpuFigure },
       { benchmark: 'pool 2 ceiling', workload: `${os.availableParallelism()} cores / (m + w + c), the most this CPU split allows; 1.6x pool 1 is ${perSec(1.6 * loadOne.completionsPerSec, 'completions')}`, figure: perSec(ceiling, 'completions') },
-      { benchmark: 'GET /healthz, pool saturated', workload: `${health.length} probes from another process during the pool 2 load`, figure: `max ${health[health.length - 1].toFixed(1)} ms`, p50: median(health), p99: percentile(health, 99), target: 'p99 < 50 ms', meets: percentile(health, 99) < 50 },
+      { benchmark: 'GET /healthz, pool saturated', workload: `${health.length} probes from another process during ${HEALTH_SLICES} more slices of the pool 2 load`, figure: `max ${health[health.length - 1].toFixed(1)} ms`, p50: median(health), p99: percentile(health, 99), target: 'p99 < 50 ms', meets: percentile(health, 99) < 50 },
     );
     return rows;
   } finally {
