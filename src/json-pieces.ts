@@ -3,8 +3,8 @@
  * JSON.parse of 100 K characters or more builds straight into the old
  * generation, and the body's own string (over 128 KB) into large-object space:
  * on this machine, where touching fresh memory costs ~12 µs a page, parsing a
- * 488 KB body of 256 completions whole cost 1.8-2.1 ms and ~130 page faults;
- * in pieces, 0.5-1.0 ms and under 60 (measured here).
+ * 488 KB body of 256 completions whole cost 2.2-3.0 ms and ~130 page faults;
+ * in pieces, 0.75-1.6 ms and under 60 (measured here).
  *
  * Only JSON.parse parses. This file finds where the values of a large object
  * or array begin and end (skipping strings with indexOf), parses each large
