@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { InvalidJson, TooDeep } from './errors.ts';
-import { parseInPieces } from './json-pieces.ts';
+import { isWhitespace, parseInPieces } from './json-pieces.ts';
 
 export const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
 
@@ -48,8 +48,6 @@ export function installJsonBodyParser(app: FastifyInstance): void {
 
 /** Empty or only whitespace (JSON's four characters, or any other Unicode space, as String.trim sees it). */
 function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) {
-    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte >= 0x80 && bytes.toString('utf8').trim() === '';
-  }
+  for (const byte of bytes) if (!isWhitespace(byte)) return byte >= 0x80 && bytes.toString('utf8').trim() === '';
   return true;
 }

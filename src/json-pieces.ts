@@ -72,10 +72,11 @@ class Splitter {
 
   value(start: number, end: number, level: number): unknown {
     const { body } = this;
-    if (end - start <= this.limit || level >= MAX_LEVELS) return this.parse(body.toString('utf8', start, end));
-    if (body[start] === OPEN_ARRAY) return this.array(start, end, level);
-    if (body[start] === OPEN_OBJECT) return this.object(start, end, level);
-    return this.parse(body.toString('utf8', start, end)); // one long string or number: nothing to split
+    if (end - start > this.limit && level < MAX_LEVELS) {
+      if (body[start] === OPEN_ARRAY) return this.array(start, end, level);
+      if (body[start] === OPEN_OBJECT) return this.object(start, end, level);
+    }
+    return this.parse(body.toString('utf8', start, end)); // small, deep enough, or one long string or number
   }
 
   private array(start: number, end: number, level: number): unknown[] {
@@ -188,7 +189,8 @@ function skipString(body: Buffer, i: number): number {
   }
 }
 
-function isWhitespace(byte: number | undefined): boolean {
+/** JSON's four whitespace bytes. */
+export function isWhitespace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
