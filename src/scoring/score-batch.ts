@@ -44,7 +44,7 @@ interface Cell extends ScoredCell {
   sample: Sample;
   /** Called once the outcome is in (see `allDone`). */
   waiters?: Array<() => void>;
-  /** For cells that read verdicts: which completion of the group they belong to. */
+  /** For cells of rules that read verdicts: which completion of the group they belong to. */
   completionIndex?: number;
 }
 
@@ -166,7 +166,7 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
     const completionReports = await Promise.all(
       body.groups.map(async (_group, gi) => {
         // The verdict-reading cells are not sent yet: they wait on these.
-        await allDone(cellsOf[gi].flat(2).filter((cell) => cell?.completionIndex === undefined));
+        await allDone(cellsOf[gi].flat(2).filter((cell) => !cell?.leaf.rule.needsVerdicts));
         if (deferred[gi].length > 0) {
           for (const cell of deferred[gi]) cell.sample.verdicts = verdictsOf(rulesPerGroup[gi], cellsOf[gi][cell.completionIndex!]);
           submitter.submit(deferred[gi]);
