@@ -52,17 +52,17 @@ export const reward = defineReward<Params>({
   ],
   score(sample, params) {
     const parsed = parseThink(sample.completion, { prefilledThink: params.prefilled_think, answerTag: params.answer_tag });
-    // A looping completion can be perfectly formatted: report its 4-gram repetition whatever the verdict.
+    // A looping or hedging completion can be perfectly formatted: report both signals whatever the verdict.
     const repetition = ngramRepetition(whitespaceWords(sample.completion), 4);
     const details: Record<string, unknown> = { flags: { ...parsed.flags, repetition_rate: Math.round(repetition.rate * 1000) / 1000 } };
     if (repetition.total >= DEGENERATE_MIN_NGRAMS && repetition.rate >= DEGENERATE_RATE) details.degenerate = true;
+    if (parsed.flags.distinct_boxed > 1) details.hedging = true;
     if (!parsed.ok) return { score: 0, reason: parsed.reason, details };
     if (parsed.think.replace(/\s/g, '').length < params.min_think_chars) return { score: 0, reason: 'empty_think', details };
     if (parsed.answer === '') {
       const answerInThink = /<answer>|\\boxed\s*\{|\\fbox\s*\{/.test(parsed.think) || boxedContents(parsed.think).length > 0;
       return { score: 0, reason: answerInThink ? 'answer_only_in_think' : 'empty_answer', details };
     }
-    if (parsed.flags.distinct_boxed > 1) details.hedging = true;
     return { score: 1, details };
   },
 });

@@ -49,6 +49,8 @@ describe('think-format', () => {
   it('reports hedging (several different boxed answers) as a flag', async () => {
     const result = await thinkFormat.score({ completion: '<think>a</think> \\boxed{4} or \\boxed{5}' }, defaults, ctx);
     expect(result.details).toMatchObject({ hedging: true, flags: { distinct_boxed: 2 } });
+    const failing = await thinkFormat.score({ completion: '<think> </think> \\boxed{4} or \\boxed{5}' }, defaults, ctx);
+    expect(failing).toMatchObject({ score: 0, reason: 'empty_think', details: { hedging: true } });
   });
 
   it('flags n-gram degeneration in a well-formed completion', async () => {

@@ -31,7 +31,7 @@ export interface ThinkStructure {
   flags: { think_blocks: number; tag_count: number; boxed_in_answer: number; distinct_boxed: number };
 }
 
-export type ThinkParse = ({ ok: true } & ThinkStructure) | ({ ok: false; reason: ThinkFailure } & Partial<ThinkStructure>);
+export type ThinkParse = ({ ok: true } & ThinkStructure) | { ok: false; reason: ThinkFailure; flags: ThinkStructure['flags'] };
 
 export function parseThink(completion: string, options: ThinkOptions): ThinkParse {
   let text = normalizeCompletion(completion);
