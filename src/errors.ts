@@ -54,7 +54,6 @@ export const TooManyJobs = createError('VERDICT_TOO_MANY_JOBS', '%s jobs are kep
 // Retries and jobs
 export const IdempotencyConflict = createError('VERDICT_IDEMPOTENCY_CONFLICT', 'Idempotency-Key %s was used with a different body', 422);
 export const JobNotFound = createError('VERDICT_JOB_NOT_FOUND', 'No job %s (finished jobs are kept for JOB_TTL_MS)', 404);
-export const NotReady = createError('VERDICT_NOT_READY', 'Not ready: %s', 503);
 
 // Server
 export const Internal = createError('VERDICT_INTERNAL', 'Internal error', 500);
