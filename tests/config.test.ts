@@ -1,6 +1,9 @@
 /** Configuration from the environment: defaults, parsing, and errors that name the variable. */
+import fs from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { defaults, loadConfig } from '../src/config.ts';
+import { resolveSandboxOptions } from '../src/sandbox/options.ts';
 
 describe('loadConfig', () => {
   it('uses the embedded defaults with an empty environment', () => {
@@ -26,5 +29,19 @@ describe('loadConfig', () => {
   it('keeps the defaults object untouched', () => {
     loadConfig({ PORT: '1' });
     expect(defaults.port).toBe(8080);
+  });
+
+  it('is documented: .env.example and the README name every variable it reads, and the example holds the defaults', () => {
+    const read = new Set<string>();
+    loadConfig(new Proxy({}, { get: (_env, name) => (read.add(String(name)), undefined) }));
+    const example = parseEnv(fs.readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
+    expect(Object.keys(example).sort()).toEqual([...read].sort());
+    const effective = (env: Record<string, string | undefined>) => {
+      const config = loadConfig(env);
+      return { ...config, sandbox: resolveSandboxOptions(config.sandbox) };
+    };
+    expect(effective(example)).toEqual(effective({}));
+    const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect([...read].filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });

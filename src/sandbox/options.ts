@@ -8,7 +8,7 @@ export interface SandboxOptions {
   bwrapPath: string;
   /** Memory per JS isolate (heap) and per Python test (address space), in MiB. */
   memoryMb: number;
-  /** stdout + stderr kept per test; a program that writes more fails with `output_limit`, in bytes. */
+  /** Output kept per test (JS: stdout and stderr together; Python: stdout); more fails with `output_limit`, in bytes. */
   outputBytes: number;
   /** Programs run in one isolate before it is replaced (also replaced when its heap passes half its limit). */
   isolateRecycleRuns: number;
