@@ -1,7 +1,7 @@
 /**
  * DeepSeek-R1's accuracy reward: 1 when the completion's final answer is
- * mathematically equivalent to the gold, else 0; null when the gold itself
- * cannot be read. Extraction and equivalence are the math engine's
+ * mathematically equivalent to the gold, else 0 (also for an answer over the
+ * engine's guard rails); null when the gold itself cannot be read or judged. Extraction and equivalence are the math engine's
  * (`ctx.math`, src/math/): this rule only reads the sample and its params.
  */
 import { defineReward } from './types.ts';
@@ -42,9 +42,9 @@ function goldOf(reference: unknown): string | null {
 
 export const reward = defineReward<Params>({
   id: 'math-answer',
-  version: 1,
+  version: 2,
   description:
-    'Accuracy reward: 1 when the final answer (last \\boxed{}, "final answer is", <answer>, ...) is mathematically equivalent to the reference (LaTeX or plain; numbers, expressions, intervals, sets, tuples, matrices, equations), else 0; null when the reference cannot be parsed.',
+    'Accuracy reward: 1 when the final answer (last \\boxed{}, "final answer is", <answer>, ...) is mathematically equivalent to the reference (LaTeX or plain; numbers, expressions, intervals, sets, tuples, matrices, equations), else 0 (also when the answer is over the engine\'s guard rails); null when the reference cannot be parsed or judged.',
   paramsSchema,
   range: [0, 1],
   timeoutMs: 2000,
@@ -60,6 +60,8 @@ export const reward = defineReward<Params>({
     { name: 'an answer only inside the reasoning does not count', sample: { completion: '<think>it is \\boxed{7}</think> I am not sure.', reference: '7' }, expected: 0, reason: 'no_answer' },
     { name: 'a gold that cannot be parsed is skipped, not scored 0', sample: { completion: '\\boxed{3}', reference: '\\frac{1}{' }, expected: null, reason: 'unparsable_gold' },
     { name: 'a percent equals its decimal', sample: { completion: 'Final Answer: The final answer is $0.28$.', reference: '28\\%' }, expected: 1, reason: 'match' },
+    { name: 'the same symbols grouped otherwise are wrong', sample: { completion: '\\boxed{\\sqrt{2+1}}', reference: '\\sqrt{2}+1' }, expected: 0, reason: 'mismatch' },
+    { name: 'an answer over the guard rails is wrong, not skipped', sample: { completion: '\\boxed{1000000!}', reference: '3' }, expected: 0, reason: 'answer_limit_exceeded' },
   ],
   score(sample, params, ctx) {
     if (!ctx.math) return { score: null, reason: 'error', details: { message: 'no math engine in this worker' } };

@@ -1,7 +1,7 @@
 /**
  * math-answer through POST /v1/score with the real worker pool: crafted
- * pathological answers end as null (limit_exceeded / timeout) while the other
- * cells of the same batch score normally.
+ * pathological answers end fast as wrong (answer_limit_exceeded), a gold over
+ * the limits as null, while the other cells of the same batch score normally.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,10 +20,12 @@ it('isolates pathological answers within one batch', async () => {
   const groups = [
     // Correct: an equal fraction.
     { reference: '\\frac{2}{5}', completions: ['\\boxed{\\frac{4}{10}}'], want: [1, 'match'] },
-    // A power tower is refused by the engine's limits.
-    { reference: '5', completions: ['\\boxed{10^{10^{10}}}'], want: [null, 'limit_exceeded'] },
-    // Eight billion terms run into the cell deadline.
-    { reference: '5', completions: [`\\boxed{${tripleSum}}`], want: [null, 'timeout'] },
+    // A power tower is refused by the engine's limits: a wrong answer, not an unjudgeable one.
+    { reference: '5', completions: ['\\boxed{10^{10^{10}}}'], want: [0, 'answer_limit_exceeded'] },
+    // So are eight billion terms of nested sums, each within the per-sum limit.
+    { reference: '5', completions: [`\\boxed{${tripleSum}}`], want: [0, 'answer_limit_exceeded'] },
+    // A gold over the limits cannot be judged.
+    { reference: '10^{10^{10}}', completions: ['\\boxed{5}'], want: [null, 'limit_exceeded'] },
     // Wrong: swapped tuple entries, scored after the slow cell.
     { reference: '(-2, \\frac{1}{2})', completions: ['\\boxed{(0.5, -2)}'], want: [0, 'mismatch'] },
     // Reference as { answer }.
@@ -44,6 +46,6 @@ it('isolates pathological answers within one batch', async () => {
 it('is listed with its examples', async () => {
   const response = await app.inject({ method: 'GET', url: '/v1/rewards/math-answer' });
   expect(response.statusCode).toBe(200);
-  expect(response.json()).toMatchObject({ id: 'math-answer', version: 1 });
+  expect(response.json()).toMatchObject({ id: 'math-answer', version: 2 });
   expect(response.json().examples.length).toBeGreaterThanOrEqual(3);
 });

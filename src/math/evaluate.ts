@@ -70,6 +70,8 @@ export interface FloatScope {
   /** `i` is the imaginary unit. */
   complex: boolean;
   deadline: number;
+  /** Terms left to the outermost \sum or \prod being evaluated, shared by the ones nested in it. */
+  sumWork?: { left: number };
 }
 
 const seedOf = (name: string) => [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261) >>> 0;
@@ -174,7 +176,7 @@ function combinations(n: number, k: number): number {
   return Math.round(r);
 }
 
-/** `\sum_{k=lo}^{hi} body` as a loop, refused beyond LIMITS.maxSumTerms terms. */
+/** `\sum_{k=lo}^{hi} body` as a loop, refused beyond LIMITS.maxSumTerms terms (maxSumWork with the sums nested in it). */
 function bigOperator(name: string, args: MathNode[], scope: FloatScope): number {
   const [body, index, loNode, hiNode] = args;
   const lo = evalFloat(loNode!, scope);
@@ -183,12 +185,15 @@ function bigOperator(name: string, args: MathNode[], scope: FloatScope): number 
   const from = Math.ceil(lo - 1e-9);
   const to = Math.floor(hi + 1e-9);
   if (to - from > LIMITS.maxSumTerms) throw new LimitError('sum length');
+  const sumWork = scope.sumWork ?? { left: LIMITS.maxSumWork };
+  sumWork.left -= Math.max(0, to - from + 1);
+  if (sumWork.left < 0) throw new LimitError('sum length');
   const k = view(index!).name!;
   const vars = new Map(scope.vars);
   let acc = name === 'sum' ? 0 : 1;
   for (let i = from; i <= to; i++) {
     vars.set(k, i);
-    const v = evalFloat(body!, { ...scope, vars });
+    const v = evalFloat(body!, { ...scope, vars, sumWork });
     if (typeof v !== 'number') throw new RangeError('complex term');
     acc = name === 'sum' ? acc + v : acc * v;
   }

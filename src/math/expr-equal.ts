@@ -26,19 +26,24 @@ export interface ExprVerdict {
 }
 
 const CONSTANTS = new Set(['pi', 'e']);
-const INTEGER_FUNCTIONS = new Set(['sum', 'prod', 'combinations', 'gcd', 'lcm', 'floor', 'ceil']);
+/** Defined on integers only: their variables are sampled at integers. */
+const INTEGER_FUNCTIONS = new Set(['sum', 'prod', 'combinations', 'gcd', 'lcm', 'factorial']);
+/** Defined everywhere but often written for integers (`\lfloor n/2 \rfloor`): sampled at both. */
+const STEP_FUNCTIONS = new Set(['floor', 'ceil']);
 
 interface Walk {
   vars: Set<string>;
-  integer: boolean;
+  /** `only`: sums, factorials, indexed families; `also`: floor and ceil. */
+  integer: false | 'also' | 'only';
 }
 
-/** Free variables of a tree, and whether it wants integer points (sums, factorials, indexed families). */
+/** Free variables of a tree, and whether it wants integer points. */
 export function freeVariables(node: MathNode, bound = new Set<string>(), acc: Walk = { vars: new Set(), integer: false }): Walk {
   const n = view(node);
   if (n.type === 'SymbolNode' && !CONSTANTS.has(n.name!) && !bound.has(n.name!)) acc.vars.add(n.name!);
   const fn = fnName(n);
-  if (fn && (INTEGER_FUNCTIONS.has(fn) || fn === 'factorial' || fn.endsWith('_'))) acc.integer = true;
+  if (fn && (INTEGER_FUNCTIONS.has(fn) || fn.endsWith('_'))) acc.integer = 'only';
+  else if (fn && STEP_FUNCTIONS.has(fn) && !acc.integer) acc.integer = 'also';
   if ((fn === 'sum' || fn === 'prod') && n.args) {
     const inner = new Set(bound).add(view(n.args[1]!).name!);
     freeVariables(n.args[0]!, inner, acc);
@@ -51,21 +56,28 @@ export function freeVariables(node: MathNode, bound = new Set<string>(), acc: Wa
 
 type Num = ReturnType<typeof evalFloat>;
 
-export function close(x: Num, y: Num, relTol: number, roundDigits: number | null): boolean {
+/**
+ * Float noise of a value computed from terms of order 1 that is really 0 (`\sin\pi` is 1.2e-16): the
+ * floor under a relative tolerance. Kept at a few ulps so that `0` does not answer `e^{-30}`.
+ */
+const FLOAT_NOISE = 1e-15;
+
+/** Equal within `relTol` (and, where the values are floats, `absTol`), or after rounding to `roundDigits`. */
+export function close(x: Num, y: Num, relTol: number, roundDigits: number | null, absTol = relTol > 0 ? FLOAT_NOISE : 0): boolean {
   if (Array.isArray(x) || Array.isArray(y)) {
-    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((xi, i) => close(xi as Num, y[i] as Num, relTol, roundDigits));
+    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((xi, i) => close(xi as Num, y[i] as Num, relTol, roundDigits, absTol));
   }
   if (typeof x === 'number' && typeof y === 'number') {
     if (x === y) return true;
     if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
-    if (Math.abs(x - y) <= relTol * Math.max(Math.abs(x), Math.abs(y)) || (relTol > 0 && Math.abs(x - y) < 1e-12)) return true;
+    if (Math.abs(x - y) <= Math.max(relTol * Math.max(Math.abs(x), Math.abs(y)), absTol)) return true;
     if (roundDigits === null) return false;
     const f = 10 ** roundDigits;
     return Math.abs(Math.round(x * f) - Math.round(y * f)) < 0.5;
   }
   const { math } = getMath();
   const [cx, cy] = [math.complex(x as never), math.complex(y as never)];
-  return (math.abs(math.subtract(cx, cy) as never) as number) <= Math.max(relTol * Math.max(math.abs(cx) as number, math.abs(cy) as number), 1e-12);
+  return (math.abs(math.subtract(cx, cy) as never) as number) <= Math.max(relTol * Math.max(math.abs(cx) as number, math.abs(cy) as number), absTol);
 }
 
 function isPercent(n: MathNode): MathNode | null {
@@ -73,15 +85,17 @@ function isPercent(n: MathNode): MathNode | null {
   return f.type === 'FunctionNode' && fnName(f) === 'percent' ? f.args![0]! : null;
 }
 
-/** `28\%` may be read as 28 or as 0.28; a bare side is only itself. */
-export function exprEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerdict {
-  const readings = (n: MathNode) => {
-    const inner = isPercent(n);
-    return inner ? [inner, n] : [n];
-  };
+/**
+ * A gold `28\%` may be answered by 28 or by 0.28; an answer's `28\%` is read as 28 only (as Math-Verify
+ * does), so one answer cannot match both a gold of 28 and a gold of 0.28. A bare gold is only itself.
+ */
+export function exprEqual(gold: MathNode, answer: MathNode, options: NumericOptions): ExprVerdict {
+  const percentOf = isPercent(gold);
+  const golds = percentOf ? [percentOf, gold] : [gold];
+  const answers = [isPercent(answer) ?? answer];
   let last: ExprVerdict = { equal: false, path: 'numeric' };
-  for (const x of readings(a)) {
-    for (const y of readings(b)) {
+  for (const x of golds) {
+    for (const y of answers) {
       last = exprEqualPlain(x, y, options);
       if (last.equal) return last;
     }
@@ -100,7 +114,8 @@ function exprEqualPlain(a: MathNode, b: MathNode, options: NumericOptions): Expr
       // Two finite decimals are equal only exactly; a repeating value (1/12) may be answered by its long decimal.
       const finite = Q.terminates(ea) && Q.terminates(eb);
       if (finite && options.roundDigits === null) return { equal: false, path: 'exact' };
-      return { equal: close(Q.toNumber(ea), Q.toNumber(eb), finite ? 0 : options.relTol, options.roundDigits), path: 'exact' };
+      // Exact values carry no float noise: no absolute floor, so `0` does not answer `3^{-30}`.
+      return { equal: close(Q.toNumber(ea), Q.toNumber(eb), finite ? 0 : options.relTol, options.roundDigits, 0), path: 'exact' };
     }
     const scope: FloatScope = { vars: new Map(), complex: false, deadline: options.deadline };
     const complexScope = { ...scope, complex: true };
@@ -109,7 +124,8 @@ function exprEqualPlain(a: MathNode, b: MathNode, options: NumericOptions): Expr
     return { equal: fa !== null && fb !== null && close(fa, fb, options.relTol, options.roundDigits), path: 'numeric' };
   }
   if (!options.strictVariables) b = renameVariables(b, wb.vars, wa.vars);
-  return identity(a, b, new Set([...wa.vars, ...freeVariables(b).vars]), wa.integer || wb.integer, options);
+  const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
+  return identity(a, b, new Set([...wa.vars, ...freeVariables(b).vars]), integer, options);
 }
 
 /** Non-strict mode: `f(y)` answers `f(x)`; variables map onto the gold's in sorted order. */
@@ -144,7 +160,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: boolean, options: NumericOptions): ExprVerdict {
+function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['integer'], options: NumericOptions): ExprVerdict {
   const rand = prng(0x5eed);
   const names = [...vars];
   const complex = names.length === 1 && names[0] === 'i';
@@ -152,8 +168,10 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: boolean,
   for (let attempt = 0; attempt < 40 && agreeing < 6; attempt++) {
     if (Date.now() > options.deadline) throw new LimitError('deadline');
     const spread = attempt < 20 ? 3 : 60;
+    // Step functions are sampled at integers and between them, so `\lceil x \rceil` does not answer `x`.
+    const atInteger = integer === 'only' || (integer === 'also' && attempt % 2 === 0);
     const point = new Map(names.map((v) => {
-      const x = integer ? 2 + Math.floor(rand() * 8) : (0.25 + rand() * spread) * (rand() < 0.3 ? -1 : 1);
+      const x = atInteger ? 2 + Math.floor(rand() * 8) : (0.25 + rand() * spread) * (rand() < 0.3 ? -1 : 1);
       return [v, x] as [string, number];
     }));
     if (complex) point.delete('i');
@@ -165,7 +183,8 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: boolean,
       if (fa === fb) continue;
       return { equal: false, path: 'identity' }; // infinite on one side only
     }
-    if (!close(fa, fb, Math.max(options.relTol, 1e-8), null)) return { equal: false, path: 'identity' };
+    // Values at random points come from long float computations: a looser floor than a constant's.
+    if (!close(fa, fb, Math.max(options.relTol, 1e-8), null, 1e-12)) return { equal: false, path: 'identity' };
     agreeing++;
   }
   if (agreeing >= 3) return { equal: true, path: 'identity' };

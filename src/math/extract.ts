@@ -114,8 +114,10 @@ function fromSentence(sentence: string): string[] | null {
   const spans = mathSpans(sentence);
   if (spans.length) {
     const joined = joinedSpans(sentence, spans);
-    const after = sentence.slice(spans.at(-1)!.end);
-    const number = [...after.matchAll(NUMBER)].at(-1);
+    // A number after the last span is the answer when that span only names what is asked (`the volume of
+    // $ABCD$ is 120`); a span that states a value is the answer (`$x = 4$ (not 3)`, `$4$, or maybe 3`).
+    const last = spans.at(-1)!;
+    const number = /\d/.test(last.content) ? undefined : [...sentence.slice(last.end).matchAll(NUMBER)].at(-1);
     return number ? [number[0]] : joined;
   }
   // Markdown emphasis around the answer (`**5**`) is not part of it.

@@ -17,6 +17,8 @@ export const LIMITS = {
   maxExactFactorial: 500,
   /** Most terms a \sum or \prod may run. */
   maxSumTerms: 2000,
+  /** Most terms the nested \sum and \prod of one expression run together (2,000³ would be 8e9). */
+  maxSumWork: 20_000,
   /** Most ± signs expanded in one expression (2^n variants). */
   maxPlusMinus: 3,
 } as const;

@@ -1,7 +1,8 @@
 /**
  * The whole judgement: extract both answers, parse them, compare them, and
  * explain the verdict. Reasons: match, mismatch, no_answer,
- * unparsable_answer, unparsable_gold, limit_exceeded, timeout.
+ * unparsable_answer, answer_limit_exceeded (0), unparsable_gold,
+ * limit_exceeded (null: the gold itself is over a guard rail), timeout.
  */
 import type { ScoreResult } from '../../rewards/types.ts';
 import { normalizeText } from './normalize-text.ts';
@@ -26,9 +27,36 @@ const stripText = (s: string) => s.replace(/\\(?:text|textbf|textit|textrm|textn
 const MAX_DETAIL_CHARS = 300;
 const clip = (s: string) => (s.length > MAX_DETAIL_CHARS ? `${s.slice(0, MAX_DETAIL_CHARS)}…` : s);
 
+/**
+ * The text an answer is compared by before any maths: `$`, `\(…\)` and LaTeX spacing dropped, spaces
+ * dropped except one between two letters or digits, a final period and the brackets of `(C)` dropped.
+ * Braces and that one space stay: `\sqrt{2+1}` is not `\sqrt{2}+1`, `1 2` is not `12`; the maths decides those.
+ */
 export function textKey(s: string): string {
-  const key = stripText(s).replace(/\\[,;:! ]|[$\s{}]|\\\(|\\\)/g, '').replace(/\.$/, '').replace(/^\((\w)\)$/, '$1');
-  return key.length > 1 ? key.toLowerCase() : key;
+  return stripText(s)
+    .replace(/\\[,;:! ]|\$|\\\(|\\\)/g, '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/ (?![\p{L}\p{N}])|(?<![\p{L}\p{N}]) /gu, '')
+    .replace(/\.$/, '')
+    .replace(/^\((\w)\)$/, '$1');
+}
+
+/** Equal as text; words (not symbols: `2a` is not `2A`) also regardless of case. */
+function sameText(gold: string, answer: string, wordy: boolean): boolean {
+  const [g, a] = [textKey(gold), textKey(answer)];
+  return g === a || (wordy && g.length > 1 && g.toLowerCase() === a.toLowerCase());
+}
+
+/** Whether the gold alone stays within the guard rails when compared, so a limit hit is the answer's. */
+function goldWithinLimits(gold: Value, options: VerifyOptions): boolean {
+  try {
+    equivalent(gold, gold, options);
+    return true;
+  } catch (error) {
+    if (error instanceof LimitError) return false;
+    throw error;
+  }
 }
 
 function parseParts(extraction: Extraction, options: VerifyOptions): Parsed {
@@ -66,15 +94,19 @@ export function verify(gold: string, answer: string, rawOptions: Record<string, 
     if (!a) return fail(0, 'no_answer');
     details.answer = clip(a.parts.join(' ; '));
     details.source = a.source;
+    // From here a guard rail hit by the answer alone (`\boxed{1000!}` for a gold of 3) is a wrong answer,
+    // not an unjudgeable one: a null would let a policy trade a likely 0 for no gradient at all.
+    const answerOverLimit = (error: unknown) =>
+      error instanceof LimitError && error.limit !== 'deadline' && goldWithinLimits(gp.value, options) ? fail(0, 'answer_limit_exceeded') : undefined;
     let ap: Parsed;
     try {
       ap = parseParts(a, options);
     } catch (error) {
-      if (error instanceof LimitError) throw error;
+      if (error instanceof LimitError) return answerOverLimit(error) ?? fail(null, 'limit_exceeded');
       return fail(0, 'unparsable_answer');
     }
     details.answer_normal = clip(formatValue(ap.value));
-    if (textKey(g.parts.join(',')) === textKey(a.parts.join(','))) {
+    if (sameText(g.parts.join(','), a.parts.join(','), gp.wordy || ap.wordy)) {
       details.path = 'text';
       return { score: 1, reason: 'match', details: { ...details, reason: 'match' } };
     }
@@ -82,7 +114,14 @@ export function verify(gold: string, answer: string, rawOptions: Record<string, 
       details.path = 'text';
       return fail(0, 'mismatch');
     }
-    const verdict = equivalent(gp.value, ap.value, options);
+    let verdict: ReturnType<typeof equivalent>;
+    try {
+      verdict = equivalent(gp.value, ap.value, options);
+    } catch (error) {
+      const over = answerOverLimit(error);
+      if (over) return over;
+      throw error;
+    }
     details.path = verdict.path;
     return verdict.equal ? { score: 1, reason: 'match', details: { ...details, reason: 'match' } } : fail(0, 'mismatch');
   } catch (error) {
