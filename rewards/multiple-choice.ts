@@ -2,8 +2,9 @@
  * Multiple-choice accuracy: the option letter the answer picks (boxed,
  * "Answer: C", a bare letter, "(C)": lib/text/choice-letter.ts) equals the
  * reference letter. 1 or 0; an answer naming several different letters in
- * its most explicit form is a hedge and scores 0. The reference is a letter
- * ("C", "(C)") or a 0-based option index (2 = C).
+ * its most explicit form ("A or C", "(A)(B)") is a hedge and scores 0, and a
+ * ruled-out letter ("not (C)", "C is wrong") is no choice. The reference is
+ * a letter ("C", "(C)") or a 0-based option index (2 = C).
  */
 import { extractChoice } from './lib/text/choice-letter.ts';
 import { scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
@@ -32,14 +33,16 @@ function referenceLetter(reference: unknown, letters: string): string | undefine
 
 export const reward = defineReward<Params>({
   id: 'multiple-choice',
-  version: 1,
-  description: 'Multiple-choice accuracy: the extracted option letter (A-Z; boxed, "Answer: C", bare, "(C)") equals the reference.',
+  version: 2,
+  description: 'Multiple-choice accuracy: the extracted option letter (A-Z; boxed, "Answer: C", bare, "(C)") equals the reference; several letters are a hedge (0).',
   paramsSchema,
   range: [0, 1],
   examples: [
     { name: 'boxed letter', sample: { completion: '<think>B is wrong</think> \\boxed{C}', reference: 'C' }, expected: 1 },
     { name: '"The answer is (B)" against index 2 (C)', sample: { completion: 'The answer is (B).', reference: 2 }, expected: 0, reason: 'wrong_choice' },
     { name: 'hedging over two boxed letters', sample: { completion: '\\boxed{A} or \\boxed{C}', reference: 'C' }, expected: 0, reason: 'multiple_choices' },
+    { name: 'hedging over a list of letters', sample: { completion: 'The answer is (A) or (C).', reference: 'C' }, expected: 0, reason: 'multiple_choices' },
+    { name: 'a ruled-out letter is no choice', sample: { completion: 'Not (C).', reference: 'C' }, expected: 0, reason: 'no_choice' },
     { name: 'no letter found', sample: { completion: 'Paris', reference: 'A' }, expected: 0, reason: 'no_choice' },
     { name: 'unusable reference: not scored', sample: { completion: 'A', reference: 'Paris' }, expected: null, reason: 'no_reference' },
   ],

@@ -90,11 +90,29 @@ describe('multiple-choice', () => {
     ['reference as a 0-based index', { completion: 'Answer: C', reference: 2 }, {}, 1],
     ['reference "(c)" is letter C', { completion: 'Answer: C', reference: '(c)' }, {}, 1],
     ['an out-of-range index: not scored', { completion: 'A', reference: 30 }, {}, null, 'no_reference'],
+    // Regressions from an adversarial probe: version 1 misread each of these.
+    ['a listed hedge after "the answer is"', { completion: 'The answer is A, B, C or D', reference: 'A' }, {}, 0, 'multiple_choices'],
+    ['two parenthesised letters after "the answer is"', { completion: 'The answer is (A) or (C)', reference: 'A' }, {}, 0, 'multiple_choices'],
+    ['adjacent parenthesised letters are a hedge', { completion: '(A)(B)', reference: 'B' }, {}, 0, 'multiple_choices'],
+    ['"either (A) or (B)" is a hedge', { completion: 'either (A) or (B)', reference: 'B' }, {}, 0, 'multiple_choices'],
+    ['a leading list of letters is a hedge', { completion: 'A) B) C) D)', reference: 'A' }, {}, 0, 'multiple_choices'],
+    ['"A. or C." is a hedge', { completion: 'A. or C.', reference: 'A' }, {}, 0, 'multiple_choices'],
+    ['a negated letter is no choice', { completion: 'Not (C).', reference: 'C' }, {}, 0, 'no_choice'],
+    ['every option ruled out picks none', { completion: 'Option A is wrong. Option B is wrong. Option C is wrong. Option D is wrong.', reference: 'D' }, {}, 0, 'no_choice'],
+    ['"C) is wrong" rejects C', { completion: 'C) is wrong; the answer is neither', reference: 'C' }, {}, 0, 'no_choice'],
+    ['the pronoun I is not option I', { completion: 'Answer: I think B', reference: 'I' }, {}, 0, 'wrong_choice'],
+    ['"Answer: I think B" reads B', { completion: 'Answer: I think B', reference: 'B' }, {}, 1],
+    // A list stops where the answer does, and "not" rules out only its own letter.
+    ['a later option named in the reasoning is not a hedge', { completion: 'The answer is C because option A fails', reference: 'C' }, {}, 1],
+    ['a full stop ends the list', { completion: 'The answer is C. A and B are wrong.', reference: 'C' }, {}, 1],
+    ['"(B), not (C)" picks B', { completion: '(B), not (C)', reference: 'B' }, {}, 1],
+    ['option I alone is still I', { completion: 'Answer: I.', reference: 'I' }, {}, 1],
   ];
   it.each(rows)('%s', (...row) => expectRow(multipleChoice as never, defaults, row));
 
   it('reports how the letter was found', () => {
     expect(extractChoice('\\boxed{B}', 'ABCD')).toEqual({ letter: 'B', method: 'boxed' });
     expect(extractChoice('Answer: (B)', 'ABCD')).toEqual({ letter: 'B', method: 'phrase' });
+    expect(extractChoice('either (A) or (B)', 'ABCD')).toEqual({ letters: ['A', 'B'], method: 'parenthesised' });
   });
 });
