@@ -39,7 +39,7 @@ interface Params {
 
 export const reward = defineReward<Params>({
   id: 'language-consistency',
-  version: 1,
+  version: 2,
   description:
     'DeepSeek-R1 language consistency: share of the chain-of-thought words that are in the target language (numbers, variables, acronyms and quoted names are neutral).',
   paramsSchema,

@@ -8,7 +8,7 @@
 import { boxedContents } from './lib/boxed.ts';
 import { ngramRepetition } from './lib/text/ngrams.ts';
 import { whitespaceWords } from './lib/text/words.ts';
-import { parseThink } from './lib/think-structure.ts';
+import { parseThink, visibleChars } from './lib/think-structure.ts';
 import { defineReward } from './types.ts';
 
 const paramsSchema = {
@@ -16,7 +16,7 @@ const paramsSchema = {
   additionalProperties: false,
   properties: {
     prefilled_think: { type: 'boolean', default: false, description: 'The chat template already emitted `<think>`' },
-    min_think_chars: { type: 'integer', minimum: 1, default: 1, description: 'Fewest non-space characters of reasoning' },
+    min_think_chars: { type: 'integer', minimum: 1, default: 1, description: 'Fewest visible characters of reasoning (whitespace and zero-width characters do not count)' },
     answer_tag: { type: 'boolean', default: false, description: 'Require `<answer>...</answer>` after `</think>` and nothing after it' },
   },
 } as const;
@@ -32,7 +32,7 @@ interface Params {
 
 export const reward = defineReward<Params>({
   id: 'think-format',
-  version: 1,
+  version: 2,
   description:
     'Format reward: exactly one non-empty <think>...</think> block first, then a non-empty answer (optionally in <answer> tags). 1 or 0 with a reason code.',
   paramsSchema,
@@ -58,8 +58,9 @@ export const reward = defineReward<Params>({
     if (repetition.total >= DEGENERATE_MIN_NGRAMS && repetition.rate >= DEGENERATE_RATE) details.degenerate = true;
     if (parsed.flags.distinct_boxed > 1) details.hedging = true;
     if (!parsed.ok) return { score: 0, reason: parsed.reason, details };
-    if (parsed.think.replace(/\s/g, '').length < params.min_think_chars) return { score: 0, reason: 'empty_think', details };
-    if (parsed.answer === '') {
+    // Zero-width characters are not reasoning nor an answer: `<think>\u200b</think>\u200b` is empty.
+    if (visibleChars(parsed.think) < params.min_think_chars) return { score: 0, reason: 'empty_think', details };
+    if (visibleChars(parsed.answer) === 0) {
       const answerInThink = /<answer>|\\boxed\s*\{|\\fbox\s*\{/.test(parsed.think) || boxedContents(parsed.think).length > 0;
       return { score: 0, reason: answerInThink ? 'answer_only_in_think' : 'empty_answer', details };
     }

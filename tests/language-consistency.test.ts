@@ -37,6 +37,14 @@ describe('countWords by script', () => {
     ['Japanese drift in a Chinese CoT', '我们计算。私は学生です。', zh, { target: 2, foreign: 4, neutral: 0 }],
     ['code, LaTeX, URLs and tags are not words', 'See `foo bar` and $x+y$ at https://x.io/a <b>ok</b>', en, { target: 4, foreign: 0, neutral: 0 }],
     ['an empty text has no words', '', en, { target: 0, foreign: 0, neutral: 0 }],
+    ['regression: zero-width spaces between letters do not make "wait" four variables', '我们先计算总和。w\u200ba\u200bi\u200bt', zh, { target: 4, foreign: 1, neutral: 0 }],
+    ['regression: a soft hyphen or word joiner does not split a word', '我们计算。Wait, re\u00adcheck th\u2060is.', zh, { target: 2, foreign: 3, neutral: 0 }],
+    ['regression: a shouted English sentence is prose, not acronyms', '我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.', zh, { target: 4, foreign: 7, neutral: 0 }],
+    ['regression: numbers and single letters do not break a shouted run', '我们计算。CHECK STEP 2 AGAIN, I THINK.', zh, { target: 2, foreign: 4, neutral: 2 }],
+    ['regression: leetspeak with 3+ letters is a word; "l3t", "m3" stay variables', '我们先计算总和。wa1t l3t m3 r3ch3ck th1s ag41n', zh, { target: 4, foreign: 4, neutral: 2 }],
+    ['guard: acronyms, variables and units stay neutral', '用GPU和API计算x2、3n和5cm', zh, { target: 4, foreign: 0, neutral: 5 }],
+    ['guard: two acronyms side by side are not shouting', '我们用 CUDA GPU 计算', zh, { target: 3, foreign: 0, neutral: 2 }],
+    ['guard: an ALL-CAPS word longer than an acronym is judged as a name', '根据NVIDIA的数据', zh, { target: 3, foreign: 0, neutral: 1 }],
   ];
   it.each(rows)('%s', (_why, text, target, expected) => {
     expect(countWords(text, target)).toMatchObject(expected);
@@ -76,6 +84,7 @@ describe('stripNonProse', () => {
     ['a URL', 'see https://example.com/path?q=1 now', 'example'],
     ['an e-mail address', 'mail me@example.com', 'example'],
     ['an HTML tag', 'a <span class="x">b</span>', 'span'],
+    ['regression: Unicode format characters (zero-width space, bidi mark)', 'w\u200ba\u200eit', '\u200b'],
   ];
   it.each(rows)('%s', (_why, text, gone) => {
     expect(stripNonProse(text)).not.toContain(gone);
@@ -141,6 +150,9 @@ describe('the rule', () => {
     ['only neutral tokens: no words, 0', '<think>$x=5$ 12 + 30 = 42</think> 42', { target: 'en' }, 0, 'too_few_words'],
     ['tau shapes: ratio 0.5 / tau 0.8', '<think>我们先计算总和。Wait, recheck this again.</think>', { target: 'zh', tau: 0.8 }, 0.625],
     ['tau caps at 1', '<think>我们计算总和。</think>', { target: 'zh', tau: 0.5 }, 1],
+    ['regression: English hidden by zero-width spaces is drift: 4 of 5', '<think>我们先计算总和。w\u200ba\u200bi\u200bt</think>', { target: 'zh' }, 4 / 5],
+    ['regression: a shouted English sentence is drift: 4 of 11', '<think>我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.</think>', { target: 'zh' }, 4 / 11],
+    ['regression: leetspeak English is drift: 4 of 8', '<think>我们先计算总和。wa1t l3t m3 r3ch3ck th1s ag41n</think>', { target: 'zh' }, 4 / 8],
     ['unsupported target: not scored', '<think>hi</think>', { target: 'klingon' }, null, 'unsupported_target'],
   ];
   it.each(rows)('%s', async (_why, completion, params, score, reason) => {

@@ -1,7 +1,7 @@
 /**
  * DeepSeek-R1's language-consistency count: how many words of a text are in
  * the target language, how many are not, and how many are neutral (numbers,
- * variables, and in a non-Latin text ALL-CAPS acronyms and isolated
+ * variables, and in a non-Latin text short ALL-CAPS acronyms and isolated
  * capitalised names). Words are found per sentence: CJK runs are segmented
  * (Han is Japanese when its sentence has kana, else Chinese), other words are
  * judged by script; a word mixing scripts (homoglyph "Тhe") is foreign. For
@@ -63,8 +63,8 @@ export function countWords(text: string, target: Target, identify?: Identify): W
         add(kana ? 'ja' : 'zh', cjkWords(token.text).length);
         return;
       }
-      const shape = (token.shape = shapeOf(token.text));
-      const verdict = judgeWord(shape, target, identify !== undefined, () => inNameRun(tokens, i));
+      token.shape = shapeOf(token.text);
+      const verdict = judgeWord(tokens, i, target, identify !== undefined);
       if (verdict === 'neutral') counts.neutral++;
       else if (verdict === 'pending') latin.push(token.text);
       else add(verdict);
@@ -75,16 +75,33 @@ export function countWords(text: string, target: Target, identify?: Identify): W
   return counts;
 }
 
-/** A word's language label, 'neutral', or 'pending' (its sentence decides). */
-function judgeWord(shape: WordShape, target: Target, perSentence: boolean, isName: () => boolean): string {
+/** Most letters of an acronym (GCD, ASCII, HTTPS); a longer ALL-CAPS word is judged as a name would be. */
+const MAX_ACRONYM_LETTERS = 5;
+/** Fewest letters that make a word of a token with digits: "x2", "3n", "5cm" are variables and units, "wa1t" is a word. */
+const MIN_WORD_LETTERS_WITH_DIGITS = 3;
+
+/**
+ * Token i's language label, 'neutral', or 'pending' (its sentence decides).
+ * Takes the tokens rather than callbacks: few words look at their neighbours,
+ * and allocating closures for every token tripled the time of an English CoT.
+ */
+function judgeWord(tokens: Token[], i: number, target: Target, perSentence: boolean): string {
+  const shape = tokens[i].shape!;
   if (shape.letters === 0) return 'neutral'; // a number
   if (shape.scripts.length > 1) return 'mixed';
   const [script] = shape.scripts;
   if (inTargetScript(script, target)) return perSentence && script === 'Latin' ? 'pending' : target.code;
-  // A letter of another script is a variable (x, θ); so is a word with digits (x2, 3n).
-  if (shape.letters === 1 || shape.hasDigit) return 'neutral';
-  if (script === 'Latin' && (shape.allCaps || (shape.capitalised && isName()))) return 'neutral';
+  // A letter of another script is a variable (x, θ); so is a short word with digits (x2, 3n).
+  if (shape.letters === 1 || (shape.hasDigit && shape.letters < MIN_WORD_LETTERS_WITH_DIGITS)) return 'neutral';
+  if (script === 'Latin' && isQuotedLatin(tokens, i)) return 'neutral';
   return scriptLabel(script);
+}
+
+/** A Latin word quoted in non-Latin prose: a short acronym or a name, but never a word of a shouted sentence. */
+function isQuotedLatin(tokens: Token[], i: number): boolean {
+  const shape = tokens[i].shape!;
+  if (shape.allCaps) return !inCapsRun(tokens, i) && (shape.letters <= MAX_ACRONYM_LETTERS || inNameRun(tokens, i));
+  return shape.capitalised && inNameRun(tokens, i);
 }
 
 function inTargetScript(script: string, target: Target): boolean {
@@ -112,12 +129,42 @@ function inNameRun(tokens: Token[], i: number): boolean {
   const latin = (t: Token | undefined) => !!t && !t.cjk && (t.shape ??= shapeOf(t.text)).scripts.length === 1 && t.shape.scripts[0] === 'Latin';
   let start = i;
   let end = i;
-  while (latin(tokens[start - 1])) start--;
-  while (latin(tokens[end + 1])) end++;
+  // One word past the limit already rules a name out: stop there, so a long Latin run stays linear.
+  while (end - start < MAX_NAME_WORDS && latin(tokens[start - 1])) start--;
+  while (end - start < MAX_NAME_WORDS && latin(tokens[end + 1])) end++;
   if (end - start + 1 > MAX_NAME_WORDS) return false;
   const run = tokens.slice(start, end + 1);
   if (run.some((t) => NOT_NAMES.has(t.text.toLowerCase()))) return false;
   return run.every((t) => t.shape!.capitalised || t.shape!.allCaps || t.shape!.letters === 1);
+}
+
+/** Fewest ALL-CAPS words in a row that make a shouted sentence ("WAIT LET ME CHECK"), not a list of acronyms. */
+const MIN_SHOUTED_WORDS = 3;
+
+/**
+ * Token i is one of MIN_SHOUTED_WORDS or more ALL-CAPS Latin words in a row.
+ * Numbers and single letters in between are skipped ("CHECK STEP 2 AGAIN",
+ * "WAIT I THINK"). The scan stops once enough words are found, so a long
+ * shouted text stays linear.
+ */
+function inCapsRun(tokens: Token[], i: number): boolean {
+  let found = 1;
+  for (const step of [-1, 1]) {
+    for (let j = i + step; found < MIN_SHOUTED_WORDS; j += step) {
+      const kind = capsKind(tokens[j]);
+      if (kind === 'break') break;
+      if (kind === 'caps') found++;
+    }
+  }
+  return found >= MIN_SHOUTED_WORDS;
+}
+
+/** How a token bears on a shouted run: an ALL-CAPS Latin word, a number or single letter passed over, or a break. */
+function capsKind(token: Token | undefined): 'caps' | 'skip' | 'break' {
+  if (!token || token.cjk) return 'break';
+  const shape = (token.shape ??= shapeOf(token.text));
+  if (shape.letters <= 1) return 'skip';
+  return shape.allCaps && shape.scripts.length === 1 && shape.scripts[0] === 'Latin' ? 'caps' : 'break';
 }
 
 /** One language per sentence; short sentences take the previous long one's (or the first long one's). */

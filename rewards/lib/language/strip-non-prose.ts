@@ -2,9 +2,14 @@
  * Removes what is not prose in any language before words are counted: code
  * (fenced and inline), LaTeX (environments, display and inline math, command
  * names), URLs, e-mail addresses and markup tags. Blocks become line breaks
- * (sentence boundaries); inline spans become spaces. Every pattern scans
- * forward without nested quantifiers, so the pass stays linear.
+ * (sentence boundaries); inline spans become spaces. Unicode format
+ * characters are deleted first. Every pattern scans forward without nested
+ * quantifiers, so the pass stays linear.
  */
+
+/** Zero-width spaces and joiners, bidi marks, soft hyphens (`\p{Cf}`): invisible, so they must not split a word ("w\u200bait" is "wait", not four variables). */
+const FORMAT_CHARS = /\p{Cf}/gu;
+
 const BLOCKS: readonly RegExp[] = [
   /```[\s\S]*?(?:```|$)/g, // fenced code, also when a truncated completion never closes it
   /~~~[\s\S]*?(?:~~~|$)/g,
@@ -24,7 +29,7 @@ const INLINE: readonly RegExp[] = [
 ];
 
 export function stripNonProse(text: string): string {
-  let out = text;
+  let out = text.replace(FORMAT_CHARS, '');
   for (const pattern of BLOCKS) out = out.replace(pattern, '\n');
   for (const pattern of INLINE) out = out.replace(pattern, ' ');
   return out;
