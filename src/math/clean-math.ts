@@ -31,7 +31,12 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, (_m, d: string, offset: string, whole: string) => groupOrDecimal(d, Number(offset), whole)],
   [/(\d),\s*\\!\s*(?=\d{3}(?!\d))/g, '$1'],
   [/(\d)(?:\\[,;:! ]|~|\\thinspace)+(?=\d{3}(?!\d))/g, '$1'],
-  [/(?<![\d.,]|\d\s|\^\{?|_\{?)([1-9]\d{0,2})((?:,\d{3})+)(?![\d]|,\d)/g, (_m, a: string, b: string) => a + b.replace(/,/g, '')],
+  // A bracket holding nothing but `12,102` is a pair or an interval (`[12,102]`), not twelve thousand.
+  [
+    /(?<![\d.,]|\d\s|\^\{?|_\{?)([1-9]\d{0,2})((?:,\d{3})+)(?![\d]|,\d)/g,
+    (m: string, a: string, b: string, offset: string, whole: string) =>
+      /[([]\s*$/.test(whole.slice(0, Number(offset))) && /^\s*[)\]]/.test(whole.slice(Number(offset) + m.length)) ? m : a + b.replace(/,/g, ''),
+  ],
   [/(?<![\d.,]|\^\{?|_\{?)([1-9]\d{0,2})((?: \d{3})+)(?![\d.,]?\d)/g, (_m, a: string, b: string) => a + b.replace(/ /g, '')],
   [/(?<!\\)\\(?:[,;:!> ]|thinspace|enspace)|~/g, ' '],
   // `2\frac12` is a mixed number, unless the integer is an exponent or index.
