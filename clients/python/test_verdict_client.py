@@ -110,7 +110,7 @@ class Score(unittest.TestCase):
         client = VerdictClient(URL)
         result = client.score([{"reference": "42", "completions": ["\\boxed{42}", "It is 41."]}], ["math-answer"])
         group = result["groups"][0]
-        self.assertEqual([c["reward"] for c in group["completions"]], [1, 0])
+        self.assertEqual([c["reward"] for c in group["completions"]], [1, 0], json.dumps(group["completions"]))
         self.assertEqual(group["completions"][0]["rewards"]["math-answer"]["score"], 1)
         self.assertGreater(group["advantages"][0], 0)
 

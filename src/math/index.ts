@@ -1,11 +1,14 @@
 /**
- * The math engine handed to rules as `ctx.math`. Creation is cheap: the
- * hardened mathjs instance is built on the first `verify`, once per process.
+ * The math engine handed to rules as `ctx.math`, with its hardened mathjs
+ * instance built once per process, at creation: building it takes ~100 ms
+ * (seconds on a loaded machine), which must not count against a cell's deadline.
  */
 import type { MathEngine } from '../../rewards/types.ts';
+import { getMath } from './mathjs.ts';
 import { verify } from './verify.ts';
 
 export function createMathEngine(): MathEngine {
+  getMath();
   return { verify };
 }
 
