@@ -5,6 +5,7 @@
  * within its deadline; the server keeps serving and the next job in the same
  * slot scores normally.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, score } from './helpers.ts';
@@ -122,6 +123,30 @@ describe('hostile programs', () => {
     }
   }, 300_000);
 
+  // The second job looks for SECRET without ever holding it: it hashes what follows each "LEFTOVER:" in
+  // its writable memory (the heap it was forked with) and compares with the hash of SECRET's first 64
+  // characters.
+  const SECRET = 'LEFTOVER:' + 'q7Zr4mKx9T'.repeat(7);
+  const hash = createHash('sha256').update(SECRET.slice(9, 73)).digest('hex');
+  const memoryScan = [
+    'import ctypes',
+    'found = False',
+    'with open("/proc/self/maps") as maps:',
+    '    for line in maps:',
+    '        span, perms = line.split()[:2]',
+    '        lo, hi = (int(x, 16) for x in span.split("-"))',
+    '        if not perms.startswith("rw") or hi - lo > 1 << 28:',
+    '            continue',
+    '        chunk = ctypes.string_at(lo, hi - lo)',
+    '        at = chunk.find(b"LEFTOVER:")',
+    '        while at >= 0 and not found:',
+    `            found = hashlib.sha256(chunk[at + 9:at + 73]).hexdigest() == "${hash}"`,
+    '            at = chunk.find(b"LEFTOVER:", at + 1)',
+    '        if found:',
+    '            break',
+    'print("found" if found else "gone")',
+  ].join('\n');
+
   // Each pair runs back to back in the one slot: the first job leaves something behind, the second
   // prints "gone" only if it cannot find it.
   const leftovers: Array<[string, string, string]> = [
@@ -133,7 +158,39 @@ describe('hostile programs', () => {
       'import ctypes\nprint("found" if ctypes.CDLL(None).shmget(4242, 0, 0) >= 0 else "gone")',
     ],
     ['a process', 'import os\nif os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(60)', 'import os\nprint("found" if len([p for p in os.listdir("/proc") if p.isdigit()]) > 2 else "gone")'],
+
+    // A policy that copies a correct completion's code or output from memory the sandbox forked it from.
+    ['its source in memory', `# ${SECRET.repeat(8)}`, `import hashlib\n${memoryScan}`],
   ];
+  it('leaves no process behind for the next test of the same job', async () => {
+    // Test 1 leaves a daemon that is no child of its process (fork, setsid, fork); test 2 looks for it.
+    const program = [
+      'import os, time',
+      'if os.path.exists("/tmp/pid"):',
+      '    pid = int(open("/tmp/pid").read())',
+      '    try:',
+      '        os.kill(pid, 0)',
+      '        print("alive")',
+      '    except ProcessLookupError:',
+      '        print("gone")',
+      'else:',
+      '    if os.fork() == 0:',
+      '        os.setsid()',
+      '        if os.fork() == 0:',
+      '            open("/tmp/pid", "w").write(str(os.getpid()))',
+      '            time.sleep(60)',
+      '        os._exit(0)',
+      '    os.wait()',
+      '    while not os.path.exists("/tmp/pid"):',
+      '        time.sleep(0.01)',
+      '    print("gone")',
+    ].join('\n');
+    const reference = { language: 'python', tests: [{ stdin: '', stdout: 'gone' }, { stdin: '', stdout: 'gone' }] };
+    const { body } = await score(app, { rewards: [{ id: 'code-tests', params }], groups: [{ reference, completions: ['```python\n' + program + '\n```'] }] });
+    const cell = body.groups[0].completions[0].rewards['code-tests'];
+    expect(cell.score, JSON.stringify(cell.details)).toBe(1);
+  });
+
   it.each(leftovers)('leaves nothing behind for the next job: %s', async (_name, leave, look) => {
     const test = (stdout: string) => ({ language: 'python', tests: [{ stdin: '', stdout }] });
     const { body } = await score(app, {

@@ -2,21 +2,28 @@
 # /usr, tmpfs /tmp, no /etc, unprivileged). Protocol: one JSON request per
 # line on stdin, one JSON response per line on stdout.
 #
-# The server forks A, which enters fresh user, PID and mount namespaces and
-# forks B: B is PID 1 of a namespace the server is not in, so test code can
-# neither see nor signal the server, and cannot kill B (init ignores signals
-# from inside its namespace that it does not handle, and B handles none). B
-# serves one job after another (entering namespaces per job cost more than the
-# tests): it mounts its own /proc once (only the job's processes), and per job
-# a fresh /tmp and /dev/shm, then forks a child C that gets its own System V
-# IPC namespace, drops every capability and sets rlimits on CPU, address
-# space, file size and processes. B is non-dumpable (no /proc/1/fd, no
-# ptrace). C runs the job's tests one after another on fresh stdio files and
-# namespaces (a fork per test costs more than the test on small machines);
-# after a test that times out, crashes, exhausts memory or leaves threads or
-# processes behind, C is killed and the next test gets a new one. After the
-# job, B kills and reaps every process in the namespace before the next.
-# B, not the program, writes the per-test results; judging happens in Node.
+# The server forks A before it reads any job (and exits when B dies, to be
+# started again, rather than fork a new A from memory that holds the jobs it
+# has passed on). A enters fresh user, PID and mount namespaces and forks B,
+# which serves one job after another (entering user namespaces per job cost
+# more than the tests). B never reads a job: for each one it forks W, PID 1 of
+# a PID namespace of its own, ahead of time (W prepares while the previous job
+# runs). W takes a mount namespace of its own with a /proc of its PID
+# namespace (only the job's processes) and a fresh /tmp and /dev/shm, then
+# reads the job, runs it and exits; so a job's processes come from memory that
+# holds that job alone: nothing of an earlier job (its source, inputs,
+# outputs) is left in freed heap for a program to read. Test code can neither
+# see nor signal the server or B, and cannot kill W (init ignores signals from
+# inside its namespace that it does not handle, and W handles none). W forks a
+# child C that gets its own System V IPC namespace, drops every capability and
+# sets rlimits on CPU, address space, file size and processes. B and W are
+# non-dumpable (no /proc/1/fd, no ptrace). C runs the job's tests one after
+# another on fresh stdio files and namespaces (a fork per test costs more than
+# the test on small machines); after a test that times out, crashes, exhausts
+# memory or leaves threads or processes behind (also ones no longer its
+# children), C is killed and the next test gets a new one. When W exits, the
+# kernel kills whatever is left in its namespace.
+# W, not the program, writes the per-test results; judging happens in Node.
 import builtins, ctypes, gc, json, os, resource, select, signal, socket, sys, threading, time, traceback
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -24,6 +31,7 @@ CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWIPC = 0x10000000, 0x20000000,
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+JOB_EOF = 3  # W's exit status when the server has closed the job pipe
 STDERR_KEEP = 4096  # bytes of stderr kept per test
 RESULT_CAP = 16 * 1024 * 1024  # bytes of return value JSON
 
@@ -105,11 +113,11 @@ def run_one(req, code, assert_code, text):
 
 
 def child_main(req, code, assert_code, sock):
-    """C: runs tests one after another as B sends them, each on fresh stdio files and a fresh
-    namespace, with the interpreter state a program may change put back in between. B replaces C
+    """C: runs tests one after another as W sends them, each on fresh stdio files and a fresh
+    namespace, with the interpreter state a program may change put back in between. W replaces C
     after any test that did not end cleanly. Never returns."""
     os.setsid()  # its own process group, killed as one
-    # System V IPC objects of its own, then no capability at all (B keeps its, to mount scratch space).
+    # System V IPC objects of its own, then no capability at all (W keeps its, to mount scratch space).
     if libc.unshare(CLONE_NEWIPC) != 0:
         os._exit(1)
     drop_capabilities()
@@ -167,6 +175,12 @@ def has_children():
         return False
 
 
+def others_alive(pid):
+    """W: whether a process other than W and C (`pid`) is in W's namespace: one a test started that
+    left C (fork, setsid, fork), which C cannot see as its child but which could act in the next test."""
+    return any(name.isdigit() and int(name) not in (1, pid) for name in os.listdir('/proc'))
+
+
 def memfd_with(text):
     fd = os.memfd_create('io')
     data = text.encode()
@@ -182,7 +196,7 @@ def read_all(fd, cap):
 
 
 class Child:
-    """B's handle on one C, which it feeds tests until one ends badly."""
+    """W's handle on one C, which it feeds tests until one ends badly."""
 
     def __init__(self, req, code, assert_code):
         self.sock, theirs = socket.socketpair()
@@ -229,7 +243,7 @@ class Child:
         result['status'] = 'output_limit' if out_size > cap else code if code in ('ok', 'memory', 'runtime_error') else 'runtime_error'
         if result['status'] == 'ok' and isinstance(frame.get('v'), str):
             result['value'] = frame['v']
-        return result, frame.get('reuse') is True and result['status'] != 'output_limit'
+        return result, frame.get('reuse') is True and result['status'] != 'output_limit' and not others_alive(self.pid)
 
     def wait_frame(self, deadline):
         while b'\n' not in self.pending:
@@ -268,7 +282,7 @@ class Child:
 
 
 def run_tests(req, code, assert_code):
-    """B: runs the job's tests in order, each within its own limit and the job's budget."""
+    """W: runs the job's tests in order, each within its own limit and the job's budget."""
     end = time.monotonic() + req['budget_ms'] / 1000
     results = []
     child = None
@@ -291,7 +305,7 @@ def run_tests(req, code, assert_code):
 
 
 def kill_all():
-    # B is PID 1 of the job's namespace: -1 reaches every other process in it.
+    # W is PID 1 of the job's namespace: -1 reaches every other process in it.
     try:
         os.kill(-1, signal.SIGKILL)
     except ProcessLookupError:
@@ -299,7 +313,7 @@ def kill_all():
 
 
 def reap():
-    """B: waits until every process the job left is gone (B outlives jobs, so no zombie may stay)."""
+    """W: waits until every other process of the job is gone (no zombie, nothing acting after the test)."""
     while True:
         kill_all()  # again each time: a process may have forked while the last signal went round
         try:
@@ -318,7 +332,12 @@ def compile_job(req):
 
 
 def fresh_scratch():
-    """B, before each job: new empty /tmp and /dev/shm, so nothing a job writes reaches the next."""
+    """W, before its job arrives: a mount namespace of its own (so it can prepare while the previous
+    job still runs), a /proc of its PID namespace (only the job's processes), and new empty /tmp and
+    /dev/shm, so nothing a job writes reaches the next."""
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), 'unshare failed')
+    mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     for path in (b'/tmp', b'/dev/shm'):
         libc.umount2(path, MNT_DETACH)  # fails harmlessly while nothing is mounted there yet
         mount(b'tmpfs', path, b'tmpfs', MS_NOSUID | MS_NODEV, b'size=16m,mode=1777')
@@ -326,18 +345,16 @@ def fresh_scratch():
 
 
 def enter_host():
-    """B: its own /proc (only the job's processes), no core dumps or ptrace, and no signal
-    handler a test process could trigger: signals from inside the namespace to its PID 1 are
-    dropped unless PID 1 handles them, and Python handles SIGINT by default."""
+    """B: no core dumps or ptrace (inherited by W and C), and no signal handler a test process
+    could trigger in W: signals from inside a namespace to its PID 1 are dropped unless PID 1
+    handles them, and Python handles SIGINT by default."""
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     libc.prctl(PR_SET_DUMPABLE, 0)
 
 
 def run_job(req):
-    """B: one job, from fresh scratch space to a namespace emptied of the job's processes."""
-    fresh_scratch()
+    """W: one job, in the scratch space W prepared, to a namespace emptied of the job's processes."""
     code, assert_code, failure = compile_job(req)
     if failure is not None:
         return [failure for _ in req['inputs']]
@@ -348,23 +365,66 @@ def run_job(req):
 
 
 def host_main(jobs_r, results_w):
-    """B: PID 1 of the job namespaces, serving one job after another. Never returns."""
+    """B: serves one job after another, each in a fresh W; never reads a job itself. Never returns."""
     try:
         enter_host()
     except BaseException as e:
         send(results_w, {'fatal': repr(e)})
         os._exit(1)
     gc.freeze()  # test processes' collections skip B's objects: fewer copy-on-write faults per test
-    lines = LineReader(jobs_r)
+    own_pid_ns = os.open('/proc/self/ns/pid', os.O_RDONLY)
+    w = fork_job_process(own_pid_ns, jobs_r, results_w)
     while True:
-        line = lines.next()
-        if line is None:  # the server closed the pipe
+        # The next job's W is forked while this one's runs: a fork costs ~10 ms here, off the job's path.
+        following = fork_job_process(own_pid_ns, jobs_r, results_w)
+        _, status = os.waitpid(w, 0)  # W was PID 1 of its namespace: nothing of the job outlives it
+        code = os.waitstatus_to_exitcode(status)
+        if code == JOB_EOF:
             os._exit(0)
-        req = json.loads(line)
-        try:
-            send(results_w, {'id': req['id'], 'tests': run_job(req)})
-        except Exception as e:
-            send(results_w, {'id': req['id'], 'error': repr(e)})
+        if code != 0:
+            send(results_w, {'error': 'the job process ended with status %d' % code})
+        w = following
+
+
+def fork_job_process(own_pid_ns, jobs_r, results_w):
+    """B: a W waiting for the next job, in a PID namespace of its own; returns its pid."""
+    try:
+        pid = fork_in_new_pid_namespace(own_pid_ns)
+    except OSError as e:
+        send(results_w, {'fatal': repr(e)})
+        os._exit(1)
+    if pid == 0:
+        job_main(jobs_r, results_w)
+    return pid
+
+
+def fork_in_new_pid_namespace(own_pid_ns):
+    """B: forks W as PID 1 of a new PID namespace, then puts B's own namespace back for its next
+    child (unshare can set a namespace for children once; setns undoes it)."""
+    if libc.unshare(CLONE_NEWPID) != 0:
+        raise OSError(ctypes.get_errno(), 'unshare failed')
+    pid = os.fork()
+    if pid != 0 and libc.setns(own_pid_ns, CLONE_NEWPID) != 0:
+        raise OSError(ctypes.get_errno(), 'setns failed')
+    return pid
+
+
+def job_main(jobs_r, results_w):
+    """W: prepares, reads one job, runs it and answers. Never returns."""
+    try:
+        fresh_scratch()
+    except OSError:
+        os._exit(1)
+    line = LineReader(jobs_r).next()  # the server sends the next job only after this one's answer
+    if line is None:
+        os._exit(JOB_EOF)
+    req = json.loads(line)
+    gc.freeze()  # as in B: the job's test processes' collections skip the job's own objects
+    try:
+        send(results_w, {'id': req['id'], 'tests': run_job(req)})
+    except Exception as e:
+        send(results_w, {'id': req['id'], 'error': repr(e)})
+    os._exit(0)
 
 
 class LineReader:
@@ -432,34 +492,31 @@ class Host:
         except (OSError, ValueError):
             return None
 
-    def close(self):
-        os.close(self.jobs_w)  # B exits at end of input; A follows
-        os.close(self.results_r)
-        os.waitpid(self.pid, 0)
-
 
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     libc.prctl(PR_SET_DUMPABLE, 0)
-    host = None
+    # A is forked before any job is read, so no job is in the memory every job process comes from.
+    try:
+        host, failure = Host(), None
+    except OSError as e:
+        host, failure = None, repr(e)
     requests = LineReader(0)
     while True:
         line = requests.next()
         if line is None:
             return
         req = json.loads(line)
-        try:
-            host = host or Host()
-        except OSError as e:
-            send(1, {'id': req.get('id'), 'error': repr(e)})
+        if host is None:
+            send(1, {'id': req.get('id'), 'error': failure})
             continue
         response = host.run(req)
+        if response is not None and 'id' not in response and 'error' in response:
+            response['id'] = req.get('id')  # B's word on a job process that died: it never read the job
         if response is None or 'fatal' in response:
-            message = response['fatal'] if response else 'the job host died'
-            host.close()
-            host = None
-            response = {'id': req.get('id'), 'error': message}
+            # Ended, to be started again: a new A forked from here would carry the jobs read so far.
+            send(1, {'id': req.get('id'), 'error': response['fatal'] if response else 'the job host died'})
+            return
         send(1, response)
-
 
 main()
