@@ -102,8 +102,10 @@ export function verify(gold: string, answer: string, rawOptions: Record<string, 
     try {
       ap = parseParts(a, options);
     } catch (error) {
-      if (error instanceof LimitError) return answerOverLimit(error) ?? fail(null, 'limit_exceeded');
-      return fail(0, 'unparsable_answer');
+      if (!(error instanceof LimitError)) return fail(0, 'unparsable_answer');
+      const over = answerOverLimit(error);
+      if (over) return over;
+      throw error;
     }
     details.answer_normal = clip(formatValue(ap.value));
     if (sameText(g.parts.join(','), a.parts.join(','), gp.wordy || ap.wordy)) {
