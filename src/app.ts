@@ -9,7 +9,7 @@ import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import { createJobStore, type JobStore } from './jobs.ts';
@@ -58,6 +58,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
     },
     bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
+    frameworkErrors: frameworkErrorsFor(config.bodyLimitBytes),
     ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false, discriminator: true } },
   });
   installErrorHandler(app, config.bodyLimitBytes);

@@ -4,8 +4,11 @@
  * the catalog in errors.ts, so clients see one set of codes.
  */
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { BodyTooLarge, Internal, InvalidJson, InvalidRequest, RouteNotFound, UnsupportedMediaType, type ErrorDetail } from './errors.ts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** fastify's default; a rule id with its version, or a job id, is far shorter. */
+export const MAX_PATH_SEGMENT = 100;
+import { BadUrl, BodyTooLarge, Internal, InvalidJson, InvalidRequest, PathSegmentTooLong, RouteNotFound, UnsupportedMediaType, type ErrorDetail } from './errors.ts';
 
 interface ValidationIssue {
   instancePath: string;
@@ -34,6 +37,10 @@ function toCatalogError(error: FastifyError, bodyLimit: number): FastifyError & 
     return Object.assign(new InvalidRequest(`${where} ${first.message}`), { details });
   }
   switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return new BadUrl(urlOf(error));
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new PathSegmentTooLong(urlOf(error), MAX_PATH_SEGMENT);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new BodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -47,23 +54,36 @@ function toCatalogError(error: FastifyError, bodyLimit: number): FastifyError & 
   return new Internal();
 }
 
+/** The URL fastify's router quotes in its message: `'/v1/…' is not a valid url component`. */
+const urlOf = (error: FastifyError) => /^'(.*)' is /s.exec(error.message)?.[1] ?? 'given';
+
+/**
+ * For fastify's `frameworkErrors` option: a malformed URL or an over-long path segment never reaches a
+ * route, nor the error handler, so it is answered here in the same catalog body.
+ */
+export function frameworkErrorsFor(bodyLimit: number) {
+  return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(raw, request, reply, bodyLimit);
+}
+
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
-  app.setErrorHandler((raw: FastifyError, request, reply) => {
-    const error = toCatalogError(raw, bodyLimit);
-    const statusCode = error.statusCode ?? 500;
-    if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
-    else request.log.info({ code: error.code, statusCode }, 'request rejected');
-    if (error.code === 'VERDICT_OVERLOADED') reply.header('retry-after', '1');
-    const body: Record<string, unknown> = {
-      statusCode,
-      code: error.code ?? 'VERDICT_INTERNAL',
-      error: STATUS_CODES[statusCode] ?? 'Error',
-      message: error.message,
-    };
-    if (error.details) body.details = error.details;
-    return reply.status(statusCode).type('application/json').send(body);
-  });
+  app.setErrorHandler((raw: FastifyError, request, reply) => sendError(raw, request, reply, bodyLimit));
   app.setNotFoundHandler((request) => {
     throw new RouteNotFound(request.method, request.url.split('?')[0]);
   });
+}
+
+function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyLimit: number) {
+  const error = toCatalogError(raw, bodyLimit);
+  const statusCode = error.statusCode ?? 500;
+  if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
+  else request.log.info({ code: error.code, statusCode }, 'request rejected');
+  if (error.code === 'VERDICT_OVERLOADED') reply.header('retry-after', '1');
+  const body: Record<string, unknown> = {
+    statusCode,
+    code: error.code ?? 'VERDICT_INTERNAL',
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message: error.message,
+  };
+  if (error.details) body.details = error.details;
+  return reply.status(statusCode).type('application/json').send(body);
 }

@@ -46,6 +46,8 @@ export const Forbidden = createError('VERDICT_FORBIDDEN', 'This key may not %s; 
 
 // Routing
 export const RouteNotFound = createError('VERDICT_ROUTE_NOT_FOUND', 'No route %s %s', 404);
+export const BadUrl = createError('VERDICT_BAD_URL', 'Malformed URL %s', 400);
+export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', 'A path segment of %s is longer than %s characters; no id is', 414);
 
 // Capacity
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s cells waiting); retry later', 503);

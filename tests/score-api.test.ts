@@ -117,4 +117,14 @@ describe('bad input is a 4xx with a code and a pointer', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('VERDICT_ROUTE_NOT_FOUND');
   });
+
+  it.each([
+    // The router refuses these before any route or error handler: found by the fuzzer (seed -1562033746).
+    ['an id longer than any id', `/v1/rewards/${'x'.repeat(101)}`, 414, 'VERDICT_PATH_SEGMENT_TOO_LONG'],
+    ['a malformed percent escape', '/v1/rewards/%E0%A4%A', 400, 'VERDICT_BAD_URL'],
+  ])('answers %s with a catalog error', async (_why, url, status, code) => {
+    const response = await app.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toMatchObject({ statusCode: status, code, message: expect.stringContaining('/v1/rewards/') });
+  });
 });
