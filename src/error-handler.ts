@@ -50,7 +50,9 @@ function toCatalogError(error: FastifyError, bodyLimit: number): FastifyError & 
       return new InvalidJson(error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'$/, 'Body is not valid JSON'));
   }
   if (error instanceof SyntaxError || (error.statusCode === 400 && !error.code)) return new InvalidJson(`Invalid JSON body: ${error.message}`);
-  if (error.statusCode && error.statusCode < 500) return error;
+  // Any other 4xx of fastify's or a plugin's (a body shorter than its Content-Length, ...) keeps its
+  // status and says what was wrong, under the catalog's code for a bad request.
+  if (error.statusCode && error.statusCode < 500) return Object.assign(new InvalidRequest(error.message), { statusCode: error.statusCode });
   return new Internal();
 }
 

@@ -127,4 +127,11 @@ describe('bad input is a 4xx with a code and a pointer', () => {
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject({ statusCode: status, code, message: expect.stringContaining('/v1/rewards/') });
   });
+
+  it('answers a body shorter than its Content-Length with a catalog 400', async () => {
+    const headers = { 'content-type': 'application/json', 'content-length': '50' };
+    const response = await app.inject({ method: 'POST', url: '/v1/score', headers, payload: '{}' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'VERDICT_INVALID_REQUEST', message: expect.stringContaining('Content-Length') });
+  });
 });
