@@ -28,7 +28,7 @@ function validationDetails(issues: readonly ValidationIssue[]): ErrorDetail[] {
   });
 }
 
-function toCatalogError(error: FastifyError, bodyLimit: number): FastifyError & { details?: ErrorDetail[] } {
+function toCatalogError(error: FastifyError, bodyLimit: number, path: string): FastifyError & { details?: ErrorDetail[] } {
   if (error.code?.startsWith('VERDICT_')) return error;
   if (error.validation) {
     const details = validationDetails(error.validation as ValidationIssue[]);
@@ -38,9 +38,9 @@ function toCatalogError(error: FastifyError, bodyLimit: number): FastifyError & 
   }
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
-      return new BadUrl(urlOf(error));
+      return new BadUrl(path);
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new PathSegmentTooLong(urlOf(error), MAX_PATH_SEGMENT);
+      return new PathSegmentTooLong(path, MAX_PATH_SEGMENT);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new BodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -56,9 +56,6 @@ function toCatalogError(error: FastifyError, bodyLimit: number): FastifyError & 
   return new Internal();
 }
 
-/** The URL fastify's router quotes in its message: `'/v1/…' is not a valid url component`. */
-const urlOf = (error: FastifyError) => /^'(.*)' is /s.exec(error.message)?.[1] ?? 'given';
-
 /**
  * For fastify's `frameworkErrors` option: a malformed URL or an over-long path segment never reaches a
  * route, nor the error handler, so it is answered here in the same catalog body.
@@ -67,15 +64,18 @@ export function frameworkErrorsFor(bodyLimit: number) {
   return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(raw, request, reply, bodyLimit);
 }
 
+/** The request's path as sent, without its query. */
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0];
+
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((raw: FastifyError, request, reply) => sendError(raw, request, reply, bodyLimit));
   app.setNotFoundHandler((request) => {
-    throw new RouteNotFound(request.method, request.url.split('?')[0]);
+    throw new RouteNotFound(request.method, pathOf(request));
   });
 }
 
 function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyLimit: number) {
-  const error = toCatalogError(raw, bodyLimit);
+  const error = toCatalogError(raw, bodyLimit, pathOf(request));
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');

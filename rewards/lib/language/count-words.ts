@@ -63,7 +63,6 @@ export function countWords(text: string, target: Target, identify?: Identify): W
         add(kana ? 'ja' : 'zh', cjkWords(token.text).length);
         return;
       }
-      token.shape = shapeOf(token.text);
       const verdict = judgeWord(tokens, i, target, identify !== undefined);
       if (verdict === 'neutral') counts.neutral++;
       else if (verdict === 'pending') latin.push(token.text);
@@ -86,7 +85,7 @@ const MIN_WORD_LETTERS_WITH_DIGITS = 3;
  * and allocating closures for every token tripled the time of an English CoT.
  */
 function judgeWord(tokens: Token[], i: number, target: Target, perSentence: boolean): string {
-  const shape = tokens[i].shape!;
+  const shape = shapeOfToken(tokens[i]);
   if (shape.letters === 0) return 'neutral'; // a number
   if (shape.scripts.length > 1) return 'mixed';
   const [script] = shape.scripts;
@@ -99,7 +98,7 @@ function judgeWord(tokens: Token[], i: number, target: Target, perSentence: bool
 
 /** A Latin word quoted in non-Latin prose: a short acronym or a name, but never a word of a shouted sentence. */
 function isQuotedLatin(tokens: Token[], i: number): boolean {
-  const shape = tokens[i].shape!;
+  const shape = shapeOfToken(tokens[i]);
   if (shape.allCaps) return !inCapsRun(tokens, i) && (shape.letters <= MAX_ACRONYM_LETTERS || inNameRun(tokens, i));
   return shape.capitalised && inNameRun(tokens, i);
 }
@@ -126,7 +125,7 @@ const NOT_NAMES = new Set(
 
 /** Token i sits in a short run of Latin words that are all capitalised or acronyms: a name, not drift. */
 function inNameRun(tokens: Token[], i: number): boolean {
-  const latin = (t: Token | undefined) => !!t && !t.cjk && (t.shape ??= shapeOf(t.text)).scripts.length === 1 && t.shape.scripts[0] === 'Latin';
+  const latin = (t: Token | undefined) => !!t && !t.cjk && isLatin(shapeOfToken(t));
   let start = i;
   let end = i;
   // One word past the limit already rules a name out: stop there, so a long Latin run stays linear.
@@ -162,9 +161,19 @@ function inCapsRun(tokens: Token[], i: number): boolean {
 /** How a token bears on a shouted run: an ALL-CAPS Latin word, a number or single letter passed over, or a break. */
 function capsKind(token: Token | undefined): 'caps' | 'skip' | 'break' {
   if (!token || token.cjk) return 'break';
-  const shape = (token.shape ??= shapeOf(token.text));
+  const shape = shapeOfToken(token);
   if (shape.letters <= 1) return 'skip';
-  return shape.allCaps && shape.scripts.length === 1 && shape.scripts[0] === 'Latin' ? 'caps' : 'break';
+  return shape.allCaps && isLatin(shape) ? 'caps' : 'break';
+}
+
+/** A token's shape, worked out once. */
+function shapeOfToken(token: Token): WordShape {
+  return (token.shape ??= shapeOf(token.text));
+}
+
+/** Written in Latin letters only. */
+function isLatin(shape: WordShape): boolean {
+  return shape.scripts.length === 1 && shape.scripts[0] === 'Latin';
 }
 
 /** One language per sentence; short sentences take the previous long one's (or the first long one's). */

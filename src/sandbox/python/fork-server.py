@@ -29,7 +29,6 @@ import builtins, ctypes, gc, json, os, resource, select, signal, socket, sys, th
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWIPC = 0x10000000, 0x20000000, 0x00020000, 0x08000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
-MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 JOB_EOF = 3  # W's exit status when the server has closed the job pipe
 STDERR_KEEP = 4096  # bytes of stderr kept per test
@@ -163,21 +162,14 @@ def child_main(req, code, assert_code, sock):
                 stream.flush()
             except BaseException:
                 pass
-        # Threads or processes left running could act during the next test: only a quiet C is reused.
-        frame['reuse'] = frame['s'] != 'memory' and threading.active_count() == 1 and not has_children()
+        # Threads left running could act during the next test (W looks for processes: others_alive).
+        frame['reuse'] = frame['s'] != 'memory' and threading.active_count() == 1
         channel.sendall((json.dumps(frame) + '\n').encode())
 
 
-def has_children():
-    try:
-        return os.waitpid(-1, os.WNOHANG) is not None
-    except ChildProcessError:
-        return False
-
-
 def others_alive(pid):
-    """W: whether a process other than W and C (`pid`) is in W's namespace: one a test started that
-    left C (fork, setsid, fork), which C cannot see as its child but which could act in the next test."""
+    """W: whether a process other than W and C (`pid`) is in W's namespace: one a test started, C's
+    child or one that left it (fork, setsid, fork), which could act in the next test."""
     return any(name.isdigit() and int(name) not in (1, pid) for name in os.listdir('/proc'))
 
 
@@ -339,7 +331,6 @@ def fresh_scratch():
         raise OSError(ctypes.get_errno(), 'unshare failed')
     mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     for path in (b'/tmp', b'/dev/shm'):
-        libc.umount2(path, MNT_DETACH)  # fails harmlessly while nothing is mounted there yet
         mount(b'tmpfs', path, b'tmpfs', MS_NOSUID | MS_NODEV, b'size=16m,mode=1777')
     os.chdir('/tmp')
 
