@@ -108,7 +108,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     config,
     registry,
     pools,
-    scoring: { registry, pools, config, cache },
+    scoring: { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) },
     state,
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs),

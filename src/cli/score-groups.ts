@@ -12,7 +12,7 @@ import type { BatchSpec } from './reward-spec.ts';
 
 /** A scored group as `verdict score` writes it and `verdict filter` reads it. */
 export interface ScoredGroup extends Omit<GroupReport, 'completions'> {
-  prompt?: string;
+  prompt?: GroupInput['prompt'];
   reference?: unknown;
   metadata?: Record<string, unknown>;
   completions: Array<CompletionReport & { completion: string }>;
