@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreBatch } from '../src/scoring/score-batch.ts';
 import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -69,6 +70,14 @@ describe('warnings', () => {
     expect(result.rules['math-answer']).toMatchObject({ scored: 1, skipped: 3 });
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/verdict_null_share_warnings_total\{rule="math-answer"\} [1-9]/);
+  });
+
+  it('is logged with the rule, counts and reasons, never the text', async () => {
+    const lines: Array<[object, string]> = [];
+    const log = { warn: (fields: object, message: string) => void lines.push([fields, message]) };
+    await scoreBatch({ rewards: ['math-answer'], groups: [{ reference: '\\frac{1}{', completions: ['SECRET \\boxed{1}'] }] }, app.verdict.scoring, { log });
+    expect(lines).toEqual([[{ rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] }, expect.stringContaining('NULL_WARN_PERCENT')]]);
+    expect(JSON.stringify(lines)).not.toContain('SECRET');
   });
 
   it('at or under the threshold there is none, and the list is always there', async () => {

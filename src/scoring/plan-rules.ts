@@ -71,7 +71,7 @@ function planList(specs: readonly RewardSpecInput[], pointer: string, registry: 
 }
 
 /** One rule list per group (groups without an override share the batch's list). */
-export function planRules(body: ScoreRequest, registry: Registry): PlannedRule[][] {
+function planRules(body: ScoreRequest, registry: Registry): PlannedRule[][] {
   const batch = body.rewards ? planList(body.rewards, '/rewards', registry) : undefined;
   return body.groups.map((group, gi) => {
     if (group.rewards) return planList(group.rewards, `/groups/${gi}/rewards`, registry);
