@@ -19,7 +19,11 @@ const RUNS = 2;
 interface Example {
   sample: { completion: string; prompt?: string; reference?: unknown; metadata?: Record<string, unknown>; num_tokens?: number };
   params?: Record<string, unknown>;
+  reason?: string;
 }
+
+/** Examples of a missing or unusable reference: POST /v1/score refuses them (400) before anything runs. */
+const REFUSED = new Set(['no_reference', 'bad_reference', 'no_pattern']);
 
 function exampleBatch(id: string, examples: Example[], cells: number) {
   return {
@@ -52,7 +56,7 @@ export async function benchFamilies(log: (line: string) => void = console.log): 
           continue;
         }
         const cells = CELLS[family] ?? 1024;
-        const body = exampleBatch(id, rule.examples, cells);
+        const body = exampleBatch(id, rule.examples.filter((e) => !REFUSED.has(e.reason ?? '')), cells);
         await postJson(`${url}/v1/score`, body); // warm-up
         const times: number[] = [];
         let cellMs: number[] = [];

@@ -47,6 +47,13 @@ export const reward = defineReward<Params>({
   range: [0, 1],
   executor: 'sandbox',
   timeoutMs: 60_000,
+  reference: {
+    shapes: 'tests: ours ({ fn_name, tests } or { assert_code }), open-r1 verification_info, APPS/TACO/CodeContests input_output, MBPP test_list, HumanEval test + entry_point, LiveCodeBench public_test_cases',
+    check: (reference) => {
+      const tests = normalizeTests(reference);
+      return 'error' in tests ? tests.error : undefined;
+    },
+  },
   examples: [
     { name: 'a correct function passes every test', sample: { completion: jsAdd, reference: addTests }, expected: 1 },
     {

@@ -4,6 +4,7 @@
  * engine's guard rails); null when the gold itself cannot be read or judged. Extraction and equivalence are the math engine's
  * (`ctx.math`, src/math/): this rule only reads the sample and its params.
  */
+import { goldAnswer, mathReferenceShapes } from './lib/math-reference.ts';
 import { defineReward } from './types.ts';
 
 const paramsSchema = {
@@ -32,22 +33,21 @@ interface Params {
   strict_variables: boolean;
 }
 
-/** The gold answer: a string, or `{ answer }`. */
-function goldOf(reference: unknown): string | null {
-  if (typeof reference === 'string') return reference;
-  if (reference && typeof reference === 'object' && typeof (reference as { answer?: unknown }).answer === 'string') return (reference as { answer: string }).answer;
-  if (reference && typeof reference === 'object' && typeof (reference as { answer?: unknown }).answer === 'number') return String((reference as { answer: number }).answer);
-  return typeof reference === 'number' ? String(reference) : null;
-}
-
 export const reward = defineReward<Params>({
   id: 'math-answer',
-  version: 2,
+  version: 3,
   description:
     'Accuracy reward: 1 when the final answer (last \\boxed{}, "final answer is", <answer>, ...) is mathematically equivalent to the reference (LaTeX or plain; numbers, expressions, intervals, sets, tuples, matrices, equations), else 0 (also when the answer is over the engine\'s guard rails); null when the reference cannot be parsed or judged.',
   paramsSchema,
   range: [0, 1],
   timeoutMs: 2000,
+  reference: {
+    shapes: mathReferenceShapes,
+    check: (reference) => {
+      const gold = goldAnswer(reference);
+      return 'error' in gold ? gold.error : undefined;
+    },
+  },
   examples: [
     { name: 'an equal fraction in another form', sample: { completion: '<think>2/5 = 4/10</think> So the answer is $\\boxed{\\dfrac{4}{10}}$.', reference: '\\frac{2}{5}' }, expected: 1, reason: 'match' },
     {
@@ -61,12 +61,21 @@ export const reward = defineReward<Params>({
     { name: 'a gold that cannot be parsed is skipped, not scored 0', sample: { completion: '\\boxed{3}', reference: '\\frac{1}{' }, expected: null, reason: 'unparsable_gold' },
     { name: 'a percent equals its decimal', sample: { completion: 'Final Answer: The final answer is $0.28$.', reference: '28\\%' }, expected: 1, reason: 'match' },
     { name: 'the same symbols grouped otherwise are wrong', sample: { completion: '\\boxed{\\sqrt{2+1}}', reference: '\\sqrt{2}+1' }, expected: 0, reason: 'mismatch' },
+    {
+      name: 'a MATH row: the gold is the last box of its solution',
+      sample: { completion: 'So $x = \\boxed{\\tfrac12}$.', reference: { problem: 'Solve 2x = 1.', solution: 'Divide by 2: $x = \\boxed{\\frac{1}{2}}$.' } },
+      expected: 1,
+      reason: 'match',
+    },
+    { name: 'a GSM8K answer: the number after ####', sample: { completion: 'She sold \\boxed{72} clips.', reference: 'In May 48/2 = <<48/2=24>>24, so 48+24 = <<48+24=72>>72.\n#### 72' }, expected: 1, reason: 'match' },
+    { name: 'a NuminaMath proof has no answer to compare: skipped', sample: { completion: '\\boxed{3}', reference: { problem: 'Prove it.', answer: 'proof' } }, expected: null, reason: 'no_gold_answer' },
     { name: 'an answer over the guard rails is wrong, not skipped', sample: { completion: '\\boxed{1000000!}', reference: '3' }, expected: 0, reason: 'answer_limit_exceeded' },
   ],
   score(sample, params, ctx) {
     if (!ctx.math) return { score: null, reason: 'error', details: { message: 'no math engine in this worker' } };
-    const gold = goldOf(sample.reference);
-    if (gold === null) return { score: null, reason: 'unparsable_gold', details: { message: 'reference must be a string or { answer }' } };
-    return ctx.math.verify(gold, sample.completion, { ...params, deadline: ctx.deadline });
+    const gold = goldAnswer(sample.reference);
+    if ('error' in gold) return { score: null, reason: 'unparsable_gold', details: { message: gold.error } };
+    if ('none' in gold) return { score: null, reason: 'no_gold_answer', details: { answer: gold.none } };
+    return ctx.math.verify(gold.gold, sample.completion, { ...params, deadline: ctx.deadline });
   },
 });

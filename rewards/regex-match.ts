@@ -38,6 +38,11 @@ export const reward = defineReward<Params>({
   description: 'A regular expression (RE2 syntax, linear time) matches the answer: 1 or 0.',
   paramsSchema,
   range: [0, 1],
+  reference: {
+    shapes: 'a regular expression (RE2 syntax) as a string, unless params.pattern is set',
+    required: (params) => params.pattern === undefined,
+    check: (reference) => (typeof reference === 'string' && reference !== '' ? undefined : 'the reference must be a non-empty string holding the pattern'),
+  },
   examples: [
     { name: 'a date anywhere in the answer', sample: { completion: '<think>...</think> It was on 2024-03-01.' }, params: { pattern: String.raw`\d{4}-\d{2}-\d{2}` }, expected: 1 },
     { name: 'full_match needs the whole answer to match', sample: { completion: 'Answer: 42' }, params: { pattern: String.raw`\d+`, full_match: true }, expected: 0 },

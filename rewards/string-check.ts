@@ -6,7 +6,7 @@
  * unless `trim: false`; several references: eq/like/ilike pass if any
  * matches, ne if none does.
  */
-import { referenceStrings, scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
+import { referenceStringProblem, referenceStringShapes, referenceStrings, scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
 import { defineReward } from './types.ts';
 
 const paramsSchema = {
@@ -40,6 +40,7 @@ export const reward = defineReward<Params>({
   description: "OpenAI's string_check grader: eq, ne, like (contains), ilike (contains, ignoring case); 1 or 0.",
   paramsSchema,
   range: [0, 1],
+  reference: { shapes: referenceStringShapes, required: (params) => params.reference === undefined, check: referenceStringProblem },
   examples: [
     { name: 'exact answer after the thinking', sample: { completion: '<think>capital of France</think>\nParis\n', reference: 'Paris' }, expected: 1 },
     { name: 'eq is case-sensitive', sample: { completion: 'paris', reference: 'Paris' }, expected: 0 },

@@ -7,7 +7,7 @@
  * Word metrics use lower-cased letter/number words, CJK cut by Intl.Segmenter.
  * With `pass_threshold` the score is 1 at or above it, else 0.
  */
-import { referenceStrings, scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
+import { referenceStringProblem, referenceStringShapes, referenceStrings, scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
 import { METRICS, textSimilarity, type Metric } from './lib/text/similarity/text-similarity.ts';
 import { defineReward } from './types.ts';
 
@@ -35,6 +35,7 @@ export const reward = defineReward<Params>({
   description: "OpenAI's text_similarity grader: fuzzy_match, bleu, gleu, meteor, rouge_1..rouge_5, rouge_l against the reference, in [0, 1].",
   paramsSchema,
   range: [0, 1],
+  reference: { shapes: referenceStringShapes, check: referenceStringProblem },
   examples: [
     { name: 'identical answer: fuzzy_match 1', sample: { completion: '<think>...</think>The cat sat.', reference: 'The cat sat.' }, expected: 1 },
     { name: 'fuzzy_match: 2 x 3 common characters / 8', sample: { completion: 'abcd', reference: 'abce' }, expected: 0.75 },

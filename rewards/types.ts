@@ -121,7 +121,23 @@ export interface RewardDefinition<P = Record<string, unknown>> {
   needsVerdicts?: boolean;
   /** Per-cell deadline when the request does not set one, in ms. */
   timeoutMs?: number;
+  /** The rule reads the group's reference; absent = it does not. */
+  reference?: ReferenceNeed<P>;
   score(sample: Sample, params: P, ctx: RewardContext): ScoreResult | Promise<ScoreResult>;
+}
+
+/**
+ * What a rule needs from the group's `reference`. The batch is checked against
+ * it before anything runs, so a group without a usable reference is a 400
+ * naming the group, not a column of `null` cells.
+ */
+export interface ReferenceNeed<P = Record<string, unknown>> {
+  /** The shapes the rule reads, as the error message and the docs state them. */
+  shapes: string;
+  /** Whether these params need the group's reference (default: always); e.g. not when a param gives it. */
+  required?(params: P): boolean;
+  /** Why this reference cannot be used, or undefined. Runs once per group and rule, on the request's thread: keep it cheap. */
+  check?(reference: unknown, params: P): string | undefined;
 }
 
 /** Lets a rule file keep its own params type while the index holds them all. */

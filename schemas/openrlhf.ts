@@ -35,6 +35,7 @@ export const openRlhfResponseSchema = {
       additionalProperties: { type: 'array', items: { type: 'number' } },
       description: 'Per rule, its score per sample (0 where null); `scored` is 1 where the reward is a real score, 0 where it was null',
     },
+    warnings: { type: 'array', items: { type: 'object', additionalProperties: true }, description: 'As in POST /v1/score: rules that mostly could not score' },
   },
-  examples: [{ rewards: [1, 0], scores: [1, 0], extra_logs: { 'math-answer': [1, 0], scored: [1, 1] } }],
+  examples: [{ rewards: [1, 0], scores: [1, 0], extra_logs: { 'math-answer': [1, 0], scored: [1, 1] }, warnings: [] }],
 } as const;

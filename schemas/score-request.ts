@@ -1,4 +1,23 @@
 /** POST /v1/score: groups of completions, each scored by a list of rules. */
+import { rewardSpecSchema } from './reward-spec.ts';
+
+const { $id: _id, examples: _examples, ...rewardSpecFields } = rewardSpecSchema;
+
+/**
+ * A rule spec, or its id alone: `"math-answer"` is `{ "id": "math-answer" }`. One schema over both
+ * types rather than anyOf, so the spec's defaults are still filled in (ajv ignores defaults under anyOf).
+ */
+const rewardList = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    ...rewardSpecFields,
+    type: ['object', 'string'],
+    pattern: rewardSpecSchema.properties.id.pattern,
+    description: 'A rule spec (RewardSpec), or its id alone',
+  },
+} as const;
+
 export const groupSchema = {
   $id: 'Group',
   type: 'object',
@@ -6,15 +25,13 @@ export const groupSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'string', maxLength: 256 },
-    prompt: { type: 'string' },
-    reference: { description: 'What the rules check against: a gold answer, test cases, ...' },
-    metadata: { type: 'object' },
-    rewards: {
-      type: 'array',
-      minItems: 1,
-      items: { $ref: 'RewardSpec#' },
-      description: "Overrides the batch's rewards for this group (mixed math/code batches)",
+    prompt: {
+      anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { $ref: 'Message#' } }],
+      description: 'Text, or a conversation (its last user message is the prompt rules read)',
     },
+    reference: { description: 'What the rules check against: a gold answer, test cases, ... (a rule that needs one refuses a group without it: 400)' },
+    metadata: { type: 'object' },
+    rewards: { ...rewardList, description: "Overrides the batch's rewards for this group (mixed math/code batches)" },
     completions: { type: 'array', minItems: 1, items: { $ref: 'Completion#' } },
   },
 } as const;
@@ -25,7 +42,7 @@ export const scoreRequestSchema = {
   required: ['groups'],
   additionalProperties: false,
   properties: {
-    rewards: { type: 'array', minItems: 1, items: { $ref: 'RewardSpec#' } },
+    rewards: rewardList,
     groups: { type: 'array', minItems: 1, items: { $ref: 'Group#' } },
     advantages: {
       type: 'object',

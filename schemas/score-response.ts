@@ -15,7 +15,7 @@ export const cellResultSchema = {
 export const scoreResponseSchema = {
   $id: 'ScoreResponse',
   type: 'object',
-  required: ['groups', 'rules', 'timing'],
+  required: ['groups', 'rules', 'warnings', 'timing'],
   properties: {
     groups: {
       type: 'array',
@@ -52,6 +52,26 @@ export const scoreResponseSchema = {
           scored: { type: 'integer' },
           skipped: { type: 'integer' },
           failed: { type: 'integer' },
+        },
+      },
+    },
+    warnings: {
+      type: 'array',
+      description: 'Rules that could not score (null) more than NULL_WARN_PERCENT of their cells in this batch',
+      items: {
+        type: 'object',
+        required: ['code', 'rule', 'nulls', 'cells', 'reasons', 'message'],
+        properties: {
+          code: { type: 'string', enum: ['null_share'] },
+          rule: { type: 'string', description: "The rule's key in the results" },
+          nulls: { type: 'integer' },
+          cells: { type: 'integer' },
+          reasons: {
+            type: 'array',
+            description: 'The most frequent reasons, most frequent first (at most 3)',
+            items: { type: 'object', required: ['reason', 'count'], properties: { reason: { type: 'string' }, count: { type: 'integer' } } },
+          },
+          message: { type: 'string' },
         },
       },
     },

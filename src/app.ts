@@ -60,7 +60,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
     frameworkErrors: frameworkErrorsFor(config.bodyLimitBytes),
-    ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false, discriminator: true } },
+    // allowUnionTypes: `rewards` items are a spec object or its id string, one schema over both types (schemas/score-request.ts).
+    ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false, discriminator: true, allowUnionTypes: true } },
   });
   installErrorHandler(app, config.bodyLimitBytes);
   installJsonBodyParser(app);
@@ -108,7 +109,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     config,
     registry,
     pools,
-    scoring: { registry, pools, config, cache },
+    scoring: { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) },
     state,
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs),

@@ -55,6 +55,8 @@ export interface Config {
   maxRuleExamples: number;
   /** Most stored rule versions (all ids, all versions). */
   maxRules: number;
+  /** A rule that could not score more than this share of its cells in a batch (in percent) gets a warning in the response. */
+  nullWarnPercent: number;
   /** Rules POST /v1/openrlhf applies when the request names none (`?rewards=`). */
   openrlhfRewards: string[];
 }
@@ -88,6 +90,7 @@ export const defaults: Config = {
   maxRuleExamples: 64,
   maxRules: 10_000,
   openrlhfRewards: ['math-answer'],
+  nullWarnPercent: 20,
 };
 
 type Env = Record<string, string | undefined>;
@@ -112,6 +115,7 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
   ['MAX_RULE_EXAMPLES', 'maxRuleExamples', 1],
   ['MAX_RULES', 'maxRules', 1],
+  ['NULL_WARN_PERCENT', 'nullWarnPercent', 0],
 ];
 
 const list = (raw: string) => raw.split(',').map((m) => m.trim()).filter(Boolean);

@@ -28,7 +28,7 @@ function validationDetails(issues: readonly ValidationIssue[]): ErrorDetail[] {
   });
 }
 
-function toCatalogError(error: FastifyError, bodyLimit: number, path: string): FastifyError & { details?: ErrorDetail[] } {
+function toCatalogError(error: FastifyError, bodyLimit: number, path: string, contentType: string | undefined): FastifyError & { details?: ErrorDetail[] } {
   if (error.code?.startsWith('VERDICT_')) return error;
   if (error.validation) {
     const details = validationDetails(error.validation as ValidationIssue[]);
@@ -44,7 +44,7 @@ function toCatalogError(error: FastifyError, bodyLimit: number, path: string): F
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new BodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaType(error.message.replace(/^Unsupported Media Type:?\s*/, '') || 'unknown');
+      return new UnsupportedMediaType(JSON.stringify(contentType ?? error.message.replace(/^Unsupported Media Type:?\s*/, '') ?? 'none'));
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new InvalidJson(error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'$/, 'Body is not valid JSON'));
@@ -75,7 +75,7 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
 }
 
 function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyLimit: number) {
-  const error = toCatalogError(raw, bodyLimit, pathOf(request));
+  const error = toCatalogError(raw, bodyLimit, pathOf(request), request.headers['content-type']);
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');

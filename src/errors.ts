@@ -25,6 +25,8 @@ export const TooManyCells = createError('VERDICT_TOO_MANY_CELLS', 'Batch has %s 
 export const UnknownReward = createError('VERDICT_UNKNOWN_REWARD', 'Unknown reward %s', 400);
 export const InvalidParams = createError('VERDICT_INVALID_PARAMS', 'Invalid params for %s: %s', 400);
 export const MissingRewards = createError('VERDICT_MISSING_REWARDS', 'No rewards for group at %s: set `rewards` on the batch or on the group', 400);
+export const MissingReference = createError('VERDICT_MISSING_REFERENCE', '%s', 400);
+export const InvalidReference = createError('VERDICT_INVALID_REFERENCE', '%s', 400);
 export const DuplicateRewardName = createError('VERDICT_DUPLICATE_REWARD_NAME', 'Reward name %s is used twice; give one of them a distinct `name`', 400);
 export const RewardNotFound = createError('VERDICT_REWARD_NOT_FOUND', 'No reward with id %s', 404);
 

@@ -30,7 +30,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
 }
 
 export function installJsonBodyParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // JSON is the only body the API reads: a JSON body sent as text/plain is a 415 naming the type, not a string.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   // As bytes: a large body is decoded and parsed in pieces (json-pieces.ts), never as one string.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     const bytes = body as Buffer;

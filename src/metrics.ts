@@ -13,6 +13,8 @@ export interface Metrics {
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   observeCell(ruleId: string, outcome: CellOutcome): void;
   cacheHit(): void;
+  /** A batch's rule could not score more than NULL_WARN_PERCENT of its cells. */
+  nullShareWarning(ruleId: string): void;
   workerRestart(pool: string): void;
   watchPools(pools: Pools): void;
 }
@@ -36,6 +38,12 @@ export function createMetrics(): Metrics {
   });
   const cells = createCellMetrics(registry, [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
   const cacheHits = new Counter({ name: 'verdict_cache_hits_total', help: 'Cells answered from the cross-request cache', registers });
+  const nullShares = new Counter({
+    name: 'verdict_null_share_warnings_total',
+    help: 'Batches in which a rule could not score (null) more than NULL_WARN_PERCENT of its cells',
+    labelNames: ['rule'],
+    registers,
+  });
   const restarts = new Counter({ name: 'verdict_worker_restarts_total', help: 'Worker processes replaced (killed at a deadline or died)', labelNames: ['pool'], registers });
   let watched: Pools | undefined;
   // Pool gauges read the pools when scraped, not on a timer.
@@ -62,6 +70,7 @@ export function createMetrics(): Metrics {
       cells.observe(ruleId, outcomeLabel(outcome), outcome.ms / 1000);
     },
     cacheHit: () => cacheHits.inc(),
+    nullShareWarning: (rule) => nullShares.inc({ rule }),
     workerRestart: (pool) => restarts.inc({ pool }),
     watchPools(pools) {
       watched = pools;

@@ -16,7 +16,14 @@ if (config.sandbox.python) {
 const app = await buildApp(config);
 if (!config.sandbox.python) app.log.warn('SANDBOX_PYTHON=off: Python code is not run (code-tests answers such cells with a reason code)');
 await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
-await app.listen({ host: config.host, port: config.port });
+try {
+  await app.listen({ host: config.host, port: config.port });
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  console.error(`verdict: port ${config.port} on ${config.host} is already in use; set PORT to a free port`);
+  await app.close();
+  process.exit(1);
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

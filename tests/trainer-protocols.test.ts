@@ -30,12 +30,22 @@ describe('POST /v1/openrlhf', () => {
     expect(body.extra_logs).toEqual({ 'math-answer': [1, 0, 1], scored: [1, 1, 1] });
   });
 
-  it('takes the rule set from ?rewards= and reports unscorable samples as 0 with scored 0', async () => {
-    // string-check without a label has no reference: null, sent to OpenRLHF as 0 and flagged
-    const { status, body } = await post('/v1/openrlhf?rewards=string-check,think-format', { query: ['<think>x</think>y'] });
+  it('takes the rule set from ?rewards= and reports unscorable samples as 0 with scored 0 and a warning', async () => {
+    // an unparsable gold is null: sent to OpenRLHF as 0 (torch.tensor refuses None), flagged in scored and warnings
+    const { status, body } = await post('/v1/openrlhf?rewards=math-answer,think-format', { query: ['<think>x</think>\\boxed{1}'], labels: ['\\frac{1}{'] });
     expect(status).toBe(200);
-    expect(body.extra_logs).toEqual({ 'string-check': [0], 'think-format': [1], scored: [1] });
+    expect(body.extra_logs).toEqual({ 'math-answer': [0], 'think-format': [1], scored: [1] });
     expect(body.rewards).toEqual([1]);
+    expect(body.warnings).toEqual([expect.objectContaining({ code: 'null_share', rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] })]);
+  });
+
+  it('refuses samples without the label a rule needs, pointing at the label', async () => {
+    // OpenRLHF without --label_key sends no labels: string-check has nothing to compare with
+    const { status, body } = await post('/v1/openrlhf?rewards=string-check', { query: ['a', 'b'], prompts: ['p', 'q'], labels: ['a', null] });
+    expect(status).toBe(400);
+    expect(body.code).toBe('VERDICT_MISSING_REFERENCE');
+    expect(body.details[0].pointer).toBe('/labels/1');
+    expect(body.message).toMatch(/^\/labels\/1 is missing: string-check needs a reference/);
   });
 
   it.each([

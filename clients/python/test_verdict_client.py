@@ -3,6 +3,7 @@ and, for retries, against a scripted local HTTP server. Run: python3 -m unittest
 
 import http.server
 import json
+import math
 import os
 import socket
 import threading
@@ -156,7 +157,14 @@ class Trl(unittest.TestCase):
         reward = make_trl_reward(VerdictClient(URL), ["math-answer"], reference_column="answer")
         out = reward(prompts=["a", "a", "b"], completions=["\\boxed{1}", "\\boxed{2}", "\\boxed{3}"], answer=["1", "1", "3"])
         self.assertEqual(out, [1, 0, 1])
-        self.assertEqual(reward(prompts=["a"], completions=["\\boxed{1}"]), [None])
+
+    def test_a_missing_reference_column_raises_naming_the_columns(self):
+        # the dataset calls it "solution", not "answer": a 400 naming the columns, never a column of None
+        reward = make_trl_reward(VerdictClient(URL), ["math-answer"], reference_column="answer")
+        with self.assertRaises(VerdictError) as caught:
+            reward(prompts=["a"], completions=["\\boxed{1}"], solution=["1"], trainer_state=object())
+        self.assertEqual(caught.exception.code, "VERDICT_MISSING_REFERENCE")
+        self.assertIn("reference_column='answer' is not a dataset column; columns: solution", str(caught.exception))
 
 
 @live
@@ -171,18 +179,19 @@ class Verl(unittest.TestCase):
         self.env.stop()
         verdict_client._env_client = None
 
-    def test_gsm8k_defaults_to_math_answer(self):
-        # verl's gsm8k ground truth is the bare number
-        self.assertEqual(compute_score("openai/gsm8k", "So the answer is \\boxed{72}.", "72"), 1.0)
-        self.assertEqual(compute_score("openai/gsm8k", "So the answer is \\boxed{71}.", "72"), 0.0)
+    def test_gsm8k_scores_as_verl_strict(self):
+        # verl's gsm8k: the last "#### n" equals the bare-number ground truth; a boxed answer alone is 0 there too
+        self.assertEqual(compute_score("openai/gsm8k", "48 + 24 = 72\n#### 72", "72"), 1.0)
+        self.assertEqual(compute_score("openai/gsm8k", "#### 1,200", "1200"), 1.0)
+        self.assertEqual(compute_score("openai/gsm8k", "So the answer is \\boxed{72}.", "72"), 0.0)
 
-    def test_returns_a_float_and_null_becomes_verdict_null_score(self):
-        # an unparsable gold is null in Verdict; verl needs a number
-        score = compute_score("lighteval/MATH", "\\boxed{3}", "\\frac{1}{")
+    def test_returns_a_float_and_a_null_follows_on_null(self):
+        # an unparsable gold is null in Verdict (not a set-up problem): 0.0 by default, NaN when asked
+        with self.assertWarns(verdict_client.VerdictNullWarning):
+            score = compute_score("lighteval/MATH", "\\boxed{3}", "\\frac{1}{")
         self.assertIsInstance(score, float)
         self.assertEqual(score, 0.0)
-        with mock.patch.dict(os.environ, {"VERDICT_NULL_SCORE": "-1"}):
-            self.assertEqual(compute_score("lighteval/MATH", "\\boxed{3}", "\\frac{1}{"), -1.0)
+        self.assertTrue(math.isnan(compute_score("lighteval/MATH", "\\boxed{3}", "\\frac{2}{", on_null="nan")))
 
     def test_verdict_rewards_overrides_the_default(self):
         # string-check: exact final answer; ids or a JSON list of specs
@@ -192,13 +201,15 @@ class Verl(unittest.TestCase):
             self.assertEqual(compute_score("anything", "It is PARIS", "paris"), 1.0)
 
     def test_batch_hook_mixes_data_sources_in_one_request(self):
+        # a user route for a data_source verl does not know, beside two of verl's own
         out = compute_score_batch(
-            data_sources=["openai/gsm8k", "my_dataset"],
-            solution_strs=["\\boxed{5}", "Paris"],
-            ground_truths=["5", "Paris"],
-            extra_infos=[None, None],
+            data_sources=["openai/gsm8k", "my_dataset", "lighteval/MATH"],
+            solution_strs=["#### 5", "Paris", "\\boxed{\\frac12}"],
+            ground_truths=["5", "Paris", "0.5"],
+            extra_infos=[None, None, None],
+            routes={"my_dataset": ["string-check"]},
         )
-        self.assertEqual(out, [1.0, 1.0])
+        self.assertEqual(out, [1.0, 1.0, 1.0])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /**
  * Rejection sampling (DeepSeek-R1's second SFT stage): from each scored group
  * keep the best completion, or every completion at or above a threshold, as
- * fine-tuning rows with the reward and its per-rule breakdown.
+ * fine-tuning rows with the reward and its per-rule breakdown. A chat prompt
+ * stays a conversation (TRL's conversational prompt-completion format).
  */
 import type { ScoredGroup } from './score-groups.ts';
 
@@ -21,10 +22,13 @@ export function filterGroup(group: ScoredGroup, options: FilterOptions): FineTun
   const kept = options.keep === 'all' ? passing : passing.reduce<typeof passing>((best, c) => (best.length === 0 || c.reward! > best[0].reward! ? [c] : best), []);
   return kept.map((c) => {
     const rewards = Object.fromEntries(Object.entries(c.rewards).map(([rule, cell]) => [rule, cell.score]));
-    const row: FineTuningRow =
-      options.format === 'messages'
-        ? { messages: [...(group.prompt !== undefined ? [{ role: 'user', content: group.prompt }] : []), { role: 'assistant', content: c.completion }] }
-        : { prompt: group.prompt ?? '', completion: c.completion };
+    const answer = { role: 'assistant', content: c.completion };
+    const { prompt } = group;
+    let row: FineTuningRow;
+    if (options.format === 'messages') {
+      const asked = prompt === undefined ? [] : typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
+      row = { messages: [...asked, answer] };
+    } else row = typeof prompt === 'object' ? { prompt, completion: [answer] } : { prompt: prompt ?? '', completion: c.completion };
     return { ...row, reward: c.reward, rewards, group: group.id };
   });
 }

@@ -11,12 +11,14 @@ import { filterGroup, type FilterOptions } from './filter-groups.ts';
 import { CliError, countLines, createAppender, readJsonl, resumeFrom } from './jsonl.ts';
 import { createProgress, formatDuration } from './progress.ts';
 import { loadRewardSpec } from './reward-spec.ts';
+import type { BatchWarning } from '../scoring/types.ts';
 import { scoreGroups, type ScoredGroup } from './score-groups.ts';
 
 const usage = `Usage:
-  verdict score <in.jsonl> --rewards <spec.json | id,id> -o <out.jsonl> [--chunk-size 64]
-      Scores every group (one POST /v1/score group per line). Rerun the same command after an
-      interruption: groups already in out.jsonl are skipped.
+  verdict score <in.jsonl> --rewards <spec.json | id,id> -o <out.jsonl> [--chunk-size 64] [--reference-field answer]
+      Scores every group (one POST /v1/score group per line; \`prompt\` may be a chat conversation).
+      --reference-field reads each line's reference from another field (a dataset's \`answer\`).
+      Rerun the same command after an interruption: groups already in out.jsonl are skipped.
   verdict filter <scored.jsonl> -o <sft.jsonl> [--threshold X] [--best] [--format prompt-completion|messages]
                  [--rewards <spec> to score an unscored file first]
       Rejection sampling: the best completion per group, or every one with reward >= X.
@@ -27,6 +29,7 @@ const options = {
   rewards: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'chunk-size': { type: 'string', default: '64' },
+  'reference-field': { type: 'string' },
   threshold: { type: 'string' },
   best: { type: 'boolean', default: false },
   format: { type: 'string', default: 'prompt-completion' },
@@ -68,6 +71,11 @@ function exitOnInterrupt(what: string): void {
   }
 }
 
+/** Null shares above NULL_WARN_PERCENT, one line each, as the server would log them. */
+function printWarnings(warnings: readonly BatchWarning[], where: string): void {
+  for (const warning of warnings) process.stderr.write(`verdict: warning: ${where}: ${warning.message}\n`);
+}
+
 async function score(positionals: string[], values: Values): Promise<void> {
   const input = inputFile(positionals);
   const output = required(values.output, '-o <out.jsonl>');
@@ -90,6 +98,8 @@ async function score(positionals: string[], values: Values): Promise<void> {
       engine,
       chunkGroups,
       skip,
+      referenceField: values['reference-field'],
+      onWarnings: printWarnings,
       onChunk(scored) {
         out.write(scored);
         groups += scored.length;
@@ -135,7 +145,8 @@ async function filter(positionals: string[], values: Values): Promise<void> {
   try {
     if (values.rewards !== undefined) {
       engine = await createEngine(process.env);
-      await scoreGroups({ input, spec: loadRewardSpec(values.rewards), engine, chunkGroups: 64, skip: new Set(), onChunk: take });
+      const spec = loadRewardSpec(values.rewards);
+      await scoreGroups({ input, spec, engine, chunkGroups: 64, skip: new Set(), referenceField: values['reference-field'], onWarnings: printWarnings, onChunk: take });
     } else {
       for await (const { line, value } of readJsonl(input)) {
         const completions = value.completions as Array<{ reward?: unknown }> | undefined;

@@ -44,7 +44,8 @@ export async function runGrader(grader: CompiledGrader, sample: string, item: un
     runnable.push({ name: leaf.name, group });
   }
   if (runnable.length > 0) {
-    const result = await scoreBatch({ groups: runnable.map((r) => r.group), advantages: { method: 'none' } }, scoring);
+    // A grader reports a missing reference its own way (invalid_variable_error), not as a 400.
+    const result = await scoreBatch({ groups: runnable.map((r) => r.group), advantages: { method: 'none' } }, scoring, { checkReferences: false });
     result.groups.forEach((group, i) => {
       const cell = Object.values(group.completions[0].rewards)[0];
       scores[runnable[i].name] = cell?.score ?? null;

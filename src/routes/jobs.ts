@@ -32,7 +32,7 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body as ScoreRequest;
       const job = app.verdict.jobs.create(body.groups.length, (groupDone) =>
-        startBatch(body, app.verdict.scoring, { onGroup: groupDone }),
+        startBatch(body, app.verdict.scoring, { onGroup: groupDone, log: request.log }),
       );
       return reply.status(202).header('location', `/v1/jobs/${job.id}`).send(job);
     },

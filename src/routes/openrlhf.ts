@@ -2,11 +2,13 @@
  * POST /v1/openrlhf: OpenRLHF's remote reward server protocol
  * (`--remote_rm_url http://verdict:8080/v1/openrlhf`). OpenRLHF posts the
  * rendered prompt+response per sample, the prompts and the labels; it turns
- * `rewards` into a tensor, so a sample no rule could score gets 0 there and
- * 0 in `extra_logs.scored`. Rules come from `?rewards=id1,id2` or OPENRLHF_REWARDS.
+ * `rewards` into a tensor (`torch.tensor`, which refuses None), so a sample no
+ * rule could score gets 0 there and 0 in `extra_logs.scored`, and `warnings`
+ * says when a rule mostly could not score. Rules that need a reference and get
+ * no label are a 400 naming the label. Rules come from `?rewards=id1,id2` or OPENRLHF_REWARDS.
  */
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequest, withDetails } from '../errors.ts';
+import { InvalidRequest, withDetails, type ErrorDetail } from '../errors.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 import type { GroupInput } from '../scoring/types.ts';
 
@@ -50,6 +52,18 @@ function toGroups(body: OpenRlhfBody): { groups: GroupInput[]; at: Array<[number
   return { groups, at };
 }
 
+/** A group's reference is its samples' label: point at the first sample's, where the caller can find it. */
+function toLabelPointers<E extends Error & { details?: ErrorDetail[] }>(error: E, at: ReadonlyArray<[number, number]>): E {
+  const sample = (group: number) => at.findIndex(([g]) => g === group);
+  const rewrite = (text: string) => text.replace(/\/groups\/(\d+)\/reference/g, (_m, g: string) => `/labels/${sample(Number(g))}`);
+  error.message = rewrite(error.message);
+  for (const detail of error.details ?? []) {
+    detail.pointer = rewrite(detail.pointer);
+    detail.message = rewrite(detail.message);
+  }
+  return error;
+}
+
 export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/openrlhf',
@@ -77,14 +91,17 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
       const { rewards: fromQuery } = request.query as { rewards?: string };
       const ids = fromQuery ? fromQuery.split(',').map((id) => id.trim()).filter(Boolean) : app.verdict.config.openrlhfRewards;
       const { groups, at } = toGroups(body);
-      const result = await scoreBatch({ rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' } }, app.verdict.scoring);
+      const batch = { rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' as const } };
+      const result = await scoreBatch(batch, app.verdict.scoring, { log: request.log }).catch((error: Error & { details?: ErrorDetail[] }) => {
+        throw toLabelPointers(error, at);
+      });
 
       const rewards = at.map(([g, c]) => result.groups[g].completions[c].reward ?? 0);
       const extraLogs: Record<string, number[]> = {};
       for (const id of ids) extraLogs[id] = at.map(([g, c]) => result.groups[g].completions[c].rewards[id]?.score ?? 0);
       extraLogs.scored = at.map(([g, c]) => (result.groups[g].completions[c].reward === null ? 0 : 1));
       request.log.info({ samples: body.query.length, groups: groups.length, rules: ids.length }, 'openrlhf scored');
-      return { rewards, scores: rewards, extra_logs: extraLogs };
+      return { rewards, scores: rewards, extra_logs: extraLogs, warnings: result.warnings };
     },
   );
 }

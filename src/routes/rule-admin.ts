@@ -112,6 +112,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
           advantages: { method: 'none' },
         },
         app.verdict.scoring,
+        { checkReferences: false }, // trying a rule shows the null a sample without a reference gets
       );
       const results = result.groups.map((g) => g.completions[0].rewards[id]);
       return { rule: results[0].version, results };

@@ -19,7 +19,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         tags: ['scoring'],
         summary: 'Score groups of completions; returns rewards, per-rule breakdowns and GRPO advantages',
         description:
-          'Send `Accept: application/x-ndjson` to receive one line per group (`{"index", ...group}`) as soon as it is scored, then a last line `{"done": true, "rules", "timing"}`. Send `Idempotency-Key` to make retries safe.',
+          'Send `Accept: application/x-ndjson` to receive one line per group (`{"index", ...group}`) as soon as it is scored, then a last line `{"done": true, "rules", "warnings", "timing"}`. Send `Idempotency-Key` to make retries safe.',
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 256 } },
@@ -37,17 +37,18 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         const stream = new PassThrough();
         const result = startBatch(body, scoring, {
           signal,
+          log: request.log,
           onGroup: (index, group) => stream.write(`${JSON.stringify({ index, ...group })}\n`),
         });
         result.then(
-          ({ rules, timing }) => stream.end(`${JSON.stringify({ done: true, rules, timing })}\n`),
+          ({ rules, warnings, timing }) => stream.end(`${JSON.stringify({ done: true, rules, warnings, timing })}\n`),
           (error: Error) => stream.end(`${JSON.stringify({ done: true, error: error.message })}\n`),
         );
         return reply.type('application/x-ndjson').send(stream);
       }
 
       const key = request.headers['idempotency-key'] as string | undefined;
-      const run = () => startBatch(body, scoring, { signal });
+      const run = () => startBatch(body, scoring, { signal, log: request.log });
       const { result, replayed } = key ? await idempotency.run(key, body, run) : { result: await run(), replayed: false };
       if (replayed) reply.header('idempotent-replayed', 'true');
       request.log.info({ groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms), replayed }, 'scored');

@@ -1,5 +1,5 @@
-/** The text a rule judges: a plain string, `{content}`, or the last assistant message of a conversation. */
-import type { CompletionInput } from './types.ts';
+/** The text a rule judges (a plain string, `{content}`, or the last assistant message of a conversation) and the prompt it reads. */
+import type { CompletionInput, Message } from './types.ts';
 
 export interface CompletionText {
   text: string;
@@ -18,4 +18,11 @@ export function completionText(input: CompletionInput): CompletionText {
     return { text: '', error: 'no_assistant_message' };
   }
   return { text: input.content, completion_ids: input.completion_ids, num_tokens: input.num_tokens };
+}
+
+/** The prompt as rules read it: the text, or a conversation's last user message (undefined when it has none). */
+export function promptText(prompt: string | readonly Message[]): string | undefined {
+  if (typeof prompt === 'string') return prompt;
+  for (let i = prompt.length - 1; i >= 0; i--) if (prompt[i].role === 'user') return prompt[i].content;
+  return undefined;
 }

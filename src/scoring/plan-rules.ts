@@ -1,7 +1,25 @@
-/** Resolves the rules of a request once: the batch's list and each group's override, with labels and weights. */
-import { DuplicateRewardName, MissingRewards, withDetails } from '../errors.ts';
+/**
+ * Plans a request before anything runs: resolves its rules once (the batch's
+ * list and each group's override, with labels and weights), reads each
+ * group's prompt and completions, checks the limits, and checks that every
+ * group holds what its rules need. Every mistake is a catalog error with a
+ * pointer; nothing has been sent to a pool yet.
+ */
+import type { Config } from '../config.ts';
+import {
+  DuplicateRewardName,
+  InvalidReference,
+  InvalidRequest,
+  MissingReference,
+  MissingRewards,
+  TooManyCells,
+  TooManyCompletions,
+  withDetails,
+  type ErrorDetail,
+} from '../errors.ts';
 import type { BoundRule, Registry } from '../registry/registry.ts';
-import type { RewardSpec, ScoreRequest } from './types.ts';
+import { completionText, promptText, type CompletionText } from './completion-text.ts';
+import type { GroupInput, RewardSpecInput, ScoreRequest } from './types.ts';
 
 export interface PlannedRule {
   /** Key of the rule in results: `name`, else the id as requested. */
@@ -12,9 +30,35 @@ export interface PlannedRule {
   version: string;
 }
 
-function planList(specs: readonly RewardSpec[], pointer: string, registry: Registry): PlannedRule[] {
+export interface PlannedGroup {
+  input: GroupInput;
+  /** The prompt as rules read it (a conversation's last user message). */
+  prompt?: string;
+  rules: PlannedRule[];
+  texts: CompletionText[];
+}
+
+export interface BatchPlan {
+  groups: PlannedGroup[];
+  /** (completion x rule) cells, before identical cells are merged. */
+  cells: number;
+}
+
+export interface PlanOptions {
+  /**
+   * Refuse groups without the reference their rules need (default). Off where a
+   * null cell is the answer asked for: rule examples, `/try`, OpenAI graders.
+   */
+  checkReferences?: boolean;
+}
+
+/** At most this many problems are listed in an error's details. */
+const MAX_DETAILS = 20;
+
+function planList(specs: readonly RewardSpecInput[], pointer: string, registry: Registry): PlannedRule[] {
   const seen = new Set<string>();
-  return specs.map((spec, i) => {
+  return specs.map((input, i) => {
+    const spec = typeof input === 'string' ? { id: input } : input;
     const label = spec.name ?? spec.id;
     if (seen.has(label)) {
       const where = `${pointer}/${i}`;
@@ -27,7 +71,7 @@ function planList(specs: readonly RewardSpec[], pointer: string, registry: Regis
 }
 
 /** One rule list per group (groups without an override share the batch's list). */
-export function planRules(body: ScoreRequest, registry: Registry): PlannedRule[][] {
+function planRules(body: ScoreRequest, registry: Registry): PlannedRule[][] {
   const batch = body.rewards ? planList(body.rewards, '/rewards', registry) : undefined;
   return body.groups.map((group, gi) => {
     if (group.rewards) return planList(group.rewards, `/groups/${gi}/rewards`, registry);
@@ -35,4 +79,62 @@ export function planRules(body: ScoreRequest, registry: Registry): PlannedRule[]
     const pointer = `/groups/${gi}`;
     throw withDetails(new MissingRewards(pointer), [{ pointer, message: 'no rewards for this group' }]);
   });
+}
+
+export function planBatch(body: ScoreRequest, registry: Registry, config: Config, options: PlanOptions = {}): BatchPlan {
+  const rulesPerGroup = planRules(body, registry);
+  const completions = body.groups.reduce((n, g) => n + g.completions.length, 0);
+  if (completions > config.maxCompletions) throw new TooManyCompletions(completions, config.maxCompletions);
+  const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
+  if (cells > config.maxCells) throw new TooManyCells(cells, config.maxCells);
+
+  const groups = body.groups.map((input, gi): PlannedGroup => {
+    const group: PlannedGroup = { input, rules: rulesPerGroup[gi], texts: input.completions.map(completionText) };
+    if (input.prompt !== undefined) {
+      const prompt = promptText(input.prompt);
+      if (prompt === undefined) {
+        const pointer = `/groups/${gi}/prompt`;
+        throw withDetails(new InvalidRequest(`${pointer} is a conversation without a user message`), [{ pointer, message: 'no message with role "user"' }]);
+      }
+      group.prompt = prompt;
+    }
+    return group;
+  });
+  if (options.checkReferences !== false) checkReferences(groups);
+  return { groups, cells };
+}
+
+/** Every group has the reference each of its rules needs, in a shape the rule reads. */
+function checkReferences(groups: readonly PlannedGroup[]): void {
+  const missing: ErrorDetail[] = [];
+  const invalid: ErrorDetail[] = [];
+  groups.forEach((group, gi) => {
+    const reference = group.input.reference;
+    const pointer = `/groups/${gi}/reference`;
+    for (const planned of group.rules) {
+      for (const leaf of planned.bound.leaves) {
+        const need = leaf.rule.reference;
+        if (!need || need.required?.(leaf.params) === false) continue;
+        if (reference === undefined || reference === null) {
+          missing.push({ pointer, message: `${planned.label} needs a reference: ${need.shapes}`, rule: planned.label });
+          break;
+        }
+        const problem = need.check?.(reference, leaf.params);
+        if (problem !== undefined) {
+          invalid.push({ pointer, message: `${planned.label} cannot use this reference: ${problem}`, rule: planned.label, expected: need.shapes });
+          break;
+        }
+      }
+    }
+  });
+  if (missing.length > 0) {
+    const first = missing[0];
+    const more = missing.length > 1 ? ` (and ${missing.length - 1} more)` : '';
+    throw withDetails(new MissingReference(`${first.pointer} is missing: ${first.message}${more}`), missing.slice(0, MAX_DETAILS));
+  }
+  if (invalid.length > 0) {
+    const first = invalid[0];
+    const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more)` : '';
+    throw withDetails(new InvalidReference(`${first.pointer}: ${first.message}${more}`), invalid.slice(0, MAX_DETAILS));
+  }
 }

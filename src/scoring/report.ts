@@ -1,8 +1,11 @@
-/** From the outcomes of a completion's cells to its report: each rule's result, and the weighted reward. */
+/**
+ * From cell outcomes to the response: each rule's result per completion, the
+ * weighted reward, and the batch's warnings (rules that mostly could not score).
+ */
 import type { CellOutcome } from '../pool/protocol.ts';
 import type { CompletionText } from './completion-text.ts';
 import type { PlannedRule } from './plan-rules.ts';
-import type { CellReport, CompletionReport } from './types.ts';
+import type { BatchWarning, CellReport, CompletionReport, GroupReport } from './types.ts';
 
 export interface ScoredCell {
   outcome?: CellOutcome;
@@ -49,4 +52,31 @@ export function reportCompletion(
   const report: CompletionReport = { reward, rewards };
   if (text.error) report.error = text.error;
   return report;
+}
+
+/** Rules whose null share in the batch is above `percent`, with their most frequent reasons. */
+export function nullShareWarnings(groups: readonly GroupReport[], percent: number): BatchWarning[] {
+  const byRule = new Map<string, { cells: number; nulls: number; reasons: Map<string, number> }>();
+  for (const group of groups) {
+    for (const completion of group.completions) {
+      for (const [rule, cell] of Object.entries(completion.rewards)) {
+        let t = byRule.get(rule);
+        if (!t) byRule.set(rule, (t = { cells: 0, nulls: 0, reasons: new Map() }));
+        t.cells++;
+        if (cell.score !== null) continue;
+        t.nulls++;
+        const reason = cell.reason ?? 'unknown';
+        t.reasons.set(reason, (t.reasons.get(reason) ?? 0) + 1);
+      }
+    }
+  }
+  const warnings: BatchWarning[] = [];
+  for (const [rule, t] of byRule) {
+    if (t.nulls === 0 || t.nulls * 100 <= t.cells * percent) continue;
+    const reasons = [...t.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, count]) => ({ reason, count }));
+    const listed = reasons.map((r) => `${r.reason} ${r.count}`).join(', ');
+    const message = `${rule} could not score ${t.nulls} of ${t.cells} cells (${Math.round((t.nulls / t.cells) * 100)}%): ${listed}`;
+    warnings.push({ code: 'null_share', rule, nulls: t.nulls, cells: t.cells, reasons, message });
+  }
+  return warnings;
 }

@@ -13,12 +13,16 @@ export interface Message {
 
 export type CompletionInput = string | { content: string; completion_ids?: number[]; num_tokens?: number } | Message[];
 
+/** A rule spec, or its id alone (`"math-answer"` = `{ "id": "math-answer" }`). */
+export type RewardSpecInput = RewardSpec | string;
+
 export interface GroupInput {
   id?: string;
-  prompt?: string;
+  /** Text, or a conversation whose last user message is what rules read as the prompt. */
+  prompt?: string | Message[];
   reference?: unknown;
   metadata?: Record<string, unknown>;
-  rewards?: RewardSpec[];
+  rewards?: RewardSpecInput[];
   completions: CompletionInput[];
 }
 
@@ -26,7 +30,7 @@ export type AdvantageMethod = 'group' | 'batch' | 'none' | 'rloo';
 export type Aggregation = 'sum_then_normalize' | 'normalize_then_sum';
 
 export interface ScoreRequest {
-  rewards?: RewardSpec[];
+  rewards?: RewardSpecInput[];
   groups: GroupInput[];
   advantages?: { method?: AdvantageMethod; epsilon?: number };
   aggregation?: Aggregation;
@@ -63,8 +67,21 @@ export interface RuleSummary {
   failed: number;
 }
 
+/** A rule that could not score (null) more than NULL_WARN_PERCENT of its cells in the batch. */
+export interface BatchWarning {
+  code: 'null_share';
+  /** The rule's key in the results. */
+  rule: string;
+  nulls: number;
+  cells: number;
+  /** The most frequent reasons, most frequent first (at most 3). */
+  reasons: Array<{ reason: string; count: number }>;
+  message: string;
+}
+
 export interface ScoreResponse {
   groups: GroupReport[];
   rules: Record<string, RuleSummary>;
+  warnings: BatchWarning[];
   timing: { total_ms: number; cells: number; unique_cells: number };
 }

@@ -4,7 +4,12 @@
  * - ours: `{ language?, fn_name?, tests: [{ args, expected }] | [{ stdin, stdout }], assert_code? }`
  * - open-r1 `verification_info`: `{ language, test_cases: [{ input, output, type: 'stdin_stdout' }] }`,
  *   bare or under a `verification_info` key, as an object or a JSON string
- * - APPS/TACO: `{ inputs, outputs, fn_name? }`, bare or as the JSON string `input_output`
+ * - APPS/TACO/CodeContests: `{ inputs, outputs, fn_name? }`, bare or as `input_output` (an object or
+ *   a JSON string), as verl and PRIME store it
+ * - MBPP: `{ test_list, test_setup_code?, challenge_test_list?, test_imports? }`: Python asserts, run as one script
+ * - HumanEval: `{ test, entry_point }`: the `check(candidate)` code, called with the entry point
+ * - LiveCodeBench: `{ public_test_cases, private_test_cases? }` (lists or JSON strings) of
+ *   `{ input, output, testtype: 'stdin' }`
  * A string reference is parsed as JSON first.
  */
 import type { SandboxLanguage } from '../../types.ts';
@@ -41,6 +46,9 @@ export function normalizeTests(reference: unknown): NormalizedTests {
   const withLanguage = (r: NormalizedTests): NormalizedTests =>
     'suite' in r && language ? { suite: { ...r.suite, language } } : r;
 
+  if (Array.isArray(ref.test_list)) return withLanguage(fromMbpp(ref));
+  if (typeof ref.test === 'string' && ref.entry_point !== undefined) return withLanguage(fromHumanEval(ref));
+  if (ref.public_test_cases !== undefined || ref.private_test_cases !== undefined) return withLanguage(fromLiveCodeBench(ref));
   if (ref.verification_info !== undefined) return normalizeTests(withLanguageHint(parseMaybeJson(ref.verification_info), ref.language));
   if (ref.input_output !== undefined) {
     const io = asObj(parseMaybeJson(ref.input_output));
@@ -136,5 +144,46 @@ function fromApps(ref: Obj): NormalizedTests {
     if (stdin === undefined || stdout === undefined) return { error: 'stdin/stdout tests must be strings or lists of lines' };
     cases.push({ stdin, stdout });
   }
+  return { suite: { kind: 'stdio', cases } };
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((t) => typeof t === 'string');
+
+/** MBPP's tests are Python asserts on the function the prompt names; they pass together or fail together. */
+function fromMbpp(ref: Obj): NormalizedTests {
+  const lists = ['test_list', 'challenge_test_list', 'test_imports'] as const;
+  for (const key of lists) if (ref[key] !== undefined && !isStrings(ref[key])) return { error: `${key} must be a list of strings` };
+  if (ref.test_setup_code !== undefined && typeof ref.test_setup_code !== 'string') return { error: 'test_setup_code must be a string' };
+  const tests = [...(ref.test_list as string[]), ...((ref.challenge_test_list as string[] | undefined) ?? [])];
+  if (tests.length === 0) return { error: 'test_list is empty' };
+  const setup = [...((ref.test_imports as string[] | undefined) ?? []), (ref.test_setup_code as string | undefined) ?? ''];
+  const assertCode = [...setup, ...tests].filter((line) => line.trim() !== '').join('\n');
+  return { suite: { kind: 'assert', assertCode, language: 'python' } };
+}
+
+/** HumanEval's `test` defines `check(candidate)`; calling it with the entry point runs every assert. */
+function fromHumanEval(ref: Obj): NormalizedTests {
+  const entry = checkFnName(ref.entry_point);
+  if (typeof entry !== 'string') return { error: 'entry_point must be an identifier' };
+  if (!/\bdef\s+check\s*\(/.test(ref.test as string)) return { error: 'test must define check(candidate)' };
+  return { suite: { kind: 'assert', assertCode: `${ref.test as string}\n\ncheck(${entry})\n`, language: 'python' } };
+}
+
+/** LiveCodeBench's test lists; its functional (LeetCode `class Solution`) tests have no runner here. */
+function fromLiveCodeBench(ref: Obj): NormalizedTests {
+  const cases: StdioCase[] = [];
+  for (const key of ['public_test_cases', 'private_test_cases'] as const) {
+    if (ref[key] === undefined || ref[key] === null || ref[key] === '') continue;
+    const list = parseMaybeJson(ref[key]);
+    if (!Array.isArray(list)) {
+      return { error: `${key} must be a list or a JSON string of one (LiveCodeBench ships private_test_cases compressed: decode them first, see docs/integrations.md)` };
+    }
+    for (const t of list) {
+      if (!isObj(t) || typeof t.input !== 'string' || typeof t.output !== 'string') return { error: `each of ${key} needs string input and output` };
+      if (t.testtype !== undefined && t.testtype !== 'stdin') return { error: `${key}: testtype "${String(t.testtype)}" is not supported; only stdin tests run` };
+      cases.push({ stdin: t.input, stdout: t.output });
+    }
+  }
+  if (cases.length === 0) return { error: 'public_test_cases and private_test_cases are empty' };
   return { suite: { kind: 'stdio', cases } };
 }
