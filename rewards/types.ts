@@ -85,6 +85,8 @@ export interface SandboxTestRun {
 
 export interface SandboxRunResult {
   tests: SandboxTestRun[];
+  /** Set when the reference's own test code (`assertCode`) does not compile: no test ran, and none is the program's fault. */
+  testsError?: string;
 }
 
 export interface Sandbox {
