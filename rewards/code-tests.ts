@@ -85,7 +85,8 @@ export const reward = defineReward<Params>({
     try {
       const batches = stopEarly ? request.inputs.map((input) => [input]) : [request.inputs];
       for (const inputs of batches) {
-        const { tests: runs } = await ctx.sandbox.run({ ...request, inputs });
+        const { tests: runs, testsError } = await ctx.sandbox.run({ ...request, inputs });
+        if (testsError !== undefined) return { score: null, reason: 'bad_reference', details: { message: `assert_code does not compile: ${testsError}` } };
         for (const run of runs) verdicts.push({ verdict: judge(suite, verdicts.length, run, params), run });
         if (stopEarly && verdicts.at(-1)?.verdict !== 'passed') break;
       }

@@ -35,7 +35,7 @@ const hostile: Hostile[] = [
   js('plain infinite loop', 'function f() { while (true) {} }', ['timeout']),
   js('loop inside a promise callback', 'Promise.resolve().then(() => { while (true) {} }); console.log("ok")', ['timeout'], 'stdio'),
   js('loop inside an async function', 'async function f() { await null; for (;;) {} }', ['timeout']),
-  js('catastrophic OOM: new Array(5e7).fill(0)', 'function f() { return new Array(5e7).fill(0).length }', ['memory']),
+  js('catastrophic OOM: new Array(5e7).fill(0)', 'function f() { return new Array(5e7).fill(0).length }', ['memory', 'timeout']),
   js('string doubling', 'function f() { let s = "x"; for (;;) s += s; }', ['memory']),
   js('huge ArrayBuffer', 'function f() { return new Uint8Array(2 ** 32).length }', ['memory']),
   js('object hoarding', 'function f() { const a = []; for (;;) a.push({ a: [1, 2, 3] }); }', ['memory', 'timeout']),
