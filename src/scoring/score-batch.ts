@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { Overloaded, TooManyCells, TooManyCompletions } from '../errors.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { CellOutcome } from '../pool/protocol.ts';
+import { referenceTextOf } from '../reference-text.ts';
 import type { Leaf, Registry } from '../registry/registry.ts';
 import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
 import { cellKey, isCacheable, type CellCache } from './cell-cache.ts';
@@ -99,7 +100,7 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
   const deferred: Cell[][] = body.groups.map(() => []);
   // cellsOf[g][c][r] = the cells of rule r's leaves for completion c of group g
   const cellsOf = body.groups.map((group, gi) => {
-    const groupKey = JSON.stringify([group.prompt, group.reference, group.metadata]);
+    const groupKey = JSON.stringify([group.prompt, group.reference, group.metadata, referenceTextOf(group)]);
     if (!groupIds.has(groupKey)) groupIds.set(groupKey, String(groupIds.size));
     const groupTexts = texts[gi].map((t) => t.text);
     return texts[gi].map((text, ci) => {
@@ -215,6 +216,8 @@ function buildSample(
   const sample: Sample = { completion: text.text };
   if (group.prompt !== undefined) sample.prompt = group.prompt;
   if (group.reference !== undefined) sample.reference = group.reference;
+  const referenceText = referenceTextOf(group);
+  if (referenceText !== undefined) sample.referenceText = referenceText;
   if (group.metadata !== undefined) sample.metadata = group.metadata;
   if (text.completion_ids) sample.completion_ids = text.completion_ids;
   if (text.num_tokens !== undefined) sample.num_tokens = text.num_tokens;
