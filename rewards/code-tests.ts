@@ -84,7 +84,9 @@ export const reward = defineReward<Params>({
     if (!program) return { score: 0, reason: 'no_code' };
     const language = suite.language ?? program.language ?? params.default_language;
     if (!ctx.sandbox) return { score: null, reason: 'sandbox_unavailable' };
-    if (!ctx.sandbox.languages.includes(language)) return { score: null, reason: 'language_unavailable', details: { language } };
+    if (!ctx.sandbox.languages.includes(language)) {
+      return { score: null, reason: 'sandbox_unavailable', details: { language, message: `${language} is off in this server (GET /readyz says why)` } };
+    }
 
     const request = buildRequest(suite, program.source, language, params, ctx.deadline);
     const total = request.inputs.length;
