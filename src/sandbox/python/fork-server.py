@@ -24,9 +24,11 @@
 # program's functions only through a socket that carries plain values (never an object of the
 # program's), and the verdict is how Q ended. After each test W kills every other process of the
 # job. When W exits, the kernel kills whatever is left in its namespace.
-import builtins, ctypes, gc, json, os, platform, resource, select, signal, socket, sys, time, traceback, types
+import atexit, builtins, ctypes, gc, json, os, platform, resource, select, signal, socket, sys, threading, time, traceback, types
 
-LIMITS = json.loads(sys.argv[1])
+# Bound before any program runs: a program that patches json.dumps in its process changes nothing here.
+dumps, loads = json.dumps, json.loads
+LIMITS = loads(sys.argv[1])
 STDERR_KEEP = LIMITS['stderrKeepBytes']
 RESULT_CAP = LIMITS['resultBytes']
 
@@ -174,7 +176,7 @@ def test_main(req, code, files):
     ns = {'__name__': '__main__' if stdio else '__program__', '__builtins__': builtins}
     try:
         if not stdio:
-            args = json.loads(os.pread(3, os.fstat(3).st_size, 0))
+            args = loads(os.pread(3, os.fstat(3).st_size, 0))
             os.ftruncate(3, 0)
         exec(code, ns)
         if not stdio:
@@ -183,16 +185,27 @@ def test_main(req, code, files):
                 fn = getattr(ns['Solution'](), req['fn_name'], None)  # LeetCode style
             if not callable(fn):
                 raise NameError(req['fn_name'] + ' is not defined as a function')
-            os.pwrite(3, json.dumps(fn(*args), allow_nan=False).encode(), 0)
+            os.pwrite(3, dumps(fn(*args), allow_nan=False).encode(), 0)
     except SystemExit as e:
         # A stdio program may end with sys.exit(); a program that exits before its call fails.
-        flush_and_exit(exit_status(e) if stdio else 1)
+        flush_and_exit(finish(exit_status(e)) if stdio else 1)
     except MemoryError:
         flush_and_exit(EXIT_MEMORY)
     except BaseException:
         print_error()
-        flush_and_exit(1)
-    flush_and_exit(0)
+        flush_and_exit(finish(1) if stdio else 1)
+    flush_and_exit(finish(0) if stdio else 0)
+
+
+def finish(status):
+    """What `python3 program.py` does after the program: wait for its threads, then run its atexit
+    functions (some print their output there). Either may hang: that is the test's timeout."""
+    try:
+        threading._shutdown()
+    except BaseException:
+        pass
+    atexit._run_exitfuncs()
+    return status
 
 
 class ChannelError(BaseException):
@@ -262,7 +275,7 @@ class Channel:
         self.sock = sock
 
     def send(self, message):
-        data = json.dumps(message).encode()
+        data = dumps(message).encode()
         self.sock.sendall(len(data).to_bytes(4, 'big') + data)
 
     def receive(self):
@@ -276,7 +289,7 @@ class Channel:
         body = self.read(size)
         if body is None:
             raise ValueError('message cut short')
-        return json.loads(body)
+        return loads(body)
 
     def read(self, size):
         chunks, left = [], size
