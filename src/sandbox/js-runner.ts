@@ -28,7 +28,6 @@ import { toScript } from './to-script.ts';
 
 export interface JsRunner {
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;
-  close(): void;
 }
 
 /** Thrown when the isolate is lost for good; every test not yet run gets `status`. */
@@ -336,13 +335,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     releaseEnv(env);
   }
 
-  return {
-    run,
-    close() {
-      for (const iso of isolates) if (iso && !iso.isolate.isDisposed) iso.isolate.dispose();
-      isolates.fill(undefined);
-    },
-  };
+  return { run };
 }
 
 function callResult([status, ms, value, stdout, stderr]: string[]): SandboxTestRun {
