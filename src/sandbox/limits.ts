@@ -1,10 +1,10 @@
 /**
- * The sandbox's limits, in one file both sides read: limits.json, loaded here
- * for the JavaScript side and handed to the Python fork server on its command
- * line. The first four are defaults a deployment may change (see options.ts);
- * the others are fixed.
+ * The sandbox's limits, in one file both sides read: limits.json, imported
+ * here for the JavaScript side and handed to the Python fork server on its
+ * command line. The first four are defaults a deployment may change (see
+ * options.ts); the others are fixed.
  */
-import fs from 'node:fs';
+import limitsFile from './limits.json' with { type: 'json' };
 
 export interface SandboxLimits {
   /** Memory per JS isolate (heap) and per Python test (address space), in MiB. */
@@ -25,7 +25,7 @@ export interface SandboxLimits {
   openFiles: number;
 }
 
-/** The file's text, as the Python fork server receives it. */
-export const limitsJson = fs.readFileSync(new URL('./limits.json', import.meta.url), 'utf8');
+export const limits: Readonly<SandboxLimits> = Object.freeze(limitsFile satisfies SandboxLimits);
 
-export const limits: Readonly<SandboxLimits> = Object.freeze(JSON.parse(limitsJson) as SandboxLimits);
+/** As the Python fork server receives it. */
+export const limitsJson = JSON.stringify(limits);
