@@ -7,7 +7,7 @@
 import { defineReward, type SandboxLanguage, type SandboxRunRequest, type SandboxTestRun, type Sample, type RewardContext, type ScoreResult } from './types.ts';
 import { extractProgram } from './lib/code/extract-program.ts';
 import { normalizeTests, type TestSuite } from './lib/code/normalize-tests.ts';
-import { stringifyExact, parseExact } from './lib/code/exact-json.ts';
+import { parseExact, stringifyExact } from './lib/code/exact-json.ts';
 import { judgeReturn, stdoutMatches } from './lib/code/judge-output.ts';
 
 const paramsSchema = {

@@ -118,6 +118,10 @@ describe('program output the judge does not trust', () => {
     ['a frame the program wrote', '{"s":"ok","v":"1"}', 1, { ok: false }],
     // deep but within the limit, against a shallow expected value: compared, not refused
     ['deep within the limit', deep(999), [], { ok: false }],
+    // a big integer under a duplicate key (lossless-json refuses it): read with JSON.parse, judged, no exception
+    ['duplicate key with a big integer', '{"a":1,"a":12345678901234567890}', { a: 1 }, { ok: false }],
+    // a million-digit integer is compared as text, not parsed
+    ['a million digits', '9'.repeat(1_000_000), 1, { ok: false }],
   ];
   it.each(cases)('%s', (_name, json, expected, verdict) => {
     expect(judgeReturn(json, expected, { tolerance: 0 })).toEqual(verdict);

@@ -176,7 +176,10 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
         return { tests: [], testsError: message(error) };
       }
     }
-    if ('error' in script) return { tests: Array.from({ length: count }, () => failed('compile_error', script.error)) };
+    if ('error' in script) {
+      tests?.release();
+      return { tests: Array.from({ length: count }, () => failed('compile_error', script.error)) };
+    }
     // Compiled first for every mode: a syntax error is a compile error, not a runtime one.
     let program: ivm.Script;
     try {

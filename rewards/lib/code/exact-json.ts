@@ -63,12 +63,14 @@ type Numeric = number | LosslessNumber;
 
 export const isNumeric = (v: unknown): v is Numeric => typeof v === 'number' || isLosslessNumber(v);
 
-/** The exact integer a number denotes, or undefined when it is not integral. */
-function exactInteger(n: Numeric): bigint | undefined {
-  if (typeof n === 'number') return Number.isInteger(n) ? BigInt(n) : undefined;
-  if (/^-?\d+$/.test(n.value)) return BigInt(n.value);
-  const float = Number(n.value);
-  return Number.isInteger(float) ? BigInt(float) : undefined;
+/**
+ * The decimal digits of the integer a number denotes, or undefined when it is not integral. Compared as
+ * text: parsing a program's million-digit integer would take seconds.
+ */
+function integerText(n: Numeric): string | undefined {
+  if (typeof n !== 'number' && /^-?\d+$/.test(n.value)) return n.value === '-0' ? '0' : n.value;
+  const value = typeof n === 'number' ? n : Number(n.value);
+  return Number.isInteger(value) ? BigInt(value).toString() : undefined;
 }
 
 /**
@@ -77,9 +79,9 @@ function exactInteger(n: Numeric): bigint | undefined {
  * tolerance * max(1, |expected|).
  */
 export function numbersEqual(actual: Numeric, expected: Numeric, tolerance: number): boolean {
-  const a = exactInteger(actual);
-  const e = exactInteger(expected);
-  if (a !== undefined && e !== undefined && a === e) return true;
+  const a = integerText(actual);
+  const e = integerText(expected);
+  if (a !== undefined && a === e) return true;
   const x = Number(typeof actual === 'number' ? actual : actual.value);
   const y = Number(typeof expected === 'number' ? expected : expected.value);
   if (tolerance > 0) return x === y || Math.abs(x - y) <= tolerance * Math.max(1, Math.abs(y));
