@@ -1,9 +1,9 @@
 /**
  * The bubblewrap command line the Python fork server runs under: every
  * namespace unshared (no network), a read-only root holding only /usr (no
- * /etc, no home, no repo) and a read-only /dev, an empty environment, a new
- * session (no terminal injection), and the sandbox dies with its parent. The
- * server mounts each job's writable /tmp and /dev/shm itself.
+ * /etc, no home, no repo) and a read-only /dev, an empty environment, no
+ * controlling terminal (no terminal injection), and the sandbox dies with its
+ * parent. The server mounts each job's writable /tmp and /dev/shm itself.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -8,8 +8,8 @@
 # another (entering user namespaces per job cost more than the tests). B never reads a job: for each
 # one it forks W, PID 1 of a PID namespace of its own, ahead of time (W prepares while the previous
 # job runs). W takes a mount namespace of its own with a /proc of its PID namespace (only the job's
-# processes), a fresh size-capped /tmp and /dev/shm (the only writable places) and a new session
-# keyring, then reads the job, runs it and exits; so a job's processes come from memory that holds
+# processes), a fresh size-capped /tmp and /dev/shm (the only writable places) and a kernel keyring
+# of its own, then reads the job, runs it and exits; so a job's processes come from memory that holds
 # that job alone. Test code can neither see nor signal the server or B, and cannot kill W (init
 # ignores signals from inside its namespace that it does not handle, and W handles none). B, W and
 # every test process are non-dumpable (no ptrace, no /proc/<pid>/fd or mem of one another).
@@ -38,7 +38,7 @@ CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWIPC = 0x10000000, 0x20000000,
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_NO_NEW_PRIVS = 1, 4, 22, 38
 SECCOMP_MODE_FILTER = 2
-KEYCTL_JOIN_SESSION_KEYRING = 1
+KEYCTL_JOIN_NEW_KEYRING = 1  # keyctl's operation 1 with no name: join a new anonymous keyring
 JOB_EOF = 3  # W's exit status when the server has closed the job pipe
 EXIT_MEMORY = 113  # a test process's exit status after MemoryError (a program exiting with it only fails its test)
 MAX_CALL_NAMES = 4096  # names of the test code looked up in the program (assert-style tests)
@@ -581,13 +581,13 @@ def compile_job(req):
 def fresh_scratch():
     """W, before its job arrives: a mount namespace of its own (so it can prepare while the previous
     job still runs), a /proc of its PID namespace (only the job's processes), new empty /tmp and
-    /dev/shm, so nothing a job writes reaches the next, and a new session keyring."""
+    /dev/shm, so nothing a job writes reaches the next, and a kernel keyring of its own."""
     check(libc.unshare(CLONE_NEWNS), 'unshare')
     mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     for path in (b'/tmp', b'/dev/shm'):
         mount(b'tmpfs', path, b'tmpfs', MS_NOSUID | MS_NODEV, b'size=%d,mode=1777' % LIMITS['scratchBytes'])
     os.chdir('/tmp')
-    if libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(KEYCTL_JOIN_SESSION_KEYRING), None) < 0:
+    if libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(KEYCTL_JOIN_NEW_KEYRING), None) < 0:
         raise OSError(ctypes.get_errno(), 'keyctl failed')
 
 
