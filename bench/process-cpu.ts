@@ -10,7 +10,7 @@ const TICKS_PER_SEC = Number(execFileSync('getconf', ['CLK_TCK']).toString().tri
 
 interface Stat {
   ppid: number;
-  /** User plus system CPU, in ms. */
+  /** User plus system CPU, in ms: its own and that of the children it has waited for (short-lived ones, such as a test's). */
   cpuMs: number;
 }
 
@@ -19,7 +19,8 @@ function stat(pid: number): Stat | undefined {
     // The command name is in parentheses and may hold spaces: the fields that follow it are split.
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SEC };
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    return { ppid: Number(fields[1]), cpuMs: (ticks * 1000) / TICKS_PER_SEC };
   } catch {
     return undefined; // gone in between
   }

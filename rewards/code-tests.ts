@@ -7,7 +7,8 @@
 import { defineReward, type SandboxLanguage, type SandboxRunRequest, type SandboxTestRun, type Sample, type RewardContext, type ScoreResult } from './types.ts';
 import { extractProgram } from './lib/code/extract-program.ts';
 import { normalizeTests, type TestSuite } from './lib/code/normalize-tests.ts';
-import { returnMatches, stdoutMatches } from './lib/code/judge-output.ts';
+import { parseExact, stringifyExact } from './lib/code/exact-json.ts';
+import { judgeReturn, stdoutMatches } from './lib/code/judge-output.ts';
 
 const paramsSchema = {
   type: 'object',
@@ -33,6 +34,12 @@ interface Params {
 
 type Verdict = 'passed' | 'wrong_answer' | Exclude<SandboxTestRun['status'], 'ok'>;
 
+/** A test's verdict, with why a return value was refused when it was not merely different. */
+interface Judged {
+  verdict: Verdict;
+  note?: string;
+}
+
 const DEADLINE_MARGIN_MS = 500; // left to report before the pool's cell deadline
 const SNIPPET = 200; // characters of stdout/stderr shown per failed test
 
@@ -41,7 +48,7 @@ const addTests = { language: 'javascript', fn_name: 'add', tests: [{ args: [1, 2
 
 export const reward = defineReward<Params>({
   id: 'code-tests',
-  version: 1,
+  version: 2,
   description: 'Runs the last fenced program of the completion against the reference tests (function calls, stdin/stdout or assert code) in the sandbox; score = fraction of tests passed.',
   paramsSchema,
   range: [0, 1],
@@ -76,24 +83,28 @@ export const reward = defineReward<Params>({
     { name: 'a reference without tests cannot be scored', sample: { completion: jsAdd, reference: { fn_name: 'add' } }, expected: null, reason: 'bad_reference' },
   ],
   async score(sample: Sample, params: Params, ctx: RewardContext): Promise<ScoreResult> {
-    const tests = normalizeTests(sample.reference);
+    // The request's own text of the reference, when it has one: `3.0` stays a float, big integers exact.
+    const tests = normalizeTests(sample.referenceText !== undefined ? parseExact(sample.referenceText) : sample.reference);
     if ('error' in tests) return { score: null, reason: 'bad_reference', details: { message: tests.error } };
     const suite = tests.suite;
     const program = extractProgram(sample.completion, suite.language);
     if (!program) return { score: 0, reason: 'no_code' };
     const language = suite.language ?? program.language ?? params.default_language;
     if (!ctx.sandbox) return { score: null, reason: 'sandbox_unavailable' };
-    if (!ctx.sandbox.languages.includes(language)) return { score: null, reason: 'language_unavailable', details: { language } };
+    if (!ctx.sandbox.languages.includes(language)) {
+      return { score: null, reason: 'sandbox_unavailable', details: { language, message: `${language} is off in this server (GET /readyz says why)` } };
+    }
 
     const request = buildRequest(suite, program.source, language, params, ctx.deadline);
     const total = request.inputs.length;
     const stopEarly = params.stop_on_first_failure || params.mode === 'all_or_nothing';
-    const verdicts: Array<{ verdict: Verdict; run: SandboxTestRun }> = [];
+    const verdicts: Array<Judged & { run: SandboxTestRun }> = [];
     try {
       const batches = stopEarly ? request.inputs.map((input) => [input]) : [request.inputs];
       for (const inputs of batches) {
-        const { tests: runs } = await ctx.sandbox.run({ ...request, inputs });
-        for (const run of runs) verdicts.push({ verdict: judge(suite, verdicts.length, run, params), run });
+        const { tests: runs, testsError } = await ctx.sandbox.run({ ...request, inputs });
+        if (testsError !== undefined) return { score: null, reason: 'bad_reference', details: { message: `assert_code does not compile: ${testsError}` } };
+        for (const run of runs) verdicts.push({ ...judge(suite, verdicts.length, run, params), run });
         if (stopEarly && verdicts.at(-1)?.verdict !== 'passed') break;
       }
     } catch (error) {
@@ -103,7 +114,7 @@ export const reward = defineReward<Params>({
     const passed = verdicts.filter((v) => v.verdict === 'passed').length;
     const fraction = passed / total;
     const score = params.mode === 'fraction' ? fraction : passed === total ? 1 : 0;
-    const details = { language, passed, total, tests: verdicts.map(({ verdict, run }) => testDetail(verdict, run)) };
+    const details = { language, passed, total, tests: verdicts.map(testDetail) };
     if (verdicts.length > 0 && verdicts.every((v) => v.verdict === 'compile_error')) return { score: 0, reason: 'compile_error', details };
     return { score, details };
   },
@@ -112,25 +123,27 @@ export const reward = defineReward<Params>({
 function buildRequest(suite: TestSuite, source: string, language: SandboxLanguage, params: Params, deadline: number): SandboxRunRequest {
   const base = { language, source, timeoutMs: params.timeout_ms, deadline: deadline - DEADLINE_MARGIN_MS };
   if (suite.kind === 'call') {
-    const inputs = suite.cases.slice(0, params.max_tests).map((c) => JSON.stringify(c.args));
+    const inputs = suite.cases.slice(0, params.max_tests).map((c) => stringifyExact(c.args));
     return { ...base, mode: 'call', fnName: suite.fnName, inputs };
   }
   if (suite.kind === 'stdio') return { ...base, mode: 'stdio', inputs: suite.cases.slice(0, params.max_tests).map((c) => c.stdin) };
   return { ...base, mode: 'script', assertCode: suite.assertCode, inputs: [''] };
 }
 
-function judge(suite: TestSuite, index: number, run: SandboxTestRun, params: Params): Verdict {
-  if (run.status !== 'ok') return run.status;
+function judge(suite: TestSuite, index: number, run: SandboxTestRun, params: Params): Judged {
+  if (run.status !== 'ok') return { verdict: run.status };
   const options = { tolerance: params.float_tolerance };
   if (suite.kind === 'call') {
-    const ok = returnMatches(run.value, suite.cases[index].expected, { ...options, unwrapSingleton: suite.unwrapSingleton });
-    return ok ? 'passed' : 'wrong_answer';
+    const result = judgeReturn(run.value, suite.cases[index].expected, { ...options, unwrapSingleton: suite.unwrapSingleton });
+    return result.ok ? { verdict: 'passed' } : { verdict: 'wrong_answer', note: result.why };
   }
-  if (suite.kind === 'stdio') return stdoutMatches(run.stdout, suite.cases[index].stdout, options) ? 'passed' : 'wrong_answer';
-  return 'passed'; // assert-style: ran to the end without throwing
+  if (suite.kind === 'stdio') return { verdict: stdoutMatches(run.stdout, suite.cases[index].stdout, options) ? 'passed' : 'wrong_answer' };
+  return { verdict: 'passed' }; // assert-style: the test code ran to its end (see the sandbox)
 }
 
-function testDetail(verdict: Verdict, run: SandboxTestRun): Record<string, unknown> {
+function testDetail({ verdict, note, run }: Judged & { run: SandboxTestRun }): Record<string, unknown> {
   if (verdict === 'passed') return { status: verdict, ms: run.ms };
-  return { status: verdict, ms: run.ms, stdout: run.stdout.slice(0, SNIPPET), stderr: run.stderr.slice(0, SNIPPET) };
+  const detail: Record<string, unknown> = { status: verdict, ms: run.ms, stdout: run.stdout.slice(0, SNIPPET), stderr: run.stderr.slice(0, SNIPPET) };
+  if (note !== undefined) detail.note = note;
+  return detail;
 }

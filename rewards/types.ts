@@ -11,6 +11,11 @@ export interface Sample {
   completion: string;
   /** Whatever the rule checks against: a gold answer, test cases, ... */
   reference?: unknown;
+  /**
+   * The reference as the request's JSON text wrote it, when it holds numbers a JavaScript number changes
+   * (`3.0`, `1e5`, integers past 2^53); read it with exact-json.ts where int vs float matters.
+   */
+  referenceText?: string;
   metadata?: Record<string, unknown>;
   /** Token ids of the completion, when the trainer sends them. */
   completion_ids?: number[];
@@ -85,6 +90,8 @@ export interface SandboxTestRun {
 
 export interface SandboxRunResult {
   tests: SandboxTestRun[];
+  /** Set when the reference's own test code (`assertCode`) does not compile: no test ran, and none is the program's fault. */
+  testsError?: string;
 }
 
 export interface Sandbox {

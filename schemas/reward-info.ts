@@ -24,6 +24,14 @@ export const rewardInfoSchema = {
       },
     },
     deprecated: { type: 'boolean' },
+    sandbox: {
+      type: 'object',
+      description: 'Rules that run code: the languages this server runs, and why any other is off (a cell in it scores null, sandbox_unavailable)',
+      properties: {
+        languages: { type: 'array', items: { type: 'string' } },
+        unavailable: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
     hash: { type: 'string', description: 'Registered rules: sha256 of the stored definition' },
     created_at: { type: 'string', description: 'Registered rules: when this version was stored' },
     versions: { type: 'array', items: { type: 'integer' }, description: 'Registered rules: every version of the id' },

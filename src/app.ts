@@ -30,6 +30,17 @@ import { createCellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
+/** What the code sandbox runs here, and why a language it could run is off (shown by /readyz and GET /v1/rewards). */
+export interface SandboxStatus {
+  languages: string[];
+  unavailable: Record<string, string>;
+}
+
+export interface BuildOptions {
+  /** Why Python is off, when it is (server.ts: SANDBOX_PYTHON=off, or a failed self-test). */
+  pythonOff?: string;
+}
+
 export interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, in-flight requests finish. */
   draining: boolean;
@@ -46,11 +57,12 @@ declare module 'fastify' {
       metrics: Metrics;
       idempotency: IdempotencyStore;
       jobs: JobStore;
+      sandbox: SandboxStatus;
     };
   }
 }
 
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -73,7 +85,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const store = await createRuleStore(config, { onError: (err) => app.log.warn({ err }, 'rule store connection error') });
   const rules = await createStoredRules(store, app.log);
   app.addHook('onClose', () => rules.close());
-  const registry = createRegistry(await loadRewards(rewardModules), rules.source);
+  const sandbox: SandboxStatus = config.sandbox.python
+    ? { languages: ['javascript', 'typescript', 'python'], unavailable: {} }
+    : { languages: ['javascript', 'typescript'], unavailable: { python: options.pythonOff ?? 'SANDBOX_PYTHON=off' } };
+  const registry = createRegistry(await loadRewards(rewardModules), rules.source, sandbox);
   const metrics = createMetrics();
   const poolOptions = (name: keyof Pools) => ({
     name,
@@ -114,6 +129,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs),
     jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
+    sandbox,
   });
   // While draining, keep-alive sockets would hold close() open: end each after its response.
   app.addHook('onSend', async (_request, reply) => {

@@ -32,7 +32,12 @@ export interface Config {
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
   rewardModules: string[];
   /** Options of the code sandbox (src/sandbox/options.ts): Python on or off, memory and output caps. */
-  sandbox: { python: boolean; memoryMb?: number; outputBytes?: number };
+  sandbox: { python: boolean; memoryMb?: number; outputBytes?: number; bwrapPath?: string };
+  /**
+   * SANDBOX_PYTHON: `auto` runs Python when the sandbox's start-up self-test passes and warns when it does
+   * not; `on` refuses to start without it; `off` never runs Python. server.ts turns it into `sandbox.python`.
+   */
+  pythonSandbox: 'auto' | 'on' | 'off';
   /** Cell outcomes remembered across requests (LRU entries); 0 turns the cache off. */
   cacheSize: number;
   /** How long a response is kept for a retried `Idempotency-Key`, in ms. */
@@ -79,6 +84,7 @@ export const defaults: Config = {
   shutdownGraceMs: 30_000,
   rewardModules: [],
   sandbox: { python: true },
+  pythonSandbox: 'auto',
   cacheSize: 100_000,
   idempotencyTtlMs: 10 * 60_000,
   jobTtlMs: 60 * 60_000,
@@ -128,9 +134,12 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
   config.sandbox = { ...defaults.sandbox };
   if (env.SANDBOX_PYTHON) {
-    if (!['on', 'off'].includes(env.SANDBOX_PYTHON)) throw new Error(`SANDBOX_PYTHON must be "on" or "off", got "${env.SANDBOX_PYTHON}"`);
-    config.sandbox.python = env.SANDBOX_PYTHON === 'on';
+    const mode = env.SANDBOX_PYTHON;
+    if (mode !== 'auto' && mode !== 'on' && mode !== 'off') throw new Error(`SANDBOX_PYTHON must be "auto", "on" or "off", got "${mode}"`);
+    config.pythonSandbox = mode;
+    config.sandbox.python = mode !== 'off';
   }
+  if (env.SANDBOX_BWRAP_PATH) config.sandbox.bwrapPath = env.SANDBOX_BWRAP_PATH;
   for (const [name, key] of [['SANDBOX_MEMORY_MB', 'memoryMb'], ['SANDBOX_OUTPUT_BYTES', 'outputBytes']] as const) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;

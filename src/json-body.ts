@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { InvalidJson, TooDeep } from './errors.ts';
 import { isWhitespace, parseInPieces } from './json-pieces.ts';
+import { keepReferenceTexts } from './reference-text.ts';
 
 export const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
 
@@ -43,6 +44,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return done(new InvalidJson(`Invalid JSON body: ${(error as Error).message}`), undefined);
     }
     if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(new TooDeep(MAX_JSON_DEPTH), undefined);
+    keepReferenceTexts(value, () => bytes.toString('utf8'));
     done(null, value);
   });
 }

@@ -3,18 +3,24 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { selfTestPython } from './sandbox/self-test.ts';
 
-const config = loadConfig(process.env);
+let config = loadConfig(process.env);
+// Python runs only under a sandbox that holds: `on` refuses to start without one, `auto` goes on without Python.
+let pythonOff = config.sandbox.python ? undefined : 'SANDBOX_PYTHON=off';
 if (config.sandbox.python) {
-  // Refuse to serve code rewards with a Python sandbox that does not hold.
   try {
     await selfTestPython(config.sandbox);
   } catch (error) {
-    console.error(`verdict: refusing to start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (config.pythonSandbox === 'on') {
+      console.error(`verdict: refusing to start (SANDBOX_PYTHON=on): ${reason}`);
+      process.exit(1);
+    }
+    pythonOff = `the Python sandbox self-test failed: ${reason}`;
+    config = { ...config, sandbox: { ...config.sandbox, python: false } };
   }
 }
-const app = await buildApp(config);
-if (!config.sandbox.python) app.log.warn('SANDBOX_PYTHON=off: Python code is not run (code-tests answers such cells with a reason code)');
+const app = await buildApp(config, { pythonOff });
+if (pythonOff) app.log.warn({ reason: pythonOff }, 'Python is off: Python code cells score null (sandbox_unavailable)');
 await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
 try {
   await app.listen({ host: config.host, port: config.port });

@@ -1,7 +1,10 @@
 /**
- * Conformance on HumanEval-X JavaScript (../shared/conformance/code-humaneval-js.jsonl,
- * see its README): every canonical solution scores 1.0 and every known-wrong
- * solution below 1.0, through POST /v1/score and the real sandbox pool.
+ * Conformance on HumanEval-X JavaScript (conformance/code-humaneval-js.jsonl of
+ * the shared corpora, see its README): every canonical solution scores 1.0 and
+ * every known-wrong solution below 1.0, through POST /v1/score and the real
+ * sandbox pool. The corpora live outside the repository, in
+ * VERDICT_CORPORA_DIR (default ../shared): without them the suite is skipped
+ * with a printed reason, except under CI, where it fails.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,14 +21,17 @@ interface Task {
   tests: { fn_name: string; cases?: Array<{ args: unknown[]; expected: unknown }>; assert_code?: string };
 }
 
-const corpus = path.resolve(process.cwd(), '../shared/conformance/code-humaneval-js.jsonl');
-const tasks: Task[] = fs.readFileSync(corpus, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const corpus = path.resolve(process.env.VERDICT_CORPORA_DIR ?? '../shared', 'conformance/code-humaneval-js.jsonl');
+const present = fs.existsSync(corpus);
+if (!present && process.env.CI) throw new Error(`${corpus} is absent: CI runs the conformance suites (set VERDICT_CORPORA_DIR)`);
+if (!present) console.log(`code conformance skipped: ${corpus} is absent (set VERDICT_CORPORA_DIR to the shared corpora)`);
+const tasks: Task[] = present ? fs.readFileSync(corpus, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildTestApp({ cacheSize: 0 });
+  if (present) app = await buildTestApp({ cacheSize: 0 });
 });
-afterAll(() => app.close());
+afterAll(() => app?.close());
 
 const fence = (code: string) => '```javascript\n' + code + '\n```';
 
@@ -34,7 +40,7 @@ function reference(task: Task) {
   return task.style === 'function' ? { language: task.language, fn_name, tests: cases } : { language: task.language, fn_name, assert_code };
 }
 
-it('scores every canonical solution 1.0 and every wrong solution below 1.0', async () => {
+it.skipIf(!present)('scores every canonical solution 1.0 and every wrong solution below 1.0', async () => {
   const groups = tasks.map((task) => ({ id: task.id, reference: reference(task), completions: [task.solution, ...task.wrong_solutions].map(fence) }));
   const { status, body } = await score(app, { rewards: [{ id: 'code-tests', params: { timeout_ms: 1000 } }], groups });
   expect(status).toBe(200);

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { extractProgram } from '../rewards/lib/code/extract-program.ts';
 import { normalizeTests } from '../rewards/lib/code/normalize-tests.ts';
-import { returnMatches, stdoutMatches } from '../rewards/lib/code/judge-output.ts';
+import { isExactNumber, numbersEqual, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
+import { judgeReturn, returnMatches, stdoutMatches } from '../rewards/lib/code/judge-output.ts';
+import { keepReferenceTexts, referenceTextOf } from '../src/reference-text.ts';
 
 const fence = (tag: string, body: string) => '```' + tag + '\n' + body + '\n```';
 
@@ -93,8 +95,70 @@ describe('judging', () => {
     // APPS wraps expected values in a list
     ['apps singleton', '3', [3], false],
     ['apps singleton unwrapped', '3', [3], true, true],
+    // Python's == on numbers: a float return equals an int expected of the same value
+    ['float return, int expected', '3.0', 3, true],
+    // integers past 2^53 compare digit for digit, not as the nearest double
+    ['big integer exact', '12345678901234567891', parseExact('12345678901234567891'), true],
+    ['big integer off by one', '12345678901234567890', parseExact('12345678901234567891'), false],
+    ['big integer vs its double', '18446744073709551617', 18446744073709551616, false],
+    // an expected float written 3.0 still equals the program's 3
+    ['exact float expected', '3', parseExact('3.0'), true],
   ];
   it.each(values)('value: %s', (_name, json, expected, ok, unwrap) => {
     expect(returnMatches(json, expected, { ...exact, unwrapSingleton: unwrap })).toBe(ok);
+  });
+});
+
+describe('program output the judge does not trust', () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const cases: Array<[string, string, unknown, { ok: boolean; why?: string }]> = [
+    // a 200,000-deep array is a wrong answer with a reason, never an exception (which would be null)
+    ['deep array', deep(200_000), [], { ok: false, why: 'the return value nests deeper than 1000 levels' }],
+    ['not JSON', '{"s":"ok"', 1, { ok: false, why: 'the return value is not JSON' }],
+    ['a frame the program wrote', '{"s":"ok","v":"1"}', 1, { ok: false }],
+    // deep but within the limit, against a shallow expected value: compared, not refused
+    ['deep within the limit', deep(999), [], { ok: false }],
+    // a big integer under a duplicate key (lossless-json refuses it): read with JSON.parse, judged, no exception
+    ['duplicate key with a big integer', '{"a":1,"a":12345678901234567890}', { a: 1 }, { ok: false }],
+    // a million-digit integer is compared as text, not parsed
+    ['a million digits', '9'.repeat(1_000_000), 1, { ok: false }],
+  ];
+  it.each(cases)('%s', (_name, json, expected, verdict) => {
+    expect(judgeReturn(json, expected, { tolerance: 0 })).toEqual(verdict);
+  });
+});
+
+describe('exact numbers', () => {
+  it('keeps a float written 3.0 and a big integer as their text, and nothing else', () => {
+    const value = parseExact('{"args":[3.0,4,1.5,12345678901234567890,1e5,-0.0]}') as { args: unknown[] };
+    expect(value.args.map((n) => (isExactNumber(n) ? `exact ${n.value}` : n))).toEqual(['exact 3.0', 4, 1.5, 'exact 12345678901234567890', 'exact 1e5', 'exact -0.0']);
+    expect(stringifyExact(value)).toBe('{"args":[3.0,4,1.5,12345678901234567890,1e5,-0.0]}');
+  });
+
+  const equal: Array<[string, string, string, number, boolean]> = [
+    ['int and float of one value', '3', '3.0', 0, true],
+    ['different values', '3', '3.5', 0, false],
+    ['2**64 + 1 vs 2**64', '18446744073709551617', '18446744073709551616', 0, false],
+    ['1e300 is no power of ten', '1e300', '1' + '0'.repeat(300), 0, false],
+    ['tolerance', '0.3333', '0.33333', 1e-3, true],
+  ];
+  it.each(equal)('numbersEqual: %s', (_name, a, b, tolerance, ok) => {
+    const read = (text: string) => parseExact(text) as number;
+    expect(numbersEqual(read(a), read(b), tolerance)).toBe(ok);
+  });
+});
+
+describe('reference text of a request body', () => {
+  const parse = (text: string) => {
+    const body = JSON.parse(text);
+    keepReferenceTexts(body, () => text);
+    return body.groups.map((g: object) => referenceTextOf(g));
+  };
+  it('is kept only for a reference whose numbers JSON.parse changed', () => {
+    const text = '{"groups":[{"reference":{"tests":[{"args":[3.0],"expected":1}]}},{"reference":{"tests":[{"args":[3],"expected":1.5}]}},{"reference":"3.0"}]}';
+    expect(parse(text)).toEqual(['{"tests":[{"args":[3.0],"expected":1}]}', undefined, undefined]);
+  });
+  it('leaves a body lossless-json refuses as JSON.parse read it', () => {
+    expect(parse('{"groups":[{"reference":{"a":3.0,"a":4}}]}')).toEqual([undefined]);
   });
 });

@@ -73,9 +73,24 @@ describe('sandbox runs', () => {
     ['py after timeout', { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    while x == 1:\n        pass\n    return x', inputs: ['[1]', '[2]'] }, [['timeout', ''], ['ok', '2']]],
     // NaN is not JSON
     ['py NaN', { language: 'python', mode: 'call', fnName: 'f', source: 'def f():\n    return float("nan")', inputs: ['[]'] }, [['runtime_error', '']]],
+    // arguments arrive as the JSON text says: 3.0 is a float
+    ['py float argument', { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    return type(x).__name__', inputs: ['[3.0]', '[3]'] }, [['ok', '"float"'], ['ok', '"int"']]],
+    // output printed by an atexit function counts, as under python3 program.py
+    ['py atexit output', { language: 'python', mode: 'stdio', source: 'import atexit\natexit.register(lambda: print("late"))\nprint("early")', inputs: [''] }, [['ok', 'early\nlate']]],
+    // assert-style: the test code reaches the program's functions and constants through plain values
+    ['py assert', { language: 'python', mode: 'script', source: 'K = 3\ndef f(x):\n    return (x, [x])', assertCode: 'assert f(2) == (2, [2]) and K == 3', inputs: [''] }, [['ok', '']]],
+    ['js assert', { mode: 'script', source: 'const K = 3; const f = (x) => [x, { x }];', assertCode: 'if (JSON.stringify(f(2)) !== \'[2,{"x":2}]\' || K !== 3) throw new Error("f")', inputs: [''] }, [['ok', '']]],
+    // what the harness removes is not needed by common string and number methods
+    ['js locale methods', { mode: 'call', fnName: 'f', source: 'function f() { return ["b", "a"].sort((x, y) => x.localeCompare(y)).join("") + (1234.5).toLocaleString("en-US") }', inputs: ['[]'] }, [['ok', '"ab1,234.5"']]],
   ];
   it.each(cases)('%s', async (_name, request, expected) => {
     expect(summary(await run(request))).toEqual(expected);
+  });
+
+  it.each(['javascript', 'python'] as const)('reports %s test code that does not compile as the reference\'s fault, running nothing', async (language) => {
+    const result = await run({ language, mode: 'script', source: language === 'python' ? 'def f():\n    return 2' : 'function f() { return 2 }', assertCode: 'assert f( == 2', inputs: [''] });
+    expect(result.tests).toEqual([]);
+    expect(result.testsError).toMatch(/./);
   });
 
   it('stops starting tests at the deadline', async () => {

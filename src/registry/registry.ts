@@ -30,6 +30,8 @@ export interface RuleInfo {
   range: readonly [number, number];
   examples: readonly object[];
   deprecated?: boolean;
+  /** Rules that run code: the languages this server runs, and why any other is off. */
+  sandbox?: { languages: string[]; unavailable: Record<string, string> };
 }
 
 /** A source of rules beyond the built-ins (registered rules); consulted for ids the built-ins lack. */
@@ -53,8 +55,8 @@ export interface Registry {
 
 const passThrough = (results: ScoreResult[]): ScoreResult => results[0];
 
-export function builtinInfo(rule: RewardDefinition): RuleInfo {
-  return {
+export function builtinInfo(rule: RewardDefinition, sandbox?: RuleInfo['sandbox']): RuleInfo {
+  const info: RuleInfo = {
     id: rule.id,
     version: rule.version,
     kind: 'builtin',
@@ -63,6 +65,8 @@ export function builtinInfo(rule: RewardDefinition): RuleInfo {
     range: rule.range,
     examples: rule.examples,
   };
+  if (sandbox && rule.executor === 'sandbox') info.sandbox = sandbox;
+  return info;
 }
 
 export function parseRef(ref: string): { id: string; version?: number } {
@@ -71,7 +75,7 @@ export function parseRef(ref: string): { id: string; version?: number } {
   return { id: ref.slice(0, at), version: Number(ref.slice(at + 1)) };
 }
 
-export function createRegistry(builtins: readonly RewardDefinition[], source?: RuleSource): Registry {
+export function createRegistry(builtins: readonly RewardDefinition[], source?: RuleSource, sandbox?: RuleInfo['sandbox']): Registry {
   const validator = createParamsValidator();
   const byId = new Map<string, RewardDefinition>();
   for (const rule of builtins) {
@@ -108,13 +112,13 @@ export function createRegistry(builtins: readonly RewardDefinition[], source?: R
       ]);
     },
     list(options = {}) {
-      const own = [...byId.values()].map(builtinInfo);
+      const own = [...byId.values()].map((rule) => builtinInfo(rule, sandbox));
       const more = source?.list({ includeDeprecated: options.includeDeprecated ?? false }) ?? [];
       return [...own, ...more].sort((a, b) => a.id.localeCompare(b.id));
     },
     get(id) {
       const builtin = byId.get(id);
-      return builtin ? builtinInfo(builtin) : source?.get(id);
+      return builtin ? builtinInfo(builtin, sandbox) : source?.get(id);
     },
     builtinIds: () => [...byId.keys()].sort(),
     isBuiltin: (id) => byId.has(id),

@@ -1,4 +1,7 @@
-/** Liveness and readiness: /healthz never touches the pools; /readyz fails while draining or while a pool is down. */
+/**
+ * Liveness and readiness: /healthz never touches the pools; /readyz fails while draining or while a pool
+ * is down, and says which languages the code sandbox runs (a language that is off does not fail it).
+ */
 import type { FastifyInstance } from 'fastify';
 
 const healthSchema = {
@@ -7,6 +10,13 @@ const healthSchema = {
     status: { type: 'string' },
     reason: { type: 'string' },
     pools: { type: 'object', additionalProperties: true },
+    sandbox: {
+      type: 'object',
+      properties: {
+        languages: { type: 'array', items: { type: 'string' } },
+        unavailable: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
   },
 } as const;
 
@@ -23,7 +33,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const stats = { score: pools.score.stats(), sandbox: pools.sandbox.stats() };
       const down = Object.entries(stats).find(([, s]) => s.alive === 0);
       const reason = state.draining ? 'draining' : down ? `${down[0]} pool has no live worker` : undefined;
-      return reply.status(reason ? 503 : 200).send({ status: reason ? 'unavailable' : 'ready', reason, pools: stats });
+      return reply.status(reason ? 503 : 200).send({ status: reason ? 'unavailable' : 'ready', reason, pools: stats, sandbox: app.verdict.sandbox });
     },
   );
 }

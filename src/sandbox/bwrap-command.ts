@@ -1,11 +1,13 @@
 /**
  * The bubblewrap command line the Python fork server runs under: every
- * namespace unshared (no network), only /usr mounted (read-only; no /etc, no
- * home, no repo), an empty environment, a new session (no terminal
- * injection), and the sandbox dies with its parent.
+ * namespace unshared (no network), a read-only root holding only /usr (no
+ * /etc, no home, no repo) and a read-only /dev, an empty environment, no
+ * controlling terminal (no terminal injection), and the sandbox dies with its
+ * parent. The server mounts each job's writable /tmp and /dev/shm itself.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { limits, limitsJson } from './limits.ts';
 import type { SandboxOptions } from './options.ts';
 
 const serverSource = fs.readFileSync(fileURLToPath(new URL('./python/fork-server.py', import.meta.url)), 'utf8');
@@ -38,8 +40,10 @@ export function bwrapArgs(options: SandboxOptions): string[] {
     ...topLevelLinks(),
     '--proc', '/proc',
     '--dev', '/dev',
-    '--size', String(16 * 1024 * 1024),
+    '--size', String(limits.scratchBytes),
     '--tmpfs', '/tmp',
+    '--remount-ro', '/dev',
+    '--remount-ro', '/',
     '--chdir', '/tmp',
     '--clearenv',
     '--setenv', 'PATH', '/usr/bin:/bin',
@@ -47,7 +51,7 @@ export function bwrapArgs(options: SandboxOptions): string[] {
     '--setenv', 'HOME', '/tmp',
     '--setenv', 'PYTHONIOENCODING', 'utf-8',
     '--',
-    options.pythonPath, '-I', '-c', serverSource,
+    options.pythonPath, '-I', '-c', serverSource, limitsJson,
   ];
 }
 

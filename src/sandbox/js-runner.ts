@@ -1,6 +1,11 @@
 /**
  * Runs JavaScript (and TypeScript, once stripped) in isolated-vm: two pooled
- * isolates per sandbox process used in turn, a fresh context per program.
+ * isolates per sandbox process used in turn, a fresh context per program
+ * (assert-style tests: one for the program, one for the test code).
+ * The harness removes from each context whatever could run code after a call
+ * returns (guest-harness.js), and a watchdog discards an isolate that does not
+ * answer a call within its limit and a margin, so a stuck isolate costs only
+ * the test that found it.
  * While a program runs on one isolate (on its own thread), the host thread
  * builds the next program's context on the other: context creation is the
  * largest fixed cost of a run and this takes it off the critical path. Only
@@ -9,23 +14,31 @@
  * slowly until V8 has warmed up, so replacing often costs throughput). Every
  * call that can reach program code is asynchronous and has a timeout: an
  * asynchronous call is what lets a catastrophic out-of-memory reach
- * `onCatastrophe` instead of hanging the process. Call-style tests run in one
- * call (the fast path); after a timeout, the remaining tests run one call
- * each so each gets its own limit.
+ * `onCatastrophe` instead of hanging the process; so does a process whose
+ * memory does not come back after a run (the process is then replaced).
+ * Call-style tests run in one call (the fast path); after a timeout, the
+ * remaining tests run one call each so each gets its own limit.
  */
 import ivm from 'isolated-vm';
 import type { SandboxRunRequest, SandboxRunResult, SandboxStatus, SandboxTestRun } from '../../rewards/types.ts';
 import { decodeFields, harnessSource } from './js-harness.ts';
+import { limits } from './limits.ts';
 import type { SandboxOptions } from './options.ts';
 import { toScript } from './to-script.ts';
 
 export interface JsRunner {
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;
-  close(): void;
 }
 
-/** Thrown when the isolate is lost for good; every test not yet run is reported `memory`. */
-class IsolateLost extends Error {}
+/** Thrown when the isolate is lost for good; every test not yet run gets `status`. */
+class IsolateLost extends Error {
+  constructor(
+    message: string,
+    readonly status: SandboxStatus,
+  ) {
+    super(message);
+  }
+}
 
 interface Isolate {
   isolate: ivm.Isolate;
@@ -41,13 +54,17 @@ interface Env {
   dispatch: ivm.Reference<(...args: unknown[]) => string>;
 }
 
-const STDERR_KEEP = 4096; // characters of stderr kept per test
+const STDERR_KEEP = limits.stderrKeepBytes;
 const SMALL_CALL_MS = 1_000; // limit for harness-only calls that touch no program code
+const WATCHDOG_SLACK_MS = 1_000; // beyond a call's own limit, before its isolate is presumed stuck
 const ISOLATES = 2;
+const NODE_BASELINE_MB = 512; // the sandbox process without its isolates, with room to spare
 const HEAP_CHECK_EVERY = 64; // runs between heap checks (each check is a synchronous isolate call)
 const MEMORY_MESSAGE = /memory limit|Array buffer allocation failed|Invalid (string|array|typed array) length|Reached heap limit/;
 
 export function createJsRunner(options: SandboxOptions, onCatastrophe: (message: string) => void): JsRunner {
+  // Each isolate may hold its heap and as much again in array buffers; the rest is Node's own.
+  const rssCeiling = (2 * ISOLATES * options.memoryMb + NODE_BASELINE_MB) * 1024 * 1024;
   const isolates: Array<Isolate | undefined> = new Array(ISOLATES).fill(undefined);
   let turn = 0;
 
@@ -58,17 +75,25 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     const isolate = new ivm.Isolate({
       memoryLimit: options.memoryMb,
       onCatastrophicError: (message) => {
-        lose(new IsolateLost(message));
+        lose(new IsolateLost(message, 'memory'));
         onCatastrophe(message);
       },
     });
-    return { isolate, harness: isolate.compileScriptSync(harnessSource(options.outputBytes)), runs: 0, lost };
+    return { isolate, harness: isolate.compileScriptSync(harnessSource({ outputBytes: options.outputBytes })), runs: 0, lost };
   }
 
   function worn(iso: Isolate): boolean {
     if (iso.isolate.isDisposed || iso.runs >= options.isolateRecycleRuns) return true;
     if (iso.runs % HEAP_CHECK_EVERY !== 0) return false;
-    return iso.isolate.getHeapStatisticsSync().used_heap_size > (options.memoryMb * 1024 * 1024) / 2;
+    const heap = iso.isolate.getHeapStatisticsSync();
+    return heap.used_heap_size + heap.externally_allocated_size > (options.memoryMb * 1024 * 1024) / 2;
+  }
+
+  /** Drops an isolate for good, stopping whatever runs in it. */
+  function discard(iso: Isolate): void {
+    const slot = isolates.indexOf(iso);
+    if (slot >= 0) isolates[slot] = undefined;
+    if (!iso.isolate.isDisposed) iso.isolate.dispose();
   }
 
   /** The isolate at `slot`, replaced first when worn out. */
@@ -89,11 +114,20 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
   }
 
   /**
-   * Waits for a call into program code, racing it against the loss of the isolate. While the call runs
-   * on the isolate's thread, this thread builds the next program's context on the other isolate.
+   * Waits for a call into program code, racing it against the loss of the isolate and a watchdog: a call
+   * whose own limit (`limitMs`) did not stop it, because it never started or something else holds the
+   * isolate, discards the isolate. While the call runs on the isolate's thread, this thread builds the
+   * next program's context on the other isolate.
    */
-  function guarded<T>(iso: Isolate, call: Promise<T>): Promise<T> {
-    const result = Promise.race([call, iso.lost]);
+  function guarded<T>(iso: Isolate, call: Promise<T>, limitMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new IsolateLost(`the isolate did not answer within ${limitMs + WATCHDOG_SLACK_MS} ms`, 'timeout'));
+        discard(iso);
+      }, limitMs + WATCHDOG_SLACK_MS);
+    });
+    const result = Promise.race([call, iso.lost, watchdog]).finally(() => clearTimeout(timer));
     prepareNext();
     return result;
   }
@@ -133,30 +167,46 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
   async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
     const count = request.mode === 'script' ? 1 : request.inputs.length;
     const script = toScript(request.source, request.language);
-    if ('error' in script) return { tests: Array.from({ length: count }, () => failed('compile_error', script.error)) };
     const iso = nextIsolate();
+    let tests: ivm.Script | undefined;
+    if (request.mode === 'script') {
+      try {
+        tests = iso.isolate.compileScriptSync(request.assertCode ?? '', { filename: 'tests.js' });
+      } catch (error) {
+        return { tests: [], testsError: message(error) };
+      }
+    }
+    if ('error' in script) {
+      tests?.release();
+      return { tests: Array.from({ length: count }, () => failed('compile_error', script.error)) };
+    }
     // Compiled first for every mode: a syntax error is a compile error, not a runtime one.
     let program: ivm.Script;
     try {
       program = iso.isolate.compileScriptSync(script.code, { filename: 'program.js' });
     } catch (error) {
+      tests?.release();
       return { tests: Array.from({ length: count }, () => failed('compile_error', message(error))) };
     }
-    const tests: SandboxTestRun[] = [];
+    const runs: SandboxTestRun[] = [];
     try {
-      if (request.mode === 'call') await runCalls(iso, script.code, request, tests);
+      if (request.mode === 'call') await runCalls(iso, script.code, request, runs);
       else if (request.mode === 'stdio') {
-        for (const stdin of request.inputs) tests.push(await runProgram(iso, program, request, stdin));
-      } else tests.push(await runProgram(iso, program, request, '', request.assertCode ?? ''));
+        for (const stdin of request.inputs) runs.push(await runProgram(iso, program, request, stdin));
+      } else runs.push(await runAsserts(iso, program, tests!, request));
     } catch (error) {
       if (!(error instanceof IsolateLost)) throw error;
-      // The isolate is gone; the test running when it went is the one that exhausted memory.
-      while (tests.length < count) tests.push(failed('memory', 'isolate out of memory'));
-      isolates[isolates.indexOf(iso)] = undefined;
+      // The isolate is gone; the test running when it went is the one that exhausted memory or time.
+      while (runs.length < count) runs.push(failed(error.status, error.message));
+      discard(iso);
     } finally {
       program.release();
+      tests?.release();
     }
-    return { tests };
+    // Memory a program made the process take and not give back (outside any isolate's heap) is returned
+    // by replacing the process.
+    if (process.memoryUsage.rss() > rssCeiling) onCatastrophe('the sandbox process holds more memory than its isolates may');
+    return { tests: runs };
   }
 
   function timeLeft(request: SandboxRunRequest): number {
@@ -164,8 +214,8 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     return Math.floor(left);
   }
 
-  /** Runs the program (and, for assert-style tests, the test code after it) once in a fresh context. */
-  async function runProgram(iso: Isolate, program: ivm.Script, request: SandboxRunRequest, stdin: string, assertCode?: string): Promise<SandboxTestRun> {
+  /** Runs a stdin/stdout program once in a fresh context. */
+  async function runProgram(iso: Isolate, program: ivm.Script, request: SandboxRunRequest, stdin: string): Promise<SandboxTestRun> {
     const timeout = timeLeft(request);
     if (timeout <= 0) return failed('timeout', 'not run: cell deadline');
     const env = takeEnv(iso);
@@ -175,16 +225,8 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     let error = '';
     try {
       env.dispatch.applySync(undefined, ['input', stdin], { timeout: SMALL_CALL_MS });
-      await guarded(iso, program.run(env.context, { timeout }));
-      await guarded(iso, env.dispatch.apply(undefined, ['drain'], { timeout: remaining() }));
-      if (assertCode !== undefined) {
-        const tests = await iso.isolate.compileScript(assertCode, { filename: 'tests.js' });
-        try {
-          await guarded(iso, tests.run(env.context, { timeout: remaining() }));
-        } finally {
-          tests.release();
-        }
-      }
+      await guarded(iso, program.run(env.context, { timeout }), timeout);
+      await guarded(iso, env.dispatch.apply(undefined, ['drain'], { timeout: remaining() }), remaining());
     } catch (e) {
       if (e instanceof IsolateLost) throw e;
       error = message(e);
@@ -195,9 +237,44 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     const [exit, overflow, stdout, stderr] = decodeFields(env.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
     releaseEnv(env);
     // process.exit(0) in a stdio program is a normal end; any other exit is a failure.
-    if (status === 'runtime_error' && exit !== '-1' && request.mode === 'stdio' && exit === '0') status = 'ok';
+    if (status === 'runtime_error' && exit === '0') status = 'ok';
     if (overflow === '1') status = 'output_limit';
-    return { status, ms: round(ms), stdout, stderr: (stderr + (error && status !== 'ok' ? `${stderr ? '\n' : ''}${error}` : '')).slice(0, STDERR_KEEP) };
+    return { status, ms: round(ms), stdout, stderr: withError(stderr, status === 'ok' ? '' : error) };
+  }
+
+  /**
+   * Assert-style tests: the program runs in one fresh context, the test code in another, whose harness
+   * binds the program's names the test code uses to stand-ins that call the program with encoded plain
+   * values. The verdict is whether the test code ran to its end.
+   */
+  async function runAsserts(iso: Isolate, program: ivm.Script, tests: ivm.Script, request: SandboxRunRequest): Promise<SandboxTestRun> {
+    const timeout = timeLeft(request);
+    if (timeout <= 0) return failed('timeout', 'not run: cell deadline');
+    const env = takeEnv(iso);
+    const testEnv = newEnv(iso);
+    const started = performance.now();
+    const remaining = () => Math.max(1, Math.floor(timeout - (performance.now() - started)));
+    let status: SandboxStatus = 'ok';
+    let error = '';
+    try {
+      await guarded(iso, program.run(env.context, { timeout }), timeout);
+      const wanted = testEnv.dispatch.applySync(undefined, ['identifiers', request.assertCode], { timeout: SMALL_CALL_MS });
+      const names = await guarded(iso, env.dispatch.apply(undefined, ['names', wanted], { timeout: remaining() }), remaining());
+      testEnv.dispatch.applySync(undefined, ['bind', env.dispatch.derefInto(), names], { timeout: SMALL_CALL_MS });
+      await guarded(iso, tests.run(testEnv.context, { timeout: remaining() }), remaining());
+    } catch (e) {
+      if (e instanceof IsolateLost) throw e;
+      error = message(e);
+      status = classify(error);
+    }
+    const ms = performance.now() - started;
+    if (iso.isolate.isDisposed) return { ...failed('memory', error), ms: round(ms) };
+    const [, overflow, stdout, stderr] = decodeFields(env.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
+    const [, , , testsStderr] = decodeFields(testEnv.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
+    releaseEnv(env);
+    releaseEnv(testEnv);
+    if (overflow === '1') status = 'output_limit';
+    return { status, ms: round(ms), stdout, stderr: withError(stderr + testsStderr, status === 'ok' ? '' : error) };
   }
 
   /** Call-style tests: the harness evaluates the program and runs every test in one call. */
@@ -220,7 +297,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
       let loadFailure = '';
       let collected: string | undefined; // runAll's results, when no test left a promise to settle
       try {
-        const out = await guarded(iso, env.dispatch.apply(undefined, ['runAll', request.fnName, argsJson, from, to, code], { timeout: limit }));
+        const out = await guarded(iso, env.dispatch.apply(undefined, ['runAll', request.fnName, argsJson, from, to, code], { timeout: limit }), limit);
         if (out.startsWith('C')) collected = out.slice(1);
         else loadFailure = out;
       } catch (e) {
@@ -261,13 +338,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     releaseEnv(env);
   }
 
-  return {
-    run,
-    close() {
-      for (const iso of isolates) if (iso && !iso.isolate.isDisposed) iso.isolate.dispose();
-      isolates.fill(undefined);
-    },
-  };
+  return { run };
 }
 
 function callResult([status, ms, value, stdout, stderr]: string[]): SandboxTestRun {
@@ -285,6 +356,10 @@ function classify(error: string): SandboxStatus {
   if (/timed out/.test(error)) return 'timeout';
   if (MEMORY_MESSAGE.test(error)) return 'memory';
   return 'runtime_error';
+}
+
+function withError(stderr: string, error: string): string {
+  return (stderr + (error ? `${stderr ? '\n' : ''}${error}` : '')).slice(0, STDERR_KEEP);
 }
 
 function message(error: unknown): string {

@@ -1,4 +1,5 @@
 /** The sandbox's options: every one, its default and its check in one visible place. */
+import { limits } from './limits.ts';
 
 export interface SandboxOptions {
   /** Run Python under bubblewrap; false leaves JavaScript and TypeScript only. */
@@ -20,10 +21,10 @@ export const sandboxDefaults: SandboxOptions = {
   python: true,
   pythonPath: '/usr/bin/python3',
   bwrapPath: 'bwrap',
-  memoryMb: 256,
-  outputBytes: 1024 * 1024,
-  isolateRecycleRuns: 20_000,
-  maxProcesses: 32,
+  memoryMb: limits.memoryMb,
+  outputBytes: limits.outputBytes,
+  isolateRecycleRuns: limits.isolateRecycleRuns,
+  maxProcesses: limits.maxProcesses,
 };
 
 const positive: Array<keyof SandboxOptions> = ['memoryMb', 'outputBytes', 'isolateRecycleRuns', 'maxProcesses'];

@@ -71,7 +71,7 @@ export function createPythonRunner(options: SandboxOptions): PythonRunner {
       const line = s.pending.slice(0, newline);
       s.pending = s.pending.slice(newline + 1);
       const waiter = s.waiter;
-      let msg: { id?: number; tests?: SandboxTestRun[]; error?: string };
+      let msg: { id?: number; tests?: SandboxTestRun[]; tests_error?: string; error?: string };
       try {
         msg = JSON.parse(line);
       } catch {
@@ -80,7 +80,8 @@ export function createPythonRunner(options: SandboxOptions): PythonRunner {
       }
       if (!waiter || msg.id !== waiter.id) continue;
       s.waiter = undefined;
-      if (msg.error || !msg.tests) waiter.reject(new Error(`python sandbox: ${msg.error ?? 'malformed response'}`));
+      if (msg.tests_error !== undefined) waiter.resolve({ tests: [], testsError: msg.tests_error });
+      else if (msg.error || !msg.tests) waiter.reject(new Error(`python sandbox: ${msg.error ?? 'malformed response'}`));
       else waiter.resolve({ tests: msg.tests.map(toTestRun) });
     }
   }

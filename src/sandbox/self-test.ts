@@ -1,8 +1,9 @@
 /**
  * Proves the Python sandbox works on this machine before the server takes
  * traffic: a program must read stdin and print, and must not reach the
- * network, the host's /etc or a writable /usr. Safe to call from the HTTP
- * process (it spawns bubblewrap; it does not load isolated-vm).
+ * network, the host's /etc, a writable /usr or root, the kernel's keyrings
+ * or a user namespace of its own. Safe to call from the HTTP process (it
+ * spawns bubblewrap; it does not load isolated-vm).
  */
 import { once } from 'node:events';
 import net from 'node:net';
@@ -11,15 +12,20 @@ import { createPythonRunner } from './python-runner.ts';
 
 /** The probe tries the host's own loopback listener: reachable only if the sandbox shares the host's network. */
 const probe = (port: number) => `
-import os, socket
+import ctypes, os, platform, socket
 a, b = map(int, input().split())
 print(a + b)
 assert not os.path.exists('/etc/passwd'), 'host /etc is visible'
-try:
-    open('/usr/verdict-probe', 'w')
-    raise AssertionError('/usr is writable')
-except OSError:
-    pass
+for path in ('/usr/verdict-probe', '/verdict-probe', '/dev/verdict-probe'):
+    try:
+        open(path, 'w')
+        raise AssertionError(path + ' is writable')
+    except OSError:
+        pass
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.unshare(0x10000000) != 0, 'test code can create a user namespace'
+keyctl = {'x86_64': 250, 'aarch64': 219}[platform.machine()]
+assert libc.syscall(keyctl, 0, -4, 0) < 0, 'test code can reach its user keyring'
 try:
     socket.create_connection(('127.0.0.1', ${port}), timeout=1)
     raise AssertionError('the host network is reachable')

@@ -4,6 +4,7 @@
  * apart: they are sent once the rest of their group is in.
  */
 import type { Sample } from '../../rewards/types.ts';
+import { referenceTextOf } from '../reference-text.ts';
 import type { Leaf } from '../registry/registry.ts';
 import { cellKey } from './cell-cache.ts';
 import { CellIndex } from './cell-index.ts';
@@ -38,7 +39,7 @@ export function buildCells(plan: BatchPlan, withCacheKeys: boolean): BatchCells 
   const deferred: Cell[][] = plan.groups.map(() => []);
   const cellsOf = plan.groups.map((group, gi) => {
     const { input, texts } = group;
-    const groupKey = JSON.stringify([input.prompt, input.reference, input.metadata]);
+    const groupKey = JSON.stringify([input.prompt, input.reference, input.metadata, referenceTextOf(input)]);
     if (!groupIds.has(groupKey)) groupIds.set(groupKey, String(groupIds.size));
     const groupTexts = texts.map((t) => t.text);
     return texts.map((text, ci) => {
@@ -80,6 +81,8 @@ function buildSample(group: PlannedGroup, text: CompletionText, inGroup?: { inde
   const sample: Sample = { completion: text.text };
   if (group.prompt !== undefined) sample.prompt = group.prompt;
   if (input.reference !== undefined) sample.reference = input.reference;
+  const referenceText = referenceTextOf(input);
+  if (referenceText !== undefined) sample.referenceText = referenceText;
   if (input.metadata !== undefined) sample.metadata = input.metadata;
   if (text.completion_ids) sample.completion_ids = text.completion_ids;
   if (text.num_tokens !== undefined) sample.num_tokens = text.num_tokens;

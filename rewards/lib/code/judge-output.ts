@@ -1,20 +1,23 @@
 /**
  * Judges what a program produced against what a test expects, outside the
- * sandbox. stdout: line by line after trimming trailing whitespace, trailing
- * blank lines ignored, equal line counts required (a program that prints only
- * the first expected line fails, unlike a `zip` comparison). Return values:
- * JSON deep equality with strict types. `tolerance` > 0 lets numbers differ by
- * at most tolerance * max(1, |expected|).
+ * sandbox, trusting nothing the program wrote. stdout: line by line after
+ * trimming trailing whitespace, trailing blank lines ignored, equal line counts
+ * required (a program that prints only the first expected line fails, unlike a
+ * `zip` comparison). Return values: JSON deep equality with strict types, except
+ * that numbers compare as Python's `==` does (3 == 3.0; integers exactly, big
+ * ones too; see exact-json.ts). `tolerance` > 0 lets numbers differ by at most
+ * tolerance * max(1, |expected|).
  */
+import { holdsInteger, isNumeric, numbersEqual, parseExact } from './exact-json.ts';
 
 export interface JudgeOptions {
   tolerance: number;
 }
 
-function numbersClose(actual: number, expected: number, tolerance: number): boolean {
-  if (actual === expected) return true;
-  return tolerance > 0 && Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));
-}
+/** Nesting of a return value the judge reads; deeper is a wrong answer, never an error. */
+export const MAX_VALUE_DEPTH = 1000;
+/** Return values up to this size are read with exact numbers; larger ones compare big integers as doubles. */
+const EXACT_READ_CHARS = 1024 * 1024;
 
 function lines(text: string): string[] {
   const out = text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
@@ -30,7 +33,7 @@ function lineMatches(actual: string, expected: string, tolerance: number): boole
   const a = actual.trim().split(/\s+/);
   const e = expected.trim().split(/\s+/);
   if (a.length !== e.length) return false;
-  return a.every((token, i) => token === e[i] || (NUMBER.test(token) && NUMBER.test(e[i]) && numbersClose(Number(token), Number(e[i]), tolerance)));
+  return a.every((token, i) => token === e[i] || (NUMBER.test(token) && NUMBER.test(e[i]) && numbersEqual(Number(token), Number(e[i]), tolerance)));
 }
 
 export function stdoutMatches(actual: string, expected: string, options: JudgeOptions): boolean {
@@ -39,8 +42,10 @@ export function stdoutMatches(actual: string, expected: string, options: JudgeOp
   return a.length === e.length && a.every((line, i) => lineMatches(line, e[i], options.tolerance));
 }
 
+/** Deep equality; recursion goes no deeper than `expected` nests (a request's depth is bounded). */
 export function valuesEqual(actual: unknown, expected: unknown, options: JudgeOptions): boolean {
-  if (typeof actual === 'number' && typeof expected === 'number') return numbersClose(actual, expected, options.tolerance);
+  if (isNumeric(actual) && isNumeric(expected)) return numbersEqual(actual, expected, options.tolerance);
+  if (isNumeric(actual) || isNumeric(expected)) return false;
   if (actual === null || expected === null || typeof actual !== 'object' || typeof expected !== 'object') return actual === expected;
   if (Array.isArray(actual) !== Array.isArray(expected)) return false;
   if (Array.isArray(actual)) {
@@ -53,18 +58,46 @@ export function valuesEqual(actual: unknown, expected: unknown, options: JudgeOp
   return keys.length === Object.keys(e).length && keys.every((k) => Object.hasOwn(e, k) && valuesEqual(a[k], e[k], options));
 }
 
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+export type ReturnVerdict = { ok: true } | { ok: false; why?: string };
+
 /**
- * A call's return value, as the JSON text the sandbox sent, against the
- * expected value. `unwrapSingleton` also accepts `[value]` as expected (APPS).
+ * A call's return value, as the JSON text the sandbox sent (the program's own
+ * writing: anything at all), against the expected value. `unwrapSingleton`
+ * also accepts `[value]` as expected (APPS).
  */
-export function returnMatches(valueJson: string | undefined, expected: unknown, options: JudgeOptions & { unwrapSingleton?: boolean }): boolean {
-  if (valueJson === undefined) return false;
+export function judgeReturn(valueJson: string | undefined, expected: unknown, options: JudgeOptions & { unwrapSingleton?: boolean }): ReturnVerdict {
+  if (valueJson === undefined) return { ok: false, why: 'no return value' };
   let actual: unknown;
   try {
-    actual = JSON.parse(valueJson);
+    actual = JSON.parse(valueJson); // iterative: any nesting parses
   } catch {
-    return false;
+    return { ok: false, why: 'the return value is not JSON' };
   }
-  if (valuesEqual(actual, expected, options)) return true;
-  return options.unwrapSingleton === true && Array.isArray(expected) && expected.length === 1 && valuesEqual(actual, expected[0], options);
+  if (nestsDeeperThan(actual, MAX_VALUE_DEPTH)) return { ok: false, why: `the return value nests deeper than ${MAX_VALUE_DEPTH} levels` };
+  if (valueJson.length <= EXACT_READ_CHARS && holdsInteger(actual, true)) {
+    try {
+      actual = parseExact(valueJson);
+    } catch {
+      // JSON.parse reads it and lossless-json does not (a duplicate key): its numbers as doubles
+    }
+  }
+  if (valuesEqual(actual, expected, options)) return { ok: true };
+  const unwrapped = options.unwrapSingleton === true && Array.isArray(expected) && expected.length === 1 && valuesEqual(actual, expected[0], options);
+  return unwrapped ? { ok: true } : { ok: false };
+}
+
+/** judgeReturn as a yes or no. */
+export function returnMatches(valueJson: string | undefined, expected: unknown, options: JudgeOptions & { unwrapSingleton?: boolean }): boolean {
+  return judgeReturn(valueJson, expected, options).ok;
 }

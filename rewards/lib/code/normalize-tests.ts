@@ -13,6 +13,7 @@
  * A string reference is parsed as JSON first.
  */
 import type { SandboxLanguage } from '../../types.ts';
+import { parseExact } from './exact-json.ts';
 import { normalizeLanguage } from './languages.ts';
 
 export interface CallCase {
@@ -62,7 +63,7 @@ export function normalizeTests(reference: unknown): NormalizedTests {
 function parseMaybeJson(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
-    return JSON.parse(value);
+    return parseExact(value); // a reference's own text: `3.0` stays a float
   } catch {
     return value;
   }
