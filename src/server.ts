@@ -1,4 +1,5 @@
 /** The process edge: reads the environment, listens, and drains on SIGTERM. */
+import './require-node.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { selfTestPython } from './sandbox/self-test.ts';
@@ -14,6 +15,7 @@ if (config.sandbox.python) {
   }
 }
 const app = await buildApp(config);
+app.log.info({ node: process.version }, 'starting');
 if (!config.sandbox.python) app.log.warn('SANDBOX_PYTHON=off: Python code is not run (code-tests answers such cells with a reason code)');
 await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
 await app.listen({ host: config.host, port: config.port });
