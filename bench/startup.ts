@@ -30,21 +30,19 @@ interface Proc {
   ppid: number;
   /** Own CPU plus that of its children already reaped, in s. */
   cpu: number;
-  own: number;
 }
 
 function readProc(pid: number): Proc | undefined {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const own = (Number(f[11]) + Number(f[12])) / TICKS_PER_SEC;
-    return { pid, ppid: Number(f[1]), own, cpu: own + (Number(f[13]) + Number(f[14])) / TICKS_PER_SEC };
+    return { pid, ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS_PER_SEC };
   } catch {
     return undefined; // gone in between
   }
 }
 
-/** `root` and its live descendants (a sandbox may start its own session, so not the process group). */
+/** `root` and its live descendants (bubblewrap calls setsid: its processes leave the process group). */
 function tree(root: number): Proc[] {
   const all = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map((e) => readProc(Number(e))).filter((p) => p !== undefined);
   const byParent = new Map<number, Proc[]>();
@@ -88,8 +86,13 @@ async function startServerOnce(root: string, node: string, dataDir: string): Pro
     const own = (k: string) => Math.max(0, ...workers.filter((p) => kind(p) === k).map((p) => p.cpu));
     return { total: procs.reduce((n, p) => n + p.cpu, 0), scoreWorker: own('score'), sandboxWorker: own('sandbox') };
   } finally {
-    child.kill('SIGKILL');
-    for (const p of tree(child.pid!)) process.kill(p.pid, 'SIGKILL');
+    for (const p of tree(child.pid!).reverse()) {
+      try {
+        process.kill(p.pid, 'SIGKILL'); // descendants first, while they can still be found from the root
+      } catch {
+        // already gone
+      }
+    }
   }
 }
 
