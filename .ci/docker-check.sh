@@ -41,7 +41,8 @@ ca_bundle="${NODE_EXTRA_CA_CERTS:-}"
 [ -f "$ca_bundle" ] || ca_bundle=/dev/null
 recipe_version=4
 headers_sum="$(cd "$node_headers" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum)"
-key="$( { sha256sum "$node_bin" "$ca_bundle"; echo "$headers_sum"; cat "$npm_dir/package.json"; echo "bookworm minbase $recipe_version"; } | sha256sum | cut -c1-16)"
+# Contents only: node_bin's path is the checkout's, which differs between clones.
+key="$( { sha256sum <"$node_bin"; sha256sum <"$ca_bundle"; echo "$headers_sum"; cat "$npm_dir/package.json"; echo "bookworm minbase $recipe_version"; } | sha256sum | cut -c1-16)"
 if [ "$("$docker" image inspect -f '{{index .Config.Labels "verdict.standin"}}' node:24-bookworm-slim 2>/dev/null)" = "$key" ]; then
   log "stand-in node:24-bookworm-slim $key is cached"
 else
