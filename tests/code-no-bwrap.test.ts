@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnServer } from './spawn-server.ts';
+import { spawnServer, startArgs } from './spawn-server.ts';
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
@@ -50,7 +50,7 @@ describe('without bubblewrap', () => {
   }, 150_000);
 
   it('refuses to start with SANDBOX_PYTHON=on, saying why', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...env, SANDBOX_PYTHON: 'on', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, startArgs(), { env: { ...env, SANDBOX_PYTHON: 'on', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let output = '';
     child.stderr!.on('data', (d) => (output += d));

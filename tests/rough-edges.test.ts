@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers.ts';
+import { startArgs } from './spawn-server.ts';
 
 describe('content types', () => {
   let app: FastifyInstance;
@@ -39,7 +40,7 @@ describe('a busy port', () => {
     await once(holder, 'listening');
     const { port } = holder.address() as net.AddressInfo;
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      const child = spawn(process.execPath, startArgs(), {
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SANDBOX_PYTHON: 'off', POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', LOG_LEVEL: 'silent' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

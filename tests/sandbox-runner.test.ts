@@ -15,7 +15,7 @@ interface SandboxChild {
 
 async function startChild(options: Record<string, unknown>): Promise<SandboxChild> {
   const child: ChildProcess = fork('tests/fixtures/sandbox-child.ts', [JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx', '--no-node-snapshot'],
+    execArgv: ['--no-node-snapshot'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const waiting = new Map<number, (msg: { result?: SandboxRunResult; error?: string }) => void>();

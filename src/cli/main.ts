@@ -62,6 +62,15 @@ async function createEngine(env: NodeJS.ProcessEnv): Promise<Engine> {
   return (await import('./engine.ts')).createEngine(env);
 }
 
+/** An engine started on the first chunk to score: resuming a file that is already scored starts no workers. */
+function createLazyEngine(env: NodeJS.ProcessEnv): Engine {
+  let engine: Promise<Engine> | undefined;
+  return {
+    score: async (body, where) => (await (engine ??= createEngine(env))).score(body, where),
+    close: async () => (await engine)?.close(),
+  };
+}
+
 function exitOnInterrupt(what: string): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -86,7 +95,7 @@ async function score(positionals: string[], values: Values): Promise<void> {
   if (skip.size > 0) process.stderr.write(`verdict: resuming: ${skip.size} of ${total} groups already in ${output}\n`);
   exitOnInterrupt(`rerun the same command to resume (${output} holds every finished chunk)`);
 
-  const engine = await createEngine(process.env);
+  const engine = createLazyEngine(process.env);
   const out = createAppender(output);
   const progress = createProgress({ total, unit: 'groups', already: skip.size });
   let groups = 0;

@@ -28,7 +28,7 @@ export function createProgress(options: ProgressOptions) {
   const started = performance.now();
   const already = options.already ?? 0;
   let done = already;
-  let lastLog = 0;
+  let lastLog = -Infinity; // the first line always prints: performance.now() starts near 0 in a young process
 
   const line = () => {
     const seconds = (performance.now() - started) / 1000;

@@ -9,7 +9,6 @@
  * worker that dies fails only the cell it was running.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Deque } from './deque.ts';
@@ -89,8 +88,9 @@ interface Slot {
   killed: boolean;
 }
 
-const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+// Workers run the build (plain JavaScript, scripts/build.js): beside this module in dist/, and dist's
+// when this module runs from the TypeScript sources (tests), so a test's workers run what production runs.
+const workerPath = fileURLToPath(import.meta.url.endsWith('.ts') ? new URL('../../dist/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url));
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
 
@@ -114,9 +114,8 @@ export function createPool(options: PoolOptions): Pool {
     entry.sink(entry.index, outcome);
   };
 
-  // tsx resolved from this file, not from the working directory, so the CLI works from anywhere.
-  const execArgv = ['--import', tsxLoader];
-  if (options.worker.kind === 'sandbox') execArgv.push('--no-node-snapshot');
+  // isolated-vm needs V8 without Node's start-up snapshot; only sandbox workers load it.
+  const execArgv = options.worker.kind === 'sandbox' ? ['--no-node-snapshot'] : [];
 
   function spawn(): void {
     if (closing) return;

@@ -9,6 +9,7 @@ const healthSchema = {
   properties: {
     status: { type: 'string' },
     reason: { type: 'string' },
+    node: { type: 'string', description: 'the Node.js version serving' },
     pools: { type: 'object', additionalProperties: true },
     sandbox: {
       type: 'object',
@@ -33,7 +34,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const stats = { score: pools.score.stats(), sandbox: pools.sandbox.stats() };
       const down = Object.entries(stats).find(([, s]) => s.alive === 0);
       const reason = state.draining ? 'draining' : down ? `${down[0]} pool has no live worker` : undefined;
-      return reply.status(reason ? 503 : 200).send({ status: reason ? 'unavailable' : 'ready', reason, pools: stats, sandbox: app.verdict.sandbox });
+      return reply.status(reason ? 503 : 200).send({ status: reason ? 'unavailable' : 'ready', reason, node: process.version, pools: stats, sandbox: app.verdict.sandbox });
     },
   );
 }

@@ -19,12 +19,18 @@
  * Call-style tests run in one call (the fast path); after a timeout, the
  * remaining tests run one call each so each gets its own limit.
  */
-import ivm from 'isolated-vm';
+import { createRequire } from 'node:module';
+import type ivm from 'isolated-vm';
 import type { SandboxRunRequest, SandboxRunResult, SandboxStatus, SandboxTestRun } from '../../rewards/types.ts';
 import { decodeFields, harnessSource } from './js-harness.ts';
 import { limits } from './limits.ts';
 import type { SandboxOptions } from './options.ts';
 import { toScript } from './to-script.ts';
+
+// Required, not imported: the build bundles this module into every process's file (scripts/build.js),
+// where an import of a package would load it at start-up, and isolated-vm must load only in sandbox
+// processes (started with --no-node-snapshot), when the sandbox is created.
+const { Isolate } = createRequire(import.meta.url)('isolated-vm') as typeof ivm;
 
 export interface JsRunner {
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;
@@ -72,7 +78,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     let lose!: (error: Error) => void;
     const lost = new Promise<never>((_, reject) => (lose = reject));
     lost.catch(() => {});
-    const isolate = new ivm.Isolate({
+    const isolate = new Isolate({
       memoryLimit: options.memoryMb,
       onCatastrophicError: (message) => {
         lose(new IsolateLost(message, 'memory'));
