@@ -8,7 +8,7 @@
  * Latin-script targets other than English, the Latin words of each sentence
  * take the language an identifier gives the sentence.
  */
-import { CJK_CHARS, cjkWords, hasKana } from '../text/cjk.ts';
+import { CJK_CHARS, segmentWords, hasKana } from '../text/unspaced.ts';
 import { scriptLabel } from './languages.ts';
 import { shapeOf, type WordShape } from './scripts.ts';
 import { stripNonProse } from './strip-non-prose.ts';
@@ -60,7 +60,7 @@ export function countWords(text: string, target: Target, identify?: Identify): W
     const latin: string[] = [];
     tokens.forEach((token, i) => {
       if (token.cjk) {
-        add(kana ? 'ja' : 'zh', cjkWords(token.text).length);
+        add(kana ? 'ja' : 'zh', segmentWords(token.text).length);
         return;
       }
       const verdict = judgeWord(tokens, i, target, identify !== undefined);

@@ -4,7 +4,7 @@
  * `same_as_prompt` reads the prompt (CJK and Hangul by script, anything
  * else with the identifier). Unresolvable is a reason, never a guess.
  */
-import { CJK_RUN, hasKana } from '../text/cjk.ts';
+import { CJK_RUN, hasKana } from '../text/unspaced.ts';
 import { LANGUAGE_SCRIPT, normalizeLanguage } from './languages.ts';
 import type { Target } from './count-words.ts';
 import { loadDetector } from './latin-identifier.ts';

@@ -1,0 +1,51 @@
+/**
+ * The one normalisation every text rule reads through, so no rule can be
+ * gamed with characters a reader does not see: NFKC (fullwidth letters,
+ * ligatures, presentation forms and compatibility jamo become the plain
+ * characters), then every invisible character removed: Unicode format
+ * characters (`\p{Cf}`: zero-width spaces and joiners, bidi marks, soft
+ * hyphen), default-ignorable code points (Hangul fillers U+115F U+1160
+ * U+3164 U+FFA0, combining grapheme joiner U+034F, variation selectors, tag
+ * characters) and the Braille blank U+2800, which renders as a space but is
+ * a symbol. Whitespace stays: rules split on it.
+ */
+
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+const NON_ASCII = /[^\x00-\x7f]/;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+export function normalizeText(text: string): string {
+  // Pure ASCII is already NFKC and holds no invisible character except the C0 controls, which are not format characters.
+  if (!NON_ASCII.test(text)) return text;
+  return text.normalize('NFKC').replace(INVISIBLE, '');
+}
+
+/** Characters a reader sees, in code points, once normalised: whitespace and invisible characters do not count. */
+export function visibleChars(text: string): number {
+  let count = 0;
+  for (const char of normalizeText(text)) if (char.trim() !== '') count++;
+  return count;
+}
+
+/** The text holds a word: a letter or a digit once normalised (`.`, `…`, emoji or fillers alone do not). */
+export function hasWord(text: string): boolean {
+  return WORD_CHAR.test(normalizeText(text));
+}
+
+/** UTF-8 length in bytes, without allocating the encoding. */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3; // BMP character, or a lone surrogate (encoded as U+FFFD)
+  }
+  return bytes;
+}
