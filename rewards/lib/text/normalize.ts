@@ -7,17 +7,21 @@
  * hyphen), default-ignorable code points (Hangul fillers U+115F U+1160
  * U+3164 U+FFA0, combining grapheme joiner U+034F, variation selectors, tag
  * characters) and the Braille blank U+2800, which renders as a space but is
- * a symbol. Whitespace stays: rules split on it.
+ * a symbol. Whitespace stays: rules split on it. One exception to NFKC:
+ * the Thai and Lao vowel AM (U+0E33, U+0EB3) stay whole, since their
+ * decomposition breaks ICU's dictionary segmentation of those scripts.
  */
 
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+const SPLIT_AM = /\u0e4d\u0e32|\u0ecd\u0eb2/g;
+const AM: Record<string, string> = { '\u0e4d\u0e32': '\u0e33', '\u0ecd\u0eb2': '\u0eb3' };
 const NON_ASCII = /[^\x00-\x7f]/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export function normalizeText(text: string): string {
   // Pure ASCII is already NFKC and holds no invisible character except the C0 controls, which are not format characters.
   if (!NON_ASCII.test(text)) return text;
-  return text.normalize('NFKC').replace(INVISIBLE, '');
+  return text.normalize('NFKC').replace(INVISIBLE, '').replace(SPLIT_AM, (am) => AM[am]);
 }
 
 /** Characters a reader sees, in code points, once normalised: whitespace and invisible characters do not count. */

@@ -1,0 +1,223 @@
+/**
+ * The words of a text, sentence by sentence, as language-consistency counts
+ * them (docs/text-rules.md). The text is normalised (lib/text/normalize.ts)
+ * and stripped of code and math (strip-non-prose.ts), then split into
+ * sentences. A word is a run of letters, marks and digits (joined by ' ’ - .
+ * , inside it); a run of an unspaced script (Han and kana, Thai, Lao, Khmer,
+ * Burmese) is one token whose words Intl.Segmenter counts later. Neutral,
+ * in neither count:
+ * - numbers, and tokens with digits and at most two letters (x2, 3n, 5cm);
+ * - names bound to an operator: a token of at most three letters with
+ *   `= + * / ^ < > ≤ ≥ ± × ÷ ∩ ∪ ∈ _ |` (or a spaced minus) right before or
+ *   after it (`x = 5`, `a + b`), and a single letter in brackets (`(x)`);
+ * - outside the target's script, single letters (x, θ);
+ * - in a non-Latin target, Latin acronyms of at most 5 letters (GCD) unless
+ *   among 3 or more ALL-CAPS words in a row (shouting is drift), and short
+ *   runs (at most 3 words) of capitalised Latin words (names: Pythagoras,
+ *   Isaac Newton) unless one is a common English word (Wait, So, By).
+ * A word mixing scripts (a Cyrillic Т in "Тhe") is labelled 'mixed'.
+ */
+import { normalizeText } from '../text/normalize.ts';
+import { CJK_CHARS, hasKana, UNSPACED_CHARS } from '../text/unspaced.ts';
+import { hasChineseOnly } from './han-context.ts';
+import { shapeOf, type WordShape } from './scripts.ts';
+import { stripNonProse } from './strip-non-prose.ts';
+
+export interface Target {
+  code: string;
+  /** 'Latin', 'Han', 'Japanese' (Han + kana), 'Cyrillic', ... */
+  script: string;
+}
+
+export interface Word {
+  /** Lower case, for spaced words; the run itself for unspaced ones. */
+  text: string;
+  /** The Unicode script of its letters; 'CJK' for a Han/kana run, 'mixed' for a word of several scripts. */
+  script: string;
+  /** Words in it: 1, or for an unspaced run what Intl.Segmenter finds (filled in by the counter). */
+  count: number;
+  unspaced: boolean;
+  /** Which clause of its sentence it is in (clauses are cut at , ; : and the like). */
+  clause: number;
+}
+
+export interface Sentence {
+  words: Word[];
+  neutral: number;
+  han: boolean;
+  kana: boolean;
+  hangul: boolean;
+  chineseOnly: boolean;
+}
+
+// After NFKC, Chinese ！？ are ASCII and need no space after them to end a sentence.
+const SENTENCE_BREAK = /[.…]+(?=\s|$)|[!?。；;\n।॥؟۔။។]+/;
+const TOKEN = new RegExp(
+  String.raw`(?<unspaced>[${UNSPACED_CHARS}]+)|[[\p{L}\p{M}\p{N}]--[${UNSPACED_CHARS}]]+(?:['’.,\-][[\p{L}\p{M}\p{N}]--[${UNSPACED_CHARS}]]+)*`,
+  'gv',
+);
+const CJK_START = new RegExp(`^[${CJK_CHARS}]`, 'v');
+const CLAUSE_BREAK = /[,;:،؛、，：—–()[\]{}"“”«»]/;
+const SEA_SCRIPTS = ['Thai', 'Lao', 'Khmer', 'Myanmar'].map((name) => [name, new RegExp(String.raw`^\p{Script=${name}}`, 'u')] as const);
+const HANGUL = /\p{Script=Hangul}/u;
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+  unspaced: boolean;
+  shape?: WordShape;
+}
+
+export function proseSentences(text: string, target: Target): Sentence[] {
+  const sentences: Sentence[] = [];
+  for (const sentence of stripNonProse(normalizeText(text)).split(SENTENCE_BREAK)) {
+    const tokens: Token[] = [];
+    for (const m of sentence.matchAll(TOKEN)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length, unspaced: m.groups!.unspaced !== undefined });
+    if (tokens.length === 0) continue;
+    const out: Sentence = { words: [], neutral: 0, han: false, kana: false, hangul: false, chineseOnly: false };
+    let clause = 0;
+    tokens.forEach((token, i) => {
+      if (i > 0 && CLAUSE_BREAK.test(sentence.slice(tokens[i - 1].end, token.start))) clause++;
+      if (token.unspaced) {
+        const cjk = CJK_START.test(token.text);
+        if (cjk) out.han = true;
+        const script = cjk ? 'CJK' : SEA_SCRIPTS.find(([, test]) => test.test(token.text))![0];
+        out.words.push({ text: token.text, script, count: 0, unspaced: true, clause });
+        return;
+      }
+      const script = judgeWord(sentence, tokens, i, target);
+      if (script === '') out.neutral++;
+      else out.words.push({ text: token.text.toLowerCase(), script, count: 1, unspaced: false, clause });
+    });
+    if (out.han) {
+      out.kana = hasKana(sentence);
+      out.chineseOnly = hasChineseOnly(sentence);
+    }
+    out.hangul = HANGUL.test(sentence);
+    sentences.push(out);
+  }
+  return sentences;
+}
+
+/** Fewest letters that make a word of a token with digits: "x2", "3n", "5cm" are variables and units, "wa1t" is a word. */
+const MIN_WORD_LETTERS_WITH_DIGITS = 3;
+/** Most letters of a name bound to an operator: `x = 5`, `sum = 12`, `max + 1`. */
+const MAX_BOUND_LETTERS = 3;
+const OPERATORS = new Set([...'=+*/^<>≤≥≠±×÷∩∪∈∉⊂⊆→⇒⇔∑∏∫√_|~']);
+/** Scripts whose single letters name variables (x, θ, ж); a single Han, kana or Hangul character is a word. */
+const VARIABLE_SCRIPTS = new Set(['Latin', 'Greek', 'Cyrillic', 'Hebrew']);
+const BRACKETS = new Set([...'()[]{}']);
+
+/** Token i's script, or '' when it is neutral. */
+function judgeWord(sentence: string, tokens: Token[], i: number, target: Target): string {
+  const shape = shapeOfToken(tokens[i]);
+  if (shape.letters === 0) return ''; // a number
+  if (shape.scripts.length > 1) return 'mixed';
+  if (shape.hasDigit && shape.letters < MIN_WORD_LETTERS_WITH_DIGITS) return '';
+  if (shape.letters <= MAX_BOUND_LETTERS && boundToOperator(sentence, tokens[i], shape.letters === 1)) return '';
+  const [script] = shape.scripts;
+  if (inTargetScript(script, target)) return script;
+  if (shape.letters === 1 && VARIABLE_SCRIPTS.has(script)) return ''; // a letter of another script is a variable (x, θ)
+  if (script === 'Latin' && isQuotedLatin(tokens, i)) return '';
+  return script;
+}
+
+function inTargetScript(script: string, target: Target): boolean {
+  if (target.script === 'Japanese') return script === 'Hiragana' || script === 'Katakana' || script === 'Han';
+  return script === target.script;
+}
+
+/** An operator right before or after the token (spaces skipped); for a single letter, a bracket too. */
+function boundToOperator(sentence: string, token: Token, single: boolean): boolean {
+  let before = token.start - 1;
+  while (before >= 0 && sentence[before] === ' ') before--;
+  let after = token.end;
+  while (after < sentence.length && sentence[after] === ' ') after++;
+  const bound = (at: number, adjacent: boolean) => {
+    const char = sentence[at];
+    if (char === undefined) return false;
+    if (OPERATORS.has(char) || (single && BRACKETS.has(char))) return true;
+    // A minus, not a hyphen: spaced ("a - b") on the side away from the word.
+    return char === '-' && !adjacent;
+  };
+  return bound(before, before === token.start - 1) || bound(after, after === token.end);
+}
+
+/** Most letters of an acronym (GCD, ASCII, HTTPS); a longer ALL-CAPS word is judged as a name would be. */
+const MAX_ACRONYM_LETTERS = 5;
+
+/** A Latin word quoted in non-Latin prose: a short acronym or a name, but never a word of a shouted sentence. */
+function isQuotedLatin(tokens: Token[], i: number): boolean {
+  const shape = shapeOfToken(tokens[i]);
+  if (shape.allCaps) return !inCapsRun(tokens, i) && (shape.letters <= MAX_ACRONYM_LETTERS || inNameRun(tokens, i));
+  return shape.capitalised && inNameRun(tokens, i);
+}
+
+/** Longest name quoted in other-script prose ("Isaac Newton", "Cauchy Schwarz"), in words. */
+const MAX_NAME_WORDS = 3;
+
+/** Capitalised English words that open drifting sentences ("Wait, 让我再想想", "By symmetry"): never names. */
+const NOT_NAMES = new Set(
+  [
+    'wait hmm hm okay ok so but and or now then first next finally let lets alternatively actually therefore thus hence yes no',
+    'well also however maybe perhaps note check hold right sure good great oh ah because since if what why how when where which',
+    'who the this that these those there here it we i you he she they is are was a an by in for to from with as at on of not all',
+    'each every some any after before using given suppose assume consider compute calculate solve find step answer',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Token i sits in a short run of Latin words that are all capitalised or acronyms: a name, not drift. */
+function inNameRun(tokens: Token[], i: number): boolean {
+  const latin = (t: Token | undefined) => !!t && !t.unspaced && isLatin(shapeOfToken(t));
+  let start = i;
+  let end = i;
+  // One word past the limit already rules a name out: stop there, so a long Latin run stays linear.
+  while (end - start < MAX_NAME_WORDS && latin(tokens[start - 1])) start--;
+  while (end - start < MAX_NAME_WORDS && latin(tokens[end + 1])) end++;
+  if (end - start + 1 > MAX_NAME_WORDS) return false;
+  const run = tokens.slice(start, end + 1);
+  if (run.some((t) => NOT_NAMES.has(t.text.toLowerCase()))) return false;
+  return run.every((t) => t.shape!.capitalised || t.shape!.allCaps || t.shape!.letters === 1);
+}
+
+/** Fewest ALL-CAPS words in a row that make a shouted sentence ("WAIT LET ME CHECK"), not a list of acronyms. */
+const MIN_SHOUTED_WORDS = 3;
+
+/**
+ * Token i is one of MIN_SHOUTED_WORDS or more ALL-CAPS Latin words in a row.
+ * Numbers and single letters in between are skipped ("CHECK STEP 2 AGAIN",
+ * "WAIT I THINK"). The scan stops once enough words are found, so a long
+ * shouted text stays linear.
+ */
+function inCapsRun(tokens: Token[], i: number): boolean {
+  let found = 1;
+  for (const step of [-1, 1]) {
+    for (let j = i + step; found < MIN_SHOUTED_WORDS; j += step) {
+      const kind = capsKind(tokens[j]);
+      if (kind === 'break') break;
+      if (kind === 'caps') found++;
+    }
+  }
+  return found >= MIN_SHOUTED_WORDS;
+}
+
+/** How a token bears on a shouted run: an ALL-CAPS Latin word, a number or single letter passed over, or a break. */
+function capsKind(token: Token | undefined): 'caps' | 'skip' | 'break' {
+  if (!token || token.unspaced) return 'break';
+  const shape = shapeOfToken(token);
+  if (shape.letters <= 1) return 'skip';
+  return shape.allCaps && isLatin(shape) ? 'caps' : 'break';
+}
+
+/** A token's shape, worked out once. */
+function shapeOfToken(token: Token): WordShape {
+  return (token.shape ??= shapeOf(token.text));
+}
+
+/** Written in Latin letters only. */
+function isLatin(shape: WordShape): boolean {
+  return shape.scripts.length === 1 && shape.scripts[0] === 'Latin';
+}
