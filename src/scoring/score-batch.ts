@@ -94,6 +94,8 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
 
   const texts = body.groups.map((g) => g.completions.map(completionText));
   const unique: Cell[] = [];
+  // Cells of rules with a batchContext wait for it (computed once per leaf), then go out with it.
+  const awaitingBatch = new Map<Leaf, Array<{ cell: Cell; key: (context: string) => string }>>();
   const index = new CellIndex<Cell>();
   const groupIds = new Map<string, string>(); // groups with the same prompt, reference and metadata share an id
   const deferred: Cell[][] = body.groups.map(() => []);
@@ -121,6 +123,17 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
           }
           // A rule that reads the group is keyed by the group itself; anything else by its inputs.
           const inputs = needsGroup ? `group ${gi}` : groupIds.get(groupKey)!;
+          if (leaf.rule.batchContext) {
+            return index.getOrCreate(leaf, inputs, own, () => {
+              // Its own sample: the batch context is added to it before it goes out.
+              const cell: Cell = { key: '', leaf, sample: sampleFor(needsGroup) };
+              const key = (context: string) => (deps.cache ? cellKey(leaf, groupKey + context, text, needsGroup ? groupTexts : undefined) : '');
+              let waiting = awaitingBatch.get(leaf);
+              if (!waiting) awaitingBatch.set(leaf, (waiting = []));
+              waiting.push({ cell, key });
+              return cell;
+            });
+          }
           return index.getOrCreate(leaf, inputs, own, () => {
             const key = deps.cache ? cellKey(leaf, groupKey, text, needsGroup ? groupTexts : undefined) : '';
             const sample = needsGroup ? (shared.grouped ??= sampleFor(true)) : (shared.plain ??= sampleFor(false));
@@ -134,8 +147,26 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
   });
 
   const submitter = createSubmitter(deps, options.signal);
-  submitter.admit([...unique, ...deferred.flat()]);
+  submitter.admit([...unique, ...[...awaitingBatch.values()].flat().map((w) => w.cell), ...deferred.flat()]);
   submitter.submit(unique);
+  const waitingCount = [...awaitingBatch.values()].reduce((n, w) => n + w.length, 0);
+  const batchGroups = body.groups.map((g) => ({ prompt: g.prompt, metadata: g.metadata }));
+  const contexts = new Map<Leaf, Promise<Record<string, unknown> | undefined>>();
+  const contextOf = (leaf: Leaf) => {
+    let context = contexts.get(leaf);
+    // A failing batchContext leaves the cells without one: the rule then scores as if the request held one group.
+    if (!context) contexts.set(leaf, (context = leaf.rule.batchContext!(batchGroups, leaf.params).catch(() => undefined)));
+    return context;
+  };
+  for (const [leaf, waiting] of awaitingBatch) {
+    void contextOf(leaf).then((context) => {
+      for (const { cell, key } of waiting) {
+        if (context) cell.sample.batch = context;
+        cell.key = key(context ? JSON.stringify(context) : '');
+      }
+      submitter.submit(waiting.map((w) => w.cell));
+    });
+  }
 
   const method = body.advantages?.method ?? 'group';
   const aggregation = body.aggregation ?? 'sum_then_normalize';
@@ -168,7 +199,13 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
         // The verdict-reading cells are not sent yet: they wait on these.
         await allDone(cellsOf[gi].flat(2).filter((cell) => !cell?.leaf.rule.needsVerdicts));
         if (deferred[gi].length > 0) {
-          for (const cell of deferred[gi]) cell.sample.verdicts = verdictsOf(rulesPerGroup[gi], cellsOf[gi][cell.completionIndex!]);
+          for (const cell of deferred[gi]) {
+            cell.sample.verdicts = verdictsOf(rulesPerGroup[gi], cellsOf[gi][cell.completionIndex!]);
+            if (cell.leaf.rule.batchContext) {
+              const context = await contextOf(cell.leaf);
+              if (context) cell.sample.batch = context;
+            }
+          }
           submitter.submit(deferred[gi]);
           await allDone(deferred[gi]);
         }
@@ -191,7 +228,7 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
     return {
       groups,
       rules: summarizeRules(groups),
-      timing: { total_ms: performance.now() - started, cells, unique_cells: unique.length + deferred.flat().length },
+      timing: { total_ms: performance.now() - started, cells, unique_cells: unique.length + waitingCount + deferred.flat().length },
     };
   };
   return finish();
