@@ -15,11 +15,12 @@
  *   words in all cannot be told apart from the target.
  *   English written in Cyrillic is found by its words (transliteration.ts).
  * - Words of another shared script are foreign, labelled by script ('latin').
- * Runs of unspaced scripts are segmented by Intl.Segmenter; past 2,000
- * characters of them, an even sample of 2,000 is segmented and the other
- * runs are counted at the sample's words per character (about 1 µs a word).
+ * Runs of unspaced scripts are segmented by Intl.Segmenter (about 1 µs a
+ * word, so counts of runs are remembered); past 800 characters of runs not
+ * counted before, an even sample of them is segmented and the others are
+ * counted at the sample's words per character.
  */
-import { countSegments } from '../text/unspaced.ts';
+import { countSegments, rememberedSegments } from '../text/unspaced.ts';
 import { hanLabels } from './han-context.ts';
 import { scoreWords, ScriptScores } from './identify.ts';
 import { IDENTIFIED_SCRIPTS, identifiable, scriptLabel } from './languages.ts';
@@ -50,7 +51,7 @@ export const MIN_IDENTIFIED_WORDS = 3;
  */
 const clauseMargin = (words: number) => (words >= 5 ? 0.85 : 0.5);
 /** Characters of unspaced scripts segmented in full; beyond, an even sample of this many. */
-const SEGMENT_BUDGET = 2000;
+const SEGMENT_BUDGET = 800;
 
 /** All non-neutral words of a text, whatever their language: how a labelled corpus counts a segment it knows the language of. */
 export function totalWords(text: string, target: Target): number {
@@ -78,8 +79,7 @@ export function countWords(text: string, target: Target): WordCounts {
 
   sentences.forEach((sentence, si) => {
     counts.neutral += sentence.neutral;
-    const cyrillic = sentence.words.filter((w) => w.script === 'Cyrillic').map((w) => w.text);
-    const english = cyrillic.length > 0 && isEnglishInCyrillic(cyrillic);
+    const english = sentence.cyrillic && isEnglishInCyrillic(sentence.words.filter((w) => w.script === 'Cyrillic').map((w) => w.text));
     for (const word of sentence.words) {
       if (word.script === 'CJK') add(han[si], word.count);
       else if (english && word.script === 'Cyrillic') {
@@ -110,9 +110,9 @@ function labelOf(script: string, target: Target): string {
  */
 function labelSentences(pending: Word[][], script: string, target: string): Array<[string, number]> {
   const languages = IDENTIFIED_SCRIPTS[script];
-  const clauses = pending.map((words) => byClause(words).map((clause) => scoreWords(clause, script)));
+  const clauses = pending.map((words) => clauseScores(words, script));
   const scores = clauses.map((list) => {
-    if (list.length === 0) return undefined;
+    if (list.length <= 1) return list[0];
     const sentence = new ScriptScores(languages);
     for (const clause of list) sentence.add(clause);
     return sentence;
@@ -164,17 +164,16 @@ function labelClauses(clauses: ScriptScores[], sentence: string, languages: read
   });
 }
 
-function byClause(words: readonly Word[]): string[][] {
-  const clauses: string[][] = [];
-  let current = -1;
-  for (const word of words) {
-    if (word.clause !== current) {
-      clauses.push([]);
-      current = word.clause;
-    }
-    clauses[clauses.length - 1].push(word.text);
+/** The scores of each clause of a sentence's words (none for a sentence without words). */
+function clauseScores(words: readonly Word[], script: string): ScriptScores[] {
+  const scores: ScriptScores[] = [];
+  let start = 0;
+  for (let i = 1; i <= words.length; i++) {
+    if (i < words.length && words[i].clause === words[start].clause) continue;
+    scores.push(scoreWords(words, script, start, i));
+    start = i;
   }
-  return clauses;
+  return scores;
 }
 
 /** All the text's words of the script as one sample; too few in all to tell them from the target. */
@@ -184,27 +183,38 @@ function labelWholeText(scores: Array<ScriptScores | undefined>, languages: read
   return all.words >= MIN_IDENTIFIED_WORDS ? all.label(target) || target : target;
 }
 
-/** Fills in the word counts of unspaced runs: all of them up to the budget, else an even sample and its rate. */
+/** Spreads the sample over the text without following any period it may have (golden-ratio low-discrepancy sequence). */
+const GOLDEN = 0.6180339887498949;
+
+/**
+ * Fills in the word counts of unspaced runs: every run when they hold at
+ * most SEGMENT_BUDGET characters, else the runs already counted before
+ * and an even sample; the others at the sample's words per character.
+ */
 export function countUnspaced(sentences: Sentence[]): void {
   const runs: Word[] = [];
   for (const sentence of sentences) for (const word of sentence.words) if (word.unspaced) runs.push(word);
   const total = runs.reduce((n, run) => n + run.text.length, 0);
   const share = Math.min(1, SEGMENT_BUDGET / Math.max(1, total));
-  // Per script: characters seen, characters segmented, words found; a run is segmented while the sample is behind its share.
-  const seen = new Map<string, { chars: number; sampled: number; words: number }>();
+  // Per script: runs seen, characters and words of the runs counted.
+  const seen = new Map<string, { runs: number; chars: number; words: number }>();
   const estimated: Word[] = [];
   for (const run of runs) {
     let stats = seen.get(run.script);
-    if (!stats) seen.set(run.script, (stats = { chars: 0, sampled: 0, words: 0 }));
+    if (!stats) seen.set(run.script, (stats = { runs: 0, chars: 0, words: 0 }));
+    const known = rememberedSegments(run.text);
+    const sampled = stats.runs === 0 || ((stats.runs * GOLDEN) % 1) < share;
+    stats.runs++;
+    if (known === undefined && !sampled) {
+      estimated.push(run);
+      continue;
+    }
+    run.count = known ?? countSegments(run.text);
     stats.chars += run.text.length;
-    if (stats.sampled < share * stats.chars) {
-      run.count = countSegments(run.text);
-      stats.sampled += run.text.length;
-      stats.words += run.count;
-    } else estimated.push(run);
+    stats.words += run.count;
   }
   for (const run of estimated) {
     const stats = seen.get(run.script)!;
-    run.count = (run.text.length * stats.words) / stats.sampled;
+    run.count = (run.text.length * stats.words) / stats.chars;
   }
 }

@@ -39,11 +39,12 @@ export function loadDetector(): Promise<Detector> {
 
 /** Scores of a run of words over the languages of one script, with the n-gram count that scales them. */
 export class ScriptScores {
-  readonly raw: Float64Array;
+  /** A plain array: allocating a typed array per sentence costs more than the additions it speeds up. */
+  readonly raw: number[];
   ngrams = 0;
   words = 0;
   constructor(readonly languages: readonly string[]) {
-    this.raw = new Float64Array(languages.length);
+    this.raw = new Array<number>(languages.length).fill(0);
   }
 
   add(other: ScriptScores): void {
@@ -94,32 +95,47 @@ interface WordScore {
 }
 
 /** Word -> its eld scores, per script; two generations so a long run of training keeps its common words. */
-const generations = new Map<string, { current: Map<string, WordScore>; previous: Map<string, WordScore> }>();
+const generations = new Map<string, WordCache>();
 const LETTERS = /\p{L}+/gu;
 const encoder = new TextEncoder();
 
-/** Scores a run of words of one script (already lower-cased), word by word. Needs loadDetector() first. */
-export function scoreWords(words: readonly string[], script: string): ScriptScores {
+/** Empties the remembered word scores: what a benchmark of first-sight cost needs. */
+export function forgetWordScores(): void {
+  generations.clear();
+}
+
+/** Scores a run of words of one script (already lower-cased), word by word, from `start` to `end`. Needs loadDetector() first. */
+export function scoreWords(words: ReadonlyArray<string | { text: string }>, script: string, start = 0, end = words.length): ScriptScores {
   const languages = IDENTIFIED_SCRIPTS[script];
   const scores = new ScriptScores(languages);
-  for (const word of words) {
-    // eld splits on anything but letters (marks included: Devanagari vowel signs split its words too).
-    for (const [piece] of word.matchAll(LETTERS)) {
-      const score = wordScore(piece, script, languages);
-      for (let i = 0; i < score.raw.length; i++) scores.raw[i] += score.raw[i];
-      scores.ngrams += score.ngrams;
-    }
+  const cache = cacheOf(script);
+  const raw = scores.raw;
+  for (let w = start; w < end; w++) {
+    const item = words[w];
+    const word = typeof item === 'string' ? item : item.text;
+    const score = cache.current.get(word) ?? remember(cache, word, languages);
+    const add = score.raw;
+    for (let i = 0; i < add.length; i++) raw[i] += add[i];
+    scores.ngrams += score.ngrams;
     scores.words++;
   }
   return scores;
 }
 
-function wordScore(word: string, script: string, languages: readonly string[]): WordScore {
+interface WordCache {
+  current: Map<string, WordScore>;
+  previous: Map<string, WordScore>;
+}
+
+function cacheOf(script: string): WordCache {
   let cache = generations.get(script);
   if (!cache) generations.set(script, (cache = { current: new Map(), previous: new Map() }));
-  let score = cache.current.get(word);
-  if (score) return score;
-  score = cache.previous.get(word) ?? computeWordScore(word, languages);
+  return cache;
+}
+
+/** A word's scores: kept from the previous generation, or computed; each generation holds WORDS_PER_GENERATION words. */
+function remember(cache: WordCache, word: string, languages: readonly string[]): WordScore {
+  const score = cache.previous.get(word) ?? computeWordScore(word, languages);
   if (cache.current.size >= WORDS_PER_GENERATION) {
     cache.previous = cache.current;
     cache.current = new Map();
@@ -128,8 +144,19 @@ function wordScore(word: string, script: string, languages: readonly string[]): 
   return score;
 }
 
-/** eld's raw scores of one word, recovered from its reported scores: raw = x * n-grams, x = 25 s / (1 - s). */
+/** A word's scores: the sum over its letter runs, as eld splits on anything but letters (Devanagari vowel signs too). */
 function computeWordScore(word: string, languages: readonly string[]): WordScore {
+  const total: WordScore = { raw: new Float64Array(languages.length), ngrams: 0 };
+  for (const [piece] of word.matchAll(LETTERS)) {
+    const score = pieceScore(piece, languages);
+    for (let i = 0; i < total.raw.length; i++) total.raw[i] += score.raw[i];
+    total.ngrams += score.ngrams;
+  }
+  return total;
+}
+
+/** eld's raw scores of one run of letters, recovered from its reported scores: raw = x * n-grams, x = 25 s / (1 - s). */
+function pieceScore(word: string, languages: readonly string[]): WordScore {
   if (!detector) throw new Error('loadDetector() first');
   const ngrams = eldNgrams(word);
   const reported = detector.detect(word).getScores();

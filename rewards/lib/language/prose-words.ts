@@ -18,10 +18,10 @@
  * A word mixing scripts (a Cyrillic Т in "Тhe") is labelled 'mixed'.
  */
 import { normalizeText } from '../text/normalize.ts';
-import { CJK_CHARS, hasKana, UNSPACED_CHARS } from '../text/unspaced.ts';
+import { hasKana } from '../text/unspaced.ts';
 import { hasChineseOnly } from './han-context.ts';
-import { shapeOf, type WordShape } from './scripts.ts';
 import { stripNonProse } from './strip-non-prose.ts';
+import { tokenize, type Token } from './tokenize.ts';
 
 export interface Target {
   code: string;
@@ -48,56 +48,50 @@ export interface Sentence {
   kana: boolean;
   hangul: boolean;
   chineseOnly: boolean;
+  /** It has Cyrillic words (which may be English in disguise: transliteration.ts). */
+  cyrillic: boolean;
 }
 
 // After NFKC, Chinese ！？ are ASCII and need no space after them to end a sentence.
 const SENTENCE_BREAK = /[.…]+(?=\s|$)|[!?。；;\n।॥؟۔။។]+/;
-const TOKEN = new RegExp(
-  String.raw`(?<unspaced>[${UNSPACED_CHARS}]+)|[[\p{L}\p{M}\p{N}]--[${UNSPACED_CHARS}]]+(?:['’.,\-][[\p{L}\p{M}\p{N}]--[${UNSPACED_CHARS}]]+)*`,
-  'gv',
-);
-const CJK_START = new RegExp(`^[${CJK_CHARS}]`, 'v');
-const CLAUSE_BREAK = /[,;:،؛、，：—–()[\]{}"“”«»]/;
-const SEA_SCRIPTS = ['Thai', 'Lao', 'Khmer', 'Myanmar'].map((name) => [name, new RegExp(String.raw`^\p{Script=${name}}`, 'u')] as const);
-const HANGUL = /\p{Script=Hangul}/u;
-
-interface Token {
-  text: string;
-  start: number;
-  end: number;
-  unspaced: boolean;
-  shape?: WordShape;
-}
+const CLAUSE_BREAKS = new Set([...',;:،؛、—–()[]{}"“”«»']);
 
 export function proseSentences(text: string, target: Target): Sentence[] {
   const sentences: Sentence[] = [];
   for (const sentence of stripNonProse(normalizeText(text)).split(SENTENCE_BREAK)) {
-    const tokens: Token[] = [];
-    for (const m of sentence.matchAll(TOKEN)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length, unspaced: m.groups!.unspaced !== undefined });
+    const tokens = tokenize(sentence);
     if (tokens.length === 0) continue;
-    const out: Sentence = { words: [], neutral: 0, han: false, kana: false, hangul: false, chineseOnly: false };
+    const out: Sentence = { words: [], neutral: 0, han: false, kana: false, hangul: false, chineseOnly: false, cyrillic: false };
     let clause = 0;
-    tokens.forEach((token, i) => {
-      if (i > 0 && CLAUSE_BREAK.test(sentence.slice(tokens[i - 1].end, token.start))) clause++;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (i > 0 && clauseBreakBetween(sentence, tokens[i - 1].end, token.start)) clause++;
       if (token.unspaced) {
-        const cjk = CJK_START.test(token.text);
-        if (cjk) out.han = true;
-        const script = cjk ? 'CJK' : SEA_SCRIPTS.find(([, test]) => test.test(token.text))![0];
-        out.words.push({ text: token.text, script, count: 0, unspaced: true, clause });
-        return;
+        if (token.unspaced === 'CJK') out.han = true;
+        out.words.push({ text: token.text, script: token.unspaced, count: 0, unspaced: true, clause });
+        continue;
       }
+      if (token.script === 'Hangul') out.hangul = true;
       const script = judgeWord(sentence, tokens, i, target);
       if (script === '') out.neutral++;
-      else out.words.push({ text: token.text.toLowerCase(), script, count: 1, unspaced: false, clause });
-    });
+      else {
+        if (script === 'Cyrillic') out.cyrillic = true;
+        out.words.push({ text: token.text.toLowerCase(), script, count: 1, unspaced: false, clause });
+      }
+    }
     if (out.han) {
       out.kana = hasKana(sentence);
       out.chineseOnly = hasChineseOnly(sentence);
     }
-    out.hangul = HANGUL.test(sentence);
     sentences.push(out);
   }
   return sentences;
+}
+
+/** Clause punctuation between two tokens (scanned in place: most gaps are one space). */
+function clauseBreakBetween(sentence: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (CLAUSE_BREAKS.has(sentence[i])) return true;
+  return false;
 }
 
 /** Fewest letters that make a word of a token with digits: "x2", "3n", "5cm" are variables and units, "wa1t" is a word. */
@@ -111,14 +105,14 @@ const BRACKETS = new Set([...'()[]{}']);
 
 /** Token i's script, or '' when it is neutral. */
 function judgeWord(sentence: string, tokens: Token[], i: number, target: Target): string {
-  const shape = shapeOfToken(tokens[i]);
-  if (shape.letters === 0) return ''; // a number
-  if (shape.scripts.length > 1) return 'mixed';
-  if (shape.hasDigit && shape.letters < MIN_WORD_LETTERS_WITH_DIGITS) return '';
-  if (shape.letters <= MAX_BOUND_LETTERS && boundToOperator(sentence, tokens[i], shape.letters === 1)) return '';
-  const [script] = shape.scripts;
+  const token = tokens[i];
+  if (token.letters === 0) return ''; // a number
+  if (token.script === 'mixed') return 'mixed';
+  if (token.hasDigit && token.letters < MIN_WORD_LETTERS_WITH_DIGITS) return '';
+  if (token.letters <= MAX_BOUND_LETTERS && boundToOperator(sentence, token)) return '';
+  const { script } = token;
   if (inTargetScript(script, target)) return script;
-  if (shape.letters === 1 && VARIABLE_SCRIPTS.has(script)) return ''; // a letter of another script is a variable (x, θ)
+  if (token.letters === 1 && VARIABLE_SCRIPTS.has(script)) return ''; // a letter of another script is a variable (x, θ)
   if (script === 'Latin' && isQuotedLatin(tokens, i)) return '';
   return script;
 }
@@ -129,19 +123,20 @@ function inTargetScript(script: string, target: Target): boolean {
 }
 
 /** An operator right before or after the token (spaces skipped); for a single letter, a bracket too. */
-function boundToOperator(sentence: string, token: Token, single: boolean): boolean {
+function boundToOperator(sentence: string, token: Token): boolean {
   let before = token.start - 1;
   while (before >= 0 && sentence[before] === ' ') before--;
   let after = token.end;
   while (after < sentence.length && sentence[after] === ' ') after++;
-  const bound = (at: number, adjacent: boolean) => {
-    const char = sentence[at];
-    if (char === undefined) return false;
-    if (OPERATORS.has(char) || (single && BRACKETS.has(char))) return true;
-    // A minus, not a hyphen: spaced ("a - b") on the side away from the word.
-    return char === '-' && !adjacent;
-  };
-  return bound(before, before === token.start - 1) || bound(after, after === token.end);
+  const single = token.letters === 1;
+  return isOperator(sentence[before], single, before === token.start - 1) || isOperator(sentence[after], single, after === token.end);
+}
+
+/** A minus is an operator only when spaced from the word ("a - b"), not as a hyphen ("re-check"). */
+function isOperator(char: string | undefined, single: boolean, adjacent: boolean): boolean {
+  if (char === undefined) return false;
+  if (OPERATORS.has(char) || (single && BRACKETS.has(char))) return true;
+  return char === '-' && !adjacent;
 }
 
 /** Most letters of an acronym (GCD, ASCII, HTTPS); a longer ALL-CAPS word is judged as a name would be. */
@@ -149,9 +144,9 @@ const MAX_ACRONYM_LETTERS = 5;
 
 /** A Latin word quoted in non-Latin prose: a short acronym or a name, but never a word of a shouted sentence. */
 function isQuotedLatin(tokens: Token[], i: number): boolean {
-  const shape = shapeOfToken(tokens[i]);
-  if (shape.allCaps) return !inCapsRun(tokens, i) && (shape.letters <= MAX_ACRONYM_LETTERS || inNameRun(tokens, i));
-  return shape.capitalised && inNameRun(tokens, i);
+  const token = tokens[i];
+  if (token.allCaps) return !inCapsRun(tokens, i) && (token.letters <= MAX_ACRONYM_LETTERS || inNameRun(tokens, i));
+  return token.capitalised && inNameRun(tokens, i);
 }
 
 /** Longest name quoted in other-script prose ("Isaac Newton", "Cauchy Schwarz"), in words. */
@@ -171,16 +166,15 @@ const NOT_NAMES = new Set(
 
 /** Token i sits in a short run of Latin words that are all capitalised or acronyms: a name, not drift. */
 function inNameRun(tokens: Token[], i: number): boolean {
-  const latin = (t: Token | undefined) => !!t && !t.unspaced && isLatin(shapeOfToken(t));
   let start = i;
   let end = i;
   // One word past the limit already rules a name out: stop there, so a long Latin run stays linear.
-  while (end - start < MAX_NAME_WORDS && latin(tokens[start - 1])) start--;
-  while (end - start < MAX_NAME_WORDS && latin(tokens[end + 1])) end++;
+  while (end - start < MAX_NAME_WORDS && isLatin(tokens[start - 1])) start--;
+  while (end - start < MAX_NAME_WORDS && isLatin(tokens[end + 1])) end++;
   if (end - start + 1 > MAX_NAME_WORDS) return false;
   const run = tokens.slice(start, end + 1);
   if (run.some((t) => NOT_NAMES.has(t.text.toLowerCase()))) return false;
-  return run.every((t) => t.shape!.capitalised || t.shape!.allCaps || t.shape!.letters === 1);
+  return run.every((t) => t.capitalised || t.allCaps || t.letters === 1);
 }
 
 /** Fewest ALL-CAPS words in a row that make a shouted sentence ("WAIT LET ME CHECK"), not a list of acronyms. */
@@ -207,17 +201,11 @@ function inCapsRun(tokens: Token[], i: number): boolean {
 /** How a token bears on a shouted run: an ALL-CAPS Latin word, a number or single letter passed over, or a break. */
 function capsKind(token: Token | undefined): 'caps' | 'skip' | 'break' {
   if (!token || token.unspaced) return 'break';
-  const shape = shapeOfToken(token);
-  if (shape.letters <= 1) return 'skip';
-  return shape.allCaps && isLatin(shape) ? 'caps' : 'break';
+  if (token.letters <= 1) return 'skip';
+  return token.allCaps && token.script === 'Latin' ? 'caps' : 'break';
 }
 
-/** A token's shape, worked out once. */
-function shapeOfToken(token: Token): WordShape {
-  return (token.shape ??= shapeOf(token.text));
-}
-
-/** Written in Latin letters only. */
-function isLatin(shape: WordShape): boolean {
-  return shape.scripts.length === 1 && shape.scripts[0] === 'Latin';
+/** A word written in Latin letters only. */
+function isLatin(token: Token | undefined): boolean {
+  return token !== undefined && !token.unspaced && token.script === 'Latin';
 }

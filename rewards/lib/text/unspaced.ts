@@ -25,11 +25,42 @@ export function segmentWords(run: string): string[] {
   return words;
 }
 
-/** How many word-like segments a run holds, without keeping them. */
+/** Runs already counted, two generations of this many: chains of thought repeat their phrases. */
+const RUNS_PER_GENERATION = 20_000;
+let counted = new Map<string, number>();
+let previouslyCounted = new Map<string, number>();
+
+/** How many word-like segments a run holds: remembered, or undefined. */
+export function rememberedSegments(run: string): number | undefined {
+  const known = counted.get(run);
+  if (known !== undefined) return known;
+  const older = previouslyCounted.get(run);
+  if (older !== undefined) remember(run, older);
+  return older;
+}
+
+/** How many word-like segments a run holds, without keeping them (and remembered). */
 export function countSegments(run: string): number {
+  const known = rememberedSegments(run);
+  if (known !== undefined) return known;
   let count = 0;
   for (const piece of segmenter.segment(run)) if (piece.isWordLike) count++;
+  remember(run, count);
   return count;
+}
+
+function remember(run: string, count: number): void {
+  if (counted.size >= RUNS_PER_GENERATION) {
+    previouslyCounted = counted;
+    counted = new Map();
+  }
+  counted.set(run, count);
+}
+
+/** Empties the remembered counts: what a benchmark of first-sight cost needs. */
+export function forgetSegmentCounts(): void {
+  counted = new Map();
+  previouslyCounted = new Map();
 }
 
 export function hasKana(text: string): boolean {
