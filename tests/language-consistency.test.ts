@@ -59,7 +59,9 @@ describe('countWords by script', () => {
     ['guard: two acronyms side by side are not shouting', '我们用 CUDA GPU 计算', zh, { target: 3, foreign: 0, neutral: 2 }],
     ['guard: an ALL-CAPS word longer than an acronym is judged as a name', '根据NVIDIA的数据', zh, { target: 3, foreign: 0, neutral: 1 }],
     ['regression: fullwidth letters are normalised into words', '我们计算。ｗａｉｔ ｃｈｅｃｋ ａｇａｉｎ', zh, { target: 2, foreign: 3, neutral: 0 }],
-    ['regression: Hangul fillers do not hide a word', '我们计算。wa\u3164it now', zh, { target: 2, foreign: 2, neutral: 0 }],
+    ['regression: a Hangul filler reads as the blank it shows', '我们计算。wa\u3164it now', zh, { target: 2, foreign: 3, neutral: 0 }],
+    ['regression: a word spelled out letter by letter is a word, not variables', '我们计算。w a i t l e t m e c h e c k', zh, { target: 2, foreign: 1, neutral: 13 }],
+    ['guard: three variables in a row stay neutral', '设x y z为三个数。', zh, { target: 5, foreign: 0, neutral: 3 }],
   ];
   it.each(rows)('%s', (_why, text, target, expected) => {
     expect(countWords(text, target)).toMatchObject(expected);

@@ -36,6 +36,7 @@ describe('string-check', () => {
     // Normalised (version 2): invisible and fullwidth characters neither hide nor fake a match.
     ['regression: a zero-width space inside the answer does not escape ne', { completion: 'I can\u200bnot help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
     ['regression: a Braille blank is not an answer that differs', { completion: '<think>x</think>\u2800' }, { operation: 'ne', reference: '' }, 0],
+    ['regression: a Braille blank reads as the space it shows', { completion: 'I\u2800cannot\u3164help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
     ['fullwidth letters equal their plain forms', { completion: 'Ｐａｒｉｓ', reference: 'Paris' }, {}, 1],
     ['the reference is normalised too', { completion: 'Paris', reference: 'Par\u200bis' }, {}, 1],
     // verbatim: OpenAI's literal reading.

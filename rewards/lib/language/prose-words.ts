@@ -10,7 +10,9 @@
  * - names bound to an operator: a token of at most three letters with
  *   `= + * / ^ < > ≤ ≥ ± × ÷ ∩ ∪ ∈ _ |` (or a spaced minus) right before or
  *   after it (`x = 5`, `a + b`), and a single letter in brackets (`(x)`);
- * - outside the target's script, single letters (x, θ);
+ * - outside the target's script, single letters (x, θ), except 4 or more
+ *   in a row with only spaces between (a word spelled out, "w a i t": one
+ *   word);
  * - in a non-Latin target, Latin acronyms of at most 5 letters (GCD) unless
  *   among 3 or more ALL-CAPS words in a row (shouting is drift), and short
  *   runs (at most 3 words) of capitalised Latin words (names: Pythagoras,
@@ -62,10 +64,19 @@ export function proseSentences(text: string, target: Target): Sentence[] {
     const tokens = tokenize(sentence);
     if (tokens.length === 0) continue;
     const out: Sentence = { words: [], neutral: 0, han: false, kana: false, hangul: false, chineseOnly: false, cyrillic: false };
+    const spelled = spelledOut(sentence, tokens, target);
     let clause = 0;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (i > 0 && clauseBreakBetween(sentence, tokens[i - 1].end, token.start)) clause++;
+      if (spelled?.[i] === 'rest') {
+        out.neutral++;
+        continue;
+      }
+      if (spelled?.[i] === 'first') {
+        out.words.push({ text: token.text.toLowerCase(), script: token.script, count: 1, unspaced: false, clause });
+        continue;
+      }
       if (token.unspaced) {
         if (token.unspaced === 'CJK') out.han = true;
         out.words.push({ text: token.text, script: token.unspaced, count: 0, unspaced: true, clause });
@@ -86,6 +97,35 @@ export function proseSentences(text: string, target: Target): Sentence[] {
     sentences.push(out);
   }
   return sentences;
+}
+
+/** Fewest single letters in a row, spaces alone between them, that spell a word rather than name variables ("x y z"). */
+const MIN_SPELLED_LETTERS = 4;
+
+/**
+ * Runs of single letters outside the target's script with only spaces
+ * between them: a word spelled out to pass as variables ("l e t m e"). The
+ * first letter of a run stands for the word, the others are passed over.
+ */
+function spelledOut(sentence: string, tokens: Token[], target: Target): Array<'first' | 'rest' | undefined> | undefined {
+  let marks: Array<'first' | 'rest' | undefined> | undefined;
+  const letter = (t: Token) => t.letters === 1 && !t.hasDigit && !t.unspaced && VARIABLE_SCRIPTS.has(t.script) && !inTargetScript(t.script, target);
+  for (let i = 0; i < tokens.length; ) {
+    let end = i;
+    while (end < tokens.length && letter(tokens[end]) && (end === i || onlySpaces(sentence, tokens[end - 1].end, tokens[end].start))) end++;
+    if (end - i >= MIN_SPELLED_LETTERS) {
+      marks ??= [];
+      marks[i] = 'first';
+      for (let k = i + 1; k < end; k++) marks[k] = 'rest';
+    }
+    i = Math.max(end, i + 1);
+  }
+  return marks;
+}
+
+function onlySpaces(sentence: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (sentence[i] !== ' ') return false;
+  return true;
 }
 
 /** Clause punctuation between two tokens (scanned in place: most gaps are one space). */

@@ -2,17 +2,21 @@
  * The one normalisation every text rule reads through, so no rule can be
  * gamed with characters a reader does not see: NFKC (fullwidth letters,
  * ligatures, presentation forms and compatibility jamo become the plain
- * characters), then every invisible character removed: Unicode format
- * characters (`\p{Cf}`: zero-width spaces and joiners, bidi marks, soft
- * hyphen), default-ignorable code points (Hangul fillers U+115F U+1160
- * U+3164 U+FFA0, combining grapheme joiner U+034F, variation selectors, tag
- * characters) and the Braille blank U+2800, which renders as a space but is
- * a symbol. Whitespace stays: rules split on it. One exception to NFKC:
- * the Thai and Lao vowel AM (U+0E33, U+0EB3) stay whole, since their
- * decomposition breaks ICU's dictionary segmentation of those scripts.
+ * characters), then every invisible character handled as it renders:
+ * zero-width ones removed (Unicode format characters `\p{Cf}`: zero-width
+ * spaces and joiners, bidi marks, soft hyphen; default-ignorable code
+ * points: the conjoining Hangul fillers U+115F U+1160, the combining
+ * grapheme joiner U+034F, variation selectors, tag characters), and the
+ * blanks that take a space's width without being one (the Braille blank
+ * U+2800, the Hangul fillers U+3164 and U+FFA0) turned into spaces, so
+ * "I⠀cannot help" reads as "I cannot help". Whitespace stays: rules split
+ * on it. One exception to NFKC: the Thai and Lao vowel AM (U+0E33, U+0EB3)
+ * stay whole, since their decomposition breaks ICU's dictionary
+ * segmentation of those scripts.
  */
 
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+const BLANKS = /[\u2800\u3164\uffa0]/g;
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 const SPLIT_AM = /\u0e4d\u0e32|\u0ecd\u0eb2/g;
 const AM: Record<string, string> = { '\u0e4d\u0e32': '\u0e33', '\u0ecd\u0eb2': '\u0eb3' };
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -21,7 +25,8 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 export function normalizeText(text: string): string {
   // Pure ASCII is already NFKC and holds no invisible character except the C0 controls, which are not format characters.
   if (!NON_ASCII.test(text)) return text;
-  return text.normalize('NFKC').replace(INVISIBLE, '').replace(SPLIT_AM, (am) => AM[am]);
+  // Blanks first: NFKC turns U+3164 and U+FFA0 into the zero-width U+1160.
+  return text.replace(BLANKS, ' ').normalize('NFKC').replace(INVISIBLE, '').replace(SPLIT_AM, (am) => AM[am]);
 }
 
 /** Characters a reader sees, in code points, once normalised: whitespace and invisible characters do not count. */

@@ -10,6 +10,9 @@ const UNSPACED_OR_NOT = new RegExp(`[${UNSPACED_CHARS}]+|[^${UNSPACED_CHARS}]+`,
 const HAS_UNSPACED = new RegExp(`[${UNSPACED_CHARS}]`, 'v');
 const METRIC_TOKEN = new RegExp(String.raw`[${UNSPACED_CHARS}]+|[[\p{L}\p{M}\p{N}]--[${UNSPACED_CHARS}]]+`, 'gv');
 const NUMBER = /\p{N}+/gu;
+/** Combining marks on a plain Latin letter or digit: NFKC has composed every real accent, so these only vary a word ("wait\u0301"). */
+const STACKED_MARKS = /([a-z0-9])\p{M}+/gu;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A token longer than this, in UTF-16 units, is no word: a loop written without spaces ("waitwaitwait…", "!!!!…"). */
 const LONG_TOKEN = 24;
@@ -23,7 +26,8 @@ export interface UnitOptions {
 
 /**
  * The units of the repetition measures: open-r1's `text.lower().split()`
- * (punctuation stays on its word) over normalised text, with each
+ * (punctuation stays on its word) over normalised text, combining marks
+ * stacked on plain Latin letters dropped, with each
  * unspaced-script run inside a token segmented into words (open-r1 uses
  * jieba for Chinese), tokens over 24 units cut into 8-unit pieces, and
  * numbers masked when asked.
@@ -31,7 +35,9 @@ export interface UnitOptions {
 export function repetitionUnits(text: string, options: UnitOptions): string[] {
   const units: string[] = [];
   const push = (unit: string) => units.push(options.maskNumbers ? unit.replace(NUMBER, '0') : unit);
-  for (const token of normalizeText(text).toLowerCase().split(/\s+/)) {
+  let normalized = normalizeText(text).toLowerCase();
+  if (NON_ASCII.test(normalized)) normalized = normalized.replace(STACKED_MARKS, '$1');
+  for (const token of normalized.split(/\s+/)) {
     if (token === '') continue;
     const pieces = HAS_UNSPACED.test(token) ? token.match(UNSPACED_OR_NOT)! : [token];
     for (const piece of pieces) {
