@@ -107,6 +107,7 @@ describe('context rules for Han, hanja and unspaced scripts', () => {
     ['regression: a kanji-only sentence closing a Japanese proof is Japanese', '和を計算します。数学的帰納法。', ja, { target: 9, foreign: 0 }],
     ['a simplified character marks Chinese even next to Japanese', '和を計算します。计算完成。', ja, { target: 5, foreign: 2 }],
     ['regression: Korean with hanja is Korean', '이 問題의 核心은 規則을 찾는 것입니다.', ko, { target: 9, foreign: 0 }],
+    ['a Korean particle on a Latin variable is Korean, not a homoglyph', 'n이 매 호출마다 줄어듭니다.', ko, { target: 4, foreign: 0 }],
     ['a Han sentence after Korean ones is Korean', '먼저 두 수의 합을 계산합니다. 結論。', ko, { target: 6, foreign: 0 }],
     ['hanja-mixed Korean in a Chinese CoT is Korean, foreign', '我们先计算。이 問題의 核心은 規則을 찾는 것입니다.', zh, { target: 3, foreign: 9 }],
     ['regression: a Thai run is segmented into words, not counted as one', 'ก่อนอื่น เราคำนวณผลรวมของสองจำนวน', th, { target: 9, foreign: 0 }], // ก่อน|อื่น เรา|คำนวณ|ผล|รวม|ของ|สอง|จำนวน

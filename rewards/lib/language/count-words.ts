@@ -127,7 +127,8 @@ function labelSentences(pending: Word[][], script: string, target: string): Arra
     if (!own) return;
     if (!long[i]) {
       let label: string;
-      if (!previousLong && !nextLong[i]) label = wholeText ??= labelWholeText(scores, languages, target);
+      if (own.label(target) === target) label = target;
+      else if (!previousLong && !nextLong[i]) label = wholeText ??= labelWholeText(scores, languages, target);
       else {
         const combined = new ScriptScores(languages);
         for (const s of [own, previousLong, nextLong[i]]) if (s) combined.addProfile(s);

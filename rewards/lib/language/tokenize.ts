@@ -14,7 +14,7 @@ export interface Token {
   end: number;
   /** A run of an unspaced script: 'CJK' (Han and kana) or its script ('Thai', ...). */
   unspaced?: string;
-  /** The script of its letters, 'mixed' when several, '' when it has none. */
+  /** The script of its letters, 'mixed' for lookalike scripts together (mixedScript), '' when it has none. */
   script: string;
   letters: number;
   hasDigit: boolean;
@@ -133,6 +133,19 @@ function scanUnspaced(sentence: string, start: number, first: CharClass, tokens:
   return i;
 }
 
+/** Scripts with lookalike letters: a word mixing them is a homoglyph trick ("Тhe" with a Cyrillic Т). */
+const LOOKALIKES = new Set(['Latin', 'Cyrillic', 'Greek', 'mixed']);
+
+/**
+ * The script of a word whose letters change script: 'mixed' between
+ * lookalike scripts; otherwise the one that is not Latin, since Korean and
+ * Japanese attach particles to a Latin variable ("n이", "xは").
+ */
+function mixedScript(a: string, b: string): string {
+  if (LOOKALIKES.has(a) && LOOKALIKES.has(b)) return 'mixed';
+  return a === 'Latin' ? b : b === 'Latin' ? a : 'mixed';
+}
+
 /** A word: letters, marks and digits, with single joiners between them; its shape on the way. */
 function scanWord(sentence: string, start: number, tokens: Token[]): number {
   let i = start;
@@ -154,7 +167,7 @@ function scanWord(sentence: string, start: number, tokens: Token[]): number {
     }
     if (!isWordKind(c.kind)) break;
     if (c.kind === Kind.Letter) {
-      script = script === '' || script === c.script ? c.script : 'mixed';
+      script = script === '' || script === c.script ? c.script : mixedScript(script, c.script);
       if (c.upper) upper++;
       if (letters === 0) firstUpper = c.upper;
       letters++;
