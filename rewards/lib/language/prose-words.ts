@@ -31,17 +31,12 @@ export interface Target {
   script: string;
 }
 
-export interface Word {
-  /** Lower case, for spaced words; the run itself for unspaced ones. */
-  text: string;
-  /** The Unicode script of its letters; 'CJK' for a Han/kana run, 'mixed' for a word of several scripts. */
-  script: string;
-  /** Words in it: 1, or for an unspaced run what Intl.Segmenter finds (filled in by the counter). */
-  count: number;
-  unspaced: boolean;
-  /** Which clause of its sentence it is in (clauses are cut at , ; : and the like). */
-  clause: number;
-}
+/**
+ * A word as the counter sees it: a token (its `text` lower-cased, for a
+ * spaced word) with its word count and clause. `script` is 'CJK' for a Han
+ * and kana run, the script of an unspaced run, or 'mixed'.
+ */
+export type Word = Token;
 
 export interface Sentence {
   words: Word[];
@@ -74,12 +69,13 @@ export function proseSentences(text: string, target: Target): Sentence[] {
         continue;
       }
       if (spelled?.[i] === 'first') {
-        out.words.push({ text: token.text.toLowerCase(), script: token.script, count: 1, unspaced: false, clause });
+        out.words.push(asWord(token, token.script, clause));
         continue;
       }
       if (token.unspaced) {
         if (token.unspaced === 'CJK') out.han = true;
-        out.words.push({ text: token.text, script: token.unspaced, count: 0, unspaced: true, clause });
+        token.clause = clause;
+        out.words.push(token);
         continue;
       }
       if (token.script === 'Hangul') out.hangul = true;
@@ -87,7 +83,7 @@ export function proseSentences(text: string, target: Target): Sentence[] {
       if (script === '') out.neutral++;
       else {
         if (script === 'Cyrillic') out.cyrillic = true;
-        out.words.push({ text: token.text.toLowerCase(), script, count: 1, unspaced: false, clause });
+        out.words.push(asWord(token, script, clause));
       }
     }
     if (out.han) {
@@ -97,6 +93,14 @@ export function proseSentences(text: string, target: Target): Sentence[] {
     sentences.push(out);
   }
   return sentences;
+}
+
+/** The token, become a word: lower-cased (its shape flags are kept), with its script and clause. */
+function asWord(token: Token, script: string, clause: number): Word {
+  token.text = token.text.toLowerCase();
+  token.script = script;
+  token.clause = clause;
+  return token;
 }
 
 /** Fewest single letters in a row, spaces alone between them, that spell a word rather than name variables ("x y z"). */

@@ -22,6 +22,10 @@ export interface Token {
   allCaps: boolean;
   /** First letter upper case and some later letter lower case (names: Euler, McDonald). */
   capitalised: boolean;
+  /** Words in it, filled in by the counter: 1, or what Intl.Segmenter finds in an unspaced run. */
+  count: number;
+  /** Which clause of its sentence it is in, filled in by the counter. */
+  clause: number;
 }
 
 const enum Kind {
@@ -55,7 +59,16 @@ const MARK_RE = /^\p{M}$/u;
 const NUMBER = /^\p{N}$/u;
 const SEA_MARK = [...SEA].map((name) => [name, new RegExp(String.raw`^\p{Script=${name}}$`, 'u')] as const);
 
-const cache = new Map<number, CharClass>();
+/** Classes met so far, interned; BMP code points index them through a table, the others through a map. */
+const classes: CharClass[] = [];
+const bmp = new Uint16Array(0x10000); // 0: not classified yet, else 1 + index in `classes`
+const astral = new Map<number, CharClass>();
+
+function intern(c: CharClass): number {
+  let index = classes.findIndex((k) => k.kind === c.kind && k.script === c.script && k.upper === c.upper);
+  if (index < 0) index = classes.push(c) - 1;
+  return index + 1;
+}
 
 /** ASCII by table: the common case costs one lookup. */
 const ASCII: CharClass[] = Array.from({ length: 0x80 }, (_, code) => {
@@ -67,13 +80,18 @@ const ASCII: CharClass[] = Array.from({ length: 0x80 }, (_, code) => {
 
 function classify(code: number, char: string): CharClass {
   if (code < 0x80) return ASCII[code];
-  if (code < 0x250 && code >= 0xc0 && code !== 0xd7 && code !== 0xf7) return char.toLowerCase() !== char ? LATIN_UPPER : LATIN_LOWER;
-  let known = cache.get(code);
-  if (!known) cache.set(code, (known = classifyRare(code, char)));
+  if (code <= 0xffff) {
+    let slot = bmp[code];
+    if (slot === 0) bmp[code] = slot = intern(classifyRare(code, char));
+    return classes[slot - 1];
+  }
+  let known = astral.get(code);
+  if (!known) astral.set(code, (known = classifyRare(code, char)));
   return known;
 }
 
 function classifyRare(code: number, char: string): CharClass {
+  if (code < 0x250 && code >= 0xc0 && code !== 0xd7 && code !== 0xf7) return char.toLowerCase() !== char ? LATIN_UPPER : LATIN_LOWER;
   if (code === 0x2019) return JOINER;
   if (CJK_MARKS.has(code)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
   if (LETTER.test(char)) {
@@ -129,7 +147,7 @@ function scanUnspaced(sentence: string, start: number, first: CharClass, tokens:
     if (c.kind !== first.kind || (c.kind === Kind.Sea && c.script !== first.script)) break;
     i += width;
   }
-  tokens.push({ text: sentence.slice(start, i), start, end: i, unspaced: first.script, script: first.script, letters: i - start, hasDigit: false, allCaps: false, capitalised: false });
+  tokens.push({ text: sentence.slice(start, i), start, end: i, unspaced: first.script, script: first.script, letters: i - start, hasDigit: false, allCaps: false, capitalised: false, count: 0, clause: 0 });
   return i;
 }
 
@@ -184,6 +202,8 @@ function scanWord(sentence: string, start: number, tokens: Token[]): number {
     hasDigit,
     allCaps: letters > 1 && upper === letters,
     capitalised: firstUpper && upper < letters,
+    count: 1,
+    clause: 0,
   });
   return end;
 }
