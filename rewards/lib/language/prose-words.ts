@@ -134,7 +134,7 @@ function onlySpaces(sentence: string, from: number, to: number): boolean {
 
 /** Clause punctuation between two tokens (scanned in place: most gaps are one space). */
 function clauseBreakBetween(sentence: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (CLAUSE_BREAKS.has(sentence[i])) return true;
+  for (let i = from; i < to; i++) if (sentence.charCodeAt(i) !== 0x20 && CLAUSE_BREAKS.has(sentence[i])) return true;
   return false;
 }
 
@@ -179,6 +179,8 @@ function boundToOperator(sentence: string, token: Token): boolean {
 /** A minus is an operator only when spaced from the word ("a - b"), not as a hyphen ("re-check"). */
 function isOperator(char: string | undefined, single: boolean, adjacent: boolean): boolean {
   if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x2e || code === 0x2c) return false; // the common neighbours: letters, . and ,
   if (OPERATORS.has(char) || (single && BRACKETS.has(char))) return true;
   return char === '-' && !adjacent;
 }
