@@ -79,7 +79,7 @@ export function countWords(text: string, target: Target): WordCounts {
 
   sentences.forEach((sentence, si) => {
     counts.neutral += sentence.neutral;
-    const english = sentence.cyrillic && isEnglishInCyrillic(sentence.words.filter((w) => w.script === 'Cyrillic').map((w) => w.text));
+    const english = sentence.cyrillic && isEnglishInCyrillic(sentence.words.filter((w) => w.script === 'Cyrillic').map((w) => w.text.toLowerCase()));
     for (const word of sentence.words) {
       if (word.script === 'CJK') add(han[si], word.count);
       else if (english && word.script === 'Cyrillic') {

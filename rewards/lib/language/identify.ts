@@ -104,7 +104,7 @@ export function forgetWordScores(): void {
   generations.clear();
 }
 
-/** Scores a run of words of one script (already lower-cased), word by word, from `start` to `end`. Needs loadDetector() first. */
+/** Scores a run of words of one script, word by word, from `start` to `end`. Needs loadDetector() first. */
 export function scoreWords(words: ReadonlyArray<string | { text: string }>, script: string, start = 0, end = words.length): ScriptScores {
   const languages = IDENTIFIED_SCRIPTS[script];
   const scores = new ScriptScores(languages);
@@ -147,7 +147,8 @@ function remember(cache: WordCache, word: string, languages: readonly string[]):
 /** A word's scores: the sum over its letter runs, as eld splits on anything but letters (Devanagari vowel signs too). */
 function computeWordScore(word: string, languages: readonly string[]): WordScore {
   const total: WordScore = { raw: new Float64Array(languages.length), ngrams: 0 };
-  for (const [piece] of word.matchAll(LETTERS)) {
+  // eld lower-cases what it reads; the cache keeps each spelling ("The", "the") apart, which costs less than lower-casing every word.
+  for (const [piece] of word.toLowerCase().matchAll(LETTERS)) {
     const score = pieceScore(piece, languages);
     for (let i = 0; i < total.raw.length; i++) total.raw[i] += score.raw[i];
     total.ngrams += score.ngrams;

@@ -32,8 +32,7 @@ export interface Target {
 }
 
 /**
- * A word as the counter sees it: a token (its `text` lower-cased, for a
- * spaced word) with its word count and clause. `script` is 'CJK' for a Han
+ * A word as the counter sees it: a token with its word count and clause. `script` is 'CJK' for a Han
  * and kana run, the script of an unspaced run, or 'mixed'.
  */
 export type Word = Token;
@@ -95,9 +94,8 @@ export function proseSentences(text: string, target: Target): Sentence[] {
   return sentences;
 }
 
-/** The token, become a word: lower-cased (its shape flags are kept), with its script and clause. */
+/** The token, become a word, with its script and clause. */
 function asWord(token: Token, script: string, clause: number): Word {
-  token.text = token.text.toLowerCase();
   token.script = script;
   token.clause = clause;
   return token;
@@ -113,10 +111,9 @@ const MIN_SPELLED_LETTERS = 4;
  */
 function spelledOut(sentence: string, tokens: Token[], target: Target): Array<'first' | 'rest' | undefined> | undefined {
   let marks: Array<'first' | 'rest' | undefined> | undefined;
-  const letter = (t: Token) => t.letters === 1 && !t.hasDigit && !t.unspaced && VARIABLE_SCRIPTS.has(t.script) && !inTargetScript(t.script, target);
   for (let i = 0; i < tokens.length; ) {
     let end = i;
-    while (end < tokens.length && letter(tokens[end]) && (end === i || onlySpaces(sentence, tokens[end - 1].end, tokens[end].start))) end++;
+    while (end < tokens.length && isSpelledLetter(tokens[end], target) && (end === i || onlySpaces(sentence, tokens[end - 1].end, tokens[end].start))) end++;
     if (end - i >= MIN_SPELLED_LETTERS) {
       marks ??= [];
       marks[i] = 'first';
@@ -125,6 +122,10 @@ function spelledOut(sentence: string, tokens: Token[], target: Target): Array<'f
     i = Math.max(end, i + 1);
   }
   return marks;
+}
+
+function isSpelledLetter(token: Token, target: Target): boolean {
+  return token.letters === 1 && !token.hasDigit && !token.unspaced && VARIABLE_SCRIPTS.has(token.script) && !inTargetScript(token.script, target);
 }
 
 function onlySpaces(sentence: string, from: number, to: number): boolean {
