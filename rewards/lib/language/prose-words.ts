@@ -10,14 +10,16 @@
  * - names bound to an operator: a token of at most three letters with
  *   `= + * / ^ < > ≤ ≥ ± × ÷ ∩ ∪ ∈ _ |` (or a spaced minus) right before or
  *   after it (`x = 5`, `a + b`), and a single letter in brackets (`(x)`);
- * - outside the target's script, single letters (x, θ), except 4 or more
- *   in a row with only spaces between (a word spelled out, "w a i t": one
- *   word);
+ * - outside the target's script, single Latin, Greek, Cyrillic or Hebrew
+ *   letters (x, θ), except 4 or more in a row with only spaces between (a
+ *   word spelled out, "w a i t": one word);
  * - in a non-Latin target, Latin acronyms of at most 5 letters (GCD) unless
  *   among 3 or more ALL-CAPS words in a row (shouting is drift), and short
  *   runs (at most 3 words) of capitalised Latin words (names: Pythagoras,
  *   Isaac Newton) unless one is a common English word (Wait, So, By).
- * A word mixing scripts (a Cyrillic Т in "Тhe") is labelled 'mixed'.
+ * A word mixing lookalike scripts (a Cyrillic Т in "Тhe") is labelled
+ * 'mixed'; a Latin variable carrying a Korean or Japanese particle ("n이")
+ * takes the particle's script (tokenize.ts).
  */
 import { normalizeText } from '../text/normalize.ts';
 import { hasKana } from '../text/unspaced.ts';
@@ -32,8 +34,9 @@ export interface Target {
 }
 
 /**
- * A word as the counter sees it: a token with its word count and clause. `script` is 'CJK' for a Han
- * and kana run, the script of an unspaced run, or 'mixed'.
+ * A word as the counter sees it: a token with its word count and clause.
+ * `script` is 'CJK' for a Han and kana run, the script of another unspaced
+ * run, the script of a spaced word's letters, or 'mixed'.
  */
 export type Word = Token;
 
