@@ -158,6 +158,12 @@ describe('stripNonProse', () => {
     ['unfenced C', 'int main() {\n    return 0;\n}', 'main'],
     ['a call inside prose', 'the call print(answer) shows it', 'answer'],
     ['snake_case and dotted names inside prose', 'we pass num_list to np.array first', 'num_list'],
+    ['unfenced Rust', 'fn main() {\n    let mut total = 0;\n    println!("{}", total);\n}', 'total'],
+    ['unfenced Java', 'public static void main(String[] args) {\n    System.out.println(sum);\n}', 'static'],
+    ['a shell prompt', 'Install it first:\n$ npm install eld', 'install'],
+    ['a Python REPL line', '>>> sorted(values)', 'values'],
+    ['a JSON member', 'The config:\n"name": "Alice",', 'Alice'],
+    ['an indented block after a code line', 'while left < right:\n    mid = (left + right) // 2\n    left = mid + 1', 'left'],
   ];
   it.each(rows)('%s', (_why, text, gone) => {
     expect(stripNonProse(text)).not.toContain(gone);

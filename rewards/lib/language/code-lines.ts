@@ -2,8 +2,8 @@
  * Whether a line outside any fence reads as code: it opens with a keyword in
  * the shape code gives it (`def f(`, `for … :`, `const x =`, `int x;`,
  * `import numpy`, `return …`), assigns to a name (`total = sum(nums)`), is a
- * bare call (`print(x)`), a comment, SQL, or ends with `;` or `{` beside
- * code punctuation. Keywords are matched case-sensitively: prose opens
+ * bare call (`print(x)`), a comment, SQL, a shell or REPL prompt, a JSON
+ * member, or ends with `;` or `{` beside code punctuation. Keywords are matched case-sensitively: prose opens
  * sentences with capitals ("Return to step 2", "Let x be").
  */
 const CODE_LINE: readonly RegExp[] = [
@@ -20,6 +20,9 @@ const CODE_LINE: readonly RegExp[] = [
   /^[\w.$[\]]+\s*(?:[-+*/%|&^]|\/\/|\*\*)?=(?!=)\s*\S/, // assignment to a name: total = ..., x += 1
   /^[\w.$]+\(.*\)\s*;?$/, // a bare call: print(x), console.log(sum);
   /^[}\])]+[;,)]*$/, // closing brackets alone
+  /^(?:\$|>>>|\.\.\.)\s+\S/, // a shell or REPL prompt: $ npm install, >>> f(2)
+  /^"[^"\n]*"\s*:\s*\S/, // a JSON member: "name": "Alice",
+  /^\w+!\(/, // a Rust macro call: println!(...)
 ];
 const ENDS_LIKE_CODE = /[;{]$/;
 const CODE_PUNCTUATION = /[(){}[\]=<>]/;
