@@ -177,6 +177,7 @@ describe('stripNonProse', () => {
     ['comparisons that only look like tags', 'if a < b and c > d', 'and'],
     ['prose that opens with a capitalised keyword', 'Return to step 2 and check it.', 'Return to step'],
     ['a prose line with a colon', 'If the sum is even: we stop.', 'If the sum'],
+    ['a line trailing off with an ellipsis', '... and then we add them.', 'and then we add'],
   ];
   it.each(kept)('%s', (_why, text, kept) => {
     expect(stripNonProse(text)).toContain(kept);

@@ -20,7 +20,7 @@ const CODE_LINE: readonly RegExp[] = [
   /^[\w.$[\]]+\s*(?:[-+*/%|&^]|\/\/|\*\*)?=(?!=)\s*\S/, // assignment to a name: total = ..., x += 1
   /^[\w.$]+\(.*\)\s*;?$/, // a bare call: print(x), console.log(sum);
   /^[}\])]+[;,)]*$/, // closing brackets alone
-  /^(?:\$|>>>|\.\.\.)\s+\S/, // a shell or REPL prompt: $ npm install, >>> f(2)
+  /^(?:\$|>>>)\s+\S/, // a shell or REPL prompt: $ npm install, >>> f(2) (not "...": prose trails off with it)
   /^"[^"\n]*"\s*:\s*\S/, // a JSON member: "name": "Alice",
   /^\w+!\(/, // a Rust macro call: println!(...)
 ];
