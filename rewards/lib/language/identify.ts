@@ -11,7 +11,7 @@
 import { IDENTIFIED_SCRIPTS } from './languages.ts';
 
 export interface Detector {
-  detect(text: string): { language: string; getScores(): Record<string, number>; isReliable(): boolean };
+  detect(text: string): { language: string; getScores(): Record<string, number> };
 }
 
 /** eld's scale: a language's reported score is x / (x + 25), x = raw score / n-grams (LanguageResult.orderAndScale). */
@@ -27,7 +27,6 @@ const ELD_SCALE = 25;
 export function nearTarget(words: number): number {
   return words < 5 ? 0.75 : 0.94;
 }
-const WORDS_PER_GENERATION = 20_000;
 
 let loading: Promise<Detector> | undefined;
 let detector: Detector | undefined;
@@ -96,6 +95,7 @@ interface WordScore {
 
 /** Word -> its eld scores, per script; two generations so a long run of training keeps its common words. */
 const generations = new Map<string, WordCache>();
+const WORDS_PER_GENERATION = 20_000;
 const LETTERS = /\p{L}+/gu;
 const encoder = new TextEncoder();
 
