@@ -27,7 +27,11 @@ const paramsSchema = {
     min_value_correct: { ...value, default: 0.5, description: 'Reward of a correct answer at max_len' },
     max_value_correct: { ...value, default: 1, description: 'Reward of the shortest correct answer' },
     max_len: { type: 'integer', minimum: 1, default: 1000, description: 'Length at which the cosine reaches its end' },
-    unit: { enum: ['chars', 'tokens'], default: 'chars', description: "Length unit; 'tokens' uses completion_ids / num_tokens, else an estimate" },
+    unit: {
+      enum: ['chars', 'tokens'],
+      default: 'chars',
+      description: "Length unit; 'tokens' uses completion_ids / num_tokens, else an estimate of one token per UTF-8 byte (never below a real count)",
+    },
     clip_length: { type: 'boolean', default: true, description: 'Hold lengths beyond max_len at max_len (open-r1 does not)' },
   },
 } as const;
@@ -46,7 +50,7 @@ interface Params {
 
 export const reward = defineReward<Params>({
   id: 'cosine-length',
-  version: 1,
+  version: 2,
   description: 'open-r1 cosine-scaled length reward: shorter correct answers earn more, shorter wrong answers lose more.',
   paramsSchema,
   range: [-1, 1],

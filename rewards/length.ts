@@ -19,7 +19,7 @@ const paramsSchema = {
     unit: {
       enum: ['chars', 'tokens'],
       default: 'chars',
-      description: "Length unit; 'tokens' uses each completion's completion_ids / num_tokens, else an estimate",
+      description: "Length unit; 'tokens' uses each completion's completion_ids / num_tokens, else an estimate of one token per UTF-8 byte (never below a real count)",
     },
   },
 } as const;
@@ -32,7 +32,7 @@ interface Params {
 
 export const reward = defineReward<Params>({
   id: 'length',
-  version: 1,
+  version: 2,
   description: "Kimi 1.5 length penalty, group-relative: the group's shortest answers earn up to +0.5, its longest lose up to -0.5 (wrong answers never gain).",
   paramsSchema,
   range: [-0.5, 0.5],

@@ -4,7 +4,9 @@
  * reference letter. 1 or 0; an answer naming several different letters in
  * its most explicit form ("A or C", "(A)(B)") is a hedge and scores 0, and a
  * ruled-out letter ("not (C)", "C is wrong") is no choice. The reference is
- * a letter ("C", "(C)") or a 0-based option index (2 = C).
+ * a letter ("C", "(C)") or a 0-based option index (2 = C). The answer is
+ * read normalised (lib/text/normalize.ts), so a fullwidth Ｃ is C and a
+ * zero-width character cannot hide a second letter.
  */
 import { extractChoice } from './lib/text/choice-letter.ts';
 import { scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
@@ -33,7 +35,7 @@ function referenceLetter(reference: unknown, letters: string): string | undefine
 
 export const reward = defineReward<Params>({
   id: 'multiple-choice',
-  version: 2,
+  version: 3,
   description: 'Multiple-choice accuracy: the extracted option letter (A-Z; boxed, "Answer: C", bare, "(C)") equals the reference; several letters are a hedge (0).',
   paramsSchema,
   range: [0, 1],
@@ -47,6 +49,7 @@ export const reward = defineReward<Params>({
     { name: 'hedging over two boxed letters', sample: { completion: '\\boxed{A} or \\boxed{C}', reference: 'C' }, expected: 0, reason: 'multiple_choices' },
     { name: 'hedging over a list of letters', sample: { completion: 'The answer is (A) or (C).', reference: 'C' }, expected: 0, reason: 'multiple_choices' },
     { name: 'a ruled-out letter is no choice', sample: { completion: 'Not (C).', reference: 'C' }, expected: 0, reason: 'no_choice' },
+    { name: 'a fullwidth letter is the letter', sample: { completion: 'Answer: Ｃ', reference: 'C' }, expected: 1 },
     { name: 'no letter found', sample: { completion: 'Paris', reference: 'A' }, expected: 0, reason: 'no_choice' },
     { name: 'unusable reference: not scored', sample: { completion: 'A', reference: 'Paris' }, expected: null, reason: 'no_reference' },
   ],

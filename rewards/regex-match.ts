@@ -4,7 +4,11 @@
  * syntax, linear time: no backreferences or lookaround), so no pattern can
  * stall a worker; on top of that the pattern is capped at 1,000 characters
  * and the input at `max_input_chars`, and the cell deadline still applies.
- * The pattern comes from `pattern`, else from the group's `reference`.
+ * The pattern comes from `pattern`, else from the group's `reference`. The
+ * input is normalised (lib/text/normalize.ts: NFKC, invisible characters
+ * removed) unless `scope: 'verbatim'`. An unanchored pattern matches
+ * anywhere, so a completion listing every option matches it: anchor it or
+ * set `full_match`.
  */
 import { compilePattern } from './lib/text/regex-cache.ts';
 import { scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
@@ -16,7 +20,11 @@ const paramsSchema = {
   properties: {
     pattern: { type: 'string', minLength: 1, maxLength: 1000, description: "RE2 syntax; else the group's reference is the pattern" },
     flags: { type: 'string', pattern: '^[ims]*$', default: '', description: 'i: ignore case, m: ^ and $ at line ends, s: . matches newlines' },
-    full_match: { type: 'boolean', default: false, description: 'The pattern must match the whole input, not a part of it' },
+    full_match: {
+      type: 'boolean',
+      default: false,
+      description: 'The pattern must match the whole input. Off, an unanchored pattern matches anywhere, so an answer listing every option passes: anchor it (^...$) or set this',
+    },
     scope: scopeParam,
     max_input_chars: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 100_000, description: 'Longer inputs are not scored' },
   },
@@ -34,7 +42,7 @@ const MAX_PATTERN_CHARS = 1000;
 
 export const reward = defineReward<Params>({
   id: 'regex-match',
-  version: 1,
+  version: 2,
   description: 'A regular expression (RE2 syntax, linear time) matches the answer: 1 or 0.',
   paramsSchema,
   range: [0, 1],

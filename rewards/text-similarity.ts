@@ -4,8 +4,12 @@
  * rapidfuzz `fuzz.ratio` / 100; bleu, gleu and meteor as NLTK's sentence
  * scores (meteor without WordNet synonyms); rouge_1..5 and rouge_l as the
  * F-measure of Google's rouge-score. Formulas: lib/text/similarity/*.ts.
- * Word metrics use lower-cased letter/number words, CJK cut by Intl.Segmenter.
- * With `pass_threshold` the score is 1 at or above it, else 0.
+ * Word metrics use lower-cased letter/number words, unspaced scripts (CJK,
+ * Thai, ...) cut by Intl.Segmenter. Input and reference are normalised
+ * (lib/text/normalize.ts) unless `scope: 'verbatim'`. With `pass_threshold`
+ * the score is 1 at or above it, else 0. The metrics keep the libraries'
+ * semantics, hazards included (shuffled words score 1 on rouge_1): see the
+ * evaluation_metric description and docs/text-rules.md.
  */
 import { referenceStringProblem, referenceStringShapes, referenceStrings, scopedText, scopeParam, type Scope } from './lib/text/scoped-text.ts';
 import { METRICS, textSimilarity, type Metric } from './lib/text/similarity/text-similarity.ts';
@@ -15,7 +19,13 @@ const paramsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    evaluation_metric: { enum: METRICS, default: 'fuzzy_match', description: 'The metric, named as in OpenAI graders' },
+    evaluation_metric: {
+      enum: METRICS,
+      default: 'fuzzy_match',
+      description:
+        "The metric, named as in OpenAI graders. The n-gram metrics ignore word order beyond n: rouge_1 scores shuffled words 1.0 and rewards any answer holding the reference's words; " +
+        "when order matters use rouge_l, bleu (4-grams) or fuzzy_match, and for a short answer prefer string-check eq",
+    },
     scope: scopeParam,
     pass_threshold: { type: 'number', minimum: 0, maximum: 1, description: 'When set, the score is 1 at or above it, else 0' },
     max_input_chars: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 100_000, description: 'Longer inputs or references are not scored' },
@@ -31,7 +41,7 @@ interface Params {
 
 export const reward = defineReward<Params>({
   id: 'text-similarity',
-  version: 1,
+  version: 2,
   description: "OpenAI's text_similarity grader: fuzzy_match, bleu, gleu, meteor, rouge_1..rouge_5, rouge_l against the reference, in [0, 1].",
   paramsSchema,
   range: [0, 1],
@@ -54,7 +64,7 @@ export const reward = defineReward<Params>({
     { name: 'no reference: not scored', sample: { completion: 'x' }, expected: null, reason: 'no_reference' },
   ],
   score(sample, params) {
-    const references = referenceStrings(sample.reference);
+    const references = referenceStrings(sample.reference, params.scope);
     if (!references) return { score: null, reason: 'no_reference' };
     const input = scopedText(sample.completion, params.scope);
     const longest = Math.max(input.length, ...references.map((r) => r.length));

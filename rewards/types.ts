@@ -25,6 +25,14 @@ export interface Sample {
   group?: { completions: string[]; index: number; num_tokens?: (number | null)[] };
   /** Scores of the other rules for this completion (only for rules with `needsVerdicts`). */
   verdicts?: Record<string, number | null>;
+  /** What the rule's `batchContext` found for the whole request (only for rules that have one). */
+  batch?: Record<string, unknown>;
+}
+
+/** One group of a request, as a rule's `batchContext` sees it. */
+export interface BatchGroup {
+  prompt?: string;
+  metadata?: Record<string, unknown>;
 }
 
 /** `score: null` means "could not score" (skipped), which is not 0 ("wrong"). */
@@ -130,6 +138,13 @@ export interface RewardDefinition<P = Record<string, unknown>> {
   timeoutMs?: number;
   /** The rule reads the group's reference; absent = it does not. */
   reference?: ReferenceNeed<P>;
+  /**
+   * Computed once per request from all its groups, where the request is
+   * scored (not in a worker), before the rule's cells run; handed to each
+   * of them as `sample.batch`. Must be cheap: it runs beside the HTTP server.
+   * `undefined` leaves `sample.batch` unset.
+   */
+  batchContext?(groups: readonly BatchGroup[], params: P): Promise<Record<string, unknown> | undefined>;
   score(sample: Sample, params: P, ctx: RewardContext): ScoreResult | Promise<ScoreResult>;
 }
 

@@ -87,6 +87,9 @@ export const graderValidateResponseSchema = {
   },
   examples: [{
     grader: multiExample,
-    rules: { exact: { id: 'string-check', params: { operation: 'eq' } }, close: { id: 'text-similarity', params: { evaluation_metric: 'fuzzy_match' } } },
+    rules: {
+      exact: { id: 'string-check', params: { operation: 'eq', scope: 'verbatim' } },
+      close: { id: 'text-similarity', params: { evaluation_metric: 'fuzzy_match', scope: 'verbatim' } },
+    },
   }],
 } as const;

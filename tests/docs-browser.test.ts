@@ -49,7 +49,7 @@ describe.skipIf(absent)('GET /docs in Chromium', () => {
     // The request body is the schema's example: think-format on one group of two completions.
     expect(body.groups[0].id).toBe('q1');
     expect(body.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
-    expect(body.groups[0].completions[0].rewards['think-format'].version).toBe('think-format@2');
+    expect(body.groups[0].completions[0].rewards['think-format'].version).toBe('think-format@3');
 
     await live.scrollIntoViewIfNeeded();
     fs.mkdirSync('artifacts', { recursive: true });

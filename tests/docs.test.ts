@@ -41,7 +41,7 @@ describe('discovery', () => {
     const response = await app.inject({ method: 'GET', url: '/v1/rewards' });
     expect(response.statusCode).toBe(200);
     const format = response.json().rewards.find((r: { id: string }) => r.id === 'think-format');
-    expect(format).toMatchObject({ version: 2, kind: 'builtin', range: [0, 1] });
+    expect(format).toMatchObject({ version: 3, kind: 'builtin', range: [0, 1] });
     expect(format.params_schema.properties.prefilled_think.default).toBe(false);
     expect(format.examples.length).toBeGreaterThan(2);
   });

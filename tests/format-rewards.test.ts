@@ -4,7 +4,7 @@ import { reward as tagCount } from '../rewards/tag-count.ts';
 import { reward as thinkFormat } from '../rewards/think-format.ts';
 
 const ctx = { deadline: Date.now() + 60_000 };
-const defaults = { prefilled_think: false, min_think_chars: 1, answer_tag: false };
+const defaults = { prefilled_think: false, min_think_chars: 1, min_think_words: 1, answer_tag: false };
 
 type Row = [string, string, Partial<typeof defaults>, number, string?];
 
@@ -43,6 +43,19 @@ const rows: Row[] = [
   ['two answer blocks', '<think>a</think><answer>4</answer><answer>5</answer>', { answer_tag: true }, 0, 'unbalanced_tags'],
   ['unclosed answer', '<think>a</think><answer>4', { answer_tag: true }, 0, 'unbalanced_tags'],
   ['tags with other names are plain text', '<think>if a<b and c>d</think> <b>4</b>', {}, 1],
+  // Invisible and wordless blocks (version 3): none of these is reasoning or an answer.
+  ['regression: a Braille blank (U+2800) is invisible', '<think>\u2800\u2800</think> 4', {}, 0, 'empty_think'],
+  ['regression: Hangul fillers (U+3164, U+115F, U+1160, U+FFA0) are invisible', '<think>\u3164\u115f\u1160\uffa0</think> 4', {}, 0, 'empty_think'],
+  ['regression: combining grapheme joiners and variation selectors are invisible', '<think>\u034f\ufe0f\u034f</think> 4', {}, 0, 'empty_think'],
+  ['regression: a dot is no reasoning', '<think>.</think> 4', {}, 0, 'empty_think'],
+  ['regression: punctuation and emoji hold no word', '<think>... 🤔 !!! ——</think> 4', {}, 0, 'empty_think'],
+  ['min_think_words 0 lets a wordless block pass', '<think>.</think> 4', { min_think_words: 0 }, 1],
+  ['min_think_words counts segmented Chinese words', '<think>我们计算</think> 4', { min_think_words: 3 }, 0, 'empty_think'],
+  ['min_think_words met', '<think>我们先计算总和</think> 4', { min_think_words: 3 }, 1],
+  ['fullwidth letters are words', '<think>ａｄｄ</think> 4', {}, 1],
+  ['regression: an answer of a Braille blank is empty', '<think>add</think> \u2800', {}, 0, 'empty_answer'],
+  ['regression: an answer of punctuation only is empty', '<think>add</think> .', {}, 0, 'empty_answer'],
+  ['a math symbol is an answer', '<think>the set has no element</think> ∅', {}, 1],
 ];
 
 describe('think-format', () => {
@@ -81,6 +94,10 @@ describe('tag-count (open-r1 tag_count_reward)', () => {
     ['tags without newlines, newlines: false', '<think>a</think><answer>4</answer>', { newlines: false }, 1],
     ['a repeated tag earns nothing for that tag', '<think>\n<think>\na\n</think>\n', {}, 0.25],
     ['only think tags, answer tags not counted', '<think>\na\n</think>\n4', { answer_tag: false }, 1],
+    ['regression: bare tags with nothing between them earn nothing', '<think>\n\n</think>\n<answer>\n\n</answer>', {}, 0],
+    ['regression: tags around invisible characters earn nothing', '<think>\n\u200b\u2800\n</think>\n<answer>\n\u3164\n</answer>', {}, 0],
+    ['a think pair with words, an empty answer pair: half', '<think>\nadd\n</think>\n<answer>\n.\n</answer>', {}, 0.5],
+    ['closing before opening earns nothing for the pair', '\n</think>\n<think>\nadd', { answer_tag: false }, 0],
   ];
   it.each(tagRows)('%s', async (_why, completion, params, score) => {
     const result = await tagCount.score({ completion }, { newlines: true, answer_tag: true, ...params }, ctx);

@@ -1,20 +1,33 @@
 /** language-consistency: word counting per script and per sentence, target resolution, the rule's params; one row per case. */
-import { describe, expect, it } from 'vitest';
-import { countWords, type Target } from '../rewards/lib/language/count-words.ts';
-import { loadIdentifier } from '../rewards/lib/language/latin-identifier.ts';
-import { resolveTarget } from '../rewards/lib/language/resolve-target.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { countWords, totalWords, type Target } from '../rewards/lib/language/count-words.ts';
+import { loadDetector, scoreWords } from '../rewards/lib/language/identify.ts';
+import { dominantPromptLanguage, promptLanguage, resolveTarget } from '../rewards/lib/language/resolve-target.ts';
 import { stripNonProse } from '../rewards/lib/language/strip-non-prose.ts';
 import { splitThink } from '../rewards/lib/text/split-think.ts';
+import { forgetSegmentCounts } from '../rewards/lib/text/unspaced.ts';
 import { reward } from '../rewards/language-consistency.ts';
+import { PROSE } from './fixtures/language-segments.ts';
 
 const ctx = { deadline: Date.now() + 60_000 };
-const zh: Target = { code: 'zh', script: 'Han' };
-const ja: Target = { code: 'ja', script: 'Japanese' };
-const en: Target = { code: 'en', script: 'Latin' };
-const ru: Target = { code: 'ru', script: 'Cyrillic' };
+const t = (code: string, script: string): Target => ({ code, script });
+const zh = t('zh', 'Han');
+const ja = t('ja', 'Japanese');
+const ko = t('ko', 'Hangul');
+const en = t('en', 'Latin');
+const es = t('es', 'Latin');
+const ru = t('ru', 'Cyrillic');
+const fa = t('fa', 'Arabic');
+const ar = t('ar', 'Arabic');
+const th = t('th', 'Thai');
+const hi = t('hi', 'Devanagari');
+
+beforeAll(() => loadDetector());
+
+type Counts = { target: number; foreign: number; neutral?: number };
+type Row = [string, string, Target, Counts];
 
 describe('countWords by script', () => {
-  type Row = [string, string, Target, { target: number; foreign: number; neutral: number }];
   const rows: Row[] = [
     // [why, text, target, counts]
     ['plain English', 'We add the numbers.', en, { target: 4, foreign: 0, neutral: 0 }],
@@ -33,7 +46,7 @@ describe('countWords by script', () => {
     ['single Cyrillic letters are Russian words in a Russian CoT', 'и в с', ru, { target: 3, foreign: 0, neutral: 0 }],
     ['Chinese drift in an English CoT', 'So the answer is 5, 四', en, { target: 4, foreign: 1, neutral: 1 }],
     ['Han with kana in its sentence is Japanese', '私は学生です。', ja, { target: 4, foreign: 0, neutral: 0 }],
-    ['Han without kana in its sentence is Chinese, even for a ja target', '東京大学。', ja, { target: 0, foreign: 2, neutral: 0 }],
+    ['Han alone with no context is Chinese, even for a ja target', '東京大学。', ja, { target: 0, foreign: 2, neutral: 0 }],
     ['Japanese drift in a Chinese CoT', '我们计算。私は学生です。', zh, { target: 2, foreign: 4, neutral: 0 }],
     ['code, LaTeX, URLs and tags are not words', 'See `foo bar` and $x+y$ at https://x.io/a <b>ok</b>', en, { target: 4, foreign: 0, neutral: 0 }],
     ['an empty text has no words', '', en, { target: 0, foreign: 0, neutral: 0 }],
@@ -45,6 +58,10 @@ describe('countWords by script', () => {
     ['guard: acronyms, variables and units stay neutral', '用GPU和API计算x2、3n和5cm', zh, { target: 4, foreign: 0, neutral: 5 }],
     ['guard: two acronyms side by side are not shouting', '我们用 CUDA GPU 计算', zh, { target: 3, foreign: 0, neutral: 2 }],
     ['guard: an ALL-CAPS word longer than an acronym is judged as a name', '根据NVIDIA的数据', zh, { target: 3, foreign: 0, neutral: 1 }],
+    ['regression: fullwidth letters are normalised into words', '我们计算。ｗａｉｔ ｃｈｅｃｋ ａｇａｉｎ', zh, { target: 2, foreign: 3, neutral: 0 }],
+    ['regression: a Hangul filler reads as the blank it shows', '我们计算。wa\u3164it now', zh, { target: 2, foreign: 3, neutral: 0 }],
+    ['regression: a word spelled out letter by letter is a word, not variables', '我们计算。w a i t l e t m e c h e c k', zh, { target: 2, foreign: 1, neutral: 13 }],
+    ['guard: three variables in a row stay neutral', '设x y z为三个数。', zh, { target: 5, foreign: 0, neutral: 3 }],
   ];
   it.each(rows)('%s', (_why, text, target, expected) => {
     expect(countWords(text, target)).toMatchObject(expected);
@@ -55,49 +72,125 @@ describe('countWords by script', () => {
   });
 });
 
-describe('Latin-script targets other than English: one language per sentence', async () => {
-  const es: Target = { code: 'es', script: 'Latin' };
-  const identify = await loadIdentifier('es');
-  type Row = [string, string, { target: number; foreign: number }];
+describe('every target is identified word by word, English included', () => {
   const rows: Row[] = [
-    // [why, text, counts]
-    ['all Spanish', 'Primero calculamos la suma de los dos números. Luego multiplicamos por tres.', { target: 12, foreign: 0 }],
-    ['an English sentence in a Spanish CoT', 'Primero calculamos la suma. Wait, let me check the arithmetic again.', { target: 4, foreign: 7 }],
-    ['a short sentence takes the language of the one before it', 'Primero calculamos la suma de los números. Bien.', { target: 8, foreign: 0 }],
-    ['a lone short sentence is judged with the whole text', 'Hola amigo.', { target: 2, foreign: 0 }],
-    ['Chinese in a Spanish CoT is foreign by script, without the identifier', 'Calculamos la suma. 我们计算', { target: 3, foreign: 2 }],
+    // [why, text, target, counts]
+    ['regression: a Spanish chain of thought is not English', PROSE.es.slice(0, 3).join(' '), en, { target: 0, foreign: 25 }],
+    ['regression: a French chain of thought is not English', PROSE.fr.slice(0, 3).join(' '), en, { target: 0, foreign: 29 }],
+    ['regression: a German chain of thought is not English', PROSE.de.slice(0, 3).join(' '), en, { target: 0, foreign: 28 }],
+    ['an English sentence in a Spanish CoT', 'Primero calculamos la suma. Wait, let me check the arithmetic again.', es, { target: 4, foreign: 7 }],
+    ['a short sentence is judged with its neighbours', 'Primero calculamos la suma de los números. Bien. Luego multiplicamos por tres.', es, { target: 12, foreign: 0 }],
+    ['regression: a one-word Spanish CoT cannot be told from Spanish', 'Sí.', es, { target: 1, foreign: 0 }],
+    ['"Hi" alone is not Catalan: too short to be anything but the target', 'Hi', en, { target: 1, foreign: 0 }],
+    ['a clause in another language inside a sentence', 'Primero calculamos la suma de los dos números, but then we need to check the total again.', es, { target: 8, foreign: 9 }],
+    ['Chinese in a Spanish CoT is foreign by script', 'Calculamos la suma. 我们计算', es, { target: 3, foreign: 2 }],
+    ['regression: Arabic drift inside a Persian CoT', `${PROSE.fa[0]} ${PROSE.ar[0]}`, fa, { target: 7, foreign: 4 }],
+    ['Persian drift inside an Arabic CoT', `${PROSE.ar[2]} ${PROSE.fa[3]}`, ar, { target: 7, foreign: 11 }],
+    ['Ukrainian is not Russian', `${PROSE.ru[0]} ${PROSE.ru[2]} ${PROSE.uk[3]}`, ru, { target: 13, foreign: 9 }],
+    ['Hindi in Devanagari', PROSE.hi[0], hi, { target: 8, foreign: 0 }],
   ];
-  it.each(rows)('%s', (_why, text, expected) => {
-    expect(countWords(text, es, identify)).toMatchObject(expected);
+  it.each(rows)('%s', (_why, text, target, expected) => {
+    expect(countWords(text, target)).toMatchObject(expected);
+  });
+
+  it('says which method judged the target script', () => {
+    expect(countWords('We add.', en).method).toBe('identifier');
+    expect(countWords('我们计算', zh).method).toBe('script');
+    expect(countWords('Kami menghitung jumlahnya.', t('id', 'Latin'))).toMatchObject({ method: 'script', target: 3 });
+  });
+});
+
+describe('context rules for Han, hanja and unspaced scripts', () => {
+  const rows: Row[] = [
+    // [why, text, target, counts]
+    ['regression: a kanji-only sentence between Japanese sentences is Japanese', 'まず、和を計算します。証明終了。次に確認します。', ja, { target: 12, foreign: 0 }],
+    ['regression: a kanji-only sentence closing a Japanese proof is Japanese', '和を計算します。数学的帰納法。', ja, { target: 9, foreign: 0 }],
+    ['a simplified character marks Chinese even next to Japanese', '和を計算します。计算完成。', ja, { target: 5, foreign: 2 }],
+    ['regression: Korean with hanja is Korean', '이 問題의 核心은 規則을 찾는 것입니다.', ko, { target: 9, foreign: 0 }],
+    ['a Korean particle on a Latin variable is Korean, not a homoglyph', 'n이 매 호출마다 줄어듭니다.', ko, { target: 4, foreign: 0 }],
+    ['a Han sentence after Korean ones is Korean', '먼저 두 수의 합을 계산합니다. 結論。', ko, { target: 6, foreign: 0 }],
+    ['hanja-mixed Korean in a Chinese CoT is Korean, foreign', '我们先计算。이 問題의 核心은 規則을 찾는 것입니다.', zh, { target: 3, foreign: 9 }],
+    ['regression: a Thai run is segmented into words, not counted as one', 'ก่อนอื่น เราคำนวณผลรวมของสองจำนวน', th, { target: 9, foreign: 0 }], // ก่อน|อื่น เรา|คำนวณ|ผล|รวม|ของ|สอง|จำนวน
+    ['English drift in a Thai CoT', 'เราคำนวณผลรวม Wait, let me check.', th, { target: 4, foreign: 4 }], // เรา|คำนวณ|ผล|รวม
+    ['Lao, Khmer and Burmese are segmented too', 'ພວກເຮົາຈະຄິດໄລ່ យើងនឹងគណនា ကျွန်ုပ်တို့တွက်ချက်မည်', th, { target: 0, foreign: 11 }], // 4 + 3 + 4
+  ];
+  it.each(rows)('%s', (_why, text, target, expected) => {
+    expect(countWords(text, target)).toMatchObject(expected);
+  });
+
+  it('estimates past 800 characters of unspaced script not seen before from an even sample, within 3 %', () => {
+    // 300 sentences drawn at random (seeded), each a new run: none counted before.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const parts = Array.from({ length: 300 }, (_, i) => `${PROSE.zh[Math.floor(next() * PROSE.zh.length)].slice(0, -1)}${'零一二三四五六七八九'[i % 10]}。`);
+    const exact = parts.reduce((n, s) => n + totalWords(s, zh), 0);
+    forgetSegmentCounts();
+    const estimate = countWords(parts.join(''), zh).target;
+    expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.03);
+  });
+});
+
+describe('transliteration', () => {
+  it('regression: English written in Cyrillic is foreign to a Russian target, and flagged', () => {
+    const counts = countWords(`${PROSE.ru[0]} ${PROSE['en-Cyrl'][0]}`, ru);
+    expect(counts).toMatchObject({ target: 5, foreign: 6, transliterated: 6, byLanguage: { ru: 5, 'en-Cyrl': 6 } });
+  });
+  it('guard: no Russian sentence of the pool reads as transliterated English', () => {
+    expect(countWords(PROSE.ru.join(' '), ru).transliterated).toBe(0);
   });
 });
 
 describe('stripNonProse', () => {
-  type Row = [string, string, string];
-  const rows: Row[] = [
+  type StripRow = [string, string, string];
+  const rows: StripRow[] = [
     // [why, text, what must be gone]
     ['fenced code', 'a\n```py\nprint(1)\n```\nb', 'print'],
     ['an unclosed fence runs to the end (truncated completion)', 'a ```py\nprint(1)', 'print'],
     ['a LaTeX environment', '\\begin{align} x &= y \\end{align}', 'align'],
     ['display math', '$$\\frac{a}{b}$$ and \\[c\\]', 'frac'],
     ['inline math', 'so \\(x^2\\) grows', 'x^2'],
+    ['inline dollar math', 'so $\\text{area} = 5$ holds', 'area'],
     ['a URL', 'see https://example.com/path?q=1 now', 'example'],
     ['an e-mail address', 'mail me@example.com', 'example'],
     ['an HTML tag', 'a <span class="x">b</span>', 'span'],
-    ['regression: Unicode format characters (zero-width space, bidi mark)', 'w\u200ba\u200eit', '\u200b'],
+    ['unfenced Python', 'We write it:\ndef solve(nums):\n    total = sum(nums)\n    return total', 'total'],
+    ['unfenced JavaScript', 'Then:\nconst result = items.filter((x) => x > 0);', 'filter'],
+    ['unfenced C', 'int main() {\n    return 0;\n}', 'main'],
+    ['a call inside prose', 'the call print(answer) shows it', 'answer'],
+    ['snake_case and dotted names inside prose', 'we pass num_list to np.array first', 'num_list'],
+    ['unfenced Rust', 'fn main() {\n    let mut total = 0;\n    println!("{}", total);\n}', 'total'],
+    ['unfenced Java', 'public static void main(String[] args) {\n    System.out.println(sum);\n}', 'static'],
+    ['a shell prompt', 'Install it first:\n$ npm install eld', 'install'],
+    ['a Python REPL line', '>>> sorted(values)', 'values'],
+    ['a JSON member', 'The config:\n"name": "Alice",', 'Alice'],
+    ['an indented block after a code line', 'while left < right:\n    mid = (left + right) // 2\n    left = mid + 1', 'left'],
   ];
   it.each(rows)('%s', (_why, text, gone) => {
     expect(stripNonProse(text)).not.toContain(gone);
   });
 
-  it('keeps comparisons that only look like tags', () => {
-    expect(stripNonProse('if a < b and c > d')).toContain('and');
+  type KeepRow = [string, string, string];
+  const kept: KeepRow[] = [
+    // [why, text, what must stay]
+    ['regression: amounts of money are not LaTeX', 'The book costs $5 and the pen $2 in total.', 'and the pen'],
+    ['regression: "$1,000 and $2" stays prose', 'We save $1,000 and spend $2 each day.', 'and spend'],
+    ['comparisons that only look like tags', 'if a < b and c > d', 'and'],
+    ['prose that opens with a capitalised keyword', 'Return to step 2 and check it.', 'Return to step'],
+    ['a prose line with a colon', 'If the sum is even: we stop.', 'If the sum'],
+    ['a line trailing off with an ellipsis', '... and then we add them.', 'and then we add'],
+  ];
+  it.each(kept)('%s', (_why, text, kept) => {
+    expect(stripNonProse(text)).toContain(kept);
+  });
+
+  it('leaves formulas written plainly to the word rules: names bound to operators are neutral', () => {
+    expect(countWords('So x^2 + 3x - 10 = 0, and sin(x) = 1 when a + b = c.', en)).toMatchObject({ target: 3, foreign: 0 });
   });
 });
 
 describe('splitThink (lenient)', () => {
-  type Row = [string, string, boolean, { think: string; answer: string }];
-  const rows: Row[] = [
+  type SplitRow = [string, string, boolean, { think: string; answer: string }];
+  const rows: SplitRow[] = [
     // [why, completion, prefilled, split]
     ['one block then the answer', '<think>a</think> b', false, { think: 'a', answer: 'b' }],
     ['no think block: all answer', 'just b', false, { think: '', answer: 'just b' }],
@@ -111,34 +204,93 @@ describe('splitThink (lenient)', () => {
   });
 });
 
-describe('resolveTarget', () => {
-  type Row = [string, string, Record<string, unknown> | undefined, string | undefined, string | null, string?];
-  const rows: Row[] = [
-    // [why, target param, metadata, prompt, resolved code, reason]
-    ['an explicit code', 'zh', undefined, undefined, 'zh'],
-    ['a region tag is reduced to the language', 'pt-BR', undefined, undefined, 'pt'],
-    ['nb is Norwegian', 'nb', undefined, undefined, 'no'],
-    ["the group's metadata.language overrides the param", 'en', { language: 'zh-CN' }, undefined, 'zh'],
-    ['a Chinese prompt', 'same_as_prompt', undefined, '计算两个数的和', 'zh'],
-    ['a Japanese prompt (kana)', 'same_as_prompt', undefined, '二つの数の和を計算してください', 'ja'],
-    ['a Korean prompt', 'same_as_prompt', undefined, '두 수의 합을 구하시오', 'ko'],
-    ['a Spanish prompt goes through the identifier', 'same_as_prompt', undefined, '¿Cuál es la suma de los dos números?', 'es'],
-    ['a Chinese prompt quoting English is Chinese', 'same_as_prompt', undefined, '请用中文回答这个问题：What is 2+2?', 'zh'],
-    ['no prompt to follow', 'same_as_prompt', undefined, undefined, null, 'no_target'],
-    ['an unknown code', 'xx', undefined, undefined, null, 'unsupported_target'],
-    ['a language name is not a code', 'English', undefined, undefined, null, 'unsupported_target'],
+describe('the prompt as evidence', () => {
+  type PromptRow = [string, string, string | undefined];
+  const rows: PromptRow[] = [
+    // [language, prompt, identified: a language, or undefined when the prompt cannot tell]
+    ['en', 'Hi', undefined], // regression: "Hi" was read as Catalan
+    ['en', 'Hello!', undefined],
+    ['en', 'What is 2+2?', undefined],
+    ['en', 'Solve for x.', undefined],
+    ['en', 'Is 91 prime?', undefined],
+    ['en', 'Thanks', undefined],
+    ['en', 'Find the derivative of x^2.', 'en'],
+    ['en', 'How many primes are below 100?', 'en'],
+    ['en', 'What is the capital of France?', 'en'],
+    ['en', 'Write a function that reverses a string.', 'en'],
+    ['es', 'Hola', undefined],
+    ['es', '¿Cuánto es 2+2?', undefined],
+    ['es', 'Gracias', undefined],
+    ['es', '¿Cuántos primos hay por debajo de 100?', 'es'],
+    ['es', 'Calcula la derivada de x^2.', 'es'],
+    ['es', '¿Cuál es la capital de Francia?', 'es'],
+    ['fr', 'Combien font deux plus deux ?', 'fr'],
+    ['de', 'Wie viel ist zwei plus zwei?', 'de'],
+    ['pt', 'Quanto é dois mais dois?', 'pt'],
+    ['it', 'Quanto fa due più due?', 'it'],
+    ['ru', 'Сколько будет два плюс два?', undefined], // as Ukrainian as Russian
+    ['ru', 'Сначала вычислим сумму двух чисел, а затем умножим её на три.', 'ru'],
+    ['ar', 'كم يساوي اثنان زائد اثنان؟', 'ar'],
+    ['fa', 'دو به علاوه دو چند می‌شود؟', 'fa'],
+    ['hi', 'दो और दो कितने होते हैं?', 'hi'],
+    ['zh', '你好', undefined],
+    ['zh', '计算两个数的和', 'zh'],
+    ['zh', '请用中文回答这个问题：What is 2+2?', 'zh'],
+    ['ja', '二つの数の和を計算してください', 'ja'],
+    ['ko', '안녕', undefined],
+    ['ko', '두 수의 합을 구하시오', 'ko'],
+    ['th', 'สองบวกสองเท่ากับเท่าไร', 'th'],
   ];
-  it.each(rows)('%s', async (_why, target, metadata, prompt, code, reason) => {
-    const resolved = await resolveTarget(target, metadata, prompt);
-    if (code === null) expect(resolved).toMatchObject({ reason });
-    else expect(resolved).toMatchObject({ target: { code } });
+  it.each(rows)('%s: %s', async (_language, prompt, identified) => {
+    expect(await promptLanguage(prompt)).toBe(identified);
+  });
+
+  it("the batch's dominant language is the one more than half of the identified prompts are in", async () => {
+    expect(await dominantPromptLanguage(['Hi', 'Find the derivative of x^2.', 'How many primes are below 100?', 'Calcula la derivada de x^2.'])).toEqual({ language: 'en', prompts: 4, identified: 3 });
+    expect((await dominantPromptLanguage(['Find the derivative of x^2.', 'Calcula la derivada de x^2.'])).language).toBeUndefined();
+    expect((await dominantPromptLanguage(['Hi', 'Thanks'])).language).toBeUndefined();
+  });
+});
+
+describe('resolveTarget', () => {
+  type TargetRow = [string, Parameters<typeof resolveTarget>[0], string | null, string];
+  const rows: TargetRow[] = [
+    // [why, request, resolved code, source or reason]
+    ['an explicit code', { target: 'zh' }, 'zh', 'param'],
+    ['a region tag is reduced to the language', { target: 'pt-BR' }, 'pt', 'param'],
+    ['nb is Norwegian', { target: 'nb' }, 'no', 'param'],
+    ["the group's metadata.language overrides the param", { target: 'en', metadata: { language: 'zh-CN' } }, 'zh', 'metadata'],
+    ['a Chinese prompt', { target: 'same_as_prompt', prompt: '计算两个数的和' }, 'zh', 'prompt'],
+    ['a Spanish prompt goes through the identifier', { target: 'same_as_prompt', prompt: '¿Cuál es la suma de los dos números?' }, 'es', 'prompt'],
+    ['regression: "Hi" is no evidence; default_language decides', { target: 'same_as_prompt', prompt: 'Hi', default_language: 'en' }, 'en', 'default_language'],
+    ['a prompt with evidence wins over default_language', { target: 'same_as_prompt', prompt: 'Calcula la derivada de x^2.', default_language: 'en' }, 'es', 'prompt'],
+    ["then the batch's dominant language", { target: 'same_as_prompt', prompt: 'Hola', batchLanguage: 'es' }, 'es', 'batch'],
+    ['no prompt and nothing else', { target: 'same_as_prompt' }, null, 'no_target'],
+    ['a short prompt and nothing else: not a guess', { target: 'same_as_prompt', prompt: 'Hi' }, null, 'no_target'],
+    ['an unknown code', { target: 'xx' }, null, 'unsupported_target'],
+    ['a language name is not a code', { target: 'English' }, null, 'unsupported_target'],
+    ['an unknown default_language', { target: 'same_as_prompt', prompt: 'Hi', default_language: 'klingon' }, null, 'unsupported_target'],
+  ];
+  it.each(rows)('%s', async (_why, request, code, sourceOrReason) => {
+    const resolved = await resolveTarget(request);
+    if (code === null) expect(resolved).toMatchObject({ reason: sourceOrReason });
+    else expect(resolved).toMatchObject({ target: { code }, source: sourceOrReason });
+  });
+});
+
+describe('identification by summed word scores', () => {
+  it("agrees with eld's own verdict on whole sentences (guards the recovery of eld's raw scores)", async () => {
+    const detector = await loadDetector();
+    const sentences = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'tr', 'vi'].flatMap((l) => PROSE[l]).filter((s) => s.split(' ').length >= 4);
+    const agree = sentences.filter((s) => scoreWords(s.toLowerCase().match(/[\p{L}']+/gu)!, 'Latin').label('') === detector.detect(s).language);
+    expect(agree.length / sentences.length).toBeGreaterThan(0.97);
   });
 });
 
 describe('the rule', () => {
   const defaults = { target: 'same_as_prompt', scope: 'think', prefilled_think: false, min_words: 1, tau: 1 } as const;
-  type Row = [string, string, Partial<Record<keyof typeof defaults, unknown>>, number | null, string?];
-  const rows: Row[] = [
+  type RuleRow = [string, string, Partial<Record<keyof typeof defaults | 'default_language', unknown>>, number | null, string?];
+  const rows: RuleRow[] = [
     // [why, completion, params, score, reason]
     ['scope think ignores an English answer', '<think>我们计算总和。</think> The answer is 4.', { target: 'zh' }, 1],
     ['scope think+answer counts it', '<think>我们计算总和。</think> The answer is four.', { target: 'zh', scope: 'think+answer' }, 3 / 7],
@@ -153,6 +305,7 @@ describe('the rule', () => {
     ['regression: English hidden by zero-width spaces is drift: 4 of 5', '<think>我们先计算总和。w\u200ba\u200bi\u200bt</think>', { target: 'zh' }, 4 / 5],
     ['regression: a shouted English sentence is drift: 4 of 11', '<think>我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.</think>', { target: 'zh' }, 4 / 11],
     ['regression: leetspeak English is drift: 4 of 8', '<think>我们先计算总和。wa1t l3t m3 r3ch3ck th1s ag41n</think>', { target: 'zh' }, 4 / 8],
+    ['regression: an English target scores a Spanish CoT 0, not 1', `<think>${PROSE.es.slice(0, 4).join(' ')}</think> 4`, { target: 'en' }, 0],
     ['unsupported target: not scored', '<think>hi</think>', { target: 'klingon' }, null, 'unsupported_target'],
   ];
   it.each(rows)('%s', async (_why, completion, params, score, reason) => {
@@ -162,13 +315,33 @@ describe('the rule', () => {
     if (reason) expect(result.reason).toBe(reason);
   });
 
-  it('reports target, scope, method, word counts and neutral count', async () => {
+  it('reports target, its source, scope, method, word counts and neutral count', async () => {
     const result = await reward.score({ completion: '<think>我们计算。Wait, check 5 times.</think>' }, { ...defaults, target: 'zh' }, ctx);
-    expect(result.details).toEqual({ target: 'zh', scope: 'think', method: 'script', ratio: 2 / 5, words: { zh: 2, latin: 3 }, neutral: 1 });
+    expect(result.details).toEqual({ target: 'zh', target_source: 'param', scope: 'think', method: 'script', ratio: 2 / 5, words: { zh: 2, latin: 3 }, neutral: 1 });
   });
 
   it("takes the group's metadata.language over the param", async () => {
     const result = await reward.score({ completion: '<think>我们计算总和。</think>', metadata: { language: 'en' } }, { ...defaults, target: 'zh' }, ctx);
-    expect(result.score).toBe(0);
+    expect(result).toMatchObject({ score: 0, details: { target_source: 'metadata' } });
+  });
+
+  it("regression: a short prompt is no evidence; the batch's language decides, and says so", async () => {
+    const sample = { prompt: 'Hola', completion: '<think>Primero calculamos la suma de los dos números.</think> 4', batch: { prompt_language: 'es' } };
+    expect(await reward.score(sample, defaults, ctx)).toMatchObject({ score: 1, details: { target: 'es', target_source: 'batch' } });
+    const { batch: _, ...alone } = sample;
+    expect(await reward.score(alone, defaults, ctx)).toMatchObject({ score: null, reason: 'no_target' });
+  });
+
+  it("computes the batch's dominant language only when a group may need it", async () => {
+    const groups = [{ prompt: 'Hola' }, { prompt: '¿Cuántos primos hay por debajo de 100?' }, { prompt: 'Calcula la derivada de x^2.' }];
+    expect(await reward.batchContext!(groups, defaults as never)).toEqual({ prompt_language: 'es' });
+    expect(await reward.batchContext!(groups, { ...defaults, target: 'en' } as never)).toBeUndefined();
+    expect(await reward.batchContext!(groups, { ...defaults, default_language: 'en' } as never)).toBeUndefined();
+    expect(await reward.batchContext!([{ prompt: 'Hi', metadata: { language: 'en' } }], defaults as never)).toBeUndefined();
+  });
+
+  it('reports transliterated words', async () => {
+    const result = await reward.score({ completion: `<think>${PROSE.ru[0]} ${PROSE['en-Cyrl'][1]}</think>` }, { ...defaults, target: 'ru' }, ctx);
+    expect(result.details).toMatchObject({ transliterated: 5, words: { ru: 5, 'en-Cyrl': 5 } });
   });
 });

@@ -172,7 +172,7 @@ describe('the examples gate, validate and try', () => {
     const pinned = await post('/v1/rewards/strict@1/try', { samples: [{ completion: '<think>a</think> 4' }] });
     expect(pinned.json()).toMatchObject({ rule: 'strict@1', results: [{ score: 0 }] });
     const builtin = await post('/v1/rewards/think-format/try', { samples: [{ completion: 'x' }], params: { answer_tag: true } });
-    expect(builtin.json()).toMatchObject({ rule: 'think-format@2', results: [{ score: 0 }] });
+    expect(builtin.json()).toMatchObject({ rule: 'think-format@3', results: [{ score: 0 }] });
   });
 });
 

@@ -19,7 +19,7 @@ describe('scoring', () => {
     });
     expect(status).toBe(200);
     const [first, second] = body.groups[0].completions;
-    expect(first.rewards['think-format']).toMatchObject({ score: 1, version: 'think-format@2' });
+    expect(first.rewards['think-format']).toMatchObject({ score: 1, version: 'think-format@3' });
     expect(first.reward).toBe(1.5); // 1 * 1 + 0.5 * 1
     expect(second.rewards['think-format']).toMatchObject({ score: 0, reason: 'missing_think' });
     expect(second.reward).toBe(0);

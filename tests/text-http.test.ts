@@ -45,6 +45,29 @@ describe('text rules over HTTP', () => {
     expect(body.groups[0].completions[0].rewards['language-consistency']).toMatchObject({ score: 4 / 11, details: { words: { es: 4, en: 7 } } });
   });
 
+  it("resolves a short prompt's target from the request's dominant prompt language, and says so", async () => {
+    const spanish = '<think>Primero calculamos la suma de los dos números.</think> 4';
+    const { status, body } = await score(app, {
+      rewards: [{ id: 'language-consistency' }],
+      groups: [
+        { prompt: 'Hola', completions: [spanish] },
+        { prompt: '¿Cuántos primos hay por debajo de 100?', completions: [spanish] },
+        { prompt: 'Calcula la derivada de x^2.', completions: [spanish] },
+        { prompt: 'Hi', metadata: { language: 'en' }, completions: [spanish] },
+      ],
+    });
+    expect(status).toBe(200);
+    const cells = body.groups.map((g: { completions: Array<{ rewards: Record<string, unknown> }> }) => g.completions[0].rewards['language-consistency']);
+    expect(cells[0]).toMatchObject({ score: 1, details: { target: 'es', target_source: 'batch' } });
+    expect(cells[1]).toMatchObject({ score: 1, details: { target_source: 'prompt' } });
+    expect(cells[3]).toMatchObject({ score: 0, details: { target: 'en', target_source: 'metadata' } });
+  });
+
+  it('a short prompt alone, with nothing to fall back on, is not scored rather than guessed', async () => {
+    const { body } = await score(app, { rewards: [{ id: 'language-consistency' }], groups: [{ prompt: 'Hi', completions: ['<think>We add them.</think> 4'] }] });
+    expect(body.groups[0].completions[0].rewards['language-consistency']).toMatchObject({ score: null, reason: 'no_target' });
+  });
+
   it("feeds cosine-length another rule's verdict by its name in the request", async () => {
     const { status, body } = await score(app, {
       rewards: [

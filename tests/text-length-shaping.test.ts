@@ -32,7 +32,7 @@ describe('cosine-length', () => {
     ['partial verdict below the threshold is wrong', { completion: '', ...verdict(0.9) }, {}, -1],
     ['threshold lowered: 0.9 counts as correct', { completion: '', ...verdict(0.9) }, { correct_threshold: 0.5 }, 1],
     ['tokens from completion_ids', { completion: 'ignored', completion_ids: [1, 2, 3, 4, 5], ...verdict(1) }, { unit: 'tokens', max_len: 10 }, 0.75],
-    ['tokens estimated when the trainer sends none', { completion: 'a'.repeat(20), ...verdict(1) }, { unit: 'tokens', max_len: 10 }, 0.75],
+    ['tokens estimated when the trainer sends none: a byte each', { completion: 'a'.repeat(5), ...verdict(1) }, { unit: 'tokens', max_len: 10 }, 0.75],
     ['the named verdict is null: not scored', { completion: 'x', ...verdict(null) }, {}, null, 'verdict_null'],
     ['the named rule is not in the request: not scored', { completion: 'x', verdicts: {} }, {}, null, 'missing_verdict'],
     ['reference mode without a reference: not scored', { completion: 'x' }, { correct_from: 'reference' }, null, 'no_reference'],
@@ -97,8 +97,9 @@ describe('overlong-penalty (DAPO)', () => {
     ['no soft zone: a hard cliff at L_max', { completion: '', num_tokens: 100 }, { soft_punish_cache: 0 }, 0],
     ['no soft zone, one past L_max', { completion: '', num_tokens: 101 }, { soft_punish_cache: 0 }, -1],
     ['the paper defaults: 18432 tokens is halfway into the 4096 cache', { completion: '', num_tokens: 18432 }, { max_completion_len: 20480, soft_punish_cache: 4096 }, -0.5],
-    ['estimated: 360 characters ~ 90 tokens', { completion: 'a'.repeat(360) }, {}, -0.5],
-    ['estimated: CJK counts a token per character', { completion: '字'.repeat(90) }, {}, -0.5],
+    ['estimated: 90 ASCII characters are 90 tokens at most', { completion: 'a'.repeat(90) }, {}, -0.5],
+    ['estimated: a CJK character is 3 bytes', { completion: '字'.repeat(30) }, {}, -0.5],
+    ['regression: 60,000 emoji are at least 60,000 tokens, past the paper L_max', { completion: '😀'.repeat(60_000) }, { max_completion_len: 20480, soft_punish_cache: 4096 }, -1],
     ['estimates refused', { completion: 'a' }, { require_tokens: true }, null, 'no_token_counts'],
   ];
   it.each(rows)('%s', async (_why, sample, params, score, reason) => {
@@ -108,7 +109,8 @@ describe('overlong-penalty (DAPO)', () => {
     if (reason) expect(result.reason).toBe(reason);
   });
 
-  it('estimates tokens as CJK characters plus a quarter of the rest, rounded up', () => {
-    expect(estimateTokens('abcde中文')).toBe(2 + 2);
+  it('estimates tokens as UTF-8 bytes, never below what a byte-level tokenizer gives', () => {
+    expect(estimateTokens('abcde中文é😀')).toBe(5 + 3 * 2 + 2 + 4);
+    expect(estimateTokens('😀'.repeat(60_000))).toBeGreaterThanOrEqual(60_000);
   });
 });

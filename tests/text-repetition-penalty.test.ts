@@ -1,12 +1,12 @@
 /** repetition-penalty (open-r1) and the n-gram degeneration measure behind it; one row per case. */
 import { describe, expect, it } from 'vitest';
 import { ngramRepetition } from '../rewards/lib/text/ngrams.ts';
-import { whitespaceWords } from '../rewards/lib/text/words.ts';
+import { repetitionUnits } from '../rewards/lib/text/words.ts';
 import { reward } from '../rewards/repetition-penalty.ts';
 import type { Sample } from '../rewards/types.ts';
 
 const ctx = { deadline: Date.now() + 60_000 };
-const defaults = { ngram_size: 3, max_penalty: -1, units: 'auto' } as const;
+const defaults = { ngram_size: 3, max_penalty: -1, units: 'auto', mask_numbers: true } as const;
 
 describe('repetition-penalty', () => {
   type Row = [string, Sample, Partial<Record<keyof typeof defaults, unknown>>, number | null, string?];
@@ -25,6 +25,11 @@ describe('repetition-penalty', () => {
     ["units 'tokens' without ids: not scored", { completion: 'a b c' }, { units: 'tokens' }, null, 'no_token_ids'],
     ['Chinese without spaces is segmented (one whitespace token)', { completion: '我们计算我们计算' }, { ngram_size: 2 }, -(1 - 2 / 3)],
     ['Japanese too', { completion: '私は学生です私は学生です' }, { ngram_size: 4 }, -(1 - 4 / 5)],
+    ['regression: a loop carrying a counter repeats once numbers are masked', { completion: 'step 1 check step 2 check step 3 check step 4' }, {}, -(1 - 3 / 9)],
+    ['mask_numbers false is open-r1: the counter hides the loop', { completion: 'step 1 check step 2 check step 3 check step 4' }, { mask_numbers: false }, 0],
+    ['regression: a loop without spaces is cut into repeating pieces', { completion: 'wait'.repeat(100) }, {}, -(1 - 1 / 48)],
+    ['regression: a Thai loop is segmented', { completion: 'ฉันคิดว่า'.repeat(40) }, { ngram_size: 2 }, -(1 - 3 / 119)], // ฉัน|คิด|ว่า x 40,
+    ['regression: zero-width characters inside words do not hide a loop', { completion: 'le\u200bt me\u200c check '.repeat(20) }, {}, -(1 - 3 / 58)],
   ];
   it.each(rows)('%s', async (_why, sample, params, score, reason) => {
     const result = await reward.score(sample, { ...defaults, ...params } as never, ctx);
@@ -39,17 +44,21 @@ describe('repetition-penalty', () => {
   });
 });
 
-describe('whitespaceWords', () => {
-  type Row = [string, string, string[]];
+describe('repetitionUnits', () => {
+  type Row = [string, string, boolean, string[]];
   const rows: Row[] = [
-    // [why, text, words]
-    ['lower-cased whitespace split', 'The  Cat\nsat', ['the', 'cat', 'sat']],
-    ['a CJK run inside a token is segmented, its Latin neighbours kept', 'x=我们计算', ['x=', '我们', '计算']],
-    ['kana and kanji', '私は', ['私', 'は']],
-    ['nothing', '  ', []],
+    // [why, text, mask numbers, units]
+    ['lower-cased whitespace split', 'The  Cat\nsat', false, ['the', 'cat', 'sat']],
+    ['a CJK run inside a token is segmented, its Latin neighbours kept', 'x=我们计算', false, ['x=', '我们', '计算']],
+    ['kana and kanji', '私は', false, ['私', 'は']],
+    ['Thai is segmented', 'สวัสดีครับ', false, ['สวัสดี', 'ครับ']],
+    ['numbers masked, inside words too', 'step 12, x3 and 1,000', true, ['step', '0,', 'x0', 'and', '0,0']],
+    ['fullwidth letters and zero-width characters are normalised away', 'ｗａｉｔ w\u200bait', false, ['wait', 'wait']],
+    ['a token over 24 characters is cut into 8-character pieces', 'ab'.repeat(13), false, ['abababab', 'abababab', 'abababab', 'ab']],
+    ['nothing', '  ', false, []],
   ];
-  it.each(rows)('%s', (_why, text, words) => {
-    expect(whitespaceWords(text)).toEqual(words);
+  it.each(rows)('%s', (_why, text, maskNumbers, units) => {
+    expect(repetitionUnits(text, { maskNumbers })).toEqual(units);
   });
 });
 

@@ -50,6 +50,9 @@ describe('metricWords', () => {
   it('lower-cases, drops punctuation and segments CJK', () => {
     expect(metricWords('The cat, 我们计算!')).toEqual(['the', 'cat', '我们', '计算']);
   });
+  it('segments Thai into words, not one run', () => {
+    expect(metricWords('เราคำนวณผลรวม')).toEqual(['เรา', 'คำนวณ', 'ผล', 'รวม']);
+  });
 });
 
 describe('the rule', () => {
@@ -68,6 +71,10 @@ describe('the rule', () => {
     ['empty answer against a reference: 0', { completion: '', reference: 'abc' }, {}, 0],
     ['a reference longer than max_input_chars: not scored', { completion: 'a', reference: 'a'.repeat(20) }, { max_input_chars: 10 }, null, 'input_too_long'],
     ['no reference: not scored', { completion: 'a' }, {}, null, 'no_reference'],
+    ['regression: zero-width characters do not cut a fuzzy match', { completion: 'a\u200bb\u200bc\u200bd', reference: 'abcd' }, {}, 1],
+    ['verbatim: fuzzy over the completion as sent', { completion: 'a\u200bbcd', reference: 'abcd' }, { scope: 'verbatim' }, 8 / 9],
+    ['hazard kept: rouge_1 scores shuffled words 1', { completion: 'sat cat the', reference: 'the cat sat' }, { evaluation_metric: 'rouge_1' }, 1],
+    ['the safer choice when order matters: rouge_l', { completion: 'sat cat the', reference: 'the cat sat' }, { evaluation_metric: 'rouge_l' }, 1 / 3],
   ];
   it.each(rows)('%s', async (_why, sample, params, score, reason) => {
     const result = await reward.score(sample, { ...defaults, ...params } as never, ctx);

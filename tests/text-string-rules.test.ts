@@ -33,6 +33,21 @@ describe('string-check', () => {
     ['a numeric reference is compared as text', { completion: '42', reference: 42 }, {}, 1],
     ['the params reference overrides the group', { completion: 'yes', reference: 'no' }, { reference: 'yes' }, 1],
     ['an object reference is unusable', { completion: 'x', reference: { a: 1 } }, {}, null, 'no_reference'],
+    // Normalised (version 2): invisible and fullwidth characters neither hide nor fake a match.
+    ['regression: a zero-width space inside the answer does not escape ne', { completion: 'I can\u200bnot help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
+    ['regression: a Braille blank is not an answer that differs', { completion: '<think>x</think>\u2800' }, { operation: 'ne', reference: '' }, 0],
+    ['regression: a Braille blank reads as the space it shows', { completion: 'I\u2800cannot\u3164help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
+    ['fullwidth letters equal their plain forms', { completion: 'Ｐａｒｉｓ', reference: 'Paris' }, {}, 1],
+    ['the reference is normalised too', { completion: 'Paris', reference: 'Par\u200bis' }, {}, 1],
+    // verbatim: OpenAI's literal reading.
+    ['verbatim reads the reasoning too', { completion: '<think>x</think>Paris', reference: 'Paris' }, { scope: 'verbatim' }, 0],
+    ['verbatim never trims', { completion: 'Paris\n', reference: 'Paris' }, { scope: 'verbatim' }, 0],
+    ['verbatim keeps invisible characters', { completion: 'Par\u200bis', reference: 'Paris' }, { scope: 'verbatim' }, 0],
+    // OpenAI's semantics, hazards included (docs/text-rules.md): these pass by design.
+    ['hazard kept: like passes a copy of the prompt that holds the reference', { completion: 'Is the capital Paris, Lyon or Nice?', reference: 'Paris' }, { operation: 'like' }, 1],
+    ['hazard kept: like passes a negation', { completion: 'not Paris', reference: 'Paris' }, { operation: 'like' }, 1],
+    ['hazard kept: ne passes an empty answer', { completion: '<think>x</think>', reference: 'Paris' }, { operation: 'ne' }, 1],
+    ['the safe choice: eq on the answer refuses both', { completion: 'not Paris', reference: 'Paris' }, {}, 0],
   ];
   it.each(rows)('%s', (...row) => expectRow(stringCheck, defaults, row));
 });
@@ -56,6 +71,10 @@ describe('regex-match', () => {
     ['input longer than max_input_chars: not scored', { completion: 'a'.repeat(11) }, { pattern: 'a', max_input_chars: 10 }, null, 'input_too_long'],
     ['a pattern from the reference longer than 1000 characters: not scored', { completion: 'a', reference: 'a'.repeat(1001) }, {}, null, 'pattern_too_long'],
     ['no pattern and a non-string reference', { completion: 'a', reference: 3 }, {}, null, 'no_pattern'],
+    ['regression: a zero-width space does not break a match', { completion: '4\u200b2' }, { pattern: '^42$' }, 1],
+    ['verbatim keeps it', { completion: '4\u200b2' }, { pattern: '^42$', scope: 'verbatim' }, 0],
+    ['hazard kept: an unanchored pattern matches an answer listing every option', { completion: 'A, B, C or D' }, { pattern: 'C' }, 1],
+    ['the safe choice: anchored, it does not', { completion: 'A, B, C or D' }, { pattern: 'C', full_match: true }, 0],
   ];
   it.each(rows)('%s', (...row) => expectRow(regexMatch as never, defaults, row));
 
@@ -107,6 +126,8 @@ describe('multiple-choice', () => {
     ['a full stop ends the list', { completion: 'The answer is C. A and B are wrong.', reference: 'C' }, {}, 1],
     ['"(B), not (C)" picks B', { completion: '(B), not (C)', reference: 'B' }, {}, 1],
     ['option I alone is still I', { completion: 'Answer: I.', reference: 'I' }, {}, 1],
+    ['regression: a fullwidth letter is the letter', { completion: '\\boxed{Ｃ}', reference: 'C' }, {}, 1],
+    ['regression: a zero-width space cannot split "A or C" into one choice', { completion: 'The answer is A\u200b or C', reference: 'A' }, {}, 0, 'multiple_choices'],
   ];
   it.each(rows)('%s', (...row) => expectRow(multipleChoice as never, defaults, row));
 

@@ -76,6 +76,13 @@ describe('POST /v1/graders/run', () => {
     ['text_similarity fuzzy_match', fuzzy, 'abcd', { answer: 'abce' }, 0.75],
     // pass_threshold turns similarity into pass/fail
     ['text_similarity with pass_threshold', { ...fuzzy, pass_threshold: 0.9 }, 'abcd', { answer: 'abce' }, 0],
+    // Literal, as OpenAI documents its graders: the reasoning is not split off, nothing is trimmed or normalised.
+    ['regression: eq reads the whole sample, reasoning included', exact, '<think>capital of France</think>Paris', { answer: 'Paris' }, 0],
+    ['regression: eq does not trim', exact, 'Paris\n', { answer: 'Paris' }, 0],
+    ['regression: eq does not trim the reference either', exact, 'Paris', { answer: ' Paris' }, 0],
+    ['like finds the reference inside the reasoning, as OpenAI would', { ...exact, operation: 'like' }, '<think>Paris?</think>Lyon', { answer: 'Paris' }, 1],
+    ['a zero-width space is a character to OpenAI', exact, 'Par\u200bis', { answer: 'Paris' }, 0],
+    ['fuzzy_match over the whole sample', fuzzy, '<think></think>abcd', { answer: 'abcd' }, 8 / 23],
   ])('%s', async (_name, grader, sample, item, reward) => {
     const { status, body } = await post('/v1/graders/run', { grader, model_sample: sample, item });
     expect(status).toBe(200);
@@ -142,8 +149,8 @@ describe('grader errors (run and validate answer the same)', () => {
     const { status, body } = await post('/v1/graders/validate', { grader });
     expect(status).toBe(200);
     expect(body.rules).toEqual({
-      exact: { id: 'string-check', params: { operation: 'eq' } },
-      fuzzy: { id: 'text-similarity', params: { evaluation_metric: 'fuzzy_match' } },
+      exact: { id: 'string-check', params: { operation: 'eq', scope: 'verbatim' } },
+      fuzzy: { id: 'text-similarity', params: { evaluation_metric: 'fuzzy_match', scope: 'verbatim' } },
     });
   });
 });

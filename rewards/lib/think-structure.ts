@@ -33,16 +33,6 @@ export interface ThinkStructure {
 
 export type ThinkParse = ({ ok: true } & ThinkStructure) | { ok: false; reason: ThinkFailure; flags: ThinkStructure['flags'] };
 
-/** Whitespace and Unicode format characters (zero-width spaces and joiners, U+2060, soft hyphen, bidi marks): nothing a reader sees. */
-const INVISIBLE = /[\s\p{Cf}]/gu;
-
-/** Characters a reader sees, in code points: what makes a think block or an answer non-empty. */
-export function visibleChars(text: string): number {
-  let count = 0;
-  for (const _ of text.replace(INVISIBLE, '')) count++;
-  return count;
-}
-
 export function parseThink(completion: string, options: ThinkOptions): ThinkParse {
   let text = normalizeCompletion(completion);
   // A template that prefills `<think>` may still leave it in the decoded completion; count it once.

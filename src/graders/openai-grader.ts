@@ -1,9 +1,12 @@
 /**
  * OpenAI grader JSON as POST /v1/graders/* takes it: `string_check` and
  * `text_similarity` run as the built-in rules the registry maps them to
- * (registry/openai-graders.ts); `multi` runs its named graders and combines
- * their scores with `calculate_output` in the registry's restricted formula
- * language. Graders that need a model or run user code are refused.
+ * (registry/openai-graders.ts), reading the sample literally as OpenAI
+ * documents its graders (`scope: 'verbatim'`: no splitting off the
+ * reasoning, no trimming, no normalisation; that belongs to Verdict's own
+ * rules); `multi` runs its named graders and combines their scores with
+ * `calculate_output` in the registry's restricted formula language. Graders
+ * that need a model or run user code are refused.
  */
 import { InvalidRequest, UnsupportedGrader, withDetails, type ErrorDetail } from '../errors.ts';
 import { compileFormula, reservedNames, type Formula } from '../registry/formula.ts';
@@ -71,8 +74,9 @@ function compileLeaf(name: string, grader: GraderJson, pointer: string, registry
   if (grader.evaluation_metric === 'cosine') throw unsupported('text_similarity/cosine', 'cosine similarity needs an embedding model', pointer);
   // The reference always reaches the rule as the group's reference: run() resolves templates and literals itself.
   const mapped = at(pointer, () => fromOpenAiGrader(kindOf[kind], { ...grader, reference: '{{item.reference}}' }));
-  registry.bindBuiltin(mapped.rule, mapped.params, pointer); // bad params -> VERDICT_INVALID_PARAMS with a pointer
-  return { name, rule: mapped.rule, params: mapped.params, reference: grader.reference as string };
+  const params = { ...mapped.params, scope: 'verbatim' };
+  registry.bindBuiltin(mapped.rule, params, pointer); // bad params -> VERDICT_INVALID_PARAMS with a pointer
+  return { name, rule: mapped.rule, params, reference: grader.reference as string };
 }
 
 /** Checks a grader and plans how it runs; throws catalog errors with pointers into the request body. */

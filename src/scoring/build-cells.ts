@@ -1,7 +1,8 @@
 /**
  * Builds the cells of a planned batch: one per (completion x rule leaf), each
  * identical cell once. Cells of rules that read other rules' verdicts are set
- * apart: they are sent once the rest of their group is in.
+ * apart: they are sent once the rest of their group is in. Cells of rules with
+ * a `batchContext` wait for it: they are sent once it is computed.
  */
 import type { Sample } from '../../rewards/types.ts';
 import { referenceTextOf } from '../reference-text.ts';
@@ -23,9 +24,17 @@ export interface Cell extends ScoredCell {
   completionIndex?: number;
 }
 
+/** A cell waiting for its rule's batch context, and its cache key once the context is known. */
+export interface AwaitingCell {
+  cell: Cell;
+  key: (context: string) => string;
+}
+
 export interface BatchCells {
   /** Distinct cells that can be sent at once. */
   unique: Cell[];
+  /** Distinct cells of rules with a `batchContext`, by rule leaf. */
+  awaitingBatch: Map<Leaf, AwaitingCell[]>;
   /** Per group, the cells of verdict-reading rules. */
   deferred: Cell[][];
   /** cellsOf[g][c][r] = the cells of rule r's leaves for completion c of group g (undefined: nothing to score). */
@@ -34,6 +43,7 @@ export interface BatchCells {
 
 export function buildCells(plan: BatchPlan, withCacheKeys: boolean): BatchCells {
   const unique: Cell[] = [];
+  const awaitingBatch = new Map<Leaf, AwaitingCell[]>();
   const index = new CellIndex<Cell>();
   const groupIds = new Map<string, string>(); // groups with the same prompt, reference and metadata share an id
   const deferred: Cell[][] = plan.groups.map(() => []);
@@ -61,6 +71,17 @@ export function buildCells(plan: BatchPlan, withCacheKeys: boolean): BatchCells 
           }
           // A rule that reads the group is keyed by the group itself; anything else by its inputs.
           const inputs = needsGroup ? `group ${gi}` : groupIds.get(groupKey)!;
+          if (leaf.rule.batchContext) {
+            return index.getOrCreate(leaf, inputs, own, () => {
+              // Its own sample: the batch context is added to it before it goes out.
+              const cell: Cell = { key: '', leaf, sample: sampleFor(needsGroup) };
+              const key = (context: string) => (withCacheKeys ? cellKey(leaf, groupKey + context, text, needsGroup ? groupTexts : undefined) : '');
+              let waiting = awaitingBatch.get(leaf);
+              if (!waiting) awaitingBatch.set(leaf, (waiting = []));
+              waiting.push({ cell, key });
+              return cell;
+            });
+          }
           return index.getOrCreate(leaf, inputs, own, () => {
             const key = withCacheKeys ? cellKey(leaf, groupKey, text, needsGroup ? groupTexts : undefined) : '';
             const sample = needsGroup ? (shared.grouped ??= sampleFor(true)) : (shared.plain ??= sampleFor(false));
@@ -72,7 +93,7 @@ export function buildCells(plan: BatchPlan, withCacheKeys: boolean): BatchCells 
       );
     });
   });
-  return { unique, deferred, cellsOf };
+  return { unique, awaitingBatch, deferred, cellsOf };
 }
 
 /** The sample of one completion; with `inGroup`, it also carries the group's completions. */

@@ -6,7 +6,7 @@
  * rules' verdicts run once the group's other cells are in), so groups can be
  * streamed as they end.
  */
-import type { Registry } from '../registry/registry.ts';
+import type { Leaf, Registry } from '../registry/registry.ts';
 import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
 import { buildCells, type BatchCells } from './build-cells.ts';
 import { planBatch, type BatchPlan, type PlanOptions } from './plan-rules.ts';
@@ -52,16 +52,42 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
   const plan = planBatch(body, deps.registry, deps.config, options);
   const cells = buildCells(plan, deps.cache !== undefined);
   const run = createCellRun(deps, options.signal);
-  run.admit([...cells.unique, ...cells.deferred.flat()]);
+  const awaiting = [...cells.awaitingBatch.values()].flat();
+  run.admit([...cells.unique, ...awaiting.map((w) => w.cell), ...cells.deferred.flat()]);
   run.submit(cells.unique);
-  return finishBatch(body, plan, cells, run, deps, options, started);
+  const contextOf = batchContexts(plan);
+  for (const [leaf, waiting] of cells.awaitingBatch) {
+    void contextOf(leaf).then((context) => {
+      for (const { cell, key } of waiting) {
+        if (context) cell.sample.batch = context;
+        cell.key = key(context ? JSON.stringify(context) : '');
+      }
+      run.submit(waiting.map((w) => w.cell));
+    });
+  }
+  return finishBatch(body, plan, cells, run, contextOf, deps, options, started);
+}
+
+type ContextOf = (leaf: Leaf) => Promise<Record<string, unknown> | undefined>;
+
+/** Each rule leaf's batch context, computed once per request, where the request is scored. */
+function batchContexts(plan: BatchPlan): ContextOf {
+  const groups = plan.groups.map((g) => ({ prompt: g.prompt, metadata: g.input.metadata }));
+  const contexts = new Map<Leaf, Promise<Record<string, unknown> | undefined>>();
+  return (leaf) => {
+    let context = contexts.get(leaf);
+    // A failing batchContext leaves the cells without one: the rule then scores as if the request held one group.
+    if (!context) contexts.set(leaf, (context = leaf.rule.batchContext!(groups, leaf.params).catch(() => undefined)));
+    return context;
+  };
 }
 
 async function finishBatch(
   body: ScoreRequest,
   plan: BatchPlan,
-  { unique, deferred, cellsOf }: BatchCells,
+  { unique, awaitingBatch, deferred, cellsOf }: BatchCells,
   run: CellRun,
+  contextOf: ContextOf,
   deps: ScoringDeps,
   options: ScoreOptions,
   started: number,
@@ -99,7 +125,13 @@ async function finishBatch(
       // The verdict-reading cells are not sent yet: they wait on these.
       await allDone(cellsOf[gi].flat(2).filter((cell) => !cell?.leaf.rule.needsVerdicts));
       if (deferred[gi].length > 0) {
-        for (const cell of deferred[gi]) cell.sample.verdicts = verdictsOf(rules, cellsOf[gi][cell.completionIndex!]);
+        for (const cell of deferred[gi]) {
+          cell.sample.verdicts = verdictsOf(rules, cellsOf[gi][cell.completionIndex!]);
+          if (cell.leaf.rule.batchContext) {
+            const context = await contextOf(cell.leaf);
+            if (context) cell.sample.batch = context;
+          }
+        }
         run.submit(deferred[gi]);
         await allDone(deferred[gi]);
       }
@@ -124,7 +156,7 @@ async function finishBatch(
     groups,
     rules: summarizeRules(groups),
     warnings,
-    timing: { total_ms: performance.now() - started, cells: plan.cells, unique_cells: unique.length + deferred.flat().length },
+    timing: { total_ms: performance.now() - started, cells: plan.cells, unique_cells: unique.length + [...awaitingBatch.values()].flat().length + deferred.flat().length },
   };
 }
 

@@ -13,7 +13,6 @@ const SCRIPTS = [
 
 const scriptTests = SCRIPTS.map((name) => [name, new RegExp(String.raw`^\p{Script=${name}}$`, 'v')] as const);
 const LETTER = new RegExp(String.raw`^\p{L}$`, 'v');
-const UPPER = new RegExp(String.raw`^\p{Lu}$`, 'v');
 
 /** Code point -> script of the letter, '' for a non-letter (digits, marks, punctuation). Filled lazily. */
 const cache = new Map<number, string>();
@@ -27,36 +26,4 @@ export function scriptOfChar(char: string): string {
     cache.set(code, script);
   }
   return script;
-}
-
-export interface WordShape {
-  /** Distinct scripts of its letters, in order of appearance. */
-  scripts: string[];
-  letters: number;
-  hasDigit: boolean;
-  /** Every letter is upper case (acronyms: GCD, ASCII). */
-  allCaps: boolean;
-  /** First letter upper case and some later letter lower case (names: Euler, McDonald). */
-  capitalised: boolean;
-}
-
-export function shapeOf(word: string): WordShape {
-  const scripts: string[] = [];
-  let letters = 0;
-  let upper = 0;
-  let firstUpper = false;
-  let hasDigit = false;
-  for (const char of word) {
-    const script = scriptOfChar(char);
-    if (script === '') {
-      if (char >= '0' && char <= '9') hasDigit = true;
-      continue;
-    }
-    if (!scripts.includes(script)) scripts.push(script);
-    const isUpper = char.toLowerCase() !== char && (char.charCodeAt(0) < 128 || UPPER.test(char));
-    if (isUpper) upper++;
-    if (letters === 0) firstUpper = isUpper;
-    letters++;
-  }
-  return { scripts, letters, hasDigit, allCaps: letters > 1 && upper === letters, capitalised: firstUpper && upper < letters };
 }

@@ -2,11 +2,14 @@
  * How long a completion is, in the unit a length reward asks for: characters
  * (code points, Python's `len`, as open-r1 measures) or tokens. Tokens come
  * from the trainer (`completion_ids`, `num_tokens`); without them they are
- * estimated: one token per CJK character plus one per 4 other characters
- * (the usual English rule of thumb), reported as `source: 'estimate'`.
+ * estimated from the completion's UTF-8 bytes, reported as `source:
+ * 'estimate'`. A byte-level BPE or SentencePiece-with-byte-fallback
+ * tokenizer never spends fewer than one byte a token, so the estimate is
+ * never below a real count: 60,000 emoji are at least 60,000 tokens. It is
+ * about 4x too high for English prose; send token counts to be exact.
  */
 import type { Sample } from '../../types.ts';
-import { CJK_RUN } from './cjk.ts';
+import { utf8Bytes } from './normalize.ts';
 
 export type LengthUnit = 'chars' | 'tokens';
 export type LengthSource = 'chars' | 'completion_ids' | 'num_tokens' | 'estimate';
@@ -25,9 +28,9 @@ export function codePoints(text: string): number {
   return text.length - surrogates;
 }
 
+/** An upper bound on any byte-level tokenizer's count: one token per UTF-8 byte. */
 export function estimateTokens(text: string): number {
-  const cjk = (text.match(CJK_RUN) ?? []).reduce((n, run) => n + codePoints(run), 0);
-  return cjk + Math.ceil((codePoints(text) - cjk) / 4);
+  return utf8Bytes(text);
 }
 
 export function completionLength(sample: Pick<Sample, 'completion' | 'completion_ids' | 'num_tokens'>, unit: LengthUnit): MeasuredLength {

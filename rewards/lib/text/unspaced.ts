@@ -1,0 +1,68 @@
+/**
+ * Scripts written without spaces between words: Chinese and Japanese (Han
+ * and kana) and Thai, Lao, Khmer and Burmese. Their runs are cut into words
+ * by Intl.Segmenter, whose ICU dictionaries cover all of them whatever the
+ * locale. Only those runs go through it: the segmenter costs about 1 µs a
+ * segment, so a whole English text through it would cost more than the rest
+ * of a rule.
+ */
+
+/** Han, kana and the marks that live inside Japanese words (ー 々 〆). */
+export const CJK_CHARS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆`;
+/** Thai, Lao, Khmer and Myanmar letters and their combining marks. */
+export const SEA_CHARS = String.raw`\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}`;
+export const UNSPACED_CHARS = CJK_CHARS + SEA_CHARS;
+
+export const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gv');
+const KANA = new RegExp(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'v');
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** The word-like segments of a run of unspaced-script characters. */
+export function segmentWords(run: string): string[] {
+  const words: string[] = [];
+  for (const piece of segmenter.segment(run)) if (piece.isWordLike) words.push(piece.segment);
+  return words;
+}
+
+/** Runs already counted, two generations of this many: chains of thought repeat their phrases. */
+const RUNS_PER_GENERATION = 20_000;
+let counted = new Map<string, number>();
+let previouslyCounted = new Map<string, number>();
+
+/** How many word-like segments a run holds: remembered, or undefined. */
+export function rememberedSegments(run: string): number | undefined {
+  const known = counted.get(run);
+  if (known !== undefined) return known;
+  const older = previouslyCounted.get(run);
+  if (older !== undefined) remember(run, older);
+  return older;
+}
+
+/** How many word-like segments a run holds, without keeping them (and remembered). */
+export function countSegments(run: string): number {
+  const known = rememberedSegments(run);
+  if (known !== undefined) return known;
+  let count = 0;
+  for (const piece of segmenter.segment(run)) if (piece.isWordLike) count++;
+  remember(run, count);
+  return count;
+}
+
+function remember(run: string, count: number): void {
+  if (counted.size >= RUNS_PER_GENERATION) {
+    previouslyCounted = counted;
+    counted = new Map();
+  }
+  counted.set(run, count);
+}
+
+/** Empties the remembered counts: what a benchmark of first-sight cost needs. */
+export function forgetSegmentCounts(): void {
+  counted = new Map();
+  previouslyCounted = new Map();
+}
+
+export function hasKana(text: string): boolean {
+  return KANA.test(text);
+}
