@@ -4,13 +4,14 @@
  * touches the process.
  */
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
-import { installAuth } from './auth.ts';
+import { installAuth, redactUrl } from './auth.ts';
 import { frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
+import { collectRoutes } from './method-not-allowed.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import { createJobStore, type JobStore } from './jobs.ts';
 import { loadRewards } from './load-rewards.ts';
@@ -54,8 +55,17 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      // Bodies are never logged; headers could carry API keys.
+      // Bodies are never logged; headers and URLs (`?api_key=`) could carry API keys.
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
     },
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
@@ -65,6 +75,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   installErrorHandler(app, config.bodyLimitBytes);
   installJsonBodyParser(app);
   installAuth(app, config);
+  const addMethodNotAllowed = collectRoutes(app, ['/docs']);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   const rewardModules = config.rewardModules.map((m) => path.resolve(m));
@@ -135,5 +146,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(metricsRoutes);
   await app.register(openRlhfRoutes);
   await app.register(graderRoutes);
+  addMethodNotAllowed();
   return app;
 }

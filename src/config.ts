@@ -45,8 +45,10 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; when set, rules are stored there instead of SQLite. */
   databaseUrl?: string;
-  /** Bearer keys allowed to register and deprecate rules; empty = registration is open. */
+  /** Bearer keys allowed to register and deprecate rules; empty = registration is closed unless opened. */
   adminKeys: string[];
+  /** Registration without admin keys: true = open to every caller, false = closed; unset = open only when HOST is loopback. */
+  openRegistration?: boolean;
   /** Bearer keys allowed to score (admin keys may too); empty = scoring is open. */
   apiKeys: string[];
   /** Largest registered rule definition (source, patterns, formula; examples excluded), in bytes. */
@@ -136,6 +138,11 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.VERDICT_ADMIN_KEYS) config.adminKeys = list(env.VERDICT_ADMIN_KEYS);
   if (env.VERDICT_API_KEYS) config.apiKeys = list(env.VERDICT_API_KEYS);
+  const open = env.VERDICT_OPEN_REGISTRATION;
+  if (open) {
+    if (!['on', 'off'].includes(open)) throw new Error(`VERDICT_OPEN_REGISTRATION must be "on" or "off", got "${open}"`);
+    config.openRegistration = open === 'on';
+  }
   if (env.OPENRLHF_REWARDS) config.openrlhfRewards = list(env.OPENRLHF_REWARDS);
   for (const [name, key, min] of integerVars) {
     const raw = env[name];

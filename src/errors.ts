@@ -43,9 +43,15 @@ export const RuleLimitReached = createError('VERDICT_RULE_LIMIT', '%s rule versi
 // Auth (bearer keys)
 export const Unauthenticated = createError('VERDICT_UNAUTHENTICATED', 'Missing or unknown API key: send `Authorization: Bearer <key>`', 401);
 export const Forbidden = createError('VERDICT_FORBIDDEN', 'This key may not %s; an admin key (VERDICT_ADMIN_KEYS) is required', 403);
+export const RegistrationClosed = createError(
+  'VERDICT_REGISTRATION_CLOSED',
+  'Registering and deprecating rules is closed: set VERDICT_ADMIN_KEYS and send an admin key (or set VERDICT_OPEN_REGISTRATION=on to open it to every caller)',
+  403,
+);
 
 // Routing
 export const RouteNotFound = createError('VERDICT_ROUTE_NOT_FOUND', 'No route %s %s', 404);
+export const MethodNotAllowed = createError('VERDICT_METHOD_NOT_ALLOWED', 'Method %s is not allowed on %s; allowed: %s', 405);
 export const BadUrl = createError('VERDICT_BAD_URL', 'Malformed URL %s', 400);
 export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', 'A path segment of %s is longer than %s characters; no id is', 414);
 
