@@ -81,7 +81,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const rewardModules = config.rewardModules.map((m) => path.resolve(m));
   // Registered rules: the store is opened (and migrated) before the app answers anything.
   const store = await createRuleStore(config, { onError: (err) => app.log.warn({ err }, 'rule store connection error') });
-  const rules = await createStoredRules(store, app.log);
+  const rules = await createStoredRules(store, app.log, config);
   app.addHook('onClose', () => rules.close());
   const registry = createRegistry(await loadRewards(rewardModules), rules.source);
   const metrics = createMetrics();

@@ -53,8 +53,16 @@ export interface Config {
   apiKeys: string[];
   /** Largest registered rule definition (source, patterns, formula; examples excluded), in bytes. */
   maxRuleSourceBytes: number;
+  /** Largest registered rule definition with its examples, in bytes. */
+  maxRuleBytes: number;
+  /** Most bytes of definitions in the store (purged versions excluded), in bytes: bounds the memory of the loaded rules. */
+  maxRuleStoreBytes: number;
   /** Most golden examples in one registration. */
   maxRuleExamples: number;
+  /** Most built-in rules one registered rule runs per completion (every leaf of its composites). */
+  maxRuleLeaves: number;
+  /** Deepest nesting of composites in one registered rule. */
+  maxRuleDepth: number;
   /** Most stored rule versions (all ids, all versions). */
   maxRules: number;
   /** Rules POST /v1/openrlhf applies when the request names none (`?rewards=`). */
@@ -87,7 +95,11 @@ export const defaults: Config = {
   adminKeys: [],
   apiKeys: [],
   maxRuleSourceBytes: 64 * 1024,
+  maxRuleBytes: 256 * 1024,
+  maxRuleStoreBytes: 256 * 1024 * 1024,
   maxRuleExamples: 64,
+  maxRuleLeaves: 64,
+  maxRuleDepth: 8,
   maxRules: 10_000,
   openrlhfRewards: ['math-answer'],
 };
@@ -112,7 +124,11 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['JOB_TTL_MS', 'jobTtlMs', 1],
   ['MAX_JOBS', 'maxJobs', 1],
   ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
+  ['MAX_RULE_BYTES', 'maxRuleBytes', 1],
+  ['MAX_RULE_STORE_BYTES', 'maxRuleStoreBytes', 1],
   ['MAX_RULE_EXAMPLES', 'maxRuleExamples', 1],
+  ['MAX_RULE_LEAVES', 'maxRuleLeaves', 1],
+  ['MAX_RULE_DEPTH', 'maxRuleDepth', 1],
   ['MAX_RULES', 'maxRules', 1],
 ];
 

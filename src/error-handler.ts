@@ -6,6 +6,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+/** When a 503 is worth retrying, in seconds: a full queue drains fast, a database comes back in seconds. */
+const retryAfterSeconds: Record<string, number> = { VERDICT_OVERLOADED: 1, VERDICT_STORE_UNAVAILABLE: 5 };
+
 /** fastify's default; a rule id with its version, or a job id, is far shorter. */
 export const MAX_PATH_SEGMENT = 100;
 import { BadUrl, BodyTooLarge, Internal, InvalidJson, InvalidRequest, PathSegmentTooLong, RouteNotFound, UnsupportedMediaType, type ErrorDetail } from './errors.ts';
@@ -79,7 +82,8 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
-  if (error.code === 'VERDICT_OVERLOADED') reply.header('retry-after', '1');
+  const retryAfter = retryAfterSeconds[error.code];
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   const body: Record<string, unknown> = {
     statusCode,
     code: error.code ?? 'VERDICT_INTERNAL',

@@ -200,7 +200,8 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
 function checkLimits(body: ScoreRequest, rulesPerGroup: PlannedRule[][], config: Config): void {
   const completions = body.groups.reduce((n, g) => n + g.completions.length, 0);
   if (completions > config.maxCompletions) throw new TooManyCompletions(completions, config.maxCompletions);
-  const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
+  // A cell per leaf: a composite runs each of its built-in rules on every completion.
+  const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].reduce((m, p) => m + p.bound.leaves.length, 0), 0);
   if (cells > config.maxCells) throw new TooManyCells(cells, config.maxCells);
 }
 
