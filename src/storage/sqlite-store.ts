@@ -48,7 +48,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL'); // fsync the WAL on every commit: acknowledged = durable
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 waits for a lock on the event loop: a writer elsewhere holding it past this is a 503, not a stall.
+  db.pragma('busy_timeout = 1000');
   db.transaction(() => {
     const applied = db.pragma('user_version', { simple: true }) as number;
     for (const sql of migrations.slice(applied)) db.exec(sql);
