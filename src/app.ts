@@ -113,7 +113,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     } satisfies PoolOptions),
   };
   metrics.watchPools(pools);
-  const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, metrics.cacheHit) : undefined;
+  const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
   const state: AppState = { draining: false };
   app.decorate('verdict', {
     config,

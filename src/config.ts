@@ -35,6 +35,12 @@ export interface Config {
   sandbox: { python: boolean; memoryMb?: number; outputBytes?: number };
   /** Cell outcomes remembered across requests (LRU entries); 0 turns the cache off. */
   cacheSize: number;
+  /** Memory of that cache (outcomes with their details, serialized), in bytes. */
+  cacheLimitBytes: number;
+  /** Largest `details` of one cell (serialized), in bytes; beyond, cut with a `_truncated` flag. */
+  cellDetailsLimitBytes: number;
+  /** Most `details` in one response (serialized, all cells), in bytes; beyond, cells keep only the flag. */
+  responseDetailsLimitBytes: number;
   /** How long a response is kept for a retried `Idempotency-Key`, in ms. */
   idempotencyTtlMs: number;
   /** How long a finished job's result can be fetched, in ms. */
@@ -88,6 +94,9 @@ export const defaults: Config = {
   rewardModules: [],
   sandbox: { python: true },
   cacheSize: 100_000,
+  cacheLimitBytes: 64 * 1024 * 1024,
+  cellDetailsLimitBytes: 16 * 1024,
+  responseDetailsLimitBytes: 64 * 1024 * 1024,
   idempotencyTtlMs: 10 * 60_000,
   jobTtlMs: 60 * 60_000,
   maxJobs: 100,
@@ -120,6 +129,9 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
   ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
   ['CACHE_SIZE', 'cacheSize', 0],
+  ['CACHE_LIMIT_BYTES', 'cacheLimitBytes', 1],
+  ['CELL_DETAILS_LIMIT_BYTES', 'cellDetailsLimitBytes', 256],
+  ['RESPONSE_DETAILS_LIMIT_BYTES', 'responseDetailsLimitBytes', 1],
   ['IDEMPOTENCY_TTL_MS', 'idempotencyTtlMs', 1],
   ['JOB_TTL_MS', 'jobTtlMs', 1],
   ['MAX_JOBS', 'maxJobs', 1],

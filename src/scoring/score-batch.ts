@@ -11,6 +11,7 @@ import type { Pool } from '../pool/pool.ts';
 import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf, Registry } from '../registry/registry.ts';
 import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
+import { capCellDetails, createDetailsBudget } from './cap-details.ts';
 import { cellKey, isCacheable, type CellCache } from './cell-cache.ts';
 import { CellIndex } from './cell-index.ts';
 import { completionText, type CompletionText } from './completion-text.ts';
@@ -134,6 +135,11 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
   });
 
   const submitter = createSubmitter(deps, options.signal);
+  const budget = createDetailsBudget(config.responseDetailsLimitBytes);
+  const withinBudget = (report: CompletionReport): CompletionReport => {
+    for (const cell of Object.values(report.rewards)) if (cell.details) cell.details = budget.take(cell.details);
+    return report;
+  };
   submitter.admit([...unique, ...deferred.flat()]);
   submitter.submit(unique);
 
@@ -172,7 +178,7 @@ export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: Score
           submitter.submit(deferred[gi]);
           await allDone(deferred[gi]);
         }
-        const completions = texts[gi].map((text, ci) => reportCompletion(rulesPerGroup[gi], cellsOf[gi][ci], text));
+        const completions = texts[gi].map((text, ci) => withinBudget(reportCompletion(rulesPerGroup[gi], cellsOf[gi][ci], text)));
         if (streamable) {
           groups[gi] = groupReport(gi, completions, advantagesOf([completions], [gi])[0]);
           options.onGroup?.(gi, groups[gi]);
@@ -257,8 +263,9 @@ function createSubmitter(deps: ScoringDeps, signal?: AbortSignal) {
       }
       for (const [pool, list] of byPool) {
         const jobs = list.map((cell) => ({ ruleId: cell.leaf.rule.id, params: cell.leaf.params, sample: cell.sample, timeoutMs: timeoutOf(cell.leaf) }));
-        const sink = (i: number, outcome: CellOutcome) => {
+        const sink = (i: number, reported: CellOutcome) => {
           const cell = list[i];
+          const outcome = capCellDetails(reported, deps.config.cellDetailsLimitBytes);
           if (deps.cache && cell.key && isCacheable(outcome)) deps.cache.set(cell.key, outcome);
           complete(cell, outcome);
         };
