@@ -9,7 +9,7 @@ import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
 import { installAuth, redactUrl } from './auth.ts';
-import { frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { collectRoutes } from './method-not-allowed.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
@@ -68,6 +68,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       },
     },
     bodyLimit: config.bodyLimitBytes,
+    // A body sent slowly held a connection open for minutes: every phase of a connection has a deadline.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    // Node checks the request and headers deadlines on this interval (30 s by default), in ms.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
+    clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
     frameworkErrors: frameworkErrorsFor(config.bodyLimitBytes),
     ajv: { customOptions: { coerceTypes: false, useDefaults: true, removeAdditional: false, discriminator: true } },

@@ -29,6 +29,14 @@ export interface Config {
   maxQueuedCells: number;
   /** Grace period for in-flight requests on SIGTERM, in ms. */
   shutdownGraceMs: number;
+  /** Receiving a whole request (headers and body) may take this long, in ms; beyond, 408. */
+  requestTimeoutMs: number;
+  /** Receiving a request's headers may take this long, in ms; beyond, 408. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this, in ms. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no bytes either way for this long is closed, in ms (longer than any scoring call waits). */
+  connectionTimeoutMs: number;
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
   rewardModules: string[];
   /** Options of the code sandbox (src/sandbox/options.ts): Python on or off, memory and output caps. */
@@ -91,6 +99,10 @@ export const defaults: Config = {
   maxCellTimeoutMs: 60_000,
   maxQueuedCells: 262_144,
   shutdownGraceMs: 30_000,
+  requestTimeoutMs: 120_000, // 64 MB at 0.5 MB/s
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 72_000, // above nginx's 60 s upstream keepalive_timeout: the proxy closes first
+  connectionTimeoutMs: 310_000, // above the Python client's and nginx's 300 s read timeouts
   rewardModules: [],
   sandbox: { python: true },
   cacheSize: 100_000,
@@ -128,6 +140,10 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
   ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
+  ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 1],
+  ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 1],
+  ['KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', 1],
+  ['CONNECTION_TIMEOUT_MS', 'connectionTimeoutMs', 1],
   ['CACHE_SIZE', 'cacheSize', 0],
   ['CACHE_LIMIT_BYTES', 'cacheLimitBytes', 1],
   ['CELL_DETAILS_LIMIT_BYTES', 'cellDetailsLimitBytes', 256],
@@ -182,6 +198,9 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     (config as unknown as Record<string, unknown>)[key] = value;
   }
   Object.assign(config, overrides);
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new Error(`HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) exceeds REQUEST_TIMEOUT_MS (${config.requestTimeoutMs})`);
+  }
   if (config.cellTimeoutMs > config.maxCellTimeoutMs) {
     throw new Error(`CELL_TIMEOUT_MS (${config.cellTimeoutMs}) exceeds MAX_CELL_TIMEOUT_MS (${config.maxCellTimeoutMs})`);
   }

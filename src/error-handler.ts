@@ -3,7 +3,8 @@
  * Fastify's own errors (bad JSON, schema validation, body size) are mapped onto
  * the catalog in errors.ts, so clients see one set of codes.
  */
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** When a 503 is worth retrying, in seconds: a full queue drains fast, a database comes back in seconds. */
@@ -11,7 +12,20 @@ const retryAfterSeconds: Record<string, number> = { VERDICT_OVERLOADED: 1, VERDI
 
 /** fastify's default; a rule id with its version, or a job id, is far shorter. */
 export const MAX_PATH_SEGMENT = 100;
-import { BadUrl, BodyTooLarge, Internal, InvalidJson, InvalidRequest, PathSegmentTooLong, RouteNotFound, UnsupportedMediaType, type ErrorDetail } from './errors.ts';
+import {
+  BadUrl,
+  BodyTooLarge,
+  HeadersTooLarge,
+  Internal,
+  InvalidJson,
+  InvalidRequest,
+  MalformedHttp,
+  PathSegmentTooLong,
+  RequestTimeout,
+  RouteNotFound,
+  UnsupportedMediaType,
+  type ErrorDetail,
+} from './errors.ts';
 
 interface ValidationIssue {
   instancePath: string;
@@ -77,6 +91,37 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
   });
 }
 
+/** The catalog's error body. */
+function errorBody(error: { code?: string; message: string; details?: ErrorDetail[] }, statusCode: number): Record<string, unknown> {
+  const body: Record<string, unknown> = { statusCode, code: error.code ?? 'VERDICT_INTERNAL', error: STATUS_CODES[statusCode] ?? 'Error', message: error.message };
+  if (error.details) body.details = error.details;
+  return body;
+}
+
+/**
+ * For fastify's `clientErrorHandler`: what Node's HTTP parser refuses before fastify sees a request
+ * (a request not received in time, headers over Node's limit, bytes that are not HTTP) is answered on
+ * the socket in the catalog's body, then the connection is closed.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const catalog =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new RequestTimeout()
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new HeadersTooLarge(maxHeaderSize)
+        : new MalformedHttp(error.code ?? 'unparsable');
+  const statusCode = catalog.statusCode!;
+  this.log.info({ code: catalog.code, statusCode, reason: error.code }, 'connection refused');
+  const body = JSON.stringify(errorBody(catalog, statusCode));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyLimit: number) {
   const error = toCatalogError(raw, bodyLimit, pathOf(request));
   const statusCode = error.statusCode ?? 500;
@@ -84,12 +129,5 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
   const retryAfter = retryAfterSeconds[error.code];
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  const body: Record<string, unknown> = {
-    statusCode,
-    code: error.code ?? 'VERDICT_INTERNAL',
-    error: STATUS_CODES[statusCode] ?? 'Error',
-    message: error.message,
-  };
-  if (error.details) body.details = error.details;
-  return reply.status(statusCode).type('application/json').send(body);
+  return reply.status(statusCode).type('application/json').send(errorBody(error, statusCode));
 }

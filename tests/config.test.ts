@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     ['a fraction', { PORT: '80.5' }, /PORT must be an integer/],
     ['a negative niceness (raising priority needs privilege)', { WORKER_NICENESS: '-5' }, /WORKER_NICENESS must be an integer >= 0/],
     ['default deadline above the cap', { CELL_TIMEOUT_MS: '90000' }, /exceeds MAX_CELL_TIMEOUT_MS/],
+    ['a headers deadline above the whole request deadline', { HEADERS_TIMEOUT_MS: '200000' }, /exceeds REQUEST_TIMEOUT_MS/],
+    ['registration opened with a word other than on or off', { VERDICT_OPEN_REGISTRATION: 'yes' }, /VERDICT_OPEN_REGISTRATION must be "on" or "off"/],
   ];
   it.each(bad)('rejects %s, naming the variable', (_why, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
