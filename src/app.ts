@@ -129,7 +129,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     scoring: { registry, pools, config, cache },
     state,
     metrics,
-    idempotency: createIdempotencyStore(config.idempotencyTtlMs),
+    idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),
     jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
   });
   // While draining, keep-alive sockets would hold close() open: end each after its response.

@@ -51,6 +51,8 @@ export interface Config {
   responseDetailsLimitBytes: number;
   /** How long a response is kept for a retried `Idempotency-Key`, in ms. */
   idempotencyTtlMs: number;
+  /** Bytes of responses kept for retried `Idempotency-Key`s (the oldest go first), in bytes. */
+  idempotencyLimitBytes: number;
   /** How long a finished job's result can be fetched, in ms. */
   jobTtlMs: number;
   /** Most jobs kept at once (queued, running or finished). */
@@ -110,6 +112,7 @@ export const defaults: Config = {
   cellDetailsLimitBytes: 16 * 1024,
   responseDetailsLimitBytes: 64 * 1024 * 1024,
   idempotencyTtlMs: 10 * 60_000,
+  idempotencyLimitBytes: 256 * 1024 * 1024,
   jobTtlMs: 60 * 60_000,
   maxJobs: 100,
   dataDir: './data',
@@ -149,6 +152,7 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['CELL_DETAILS_LIMIT_BYTES', 'cellDetailsLimitBytes', 256],
   ['RESPONSE_DETAILS_LIMIT_BYTES', 'responseDetailsLimitBytes', 1],
   ['IDEMPOTENCY_TTL_MS', 'idempotencyTtlMs', 1],
+  ['IDEMPOTENCY_LIMIT_BYTES', 'idempotencyLimitBytes', 1],
   ['JOB_TTL_MS', 'jobTtlMs', 1],
   ['MAX_JOBS', 'maxJobs', 1],
   ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
