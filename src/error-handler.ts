@@ -48,9 +48,12 @@ function validationDetails(issues: readonly ValidationIssue[]): ErrorDetail[] {
 function toCatalogError(error: FastifyError, bodyLimit: number, path: string): FastifyError & { details?: ErrorDetail[] } {
   if (error.code?.startsWith('VERDICT_')) return error;
   if (error.validation) {
-    const details = validationDetails(error.validation as ValidationIssue[]);
+    // Pointers are into the body; a query string, header or path parameter is named as such.
+    const context = error.validationContext ?? 'body';
+    const part = context === 'body' ? undefined : { querystring: 'query parameter', headers: 'header', params: 'path parameter' }[context] ?? context;
+    const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (part ? { ...d, in: context } : d));
     const first = details[0];
-    const where = first.pointer === '' ? 'the body' : first.pointer;
+    const where = part ? (first.pointer === '' ? `the ${part}s` : `${part} ${first.pointer.slice(1)}`) : first.pointer === '' ? 'the body' : first.pointer;
     return Object.assign(new InvalidRequest(`${where} ${first.message}`), { details });
   }
   switch (error.code) {

@@ -4,7 +4,7 @@
  * cardinality, the docs routes' static files, huge numbers of groups and
  * rule lists, odd Authorization headers, URL keys where they are not read.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdempotencyStore } from '../src/idempotency.ts';
 import { buildTestApp } from './helpers.ts';
@@ -122,5 +122,19 @@ describe('sizes a caller controls', () => {
     expect((await app.inject({ method: 'POST', url: `/v1/score?api_key=${A}`, payload })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: `/v1/openrlhf?api_key=${A}`, payload: { query: [good] } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: `/v1/openrlhf?api_key=${A}&api_key=${A}`, payload: { query: [good] } })).statusCode).toBe(401);
+  });
+});
+
+describe("fastify's own 400s say where", () => {
+  // [why, request, message, detail]: the query string and headers are not the body
+  const cases: Array<[string, InjectOptions, string, object]> = [
+    ['an unknown query parameter', { method: 'GET', url: '/v1/rewards?foo=1' }, 'the query parameters must NOT have additional properties (foo)', { pointer: '', in: 'querystring' }],
+    ['a query value outside its enum', { method: 'GET', url: '/v1/rewards?include_deprecated=maybe' }, 'query parameter include_deprecated must be equal to one of the allowed values', { pointer: '/include_deprecated', in: 'querystring' }],
+    ['an Idempotency-Key over 256 characters', { method: 'POST', url: '/v1/score', headers: { 'idempotency-key': 'k'.repeat(300) }, payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: ['a'] }] } }, 'header idempotency-key must NOT have more than 256 characters', { in: 'headers' }],
+  ];
+  it.each(cases)('%s', async (_why, request, message, detail) => {
+    const response = await app.inject({ ...request, headers: { authorization: `Bearer ${A}`, ...request.headers } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'VERDICT_INVALID_REQUEST', message: `Invalid request: ${message}`, details: [detail] });
   });
 });
