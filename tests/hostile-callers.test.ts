@@ -88,14 +88,14 @@ describe('docs routes', () => {
 });
 
 describe('sizes a caller controls', () => {
-  it('scores 16,384 groups of one completion, each with its own rule list, as one request', { timeout: 120_000 }, async () => {
+  it('scores 16,384 groups of one completion, each with its own rule list, as one request', { timeout: 300_000 }, async () => {
     const groups = Array.from({ length: 16_384 }, (_, i) => ({ id: `g${i}`, rewards: [{ id: 'think-format' }, { id: 'tag-count', weight: 0.5 }], completions: [i % 2 ? good : 'x'] }));
     const response = await as(A, { groups, advantages: { method: 'none' } });
     expect(response.statusCode).toBe(200);
     expect(response.json().groups).toHaveLength(16_384);
   });
 
-  it('refuses a rule list whose cells pass MAX_CELLS before scoring anything', async () => {
+  it('refuses a rule list whose cells pass MAX_CELLS before scoring anything', { timeout: 300_000 }, async () => {
     const rewards = Array.from({ length: 140_001 }, (_, i) => ({ id: 'think-format', name: `r${i}` }));
     const response = await as(A, { rewards, groups: [{ completions: [good] }] });
     expect(response.statusCode).toBe(413);

@@ -73,7 +73,7 @@ describe('composites are counted', () => {
     else expect(response.body.groups[0].completions[0].rewards.c16.score).toBe(1);
   });
 
-  it('answers a stored rule beyond a lowered limit with 400 at the request pointer, not a 500', async () => {
+  it('answers a stored rule beyond a lowered limit with 400 at the request pointer, not a 500', { timeout: 300_000 }, async () => {
     const strict = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, maxRuleLeaves: 8 });
     try {
       const response = await score(strict, { rewards: [{ id: 'think-format' }, { id: 'c16' }], groups: [{ completions: [good] }] });
@@ -105,7 +105,7 @@ describe('definition size and stored content', () => {
     insert.run('legacy-future', 'llm-judge', JSON.stringify({ kind: 'llm-judge', range: ['a', 'b'], examples: 'oops', description: 7 }), 'sha256:f', now);
     db.close();
     let listing = await get('/v1/rewards');
-    for (let i = 0; i < 100 && !listing.body.includes('legacy-future'); i++) {
+    for (let i = 0; i < 400 && !listing.body.includes('legacy-future'); i++) {
       await new Promise((r) => setTimeout(r, 50)); // the store notices another writer within 250 ms
       listing = await get('/v1/rewards');
     }
