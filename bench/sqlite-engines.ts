@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createSqliteStore } from '../src/storage/sqlite-store.ts';
-import { fromRow, nextVersion, type RuleRow } from '../src/storage/rule-store.ts';
+import { fromRow, nextVersion, type RuleRow, type StoreUsage } from '../src/storage/rule-store.ts';
 
 const RULES = 2_000; // appends (each one fsyncs)
 const LOADS = 20;
@@ -32,6 +32,9 @@ interface Ops {
   close(): void | Promise<void>;
 }
 
+/** No limit is reached: the bench measures the operations, not the refusals. */
+const limits = { maxRules: 1e9, maxStoreBytes: 1e12 };
+
 function definition(i: number) {
   return { kind: 'regex', pattern: `^answer ${i}$`, description: `rule ${i}, a regular expression with a few examples`, examples: [{ completion: `answer ${i}`, expected: 1 }] };
 }
@@ -41,7 +44,7 @@ async function betterSqlite(file: string): Promise<Ops> {
   const { default: Database } = await import('better-sqlite3');
   const poller = new Database(file); // the store polls through its own handle; this one does the same pragma
   return {
-    append: (i) => store.append({ id: `r${i % 500}`, kind: 'regex', definition: definition(i), hash: `h${i}` }, 1e9),
+    append: (i) => store.append({ id: `r${i % 500}`, kind: 'regex', definition: definition(i), hash: `h${i}` }, limits),
     loadAll: () => store.loadAll(),
     versionsOf: (id) => store.versionsOf(id),
     poll: () => poller.pragma('data_version', { simple: true }),
@@ -61,7 +64,7 @@ function nodeSqlite(file: string): Ops {
   const all = db.prepare('SELECT * FROM rule_versions ORDER BY id, version');
   const ofId = db.prepare('SELECT * FROM rule_versions WHERE id = ? ORDER BY version');
   const latest = db.prepare('SELECT * FROM rule_versions WHERE id = ? ORDER BY version DESC LIMIT 1');
-  const count = db.prepare('SELECT count(*) AS n FROM rule_versions');
+  const usage = db.prepare('SELECT count(*) AS rules, coalesce(sum(length(CAST(definition AS BLOB))), 0) AS bytes FROM rule_versions');
   const insert = db.prepare('INSERT INTO rule_versions (id, version, kind, definition, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const dataVersion = db.prepare('PRAGMA data_version');
   return {
@@ -70,8 +73,9 @@ function nodeSqlite(file: string): Ops {
       db.exec('BEGIN IMMEDIATE');
       try {
         const last = latest.get(id) as unknown as RuleRow | undefined;
-        const version = nextVersion(last, `h${i}`, (count.get() as { n: number }).n, 1e9);
-        if (version !== 'same') insert.run(id, version, 'regex', JSON.stringify(definition(i)), `h${i}`, new Date().toISOString());
+        const text = JSON.stringify(definition(i));
+        const version = nextVersion(last, { hash: `h${i}`, definition: text }, usage.get() as unknown as StoreUsage, limits);
+        if (version !== 'same') insert.run(id, version, 'regex', text, `h${i}`, new Date().toISOString());
         db.exec('COMMIT');
       } catch (error) {
         db.exec('ROLLBACK');

@@ -2,7 +2,7 @@
 export const rewardInfoSchema = {
   $id: 'RewardInfo',
   type: 'object',
-  required: ['id', 'version', 'description', 'params_schema', 'range', 'examples'],
+  required: ['id', 'version', 'description', 'params_schema', 'range'],
   properties: {
     id: { type: 'string' },
     version: { type: 'integer' },
@@ -12,6 +12,7 @@ export const rewardInfoSchema = {
     range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
     examples: {
       type: 'array',
+      description: 'Runnable examples; the listing leaves them out for registered rules (GET /v1/rewards/{id} has them)',
       items: {
         type: 'object',
         properties: {
@@ -35,7 +36,8 @@ export const rewardInfoSchema = {
     hash: { type: 'string', description: 'Registered rules: sha256 of the stored definition' },
     created_at: { type: 'string', description: 'Registered rules: when this version was stored' },
     versions: { type: 'array', items: { type: 'integer' }, description: 'Registered rules: every version of the id' },
-    definition: { type: 'object', additionalProperties: true, description: 'Registered rules: the stored registration (without id)' },
+    definition: { type: 'object', additionalProperties: true, description: 'Registered rules, GET /v1/rewards/{id} only: the stored registration (without id)' },
+    unreadable: { type: 'string', description: 'Registered rules: why the stored definition cannot be read (such a version is listed, never scored)' },
   },
 } as const;
 

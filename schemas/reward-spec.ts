@@ -17,7 +17,8 @@ export const rewardSpecSchema = {
       pattern: '^(?!__proto__$)', // a result key of `__proto__` would vanish from the response object
       description: 'Key of this rule in the results (default: the id); needed to use one rule twice',
     },
-    weight: { type: 'number', default: 1, description: 'Weight in the summed reward' },
+    // Bounded so that a weighted sum of bounded scores stays finite (1e308 made rewards null).
+    weight: { type: 'number', minimum: -1e6, maximum: 1e6, default: 1, description: 'Weight in the summed reward, within ±1e6' },
     params: { type: 'object', description: "The rule's params; see GET /v1/rewards/{id}" },
   },
   examples: [{ id: 'think-format', weight: 0.5, params: { prefilled_think: false } }],

@@ -116,6 +116,7 @@ export const ruleDeprecatedSchema = {
   properties: {
     id: { type: 'string' },
     deprecated: { type: 'boolean' },
-    versions: { type: 'integer', description: 'Versions of the rule, all deprecated (still scoreable as `id@n`)' },
+    versions: { type: 'integer', description: 'Versions of the rule, all deprecated (still scoreable as `id@n` unless purged)' },
+    purged: { type: 'boolean', description: 'true when `?purge=true` removed every version' },
   },
 } as const;

@@ -26,7 +26,7 @@ export const ruleIdSchema = {
 
 export const ruleRangeSchema = {
   type: 'array',
-  items: { type: 'number' },
+  items: { type: 'number', minimum: -1e6, maximum: 1e6 }, // js-function's own bounds: sums of weighted scores stay finite
   minItems: 2,
   maxItems: 2,
   default: [0, 1],

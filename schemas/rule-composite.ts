@@ -32,7 +32,7 @@ export const ruleCompositeSchema = {
       maxLength: 2000,
       description: 'Arithmetic, min/max/abs, comparisons, and/or/not and `c ? a : b` over the names; default: the weighted sum',
     },
-    weights: { type: 'object', additionalProperties: { type: 'number' }, description: 'Weights of the default formula (1 each)' },
+    weights: { type: 'object', additionalProperties: { type: 'number', minimum: -1e6, maximum: 1e6 }, description: 'Weights of the default formula (1 each), within ±1e6' },
     gates: {
       type: 'object',
       additionalProperties: {

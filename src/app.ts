@@ -4,13 +4,14 @@
  * touches the process.
  */
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
-import { installAuth } from './auth.ts';
-import { frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
+import { installAuth, redactUrl } from './auth.ts';
+import { clientErrorHandler, frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
+import { collectRoutes } from './method-not-allowed.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import { createJobStore, type JobStore } from './jobs.ts';
 import { loadRewards } from './load-rewards.ts';
@@ -66,10 +67,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      // Bodies are never logged; headers could carry API keys.
+      // Bodies are never logged; headers and URLs (`?api_key=`) could carry API keys.
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
     },
     bodyLimit: config.bodyLimitBytes,
+    // A body sent slowly held a connection open for minutes: every phase of a connection has a deadline.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    // Node checks the request and headers deadlines on this interval (30 s by default), in ms.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
+    clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
     frameworkErrors: frameworkErrorsFor(config.bodyLimitBytes),
     // allowUnionTypes: `rewards` items are a spec object or its id string, one schema over both types (schemas/score-request.ts).
@@ -78,12 +95,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installErrorHandler(app, config.bodyLimitBytes);
   installJsonBodyParser(app);
   installAuth(app, config);
+  const addMethodNotAllowed = collectRoutes(app, ['/docs']);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   const rewardModules = config.rewardModules.map((m) => path.resolve(m));
   // Registered rules: the store is opened (and migrated) before the app answers anything.
   const store = await createRuleStore(config, { onError: (err) => app.log.warn({ err }, 'rule store connection error') });
-  const rules = await createStoredRules(store, app.log);
+  const rules = await createStoredRules(store, app.log, config);
   app.addHook('onClose', () => rules.close());
   const sandbox: SandboxStatus = config.sandbox.python
     ? { languages: ['javascript', 'typescript', 'python'], unavailable: {} }
@@ -118,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     } satisfies PoolOptions),
   };
   metrics.watchPools(pools);
-  const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, metrics.cacheHit) : undefined;
+  const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
   const state: AppState = { draining: false };
   app.decorate('verdict', {
     config,
@@ -127,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     scoring: { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) },
     state,
     metrics,
-    idempotency: createIdempotencyStore(config.idempotencyTtlMs),
+    idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),
     jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
     sandbox,
   });
@@ -152,5 +170,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(metricsRoutes);
   await app.register(openRlhfRoutes);
   await app.register(graderRoutes);
+  addMethodNotAllowed();
   return app;
 }

@@ -1,24 +1,43 @@
 /**
- * Bearer-key auth. Routes under /v1/ need an API key (VERDICT_API_KEYS) or an
- * admin key; routes marked `config: { auth: 'admin' }` need an admin key
- * (VERDICT_ADMIN_KEYS). An empty key list leaves its routes open. No or an
- * unknown key is 401; a valid API key on an admin route is 403. Keys are
- * compared as sha256 digests in constant time and never logged (the logger
- * redacts the Authorization header; errors never echo the key).
+ * Bearer-key auth, decided from the route the router matched, never from the
+ * URL text (percent-encoding, `//`, `..` or case would otherwise pick the
+ * level). Every route has a level in its `config.auth`: `admin` (an admin key,
+ * VERDICT_ADMIN_KEYS), `api` (an API key or an admin key, VERDICT_API_KEYS) or
+ * `none`. A route that does not say is `api`, and so is a request no route
+ * matched: forgetting a level closes a route, it never opens one.
+ *
+ * An empty API key list leaves `api` routes open. An empty admin key list
+ * closes `admin` routes (403 naming VERDICT_ADMIN_KEYS) unless registration
+ * was opened: VERDICT_OPEN_REGISTRATION=on, or by default when the server
+ * listens on loopback only. No or an unknown key is 401; a valid API key on an
+ * admin route is 403. Keys are compared as sha256 digests in constant time and
+ * never logged.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
-import { Forbidden, Unauthenticated } from './errors.ts';
+import { Forbidden, RegistrationClosed, Unauthenticated } from './errors.ts';
 
 export type AuthLevel = 'admin' | 'api' | 'none';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Who may call the route; default: `api` under /v1/, `none` elsewhere (health, docs, metrics). */
+    /** Who may call the route; a route that does not say is `api`. */
     auth?: AuthLevel;
+    /** The route also takes its key as `?api_key=`, for clients that cannot send headers (OpenRLHF). */
+    urlKey?: boolean;
+  }
+  interface FastifyRequest {
+    /** Whose request this is (a digest of its key, or `anonymous`): retries are matched within one caller. */
+    caller: string;
   }
 }
+
+/** The query parameter a `urlKey` route reads its key from. */
+export const URL_KEY_PARAM = 'api_key';
+
+/** Routes added by plugins that cannot carry a config (Swagger UI's pages), open by their declared path. */
+const openPluginPrefixes = ['/docs'];
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
@@ -41,14 +60,45 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export function installAuth(app: FastifyInstance, config: Pick<Config, 'adminKeys' | 'apiKeys'>): void {
+function urlKey(request: FastifyRequest): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.[URL_KEY_PARAM];
+  return typeof value === 'string' && value !== '' ? value : undefined; // a repeated parameter is no key
+}
+
+/** HOST values that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || host === '::ffff:127.0.0.1';
+}
+
+/** Whether admin routes are open when no admin key is set: the explicit setting, else loopback only. */
+export function registrationOpen(config: Pick<Config, 'host' | 'openRegistration'>): boolean {
+  return config.openRegistration ?? isLoopback(config.host);
+}
+
+export function installAuth(app: FastifyInstance, config: Pick<Config, 'adminKeys' | 'apiKeys' | 'host' | 'openRegistration'>): void {
   const admin = keyring(config.adminKeys);
   const api = keyring(config.apiKeys);
-  if (admin.empty) app.log.warn('VERDICT_ADMIN_KEYS is not set: anyone who can reach the server may register and deprecate rules');
+  const open = admin.empty && registrationOpen(config);
+  if (open) app.log.warn('VERDICT_ADMIN_KEYS is not set and registration is open: anyone who can reach the server may register and deprecate rules');
+  else if (admin.empty) app.log.info('VERDICT_ADMIN_KEYS is not set: registering and deprecating rules is closed');
+
+  app.decorateRequest('caller', 'anonymous');
+  app.addHook('onRoute', (route) => {
+    if (route.config?.auth !== undefined) return;
+    const level: AuthLevel = openPluginPrefixes.some((prefix) => route.url.startsWith(prefix)) ? 'none' : 'api';
+    route.config = { ...route.config, auth: level };
+  });
   app.addHook('onRequest', async (request, reply) => {
-    const level = request.routeOptions.config?.auth ?? (request.url.startsWith('/v1/') ? 'api' : 'none');
-    if (level === 'none' || (level === 'admin' ? admin.empty : api.empty)) return;
-    const key = bearer(request.headers.authorization);
+    const route = request.routeOptions.config;
+    const level: AuthLevel = route?.auth ?? 'api';
+    if (level === 'none') return;
+    const key = bearer(request.headers.authorization) ?? (route?.urlKey ? urlKey(request) : undefined);
+    if (key !== undefined) request.caller = digest(key).toString('base64url').slice(0, 16);
+    if (level === 'admin' && admin.empty) {
+      if (open) return;
+      throw new RegistrationClosed();
+    }
+    if (level === 'api' && api.empty) return;
     if (key !== undefined && admin.has(key)) return;
     const isApiKey = key !== undefined && api.has(key);
     if (level === 'api' && isApiKey) return;
@@ -56,4 +106,28 @@ export function installAuth(app: FastifyInstance, config: Pick<Config, 'adminKey
     reply.header('www-authenticate', 'Bearer');
     throw new Unauthenticated();
   });
+}
+
+/**
+ * A URL as logs may show it: every `api_key` query value replaced, however its
+ * name is encoded (the query parser decodes names, so `api%5Fkey` is a key too).
+ */
+export function redactUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: compare the name as sent
+      }
+      return decoded.toLowerCase() === URL_KEY_PARAM ? `${name}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, at)}?${query.join('&')}`;
 }

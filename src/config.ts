@@ -29,6 +29,14 @@ export interface Config {
   maxQueuedCells: number;
   /** Grace period for in-flight requests on SIGTERM, in ms. */
   shutdownGraceMs: number;
+  /** Receiving a whole request (headers and body) may take this long, in ms; beyond, 408. */
+  requestTimeoutMs: number;
+  /** Receiving a request's headers may take this long, in ms; beyond, 408. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this, in ms. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no bytes either way for this long is closed, in ms (longer than any scoring call waits). */
+  connectionTimeoutMs: number;
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
   rewardModules: string[];
   /** Options of the code sandbox (src/sandbox/options.ts): Python on or off, memory and output caps. */
@@ -40,8 +48,16 @@ export interface Config {
   pythonSandbox: 'auto' | 'on' | 'off';
   /** Cell outcomes remembered across requests (LRU entries); 0 turns the cache off. */
   cacheSize: number;
+  /** Memory of that cache (outcomes with their details, serialized), in bytes. */
+  cacheLimitBytes: number;
+  /** Largest `details` of one cell (serialized), in bytes; beyond, cut with a `_truncated` flag. */
+  cellDetailsLimitBytes: number;
+  /** Most `details` in one response (serialized, all cells), in bytes; beyond, cells keep only the flag. */
+  responseDetailsLimitBytes: number;
   /** How long a response is kept for a retried `Idempotency-Key`, in ms. */
   idempotencyTtlMs: number;
+  /** Bytes of responses kept for retried `Idempotency-Key`s (the oldest go first), in bytes. */
+  idempotencyLimitBytes: number;
   /** How long a finished job's result can be fetched, in ms. */
   jobTtlMs: number;
   /** Most jobs kept at once (queued, running or finished). */
@@ -50,14 +66,24 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; when set, rules are stored there instead of SQLite. */
   databaseUrl?: string;
-  /** Bearer keys allowed to register and deprecate rules; empty = registration is open. */
+  /** Bearer keys allowed to register and deprecate rules; empty = registration is closed unless opened. */
   adminKeys: string[];
+  /** Registration without admin keys: true = open to every caller, false = closed; unset = open only when HOST is loopback. */
+  openRegistration?: boolean;
   /** Bearer keys allowed to score (admin keys may too); empty = scoring is open. */
   apiKeys: string[];
   /** Largest registered rule definition (source, patterns, formula; examples excluded), in bytes. */
   maxRuleSourceBytes: number;
+  /** Largest registered rule definition with its examples, in bytes. */
+  maxRuleBytes: number;
+  /** Most bytes of definitions in the store (purged versions excluded), in bytes: bounds the memory of the loaded rules. */
+  maxRuleStoreBytes: number;
   /** Most golden examples in one registration. */
   maxRuleExamples: number;
+  /** Most built-in rules one registered rule runs per completion (every leaf of its composites). */
+  maxRuleLeaves: number;
+  /** Deepest nesting of composites in one registered rule. */
+  maxRuleDepth: number;
   /** Most stored rule versions (all ids, all versions). */
   maxRules: number;
   /** A rule that could not score more than this share of its cells in a batch (in percent) gets a warning in the response. */
@@ -82,18 +108,30 @@ export const defaults: Config = {
   maxCellTimeoutMs: 60_000,
   maxQueuedCells: 262_144,
   shutdownGraceMs: 30_000,
+  requestTimeoutMs: 120_000, // 64 MB at 0.5 MB/s
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 72_000, // above nginx's 60 s upstream keepalive_timeout: the proxy closes first
+  connectionTimeoutMs: 310_000, // above the Python client's and nginx's 300 s read timeouts
   rewardModules: [],
   sandbox: { python: true },
   pythonSandbox: 'auto',
   cacheSize: 100_000,
+  cacheLimitBytes: 64 * 1024 * 1024,
+  cellDetailsLimitBytes: 16 * 1024,
+  responseDetailsLimitBytes: 64 * 1024 * 1024,
   idempotencyTtlMs: 10 * 60_000,
+  idempotencyLimitBytes: 256 * 1024 * 1024,
   jobTtlMs: 60 * 60_000,
   maxJobs: 100,
   dataDir: './data',
   adminKeys: [],
   apiKeys: [],
   maxRuleSourceBytes: 64 * 1024,
+  maxRuleBytes: 256 * 1024,
+  maxRuleStoreBytes: 256 * 1024 * 1024,
   maxRuleExamples: 64,
+  maxRuleLeaves: 64,
+  maxRuleDepth: 8,
   maxRules: 10_000,
   openrlhfRewards: ['math-answer'],
   nullWarnPercent: 20,
@@ -114,12 +152,24 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
   ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
+  ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 1],
+  ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 1],
+  ['KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', 1],
+  ['CONNECTION_TIMEOUT_MS', 'connectionTimeoutMs', 1],
   ['CACHE_SIZE', 'cacheSize', 0],
+  ['CACHE_LIMIT_BYTES', 'cacheLimitBytes', 1],
+  ['CELL_DETAILS_LIMIT_BYTES', 'cellDetailsLimitBytes', 256],
+  ['RESPONSE_DETAILS_LIMIT_BYTES', 'responseDetailsLimitBytes', 1],
   ['IDEMPOTENCY_TTL_MS', 'idempotencyTtlMs', 1],
+  ['IDEMPOTENCY_LIMIT_BYTES', 'idempotencyLimitBytes', 1],
   ['JOB_TTL_MS', 'jobTtlMs', 1],
   ['MAX_JOBS', 'maxJobs', 1],
   ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
+  ['MAX_RULE_BYTES', 'maxRuleBytes', 1],
+  ['MAX_RULE_STORE_BYTES', 'maxRuleStoreBytes', 1],
   ['MAX_RULE_EXAMPLES', 'maxRuleExamples', 1],
+  ['MAX_RULE_LEAVES', 'maxRuleLeaves', 1],
+  ['MAX_RULE_DEPTH', 'maxRuleDepth', 1],
   ['MAX_RULES', 'maxRules', 1],
   ['NULL_WARN_PERCENT', 'nullWarnPercent', 0],
 ];
@@ -149,6 +199,11 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.VERDICT_ADMIN_KEYS) config.adminKeys = list(env.VERDICT_ADMIN_KEYS);
   if (env.VERDICT_API_KEYS) config.apiKeys = list(env.VERDICT_API_KEYS);
+  const open = env.VERDICT_OPEN_REGISTRATION;
+  if (open) {
+    if (!['on', 'off'].includes(open)) throw new Error(`VERDICT_OPEN_REGISTRATION must be "on" or "off", got "${open}"`);
+    config.openRegistration = open === 'on';
+  }
   if (env.OPENRLHF_REWARDS) config.openrlhfRewards = list(env.OPENRLHF_REWARDS);
   for (const [name, key, min] of integerVars) {
     const raw = env[name];
@@ -160,6 +215,9 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     (config as unknown as Record<string, unknown>)[key] = value;
   }
   Object.assign(config, overrides);
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new Error(`HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) exceeds REQUEST_TIMEOUT_MS (${config.requestTimeoutMs})`);
+  }
   if (config.cellTimeoutMs > config.maxCellTimeoutMs) {
     throw new Error(`CELL_TIMEOUT_MS (${config.cellTimeoutMs}) exceeds MAX_CELL_TIMEOUT_MS (${config.maxCellTimeoutMs})`);
   }

@@ -3,12 +3,29 @@
  * Fastify's own errors (bad JSON, schema validation, body size) are mapped onto
  * the catalog in errors.ts, so clients see one set of codes.
  */
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** When a 503 is worth retrying, in seconds: a full queue drains fast, a database comes back in seconds. */
+const retryAfterSeconds: Record<string, number> = { VERDICT_OVERLOADED: 1, VERDICT_STORE_UNAVAILABLE: 5 };
 
 /** fastify's default; a rule id with its version, or a job id, is far shorter. */
 export const MAX_PATH_SEGMENT = 100;
-import { BadUrl, BodyTooLarge, Internal, InvalidJson, InvalidRequest, PathSegmentTooLong, RouteNotFound, UnsupportedMediaType, type ErrorDetail } from './errors.ts';
+import {
+  BadUrl,
+  BodyTooLarge,
+  HeadersTooLarge,
+  Internal,
+  InvalidJson,
+  InvalidRequest,
+  MalformedHttp,
+  PathSegmentTooLong,
+  RequestTimeout,
+  RouteNotFound,
+  UnsupportedMediaType,
+  type ErrorDetail,
+} from './errors.ts';
 
 interface ValidationIssue {
   instancePath: string;
@@ -31,9 +48,12 @@ function validationDetails(issues: readonly ValidationIssue[]): ErrorDetail[] {
 function toCatalogError(error: FastifyError, bodyLimit: number, path: string, contentType: string | undefined): FastifyError & { details?: ErrorDetail[] } {
   if (error.code?.startsWith('VERDICT_')) return error;
   if (error.validation) {
-    const details = validationDetails(error.validation as ValidationIssue[]);
+    // Pointers are into the body; a query string, header or path parameter is named as such.
+    const context = error.validationContext ?? 'body';
+    const part = context === 'body' ? undefined : { querystring: 'query parameter', headers: 'header', params: 'path parameter' }[context] ?? context;
+    const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (part ? { ...d, in: context } : d));
     const first = details[0];
-    const where = first.pointer === '' ? 'the body' : first.pointer;
+    const where = part ? (first.pointer === '' ? `the ${part}s` : `${part} ${first.pointer.slice(1)}`) : first.pointer === '' ? 'the body' : first.pointer;
     return Object.assign(new InvalidRequest(`${where} ${first.message}`), { details });
   }
   switch (error.code) {
@@ -74,18 +94,43 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
   });
 }
 
+/** The catalog's error body. */
+function errorBody(error: { code?: string; message: string; details?: ErrorDetail[] }, statusCode: number): Record<string, unknown> {
+  const body: Record<string, unknown> = { statusCode, code: error.code ?? 'VERDICT_INTERNAL', error: STATUS_CODES[statusCode] ?? 'Error', message: error.message };
+  if (error.details) body.details = error.details;
+  return body;
+}
+
+/**
+ * For fastify's `clientErrorHandler`: what Node's HTTP parser refuses before fastify sees a request
+ * (a request not received in time, headers over Node's limit, bytes that are not HTTP) is answered on
+ * the socket in the catalog's body, then the connection is closed.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const catalog =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new RequestTimeout()
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new HeadersTooLarge(maxHeaderSize)
+        : new MalformedHttp(error.code ?? 'unparsable');
+  const statusCode = catalog.statusCode!;
+  this.log.info({ code: catalog.code, statusCode, reason: error.code }, 'connection refused');
+  const body = JSON.stringify(errorBody(catalog, statusCode));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyLimit: number) {
   const error = toCatalogError(raw, bodyLimit, pathOf(request), request.headers['content-type']);
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
-  if (error.code === 'VERDICT_OVERLOADED') reply.header('retry-after', '1');
-  const body: Record<string, unknown> = {
-    statusCode,
-    code: error.code ?? 'VERDICT_INTERNAL',
-    error: STATUS_CODES[statusCode] ?? 'Error',
-    message: error.message,
-  };
-  if (error.details) body.details = error.details;
-  return reply.status(statusCode).type('application/json').send(body);
+  const retryAfter = retryAfterSeconds[error.code];
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply.status(statusCode).type('application/json').send(errorBody(error, statusCode));
 }

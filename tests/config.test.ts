@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     ['a fraction', { PORT: '80.5' }, /PORT must be an integer/],
     ['a negative niceness (raising priority needs privilege)', { WORKER_NICENESS: '-5' }, /WORKER_NICENESS must be an integer >= 0/],
     ['default deadline above the cap', { CELL_TIMEOUT_MS: '90000' }, /exceeds MAX_CELL_TIMEOUT_MS/],
+    ['a headers deadline above the whole request deadline', { HEADERS_TIMEOUT_MS: '200000' }, /exceeds REQUEST_TIMEOUT_MS/],
+    ['registration opened with a word other than on or off', { VERDICT_OPEN_REGISTRATION: 'yes' }, /VERDICT_OPEN_REGISTRATION must be "on" or "off"/],
   ];
   it.each(bad)('rejects %s, naming the variable', (_why, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
@@ -43,5 +45,17 @@ describe('loadConfig', () => {
     expect(effective(example)).toEqual(effective({}));
     const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect([...read].filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('is bounded in docs/security.md: the page names every variable, and every error code it cites exists', async () => {
+    const read = new Set<string>();
+    loadConfig(new Proxy({}, { get: (_env, name) => (read.add(String(name)), undefined) }));
+    const page = fs.readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
+    expect([...read].filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
+    const errors = (await import('../src/errors.ts')) as Record<string, unknown>;
+    const catalog = new Set(Object.entries(errors).flatMap(([name, e]) => (name !== 'withDetails' && typeof e === 'function' ? [new (e as new () => { code: string })().code] : [])));
+    const cited = [...new Set(page.match(/VERDICT_[A-Z_]+(?=`| )/g) ?? [])].filter((code) => !['VERDICT_ADMIN_KEYS', 'VERDICT_API_KEYS', 'VERDICT_OPEN_REGISTRATION', 'VERDICT_KEY'].includes(code));
+    expect(cited.length).toBeGreaterThan(10);
+    expect(cited.filter((code) => !catalog.has(code))).toEqual([]);
   });
 });

@@ -178,3 +178,56 @@ export function plant(tree: Node, at: number, key: string, value: Node): Node {
   objects[Math.floor(at * objects.length)].obj.push([key, value]);
   return tree;
 }
+
+// ---- Paths: a protected route written the ways a router or a proxy might still read as that route.
+
+/** [method, path, body] of routes behind a key. */
+export const protectedRoutes: Array<[string, string, unknown]> = [
+  ['GET', '/v1/rewards', undefined],
+  ['GET', '/v1/rewards/think-format', undefined],
+  ['POST', '/v1/score', { rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>a</think> 4'] }] }],
+  ['POST', '/v1/openrlhf', { query: ['a'] }],
+  ['POST', '/v1/rewards', { id: 'fuzz-admin', kind: 'preset', rule: 'think-format', examples: [{ completion: 'a', expected: 0 }] }],
+  ['DELETE', '/v1/rewards/fuzz-admin', undefined],
+  ['POST', '/v1/jobs', { rewards: [{ id: 'think-format' }], groups: [{ completions: ['a'] }] }],
+];
+
+const pathEdits = ['encode', 'encodeUpper', 'doubleEncode', 'encodeSlash', 'dupSlash', 'dotSegment', 'dotDotSegment', 'flipCase', 'trailingSlash', 'semicolon', 'query', 'fragment'] as const;
+export const pathEdit = fc.tuple(fc.constantFrom(...pathEdits), fc.nat());
+
+const hexOf = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+
+/** Applies one edit at a position chosen by `n` (modulo what the path offers). */
+export function editPath(path: string, [edit, n]: [(typeof pathEdits)[number], number]): string {
+  const letters = [...path].flatMap((c, i) => (/[a-z0-9-]/i.test(c) ? [i] : []));
+  const slashes = [...path].flatMap((c, i) => (c === '/' ? [i] : []));
+  const at = (list: number[]) => list[n % Math.max(1, list.length)] ?? 0;
+  const i = at(letters);
+  const s = at(slashes);
+  switch (edit) {
+    case 'encode':
+      return `${path.slice(0, i)}%${hexOf(path[i])}${path.slice(i + 1)}`;
+    case 'encodeUpper':
+      return `${path.slice(0, i)}%${hexOf(path[i]).toUpperCase()}${path.slice(i + 1)}`;
+    case 'doubleEncode':
+      return `${path.slice(0, i)}%25${hexOf(path[i])}${path.slice(i + 1)}`;
+    case 'encodeSlash':
+      return s === 0 ? path : `${path.slice(0, s)}%${n % 2 ? '2F' : '2f'}${path.slice(s + 1)}`;
+    case 'dupSlash':
+      return `${path.slice(0, s)}/${path.slice(s)}`;
+    case 'dotSegment':
+      return `${path.slice(0, s)}/.${path.slice(s)}`;
+    case 'dotDotSegment':
+      return `${path.slice(0, s)}/x/..${path.slice(s)}`;
+    case 'flipCase':
+      return `${path.slice(0, i)}${path[i] === path[i].toUpperCase() ? path[i].toLowerCase() : path[i].toUpperCase()}${path.slice(i + 1)}`;
+    case 'trailingSlash':
+      return `${path}/`;
+    case 'semicolon':
+      return `${path.slice(0, s + 1)}${path.slice(s + 1).replace(/(\/|$)/, ';p=1$1')}`;
+    case 'query':
+      return `${path}?api_key=nope&x=${n}`;
+    case 'fragment':
+      return `${path}#${n}`;
+  }
+}

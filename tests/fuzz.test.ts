@@ -13,7 +13,24 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers.ts';
-import { deepNode, hostileString, jsonNode, mutate, mutation, plant, protoKeys, rawLiteral, render, ruleIds, toNode, validRequest, type Node } from './fuzz-inputs.ts';
+import {
+  deepNode,
+  editPath,
+  hostileString,
+  jsonNode,
+  mutate,
+  mutation,
+  pathEdit,
+  plant,
+  protectedRoutes,
+  protoKeys,
+  rawLiteral,
+  render,
+  ruleIds,
+  toNode,
+  validRequest,
+  type Node,
+} from './fuzz-inputs.ts';
 
 const ANSWER_WITHIN_MS = 10_000; // a request with no answer by then counts as a hang
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-fuzz-'));
@@ -214,6 +231,26 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
       }),
       200,
     );
+  });
+
+  it('protected routes, however their path is written, never answer without a key', async () => {
+    const keyed = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, apiKeys: ['fuzz-api-key'], adminKeys: ['fuzz-admin-key'] });
+    try {
+      await assertProperty(
+        fc.asyncProperty(fc.constantFrom(...protectedRoutes), fc.array(pathEdit, { minLength: 1, maxLength: 4 }), fc.boolean(), async ([method, path, body], edits, head) => {
+          const url = edits.reduce(editPath, path);
+          const options: InjectOptions = { method: (head && method === 'GET' ? 'HEAD' : method) as InjectOptions['method'], url, payload: body as object | undefined };
+          sent++;
+          const response = await keyed.inject(options);
+          const where = `${response.statusCode} for ${options.method} ${url} -> ${response.body.slice(0, 200)}`;
+          expect(response.statusCode >= 400 && response.statusCode < 500, where).toBe(true);
+          if (options.method !== 'HEAD') expect(response.json().code, where).toMatch(/^VERDICT_/);
+        }),
+        1_000,
+      );
+    } finally {
+      await keyed.close();
+    }
   });
 
   // Failures the properties found, kept as named regressions: [why, body, expected status].

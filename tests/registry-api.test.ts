@@ -75,11 +75,14 @@ describe('registration and versions', () => {
     expect((await get('/v1/rewards/strict@1')).json()).toMatchObject({ version: 1, definition: { params: { answer_tag: true } } });
   });
 
-  it('lists registered rules with the built-ins, with their examples', async () => {
+  it('lists registered rules with the built-ins; their examples and definition are on GET /v1/rewards/{id}', async () => {
     const { rewards } = (await get('/v1/rewards')).json();
     const strict = rewards.find((r: { id: string }) => r.id === 'strict');
     expect(strict).toMatchObject({ kind: 'preset', version: 2, range: [0, 1], params_schema: { additionalProperties: false } });
-    expect(strict.examples[0]).toMatchObject({ sample: { completion: '<think>2+2</think> 4' }, expected: 1 });
+    expect(strict.examples).toBeUndefined(); // the listing stays small whatever is registered
+    expect(strict.definition).toBeUndefined();
+    const one = (await get('/v1/rewards/strict')).json();
+    expect(one.examples[0]).toMatchObject({ sample: { completion: '<think>2+2</think> 4' }, expected: 1 });
   });
 
   it('composes rules with a gate and a formula, pinning registered sub-rules', async () => {
@@ -134,7 +137,7 @@ describe('deprecation', () => {
   it('hides the rule, stops `id`, keeps `id@n` scoring; a new version revives it', async () => {
     await post('/v1/rewards', preset('old'));
     const response = await app.inject({ method: 'DELETE', url: '/v1/rewards/old' });
-    expect(response.json()).toEqual({ id: 'old', deprecated: true, versions: 1 });
+    expect(response.json()).toEqual({ id: 'old', deprecated: true, versions: 1, purged: false });
     const listed = (await get('/v1/rewards')).json().rewards.map((r: { id: string }) => r.id);
     expect(listed).not.toContain('old');
     const all = (await get('/v1/rewards?include_deprecated=true')).json().rewards.map((r: { id: string }) => r.id);

@@ -71,6 +71,12 @@ describe('sandbox runs', () => {
     ['py state reset', { language: 'python', mode: 'stdio', source: 'import builtins, sys, io\nprint(getattr(builtins, "marker", 0))\nbuiltins.marker = 1\nsys.stdout = io.StringIO()', inputs: ['', ''] }, [['ok', '0'], ['ok', '0']]],
     // a test that times out does not take the next one with it
     ['py after timeout', { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    while x == 1:\n        pass\n    return x', inputs: ['[1]', '[2]'] }, [['timeout', ''], ['ok', '2']]],
+    // NaN and Infinity are not JSON: JSON.stringify would write null, a silent skip (regression: a js-function returning NaN was skipped_by_rule)
+    ['js NaN', { mode: 'call', fnName: 'f', source: 'function f() { return NaN }', inputs: ['[]'] }, [['runtime_error', '']]],
+    ['js Infinity inside an object', { mode: 'call', fnName: 'f', source: 'function f() { return { score: 1, details: { r: -Infinity } } }', inputs: ['[]'] }, [['runtime_error', '']]],
+    ['js a real null is still a value', { mode: 'call', fnName: 'f', source: 'function f() { return [null, 1] }', inputs: ['[]'] }, [['ok', '[null,1]']]],
+    // a return value is output: bounded like stdout (SANDBOX_OUTPUT_BYTES)
+    ['js return value beyond the output cap', { mode: 'call', fnName: 'f', source: 'function f() { return "x".repeat(2e6) }', inputs: ['[]'] }, [['output_limit', '']]],
     // NaN is not JSON
     ['py NaN', { language: 'python', mode: 'call', fnName: 'f', source: 'def f():\n    return float("nan")', inputs: ['[]'] }, [['runtime_error', '']]],
     // arguments arrive as the JSON text says: 3.0 is a float

@@ -4,59 +4,15 @@
  * A rule registered through replica A scores through nginx; SIGKILL of A under
  * load fails no scoring request; a registration is never retried on another replica.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnServer, type SpawnedServer } from './spawn-server.ts';
-import { backends, tempDir, type Backend } from './storage-backends.ts';
+import { nginxMissing, startNginx, type Nginx } from './nginx.ts';
+import { spawnServer, type SpawnedServer } from './spawn-server.ts';
+import { backends, type Backend } from './storage-backends.ts';
 
-const NGINX = '/usr/sbin/nginx';
 const postgres = backends.find(([name]) => name === 'postgres')!;
-const missing = !postgres[2] ? 'TEST_DATABASE_URL is not set (.ci/pg-start.sh sets it)' : !fs.existsSync(NGINX) ? `${NGINX} is absent (apt-get install nginx)` : '';
+const missing = !postgres[2] ? 'TEST_DATABASE_URL is not set (.ci/pg-start.sh sets it)' : nginxMissing;
 if (missing) console.warn(`scale-out test SKIPPED: ${missing}`);
-
-interface Nginx {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** docker/nginx.conf with its upstream servers and listen port replaced, run by Debian's nginx as a foreground process. */
-async function startNginx(upstreams: string[]): Promise<Nginx> {
-  const dir = tempDir('verdict-nginx-');
-  fs.chmodSync(dir, 0o777); // workers run as nobody and keep request bodies in temp dirs here
-  const port = await freePort();
-  const conf = fs
-    .readFileSync('docker/nginx.conf', 'utf8')
-    .replace(/^(\s*)server verdict:8080(.*);$/m, (_m, indent: string, rest: string) => upstreams.map((u) => `${indent}server ${u}${rest};`).join('\n'))
-    .replace(/^(\s*)listen 8080;$/m, `$1listen 127.0.0.1:${port};`)
-    .replace(/^http \{$/m, `http {\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`).join('\n')}`)
-    .replace(/^\s*access_log .*$/m, '  access_log off;')
-    .replace(/^error_log .*$/m, `error_log ${dir}/error.log warn;`); // a pipe cannot be opened as /dev/stderr
-  expect(conf).toContain(`server ${upstreams[0]} max_fails=1`);
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && child.exitCode === null; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
-      return {
-        url,
-        async stop() {
-          child.kill('SIGQUIT');
-          await new Promise((r) => child.once('exit', r));
-          fs.rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  const log = fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, 'utf8') : '';
-  throw new Error(`nginx did not start: ${stderr}${log}`);
-}
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -11,6 +11,7 @@ import { createRuleStore } from '../src/storage/create-rule-store.ts';
 import { buildTestApp } from './helpers.ts';
 import { backends, type Backend } from './storage-backends.ts';
 
+const limits = (maxRules: number) => ({ maxRules, maxStoreBytes: 1 << 30 });
 const rule = (hash: string) => ({ id: 'r', kind: 'preset', definition: { kind: 'preset', rule: 'think-format', hash }, hash });
 
 /** A preset registration whose examples pass; `n` makes its content (and hash) distinct. */
@@ -49,33 +50,60 @@ describe.each(backends)('%s rule store', (name, make, available) => {
 
   describe.skipIf(!available)('store interface', () => {
     it('numbers versions from 1 without gaps, even when appends race', async () => {
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(rule(`h${i}`), 1000)));
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(rule(`h${i}`), limits(1000))));
       expect(results.map((r) => r.rule.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect((await store.versionsOf('r')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
 
     it('treats the same content as the latest version as a retry (no new version)', async () => {
       const latest = (await store.versionsOf('r')).at(-1)!;
-      const again = await store.append({ ...rule(latest.hash), definition: latest.definition }, 1000);
+      const again = await store.append({ ...rule(latest.hash), definition: latest.definition }, limits(1000));
       expect(again).toMatchObject({ created: false, rule: { version: latest.version, hash: latest.hash } });
     });
 
     it('returns what it stored: definition, hash, ISO time, not deprecated', async () => {
       const [first] = await store.versionsOf('r');
-      expect(first).toMatchObject({ id: 'r', version: 1, kind: 'preset', hash: 'h0', deprecated: false });
+      expect(first).toMatchObject({ id: 'r', version: 1, kind: 'preset', hash: 'h0', deprecated: false, purged: false });
       expect(first.definition).toEqual({ kind: 'preset', rule: 'think-format', hash: 'h0' });
       expect(new Date(first.createdAt).toISOString()).toBe(first.createdAt);
     });
 
     it('refuses a version beyond MAX_RULES with VERDICT_RULE_LIMIT', async () => {
       const stored = (await store.loadAll()).length;
-      await expect(store.append(rule('over'), stored)).rejects.toMatchObject({ code: 'VERDICT_RULE_LIMIT', statusCode: 409 });
+      await expect(store.append(rule('over'), limits(stored))).rejects.toMatchObject({ code: 'VERDICT_RULE_LIMIT', statusCode: 409 });
     });
 
     it('deprecates every version of an id, and reports 0 for an unknown id', async () => {
       expect(await store.deprecate('r')).toBe(8);
       expect((await store.versionsOf('r')).every((v) => v.deprecated)).toBe(true);
       expect(await store.deprecate('nope')).toBe(0);
+    });
+
+    it('makes a new version when the same content is registered after a deprecation', async () => {
+      const latest = (await store.versionsOf('r')).at(-1)!;
+      const again = await store.append({ ...rule(latest.hash), definition: latest.definition }, limits(1000));
+      expect(again).toMatchObject({ created: true, rule: { version: 9, deprecated: false } });
+    });
+
+    it('counts the bytes of stored definitions (MAX_RULE_STORE_BYTES)', async () => {
+      const big = { ...rule('big'), id: 'big', definition: { kind: 'preset', pad: 'x'.repeat(10_000) } };
+      await expect(store.append(big, { maxRules: 1000, maxStoreBytes: 10_000 })).rejects.toMatchObject({ code: 'VERDICT_RULE_LIMIT', message: expect.stringContaining('MAX_RULE_STORE_BYTES') });
+    });
+
+    it('refuses to purge an id another stored rule pins, then purges it once unpinned: numbers stay taken, limits are freed', async () => {
+      const pinning = { id: 'pins-r', kind: 'composite', definition: { kind: 'composite', rules: { x: { id: 'r@2' } } }, hash: 'p' };
+      await store.append(pinning, limits(1000));
+      await expect(store.purge('r')).rejects.toMatchObject({ code: 'VERDICT_RULE_IN_USE', statusCode: 409, message: expect.stringContaining('pins-r@1') });
+      expect(await store.purge('pins-r')).toBe(1);
+      const before = (await store.loadAll()).filter((v) => !v.purged).length;
+      expect(await store.purge('r')).toBe(9);
+      const versions = await store.versionsOf('r');
+      expect(versions.every((v) => v.purged && v.deprecated)).toBe(true);
+      expect(versions[0].definition).toEqual({});
+      expect((await store.loadAll()).filter((v) => !v.purged).length).toBe(before - 9);
+      // the store is full at one live version, yet r's next number is 10: purged numbers are never reused
+      const next = await store.append(rule('after-purge'), limits((await store.loadAll()).filter((v) => !v.purged).length + 1));
+      expect(next.rule.version).toBe(10);
     });
   });
 

@@ -5,6 +5,8 @@
  * request body) and binds stored versions at scoring time.
  */
 import type { ScoreResult } from '../../rewards/types.ts';
+import type { Config } from '../config.ts';
+import { RuleTooComplex, withDetails } from '../errors.ts';
 import { compileFormula, reservedNames } from './formula.ts';
 import { fromOpenAiGrader } from './openai-graders.ts';
 import type { BoundRule, Leaf, Registry } from './registry.ts';
@@ -13,6 +15,11 @@ import { invalidRule, type RuleDefinition } from './rule-definition.ts';
 export interface BoundDefinition extends BoundRule {
   range: readonly [number, number];
 }
+
+/** What a definition may cost per completion: cells run (leaves) and composites nested. */
+export type BindLimits = Pick<Config, 'maxRuleLeaves' | 'maxRuleDepth'>;
+
+const tooComplex = (id: string, pointer: string, message: string) => withDetails(new RuleTooComplex(JSON.stringify(id), message), [{ pointer, message }]);
 
 /** A built-in with fixed params; the preset answers with the built-in's result. */
 function bindBuiltin(registry: Registry, rule: string, params: unknown, pointer: string): BoundRule {
@@ -30,7 +37,7 @@ function withinRange(score: number, range: readonly [number, number], details: R
   return { score, details };
 }
 
-function bindComposite(def: RuleDefinition, registry: Registry): Pick<BoundDefinition, 'leaves' | 'combine' | 'range'> {
+function bindComposite(id: string, def: RuleDefinition, registry: Registry, limits: BindLimits): Pick<BoundDefinition, 'leaves' | 'combine' | 'range' | 'depth'> {
   const rules = def.rules ?? {};
   const names = Object.keys(rules);
   for (const name of names) {
@@ -54,6 +61,19 @@ function bindComposite(def: RuleDefinition, registry: Registry): Pick<BoundDefin
   }
 
   const subs = names.map((name) => registry.bind(rules[name].id, rules[name].params, `/rules/${name}/id`));
+  // Counted before the leaves are gathered: every sub-rule was bound under the same limits, so this is cheap.
+  let count = 0;
+  subs.forEach((sub, i) => {
+    count += sub.leaves.length;
+    if (count > limits.maxRuleLeaves) {
+      throw tooComplex(id, `/rules/${names[i]}`, `runs ${count}+ built-in rules per completion (every leaf of a composite counts); the limit is ${limits.maxRuleLeaves} (MAX_RULE_LEAVES)`);
+    }
+  });
+  const depth = 1 + Math.max(...subs.map((sub) => sub.depth ?? 0));
+  if (depth > limits.maxRuleDepth) {
+    const deepest = names[subs.findIndex((sub) => (sub.depth ?? 0) === depth - 1)];
+    throw tooComplex(id, `/rules/${deepest}`, `nests composites ${depth} deep; the limit is ${limits.maxRuleDepth} (MAX_RULE_DEPTH)`);
+  }
   const leaves: Leaf[] = subs.flatMap((sub) => sub.leaves);
   const range = def.range ?? [0, 1];
   const combine = (results: ScoreResult[]): ScoreResult => {
@@ -81,10 +101,10 @@ function bindComposite(def: RuleDefinition, registry: Registry): Pick<BoundDefin
     if (missing) return { score: null, reason: 'sub_rule_null', details: { rule: missing, reason: reasons[missing], scores } };
     return withinRange(formula.evaluate(values), range, gated.length ? { scores, gated } : { scores });
   };
-  return { leaves, combine, range };
+  return { leaves, combine, range, depth };
 }
 
-export function bindDefinition(id: string, version: number, def: RuleDefinition, registry: Registry): BoundDefinition {
+export function bindDefinition(id: string, version: number, def: RuleDefinition, registry: Registry, limits: BindLimits): BoundDefinition {
   const passThrough = (results: ScoreResult[]) => results[0];
   switch (def.kind) {
     case 'preset': {
@@ -105,6 +125,8 @@ export function bindDefinition(id: string, version: number, def: RuleDefinition,
       return { id, version, leaves: bound.leaves, combine, range };
     }
     case 'composite':
-      return { id, version, ...bindComposite(def, registry) };
+      return { id, version, ...bindComposite(id, def, registry, limits) };
+    default: // a stored row of a kind this server does not know (written by a newer one)
+      throw invalidRule('/kind', `unknown kind ${JSON.stringify((def as { kind?: unknown }).kind)}`);
   }
 }

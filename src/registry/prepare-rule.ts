@@ -19,7 +19,7 @@ export interface PreparedRule {
   bound: BoundDefinition;
 }
 
-export type RuleLimits = Pick<Config, 'maxRuleSourceBytes' | 'maxRuleExamples'>;
+export type RuleLimits = Pick<Config, 'maxRuleSourceBytes' | 'maxRuleBytes' | 'maxRuleExamples' | 'maxRuleLeaves' | 'maxRuleDepth'>;
 
 export function prepareRule(body: RuleRegistration, registry: Registry, version: number, limits: RuleLimits): PreparedRule {
   const { id, ...rest } = body;
@@ -27,7 +27,10 @@ export function prepareRule(body: RuleRegistration, registry: Registry, version:
   if (rest.examples.length > limits.maxRuleExamples) throw new TooManyExamples(rest.examples.length, limits.maxRuleExamples);
   const definition = structuredClone(rest);
   const bytes = Buffer.byteLength(JSON.stringify({ ...definition, examples: undefined }));
-  if (bytes > limits.maxRuleSourceBytes) throw new RuleTooLarge(bytes, limits.maxRuleSourceBytes);
+  if (bytes > limits.maxRuleSourceBytes) throw new RuleTooLarge('without its examples', bytes, limits.maxRuleSourceBytes, 'MAX_RULE_SOURCE_BYTES');
+  // Examples are stored and shown too: with them, a definition is bounded as a whole.
+  const total = Buffer.byteLength(JSON.stringify(definition));
+  if (total > limits.maxRuleBytes) throw new RuleTooLarge('with its examples', total, limits.maxRuleBytes, 'MAX_RULE_BYTES');
 
   for (const [name, sub] of Object.entries(definition.rules ?? {})) {
     // Built-ins change only with a deploy and bind by id; registered rules are pinned (no cycles: only existing versions).
@@ -35,7 +38,7 @@ export function prepareRule(body: RuleRegistration, registry: Registry, version:
     const pinned = registry.bind(sub.id, sub.params, `/rules/${name}/id`);
     sub.id = `${pinned.id}@${pinned.version}`;
   }
-  const bound = bindDefinition(id, version, definition, registry);
+  const bound = bindDefinition(id, version, definition, registry, limits);
   definition.range = [bound.range[0], bound.range[1]];
   return { id, definition, hash: contentHash(definition), bound };
 }

@@ -19,6 +19,8 @@ export interface BoundRule {
   leaves: Leaf[];
   /** Combines the leaves' results (same order); a single-leaf rule passes its result through. */
   combine(results: ScoreResult[]): ScoreResult;
+  /** How deep composites nest in it (0 or absent: no composite). */
+  depth?: number;
 }
 
 export interface RuleInfo {
@@ -28,7 +30,8 @@ export interface RuleInfo {
   description: string;
   params_schema: object;
   range: readonly [number, number];
-  examples: readonly object[];
+  /** Absent from the listing for registered rules (GET /v1/rewards/{id} has them). */
+  examples?: readonly object[];
   deprecated?: boolean;
   /** Rules that run code: the languages this server runs, and why any other is off. */
   sandbox?: { languages: string[]; unavailable: Record<string, string> };

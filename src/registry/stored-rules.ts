@@ -4,11 +4,15 @@
  * process changes the store. Implements `RuleSource`: `id` binds the latest
  * version, `id@n` a pinned one; a deprecated rule binds only when pinned.
  */
-import { InvalidParams, RewardDeprecated, withDetails } from '../errors.ts';
+import { InvalidParams, InvalidRule, RewardDeprecated, withDetails } from '../errors.ts';
 import type { RuleStore, StoredRule } from '../storage/rule-store.ts';
-import { bindDefinition, type BoundDefinition } from './bind-definition.ts';
-import { parseRef, type RuleInfo, type RuleSource } from './registry.ts';
+import { bindDefinition, type BindLimits, type BoundDefinition } from './bind-definition.ts';
+import { parseRef, type Registry, type RuleInfo, type RuleSource } from './registry.ts';
 import { noParamsSchema, toRewardExamples, type RuleDefinition } from './rule-definition.ts';
+
+/** Re-sync retries after a failed refresh, in ms. */
+const RESYNC_FIRST_MS = 500;
+const RESYNC_MAX_MS = 30_000;
 
 export interface StoredRules {
   source: RuleSource;
@@ -26,7 +30,7 @@ export interface StoredRulesLogger {
   warn(obj: object, msg?: string): void;
 }
 
-export async function createStoredRules(store: RuleStore, logger: StoredRulesLogger): Promise<StoredRules> {
+export async function createStoredRules(store: RuleStore, logger: StoredRulesLogger, limits: BindLimits): Promise<StoredRules> {
   const byId = new Map<string, StoredRule[]>();
   /** Versions are immutable and registered rules take no params: bind each once. */
   const bound = new Map<string, BoundDefinition>();
@@ -42,34 +46,57 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
     for (const rule of all) byId.set(rule.id, [...(byId.get(rule.id) ?? []), rule]);
   };
 
-  const info = (rule: StoredRule, all: readonly StoredRule[]): RuleInfo & Record<string, unknown> => {
-    const def = rule.definition as unknown as RuleDefinition;
-    return {
+  /**
+   * How a version is shown. The listing (`full` false) leaves out examples and the definition, so its size
+   * does not grow with what was registered; GET /v1/rewards/{id} shows them. Nothing stored can make this
+   * throw: a field of the wrong shape is shown as its default.
+   */
+  const info = (rule: StoredRule, all: readonly StoredRule[], full: boolean): RuleInfo & Record<string, unknown> => {
+    const def = rule.definition as Partial<RuleDefinition>;
+    const range = Array.isArray(def.range) && def.range.length === 2 && def.range.every(Number.isFinite) ? def.range : [0, 1];
+    const shown: RuleInfo & Record<string, unknown> = {
       id: rule.id,
       version: rule.version,
       kind: rule.kind,
-      description: def.description ?? `${rule.kind} rule`,
+      description: typeof def.description === 'string' ? def.description : `${rule.kind} rule`,
       params_schema: noParamsSchema,
-      range: def.range ?? [0, 1], // registration stores the range of every kind
-      examples: toRewardExamples(def.examples),
+      range: range as [number, number], // registration stores the range of every kind
       deprecated: rule.deprecated,
       hash: rule.hash,
       created_at: rule.createdAt,
-      versions: all.map((v) => v.version),
-      definition: rule.definition,
+      versions: all.filter((v) => !v.purged).map((v) => v.version),
     };
+    if (rule.unreadable) shown.unreadable = rule.unreadable;
+    if (full) {
+      shown.examples = Array.isArray(def.examples) ? toRewardExamples(def.examples.filter((e) => e !== null && typeof e === 'object')) : [];
+      shown.definition = rule.definition;
+    }
+    return shown;
   };
+  /** Purged versions stay in `byId` (their numbers are taken) but are never shown or bound. */
   const find = (ref: string) => {
     const { id, version } = parseRef(ref);
-    const all = byId.get(id);
-    if (!all) return undefined;
+    const all = byId.get(id)?.filter((v) => !v.purged);
+    if (!all?.length) return undefined;
     return { all, rule: version === undefined ? all[all.length - 1] : all.find((v) => v.version === version) };
+  };
+
+  /** A stored version that no longer binds (a lowered limit, a built-in's changed params) is the request's 400, at its pointer. */
+  const bindStored = (rule: StoredRule, registry: Registry, pointer: string): BoundDefinition => {
+    try {
+      if (rule.unreadable) throw withDetails(new InvalidRule(rule.unreadable), [{ pointer: '', message: rule.unreadable }]);
+      return bindDefinition(rule.id, rule.version, rule.definition as unknown as RuleDefinition, registry, limits);
+    } catch (error) {
+      const details = (error as { details?: Array<{ pointer: string; message: string }> }).details;
+      if (!details) throw error;
+      const message = `stored rule ${rule.id}@${rule.version} does not bind: ${(error as Error).message}`;
+      throw Object.assign(error as Error, { message, details: [{ pointer, message }] });
+    }
   };
 
   const source: RuleSource = {
     bind(id, version, params, pointer, registry) {
-      const all = byId.get(id);
-      const rule = version === undefined ? all?.[all.length - 1] : all?.find((v) => v.version === version);
+      const rule = find(version === undefined ? id : `${id}@${version}`)?.rule;
       if (!rule) return undefined;
       if (version === undefined && rule.deprecated) throw withDetails(new RewardDeprecated(JSON.stringify(id), id), [{ pointer: pointer.replace(/\/params$/, '/id'), message: 'deprecated' }]);
       if (params !== undefined && (typeof params !== 'object' || params === null || Object.keys(params).length > 0)) {
@@ -78,22 +105,43 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
       }
       const key = `${rule.id}@${rule.version}`;
       let result = bound.get(key);
-      if (!result) bound.set(key, (result = bindDefinition(rule.id, rule.version, rule.definition as unknown as RuleDefinition, registry)));
+      if (!result) bound.set(key, (result = bindStored(rule, registry, pointer.replace(/\/params$/, '/id'))));
       return result;
     },
     list({ includeDeprecated }) {
-      return [...byId.values()].map((all) => info(all[all.length - 1], all)).filter((rule) => includeDeprecated || !rule.deprecated);
+      return [...byId.keys()].flatMap((id) => {
+        const found = find(id);
+        return found?.rule && (includeDeprecated || !found.rule.deprecated) ? [info(found.rule, found.all, false)] : [];
+      });
     },
     get(ref) {
       const found = find(ref);
-      return found?.rule ? info(found.rule, found.all) : undefined;
+      return found?.rule ? info(found.rule, found.all, true) : undefined;
     },
   };
 
   await refresh();
-  store.watch((id) => {
-    refresh(id).catch((error: Error) => logger.warn({ err: error, id }, 'could not refresh registered rules'));
-  });
+  // A refresh that fails (the store is down) is retried as a full re-sync with backoff, so no change is missed.
+  let resync: NodeJS.Timeout | undefined;
+  let waitMs = RESYNC_FIRST_MS;
+  const onChange = (id: string | undefined) => {
+    refresh(id).then(
+      () => {
+        if (id === undefined) waitMs = RESYNC_FIRST_MS;
+      },
+      (error: Error) => {
+        logger.warn({ err: error, id }, 'could not refresh registered rules; retrying');
+        if (resync) return;
+        resync = setTimeout(() => {
+          resync = undefined;
+          onChange(undefined);
+        }, waitMs);
+        resync.unref();
+        waitMs = Math.min(RESYNC_MAX_MS, waitMs * 2);
+      },
+    );
+  };
+  store.watch(onChange);
 
   return {
     source,
@@ -104,6 +152,9 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
       put(rule.id, [...versions, rule].sort((a, b) => a.version - b.version));
     },
     refresh,
-    close: () => store.close(),
+    close: () => {
+      clearTimeout(resync);
+      return store.close();
+    },
   };
 }

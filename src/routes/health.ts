@@ -22,13 +22,13 @@ const healthSchema = {
 } as const;
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness', response: { 200: healthSchema } }, logLevel: 'warn' }, async () => ({
+  app.get('/healthz', { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Liveness', response: { 200: healthSchema } }, logLevel: 'warn' }, async () => ({
     status: 'ok',
   }));
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], summary: 'Readiness', response: { 200: healthSchema, 503: healthSchema } }, logLevel: 'warn' },
+    { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Readiness', response: { 200: healthSchema, 503: healthSchema } }, logLevel: 'warn' },
     async (_request, reply) => {
       const { pools, state } = app.verdict;
       const stats = { score: pools.score.stats(), sandbox: pools.sandbox.stats() };

@@ -5,7 +5,9 @@
  * `rewards` into a tensor (`torch.tensor`, which refuses None), so a sample no
  * rule could score gets 0 there and 0 in `extra_logs.scored`, and `warnings`
  * says when a rule mostly could not score. Rules that need a reference and get
- * no label are a 400 naming the label. Rules come from `?rewards=id1,id2` or OPENRLHF_REWARDS.
+ * no label are a 400 naming the label.
+ * Rules come from `?rewards=id1,id2` or OPENRLHF_REWARDS; the key may come as
+ * `?api_key=` (OpenRLHF sends no Authorization header).
  */
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequest, withDetails, type ErrorDetail } from '../errors.ts';
@@ -68,12 +70,17 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/openrlhf',
     {
+      // OpenRLHF's remote reward call sends Content-Type only: its key can ride in the URL (docs/security.md).
+      config: { urlKey: true },
       schema: {
         tags: ['scoring'],
         summary: "OpenRLHF's remote reward model protocol: { query, prompts, labels } -> { rewards, scores, extra_logs }",
         querystring: {
           type: 'object',
-          properties: { rewards: { type: 'string', description: 'Comma-separated rule ids (default: OPENRLHF_REWARDS)' } },
+          properties: {
+            rewards: { type: 'string', description: 'Comma-separated rule ids (default: OPENRLHF_REWARDS)' },
+            api_key: { type: 'string', description: 'An API key, for callers that cannot send `Authorization` (it reaches URL logs: see docs/security.md)' },
+          },
         },
         body: { $ref: 'OpenRlhfRequest#' },
         response: { 200: { $ref: 'OpenRlhfResponse#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },

@@ -13,7 +13,7 @@ import type { RuleRegistration } from '../registry/rule-definition.ts';
 import type { StoredRules } from '../registry/stored-rules.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' } };
+const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
 
 export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: StoredRules }): Promise<void> {
@@ -56,7 +56,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
       const { prepared, outcomes } = await check(body);
       const { rule, created } = await rules.store.append(
         { id: prepared.id, kind: body.kind, definition: prepared.definition as unknown as Record<string, unknown>, hash: prepared.hash },
-        config.maxRules,
+        { maxRules: config.maxRules, maxStoreBytes: config.maxRuleStoreBytes },
       );
       rules.apply(rule);
       request.log.info({ rule: `${rule.id}@${rule.version}`, kind: rule.kind, created }, 'rule registered');
@@ -125,19 +125,27 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
       config: { auth: 'admin' },
       schema: {
         tags: ['rewards'],
-        summary: 'Deprecate a rule: hidden from the listing, `id` stops resolving, `id@n` keeps scoring',
+        summary: 'Deprecate a rule: hidden from the listing, `id` stops resolving, `id@n` keeps scoring; `?purge=true` also removes every version',
+        description:
+          'Deprecated versions still count toward MAX_RULES (pinned, they keep scoring). `?purge=true` deprecates and drops every version: they stop scoring, no longer count, and their numbers are never reused; refused (409) while another stored rule pins one of them.',
         params: idParam,
+        querystring: {
+          type: 'object',
+          properties: { purge: { type: 'string', enum: ['true', 'false'], default: 'false' } },
+          additionalProperties: false,
+        },
         response: { 200: { $ref: 'RuleDeprecated#' }, ...errors, 404: { $ref: 'Error#' } },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
+      const purge = (request.query as { purge: 'true' | 'false' }).purge === 'true';
       if (app.verdict.registry.isBuiltin(id)) throw new BuiltinRewardConflict(JSON.stringify(id));
-      const versions = await rules.store.deprecate(id);
+      const versions = purge ? await rules.store.purge(id) : await rules.store.deprecate(id);
       if (versions === 0) throw new RewardNotFound(JSON.stringify(id));
       await rules.refresh(id);
-      request.log.info({ rule: id, versions }, 'rule deprecated');
-      return { id, deprecated: true, versions };
+      request.log.info({ rule: id, versions, purged: purge }, purge ? 'rule purged' : 'rule deprecated');
+      return { id, deprecated: true, versions, purged: purge };
     },
   );
 }

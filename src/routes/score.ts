@@ -48,11 +48,15 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
       }
 
       const key = request.headers['idempotency-key'] as string | undefined;
-      const run = () => startBatch(body, scoring, { signal, log: request.log });
-      const { result, replayed } = key ? await idempotency.run(key, body, run) : { result: await run(), replayed: false };
+      // What a retry replays is the answer's bytes: kept serialized, they are counted exactly.
+      const run = async () => {
+        const result = await startBatch(body, scoring, { signal, log: request.log });
+        return { json: responseJson(result), groups: result.groups.length, cells: result.timing.cells, ms: result.timing.total_ms };
+      };
+      const { result, replayed } = key ? await idempotency.run(request.caller, key, body, run, (r) => r.json.length) : { result: await run(), replayed: false };
       if (replayed) reply.header('idempotent-replayed', 'true');
-      request.log.info({ groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms), replayed }, 'scored');
-      return reply.type('application/json; charset=utf-8').send(responseJson(result));
+      request.log.info({ groups: result.groups, cells: result.cells, ms: Math.round(result.ms), replayed }, 'scored');
+      return reply.type('application/json; charset=utf-8').send(result.json);
     },
   );
 }

@@ -27,6 +27,7 @@
   for (const name of ['WebAssembly', 'Atomics', 'SharedArrayBuffer', 'FinalizationRegistry', 'WeakRef', 'Intl']) delete G[name];
 
   const parse = JSON.parse, stringify = JSON.stringify, now = Date.now, geval = eval, apply = Reflect.apply, construct = Reflect.construct;
+  const finite = Number.isFinite;
   const Str = String, isArray = Array.isArray, keys = Object.keys, create = Object.create, getPrototypeOf = Object.getPrototypeOf;
   const setPrototypeOf = Object.setPrototypeOf, defineProperty = Object.defineProperty, ObjectPrototype = Object.prototype;
   const hasOwn = (o, k) => apply(ObjectPrototype.hasOwnProperty, o, [k]);
@@ -146,10 +147,19 @@
     // Without a promise to wait for, the results go back with this call: the host saves a call to collect.
     return pending ? '' : 'C' + collect(from, to);
   }
+  // JSON writes NaN and Infinity as null: a function that returned one did not return null.
+  const NON_FINITE = {};
+  function nonFinite(v) {
+    try { stringify(v, (k, x) => { if (typeof x === 'number' && !finite(x)) throw NON_FINITE; return x; }); return false; }
+    catch (e) { return e === NON_FINITE; }
+  }
   function settle(i, t0, v) {
     let json;
     try { json = stringify(v); } catch (e) { return record(i, 'runtime_error', t0, undefined, 'return value is not JSON: ' + describe(e)); }
     if (json === undefined) return record(i, 'runtime_error', t0, undefined, 'returned undefined');
+    if (json.indexOf('null') >= 0 && nonFinite(v)) return record(i, 'runtime_error', t0, undefined, 'return value holds NaN or Infinity, which JSON cannot carry');
+    // The return value is output too: it is bounded like stdout.
+    if (json.length > CAP) return record(i, 'output_limit', t0, undefined, 'return value is ' + json.length + ' characters; the output limit is ' + CAP);
     record(i, overflow ? 'output_limit' : 'ok', t0, json, '');
   }
   function collect(from, to) {

@@ -1,18 +1,23 @@
 /**
  * Identity of a cell, and the LRU that remembers outcomes across requests.
  * Two cells with the same key get the same score: rule@version, params and
- * every input the rule can read are in the key.
+ * every input the rule can read are in the key. The LRU is bounded by
+ * entries (CACHE_SIZE) and by bytes (CACHE_LIMIT_BYTES): an entry larger
+ * than the whole cache is not kept.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf } from '../registry/registry.ts';
 import type { CompletionText } from './completion-text.ts';
+import { detailsBytes } from './cap-details.ts';
 import { isFailure } from './summarize.ts';
 
 export interface CellCache {
   get(key: string): CellOutcome | undefined;
   set(key: string, outcome: CellOutcome): void;
+  /** Entries held, and their bytes as counted against CACHE_LIMIT_BYTES. */
+  size(): { entries: number; bytes: number };
 }
 
 /**
@@ -37,9 +42,16 @@ export function isCacheable(outcome: CellOutcome): boolean {
   return !isFailure(outcome.reason);
 }
 
-/** An LRU of `size` outcomes keyed by `cellKey`. */
-export function createCellCache(size: number, onHit?: () => void): CellCache {
-  const lru = new LRUCache<string, CellOutcome>({ max: size });
+/** What an entry costs beyond its details: the key, the outcome object, the LRU's bookkeeping, in bytes. */
+const ENTRY_BYTES = 256;
+
+/** An LRU of at most `size` outcomes and `maxBytes` (details measured serialized), keyed by `cellKey`. */
+export function createCellCache(size: number, maxBytes: number, onHit?: () => void): CellCache {
+  const lru = new LRUCache<string, CellOutcome>({
+    max: size,
+    maxSize: maxBytes,
+    sizeCalculation: (outcome) => ENTRY_BYTES + (outcome.details ? detailsBytes(outcome.details, maxBytes) : 0),
+  });
   return {
     get(key) {
       const hit = lru.get(key);
@@ -49,5 +61,6 @@ export function createCellCache(size: number, onHit?: () => void): CellCache {
     set(key, outcome) {
       lru.set(key, outcome);
     },
+    size: () => ({ entries: lru.size, bytes: lru.calculatedSize }),
   };
 }

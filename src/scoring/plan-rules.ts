@@ -86,7 +86,9 @@ export function planBatch(body: ScoreRequest, registry: Registry, config: Config
   const completions = body.groups.reduce((n, g) => n + g.completions.length, 0);
   if (completions > config.maxCompletions) throw new TooManyCompletions(completions, config.maxCompletions);
   const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
-  if (cells > config.maxCells) throw new TooManyCells(cells, config.maxCells);
+  // The limit counts a cell per leaf: a composite runs each of its built-in rules on every completion.
+  const leafCells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].reduce((m, p) => m + p.bound.leaves.length, 0), 0);
+  if (leafCells > config.maxCells) throw new TooManyCells(leafCells, config.maxCells);
 
   const groups = body.groups.map((input, gi): PlannedGroup => {
     const group: PlannedGroup = { input, rules: rulesPerGroup[gi], texts: input.completions.map(completionText) };

@@ -8,6 +8,7 @@ import type { Pool } from '../pool/pool.ts';
 import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf } from '../registry/registry.ts';
 import type { Cell } from './build-cells.ts';
+import { capCellDetails } from './cap-details.ts';
 import { isCacheable, type CellCache } from './cell-cache.ts';
 
 export interface Pools {
@@ -78,8 +79,9 @@ export function createCellRun(deps: RunDeps, signal?: AbortSignal): CellRun {
       }
       for (const [pool, list] of byPool) {
         const jobs = list.map((cell) => ({ ruleId: cell.leaf.rule.id, params: cell.leaf.params, sample: cell.sample, timeoutMs: timeoutOf(cell.leaf) }));
-        const sink = (i: number, outcome: CellOutcome) => {
+        const sink = (i: number, reported: CellOutcome) => {
           const cell = list[i];
+          const outcome = capCellDetails(reported, deps.config.cellDetailsLimitBytes);
           if (deps.cache && cell.key && isCacheable(outcome)) deps.cache.set(cell.key, outcome);
           complete(cell, outcome);
         };

@@ -9,6 +9,7 @@
 import type { Leaf, Registry } from '../registry/registry.ts';
 import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
 import { buildCells, type BatchCells } from './build-cells.ts';
+import { createDetailsBudget } from './cap-details.ts';
 import { planBatch, type BatchPlan, type PlanOptions } from './plan-rules.ts';
 import { nullShareWarnings, reportCompletion, verdictsOf } from './report.ts';
 import { allDone, createCellRun, type CellRun, type RunDeps } from './run-cells.ts';
@@ -119,6 +120,11 @@ async function finishBatch(
     zero_std: adv.zeroStd,
   });
 
+  const budget = createDetailsBudget(deps.config.responseDetailsLimitBytes);
+  const withinBudget = (report: CompletionReport): CompletionReport => {
+    for (const cell of Object.values(report.rewards)) if (cell.details) cell.details = budget.take(cell.details);
+    return report;
+  };
   const groups: GroupReport[] = new Array(plan.groups.length);
   const completionReports = await Promise.all(
     plan.groups.map(async ({ rules, texts }, gi) => {
@@ -135,7 +141,7 @@ async function finishBatch(
         run.submit(deferred[gi]);
         await allDone(deferred[gi]);
       }
-      const completions = texts.map((text, ci) => reportCompletion(rules, cellsOf[gi][ci], text));
+      const completions = texts.map((text, ci) => withinBudget(reportCompletion(rules, cellsOf[gi][ci], text)));
       if (streamable) {
         groups[gi] = groupReport(gi, completions, advantagesOf([completions], [gi])[0]);
         options.onGroup?.(gi, groups[gi]);

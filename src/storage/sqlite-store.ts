@@ -6,7 +6,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { fromRow, nextVersion, type RuleRow, type RuleStore } from './rule-store.ts';
+import { StoreUnavailable } from '../errors.ts';
+import { dependentsOf, fromRow, nextVersion, refusePurge, type RuleRow, type RuleStore, type StoreUsage } from './rule-store.ts';
+
+/** SQLite result codes that say the file cannot be used now (locked, full, I/O), not that the request was wrong. */
+const unavailable = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|PROTOCOL)/;
+
+/** Runs `work`, turning the store's unavailability into 503 VERDICT_STORE_UNAVAILABLE. */
+function guarded<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && unavailable.test(code)) throw new StoreUnavailable(code);
+    throw error;
+  }
+}
 
 /** Applied in order; PRAGMA user_version records how many ran. */
 const migrations = [
@@ -20,6 +35,7 @@ const migrations = [
      deprecated INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (id, version)
    )`,
+  'ALTER TABLE rule_versions ADD COLUMN purged INTEGER NOT NULL DEFAULT 0',
 ];
 
 export interface SqliteStoreOptions {
@@ -32,7 +48,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL'); // fsync the WAL on every commit: acknowledged = durable
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 waits for a lock on the event loop: a writer elsewhere holding it past this is a 503, not a stall.
+  db.pragma('busy_timeout = 1000');
   db.transaction(() => {
     const applied = db.pragma('user_version', { simple: true }) as number;
     for (const sql of migrations.slice(applied)) db.exec(sql);
@@ -42,32 +59,43 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const all = db.prepare<[], RuleRow>('SELECT * FROM rule_versions ORDER BY id, version');
   const ofId = db.prepare<[string], RuleRow>('SELECT * FROM rule_versions WHERE id = ? ORDER BY version');
   const latest = db.prepare<[string], RuleRow>('SELECT * FROM rule_versions WHERE id = ? ORDER BY version DESC LIMIT 1');
-  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rule_versions');
+  // Bytes of the stored JSON (a cast to BLOB: length() of TEXT counts characters); purged versions hold '{}' and do not count.
+  const usage = db.prepare<[], StoreUsage>('SELECT count(*) AS rules, coalesce(sum(length(CAST(definition AS BLOB))), 0) AS bytes FROM rule_versions WHERE purged = 0');
+  const live = db.prepare<[], RuleRow>('SELECT id, version, definition FROM rule_versions WHERE purged = 0');
   const insert = db.prepare(
     'INSERT INTO rule_versions (id, version, kind, definition, hash, created_at) VALUES (@id, @version, @kind, @definition, @hash, @created_at)',
   );
   const deprecate = db.prepare<[string]>('UPDATE rule_versions SET deprecated = 1 WHERE id = ?');
+  const purge = db.prepare<[string]>("UPDATE rule_versions SET deprecated = 1, purged = 1, definition = '{}' WHERE id = ?");
 
   // IMMEDIATE takes the write lock first, so concurrent writers (other processes) serialize.
-  const append = db.transaction((rule: Parameters<RuleStore['append']>[0], maxRules: number) => {
+  const append = db.transaction((rule: Parameters<RuleStore['append']>[0], limits: Parameters<RuleStore['append']>[1]) => {
     const last = latest.get(rule.id);
-    const version = nextVersion(last, rule.hash, count.get()!.n, maxRules);
+    const definition = JSON.stringify(rule.definition);
+    const version = nextVersion(last, { hash: rule.hash, definition }, usage.get()!, limits);
     if (version === 'same') return { rule: fromRow(last!), created: false };
-    const row = { ...rule, version, definition: JSON.stringify(rule.definition), created_at: new Date().toISOString() };
+    const row = { ...rule, version, definition, created_at: new Date().toISOString() };
     insert.run(row);
-    return { rule: fromRow({ ...row, deprecated: 0 }), created: true };
+    return { rule: fromRow({ ...row, deprecated: 0, purged: 0 }), created: true };
+  });
+  const purgeAll = db.transaction((id: string) => {
+    refusePurge(id, dependentsOf(id, live.all()));
+    purge.run(id);
+    return ofId.all(id).length;
   });
 
   let timer: NodeJS.Timeout | undefined;
   return {
     backend: 'sqlite',
-    loadAll: async () => all.all().map(fromRow),
-    versionsOf: async (id) => ofId.all(id).map(fromRow),
-    append: async (rule, maxRules) => append.immediate(rule, maxRules),
-    deprecate: async (id): Promise<number> => {
-      deprecate.run(id);
-      return ofId.all(id).length;
-    },
+    loadAll: async () => guarded(() => all.all().map(fromRow)),
+    versionsOf: async (id) => guarded(() => ofId.all(id).map(fromRow)),
+    append: async (rule, limits) => guarded(() => append.immediate(rule, limits)),
+    deprecate: async (id): Promise<number> =>
+      guarded(() => {
+        deprecate.run(id);
+        return ofId.all(id).length;
+      }),
+    purge: async (id) => guarded(() => purgeAll.immediate(id)),
     watch(listener) {
       // data_version changes only when another connection commits.
       let seen = db.pragma('data_version', { simple: true });
