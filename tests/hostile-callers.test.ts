@@ -120,7 +120,7 @@ describe('sizes a caller controls', () => {
   it('reads ?api_key= only on routes that declare it, and a repeated one is no key', async () => {
     const payload = { rewards: [{ id: 'think-format' }], groups: [{ completions: [good] }] };
     expect((await app.inject({ method: 'POST', url: `/v1/score?api_key=${A}`, payload })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: `/v1/openrlhf?api_key=${A}`, payload: { query: [good] } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/v1/openrlhf?api_key=${A}`, payload: { query: [good], labels: ['4'] } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: `/v1/openrlhf?api_key=${A}&api_key=${A}`, payload: { query: [good] } })).statusCode).toBe(401);
   });
 });
