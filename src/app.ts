@@ -77,6 +77,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const poolOptions = (name: keyof Pools) => ({
     name,
     niceness: config.workerNiceness,
+    standby: config.workerStandby,
     maxQueued: config.maxQueuedCells,
     logger: app.log as PoolLogger,
     onOutcome: metrics.observeCell,

@@ -19,6 +19,8 @@ export interface Config {
   poolSize: number;
   /** Code-sandbox child processes; total concurrent runs never exceed the cores. */
   sandboxPoolSize: number;
+  /** Ready spare workers per pool: one takes over at once from a worker killed at a deadline. */
+  workerStandby: number;
   /** Niceness of both pools' workers (0-19): above 0 the HTTP process, which feeds them and answers probes, gets the CPU first. */
   workerNiceness: number;
   /** Per-cell deadline when neither the rule nor the request sets one, in ms. */
@@ -71,6 +73,7 @@ export const defaults: Config = {
   poolSize: cores,
   sandboxPoolSize: Math.max(1, cores - 1),
   workerNiceness: 10,
+  workerStandby: 1,
   cellTimeoutMs: 5_000,
   maxCellTimeoutMs: 60_000,
   maxQueuedCells: 262_144,
@@ -101,6 +104,7 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['POOL_SIZE', 'poolSize', 1],
   ['SANDBOX_POOL_SIZE', 'sandboxPoolSize', 1],
   ['WORKER_NICENESS', 'workerNiceness', 0],
+  ['WORKER_STANDBY', 'workerStandby', 0],
   ['CELL_TIMEOUT_MS', 'cellTimeoutMs', 1],
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],

@@ -3,6 +3,7 @@
  * time, and reports each result as soon as it has it. A rule that throws
  * fails only its own cell; a rule that hangs is the pool's to kill.
  */
+import fs from 'node:fs';
 import type { RewardContext, RewardDefinition, ScoreResult } from '../../rewards/types.ts';
 import { decodeChunk, encodeResults, type FromWorker, type ToWorker, type WorkerOptions, type WorkerResult } from './protocol.ts';
 import { createContextBase } from './context.ts';
@@ -10,6 +11,15 @@ import { checkResult } from './check-result.ts';
 import { loadRewards } from '../load-rewards.ts';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerOptions;
+// The status board (worker-process.ts): the pool reads which cell runs from it, without a message per cell.
+const board = process.argv[3] ? fs.openSync(process.argv[3], 'r+') : undefined;
+const boardCell = new Float64Array(3);
+const announce = (id: number) => {
+  if (board === undefined) return;
+  boardCell[0] = boardCell[2] = id;
+  boardCell[1] = performance.timeOrigin + performance.now();
+  fs.writeSync(board, boardCell, 0, boardCell.byteLength, 0);
+};
 // After the pool's process is gone there is nobody to tell; the 'disconnect' handler exits.
 const send = (msg: FromWorker) => {
   if (process.connected) process.send!(msg);
@@ -27,9 +37,9 @@ async function main(): Promise<void> {
   send({ type: 'ready' });
 }
 
-// Results are sent in batches: a message costs the HTTP process more than a cheap rule costs here. The
-// interval is all a deadline can overrun (the pool times a cell from the batch before it), so it stays
-// small next to any deadline; 2 ms made the HTTP process spend a fifth more CPU per request than 10 ms.
+// Results are sent in batches: a message costs the HTTP process more than a cheap rule costs here. Deadlines
+// do not depend on it (the pool times each cell from the board); results held back when a worker is killed
+// are run again, so it stays small; 2 ms made the HTTP process spend a fifth more CPU per request than 10 ms.
 const FLUSH_MS = 10;
 
 async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, base: Omit<RewardContext, 'deadline'>): Promise<void> {
@@ -41,6 +51,7 @@ async function runChunk(msg: ToWorker, rules: Map<string, RewardDefinition>, bas
     lastFlush = performance.now();
   };
   for (const cell of decodeChunk(msg)) {
+    announce(cell.id);
     const started = performance.now();
     let result: ScoreResult;
     const rule = rules.get(cell.ruleId);
