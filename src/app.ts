@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
+import { installAdmission, type Admission } from './admission.ts';
 import { installAuth } from './auth.ts';
 import { frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
@@ -33,6 +34,8 @@ import { createRuleStore } from './storage/create-rule-store.ts';
 export interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, in-flight requests finish. */
   draining: boolean;
+  /** Aborted when a shutdown's grace period is nearly over: requests still scoring answer with what they have. */
+  stopping: AbortController;
 }
 
 declare module 'fastify' {
@@ -46,6 +49,7 @@ declare module 'fastify' {
       metrics: Metrics;
       idempotency: IdempotencyStore;
       jobs: JobStore;
+      admission: Admission;
     };
   }
 }
@@ -103,8 +107,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     } satisfies PoolOptions),
   };
   metrics.watchPools(pools);
+  // After auth (an unknown caller is refused first), before any body is read.
+  const admission = installAdmission(app, {
+    maxWaitMs: config.maxQueueWaitMs,
+    routes: ['/v1/score', '/v1/openrlhf', '/v1/graders/run'],
+    queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
+  });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, metrics.cacheHit) : undefined;
-  const state: AppState = { draining: false };
+  const state: AppState = { draining: false, stopping: new AbortController() };
   app.decorate('verdict', {
     config,
     registry,
@@ -114,6 +124,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs),
     jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
+    admission,
   });
   // While draining, keep-alive sockets would hold close() open: end each after its response.
   app.addHook('onSend', async (_request, reply) => {

@@ -29,6 +29,8 @@ export interface Config {
   maxCellTimeoutMs: number;
   /** Cells waiting in a pool's queue beyond which requests get 503. */
   maxQueuedCells: number;
+  /** Longest estimated queue wait a scoring request is admitted into (503 + Retry-After beyond), in ms. */
+  maxQueueWaitMs: number;
   /** Grace period for in-flight requests on SIGTERM, in ms. */
   shutdownGraceMs: number;
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
@@ -77,6 +79,7 @@ export const defaults: Config = {
   cellTimeoutMs: 5_000,
   maxCellTimeoutMs: 60_000,
   maxQueuedCells: 262_144,
+  maxQueueWaitMs: 10_000,
   shutdownGraceMs: 30_000,
   rewardModules: [],
   sandbox: { python: true },
@@ -108,6 +111,7 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['CELL_TIMEOUT_MS', 'cellTimeoutMs', 1],
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
+  ['MAX_QUEUE_WAIT_MS', 'maxQueueWaitMs', 1],
   ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
   ['CACHE_SIZE', 'cacheSize', 0],
   ['IDEMPOTENCY_TTL_MS', 'idempotencyTtlMs', 1],

@@ -79,7 +79,8 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
-  if (error.code === 'VERDICT_OVERLOADED') reply.header('retry-after', '1');
+  // Every refusal for capacity says when to come back: in whole seconds, its own estimate or 1.
+  if (statusCode === 503) reply.header('retry-after', String((error as { retryAfter?: number }).retryAfter ?? 1));
   const body: Record<string, unknown> = {
     statusCode,
     code: error.code ?? 'VERDICT_INTERNAL',

@@ -50,7 +50,7 @@ export const BadUrl = createError('VERDICT_BAD_URL', 'Malformed URL %s', 400);
 export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', 'A path segment of %s is longer than %s characters; no id is', 414);
 
 // Capacity
-export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s cells waiting); retry later', 503);
+export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s waiting); retry later', 503);
 export const TooManyJobs = createError('VERDICT_TOO_MANY_JOBS', '%s jobs are kept; the limit is %s (MAX_JOBS); retry later', 503);
 
 // Retries and jobs

@@ -281,25 +281,32 @@ export function createPool(options: PoolOptions): Pool {
 
   return {
     submit(jobs, sink, signal, caller = '') {
-      const entries = jobs.map((job, index): Entry => ({ job, index, sink, caller, id: 0, attempts: 0, settled: false, inFlight: false }));
       if (signal?.aborted) {
-        for (const entry of entries) settle(entry, { score: null, reason: 'timeout', details: { message: abortMessage(signal) }, ms: 0 });
+        jobs.forEach((job, index) => {
+          const outcome: CellOutcome = { score: null, reason: 'timeout', details: { message: abortMessage(signal) }, ms: 0 };
+          options.onOutcome?.(job.ruleId, outcome);
+          sink(index, outcome);
+        });
         return;
       }
+      let left = jobs.length;
+      const onAbort = () => {
+        let waiting = 0;
+        for (const entry of entries) {
+          if (entry.settled) continue;
+          if (!entry.inFlight) waiting++;
+          settle(entry, { score: null, reason: 'timeout', details: { message: abortMessage(signal!) }, ms: 0 });
+        }
+        queue.release(waiting);
+      };
+      // The listener goes with the last outcome: a long-lived signal must not keep answered cells reachable.
+      const counted: OutcomeSink = (index, outcome) => {
+        sink(index, outcome);
+        if (--left === 0) signal?.removeEventListener('abort', onAbort);
+      };
+      const entries = jobs.map((job, index): Entry => ({ job, index, sink: counted, caller, id: 0, attempts: 0, settled: false, inFlight: false }));
       queue.push(caller, entries);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          let waiting = 0;
-          for (const entry of entries) {
-            if (entry.settled) continue;
-            if (!entry.inFlight) waiting++;
-            settle(entry, { score: null, reason: 'timeout', details: { message: abortMessage(signal) }, ms: 0 });
-          }
-          queue.release(waiting);
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
       pump();
     },
     canAccept(cells) {

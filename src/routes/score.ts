@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
+import { requestCaller, requestSignal, scopedScoring } from './request-scope.ts';
 
 const errorResponses = { 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
 
@@ -30,10 +31,13 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as ScoreRequest;
-      const { scoring, idempotency } = app.verdict;
-      const signal = body.deadline_ms ? AbortSignal.timeout(body.deadline_ms) : undefined;
+      const { idempotency, state } = app.verdict;
+      const scoring = scopedScoring(app.verdict.scoring, requestCaller(request));
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const streaming = request.headers.accept?.includes('application/x-ndjson') === true;
+      const signal = requestSignal(reply, body.deadline_ms, state.stopping.signal, streaming || key === undefined);
 
-      if (request.headers.accept?.includes('application/x-ndjson')) {
+      if (streaming) {
         const stream = new PassThrough();
         const result = startBatch(body, scoring, {
           signal,
@@ -46,7 +50,6 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         return reply.type('application/x-ndjson').send(stream);
       }
 
-      const key = request.headers['idempotency-key'] as string | undefined;
       const run = () => startBatch(body, scoring, { signal });
       const { result, replayed } = key ? await idempotency.run(key, body, run) : { result: await run(), replayed: false };
       if (replayed) reply.header('idempotent-replayed', 'true');
