@@ -17,13 +17,17 @@
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Overloaded } from './errors.ts';
+import { Overloaded, ShuttingDown } from './errors.ts';
 
 export interface AdmissionOptions {
+  /** While true (a shutdown), new work is refused so a balancer sends it to another replica. */
+  draining(): boolean;
   /** Longest estimated wait a request is admitted into, in ms. */
   maxWaitMs: number;
   /** Routes (POST) it applies to. */
   routes: readonly string[];
+  /** Routes (POST) refused while draining, beside `routes`. */
+  drainRoutes?: readonly string[];
   /** Cells waiting for a worker now: with none, the workers have room and nothing is refused. */
   queuedCells(): number;
 }
@@ -61,6 +65,7 @@ export function callerOf(request: FastifyRequest): string {
 
 export function installAdmission(app: FastifyInstance, options: AdmissionOptions): Admission {
   const routes = new Set(options.routes);
+  const drainRoutes = new Set([...options.routes, ...(options.drainRoutes ?? [])]);
   const byCaller = new Map<string, number>(); // bytes queued per caller
   let queued = 0;
   let busySince = 0; // while anything is queued, when that began (or when last counted)
@@ -87,7 +92,9 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || !routes.has(request.routeOptions.url ?? '')) return;
+    if (request.method !== 'POST') return;
+    if (options.draining() && drainRoutes.has(request.routeOptions.url ?? '')) throw new ShuttingDown();
+    if (!routes.has(request.routeOptions.url ?? '')) return;
     const declared = Number(request.headers['content-length']);
     // A chunked body is counted as an average one; its real size is unknown until it is read.
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : admittedCount > 0 ? admittedTotal / admittedCount : 0;

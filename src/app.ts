@@ -32,10 +32,12 @@ import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
 export interface AppState {
-  /** Set on SIGTERM: /readyz fails so balancers stop sending, in-flight requests finish. */
+  /** Set on SIGTERM: /readyz fails so balancers stop sending, new scoring work is refused, in-flight requests finish. */
   draining: boolean;
   /** Aborted when a shutdown's grace period is nearly over: requests still scoring answer with what they have. */
   stopping: AbortController;
+  /** Resolves once no request is in flight. */
+  idle(): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -109,12 +111,28 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   metrics.watchPools(pools);
   // After auth (an unknown caller is refused first), before any body is read.
   const admission = installAdmission(app, {
+    draining: () => app.verdict.state.draining,
     maxWaitMs: config.maxQueueWaitMs,
     routes: ['/v1/score', '/v1/openrlhf', '/v1/graders/run'],
+    drainRoutes: ['/v1/jobs'],
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, metrics.cacheHit) : undefined;
-  const state: AppState = { draining: false, stopping: new AbortController() };
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  const state: AppState = {
+    draining: false,
+    stopping: new AbortController(),
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+  };
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight++;
+    reply.raw.once('close', () => {
+      if (--inFlight > 0) return;
+      for (const wake of idleWaiters) wake();
+      idleWaiters = [];
+    });
+  });
   app.decorate('verdict', {
     config,
     registry,
