@@ -13,7 +13,7 @@ import { installAuth } from './auth.ts';
 import { frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
-import { createJobStore, type JobStore } from './jobs.ts';
+import { createJobs, type Jobs } from './jobs.ts';
 import { loadRewards } from './load-rewards.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createPool, type PoolLogger, type PoolOptions } from './pool/pool.ts';
@@ -29,6 +29,7 @@ import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
 import { createCellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
+import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
 export interface AppState {
@@ -50,7 +51,7 @@ declare module 'fastify' {
       state: AppState;
       metrics: Metrics;
       idempotency: IdempotencyStore;
-      jobs: JobStore;
+      jobs: Jobs;
       admission: Admission;
     };
   }
@@ -98,7 +99,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       crashReason: 'error',
       timeoutReason: 'timeout',
     } satisfies PoolOptions),
-    // Code is retried once on a dead or late child, then reported as an infrastructure failure.
+    // Code is retried once on a dead child, then reported as an infrastructure failure (a late one at once).
     sandbox: createPool({
       ...poolOptions('sandbox'),
       size: config.sandboxPoolSize,
@@ -118,6 +119,16 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, metrics.cacheHit) : undefined;
+  const scoring: ScoringDeps = { registry, pools, config, cache };
+  const jobStore = await createJobStore(config, {
+    maxActive: config.maxJobs,
+    maxFinished: config.maxFinishedJobs,
+    ttlMs: config.jobTtlMs,
+    leaseMs: config.jobLeaseMs,
+    concurrency: config.jobConcurrency,
+    onError: (err) => app.log.warn({ err }, 'job store error'),
+  });
+  const jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   const state: AppState = {
@@ -137,11 +148,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     config,
     registry,
     pools,
-    scoring: { registry, pools, config, cache },
+    scoring,
     state,
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs),
-    jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
+    jobs,
     admission,
   });
   // While draining, keep-alive sockets would hold close() open: end each after its response.
@@ -153,6 +164,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('onClose', async () => {
+    await jobs.close(); // running jobs are given back (their cells cut short) while the pools still answer
     await Promise.all([pools.score.close(), pools.sandbox.close()]);
   });
 

@@ -43,8 +43,14 @@ export interface Config {
   idempotencyTtlMs: number;
   /** How long a finished job's result can be fetched, in ms. */
   jobTtlMs: number;
-  /** Most jobs kept at once (queued, running or finished). */
+  /** Most jobs queued or running at once (503 beyond); finished jobs never count. */
   maxJobs: number;
+  /** Finished jobs kept; beyond it the oldest are evicted. */
+  maxFinishedJobs: number;
+  /** Jobs this process runs at once; 0 = it only takes submissions and answers polls. */
+  jobConcurrency: number;
+  /** A running job whose process has not renewed its claim for this long is taken over by another, in ms. */
+  jobLeaseMs: number;
   /** Where the SQLite rule store lives (when no databaseUrl). */
   dataDir: string;
   /** PostgreSQL connection string; when set, rules are stored there instead of SQLite. */
@@ -87,6 +93,9 @@ export const defaults: Config = {
   idempotencyTtlMs: 10 * 60_000,
   jobTtlMs: 60 * 60_000,
   maxJobs: 100,
+  maxFinishedJobs: 1_000,
+  jobConcurrency: 1,
+  jobLeaseMs: 30_000,
   dataDir: './data',
   adminKeys: [],
   apiKeys: [],
@@ -117,6 +126,9 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['IDEMPOTENCY_TTL_MS', 'idempotencyTtlMs', 1],
   ['JOB_TTL_MS', 'jobTtlMs', 1],
   ['MAX_JOBS', 'maxJobs', 1],
+  ['MAX_FINISHED_JOBS', 'maxFinishedJobs', 0],
+  ['JOB_CONCURRENCY', 'jobConcurrency', 0],
+  ['JOB_LEASE_MS', 'jobLeaseMs', 10_000],
   ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
   ['MAX_RULE_EXAMPLES', 'maxRuleExamples', 1],
   ['MAX_RULES', 'maxRules', 1],
