@@ -1,8 +1,10 @@
 /**
  * Scores a JSONL file of groups (one POST /v1/score group per line) in chunks
- * through the engine, skipping groups already done, and hands each scored
- * chunk on in input order. A line's `id` (else its line number) identifies
- * the group across runs; fields other than the group's are ignored.
+ * through the engine, up to `concurrency` chunks at once, skipping groups
+ * already done, and hands each scored chunk on in input order (a chunk that
+ * finishes early waits for those before it), so an interrupted run always
+ * leaves whole chunks in order. A line's `id` (else its line number)
+ * identifies the group across runs; fields other than the group's are ignored.
  */
 import { completionText } from '../scoring/completion-text.ts';
 import type { CompletionReport, GroupInput, GroupReport } from '../scoring/types.ts';
@@ -26,6 +28,8 @@ export interface ScoreGroupsOptions {
   engine: Engine;
   /** Groups per request. */
   chunkGroups: number;
+  /** Requests in flight at once (default 1). */
+  concurrency?: number;
   /** Ids to skip (already scored by an interrupted run). */
   skip: ReadonlySet<string>;
   onChunk(groups: ScoredGroup[]): void;
@@ -33,14 +37,11 @@ export interface ScoreGroupsOptions {
 
 export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
   const seen = new Set<string>();
+  const inFlight: Array<Promise<ScoredGroup[]>> = [];
   let chunk: Array<{ line: number; group: GroupInput }> = [];
 
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const batch = chunk;
-    chunk = [];
-    const result = await options.engine.score({ ...options.spec, groups: batch.map((b) => b.group) }, (i) => `${options.input}:${batch[i].line}`);
-    options.onChunk(
+  const send = (batch: Array<{ line: number; group: GroupInput }>) =>
+    options.engine.score({ ...options.spec, groups: batch.map((b) => b.group) }, (i) => `${options.input}:${batch[i].line}`).then((result) =>
       result.groups.map((report, i) => {
         const { group } = batch[i];
         const completions = report.completions.map((c, k) => ({ completion: completionText(group.completions[k]).text, ...c }));
@@ -49,6 +50,15 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
         return { id, prompt, reference, metadata, ...rest, completions };
       }),
     );
+  /** Hands on the oldest chunk in flight once it is scored. */
+  const emitOldest = async () => options.onChunk(await inFlight.shift()!);
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const pending = send(chunk);
+    pending.catch(() => undefined); // awaited in order below; a later chunk's failure must not go unhandled meanwhile
+    inFlight.push(pending);
+    chunk = [];
+    if (inFlight.length >= (options.concurrency ?? 1)) await emitOldest();
   };
 
   for await (const { line, value } of readJsonl(options.input)) {
@@ -62,4 +72,5 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
     if (chunk.length >= options.chunkGroups) await flush();
   }
   await flush();
+  while (inFlight.length > 0) await emitOldest();
 }
