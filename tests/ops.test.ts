@@ -17,7 +17,7 @@ const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })
 
 describe('/metrics', () => {
   it('exposes request latency, per-rule latency, cells by outcome, queue depth and busy workers', async () => {
-    await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['ok', 'spin'] }] });
+    await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['ok', 'spin later'] }] });
     const text = await scrape();
     expect(text).toContain('verdict_http_request_duration_seconds_bucket');
     expect(text).toContain('verdict_rule_duration_seconds_bucket{le="0.001",rule="test-spin"}');

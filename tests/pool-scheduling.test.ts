@@ -9,7 +9,7 @@ import type { CellOutcome } from '../src/pool/protocol.ts';
 import { createFakeWorkers, type FakeWorkers } from './fake-worker.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const DEADLINE_MS = 30; // the fake's `hang` cells reach it; every other cell finishes at once
+const DEADLINE_MS = 30; // the fake's `spin` and `stuck` cells reach it; every other cell finishes at once
 
 function fakePool(fakes: FakeWorkers, options: Partial<PoolOptions> = {}): Pool {
   return createPool({
@@ -51,23 +51,44 @@ const runs = (log: string[]) => log.filter((l) => l.startsWith('run '));
 const texts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('a cell past its deadline', () => {
-  it('costs one kill: it answers timeout, and the rest of its chunk (finished but unreported, or not begun) runs again on the standby', async () => {
+  it('is interrupted where it spins: it answers timeout and its worker, warm, goes on with the rest of its chunk; nothing is killed', async () => {
     const fakes = createFakeWorkers();
     const pool = fakePool(fakes);
     await pool.ready();
     const cells = texts('c', 40);
-    cells[25] = 'hang';
+    cells[25] = 'spin';
     const { done, calls } = run(pool, cells);
     const outcomes = await done;
 
     expect(outcomes[25]).toMatchObject({ score: null, reason: 'timeout', details: { timeout_ms: DEADLINE_MS } });
     expect(outcomes.filter((o) => o.score === 1)).toHaveLength(39);
-    expect(fakes.log.filter((l) => l.startsWith('kill '))).toEqual(['kill w1']); // one kill, no rerun of the hung cell
-    expect(runs(fakes.log).filter((l) => l.split(/[ ,]/).includes('hang'))).toHaveLength(1);
+    expect(fakes.log.filter((l) => l.startsWith('interrupt '))).toEqual(['interrupt w1']);
+    expect(fakes.log.filter((l) => l.startsWith('kill ') || l.startsWith('start w3'))).toEqual([]); // no kill, no replacement
+    expect(runs(fakes.log).every((l) => l.startsWith('run w1 '))).toBe(true); // and no hand-over
+    expect(pool.stats().restarts).toBe(0);
+    expect(calls()).toBe(40);
+    await pool.close();
+  });
 
-    // The hung chunk's other cells go to the standby (w2) before the replacement (w3) is even ready.
-    const hungChunk = runs(fakes.log).find((l) => l.includes('hang'))!.split(' ')[2].split(',');
-    const rest = hungChunk.filter((t) => t !== 'hang');
+  it('kills a worker whose cell ignores the interrupt, once: the rest of its chunk (finished but unreported, or not begun) runs again on the standby', async () => {
+    const fakes = createFakeWorkers();
+    const pool = fakePool(fakes);
+    await pool.ready();
+    const cells = texts('c', 40);
+    cells[25] = 'stuck';
+    const { done, calls } = run(pool, cells);
+    const outcomes = await done;
+
+    expect(outcomes[25]).toMatchObject({ score: null, reason: 'timeout', details: { timeout_ms: DEADLINE_MS } });
+    expect(outcomes.filter((o) => o.score === 1)).toHaveLength(39);
+    const kill = fakes.log.indexOf('kill w1');
+    expect(fakes.log.indexOf('interrupt w1')).toBeLessThan(kill); // SIGINT first
+    expect(fakes.log.filter((l) => l.startsWith('kill '))).toEqual(['kill w1']); // one kill, no rerun of the stuck cell
+    expect(runs(fakes.log).filter((l) => l.split(/[ ,]/).includes('stuck'))).toHaveLength(1);
+
+    // The stuck chunk's other cells go to the standby (w2) before the replacement (w3) is even ready.
+    const stuckChunk = runs(fakes.log).find((l) => l.includes('stuck'))!.split(' ')[2].split(',');
+    const rest = stuckChunk.filter((t) => t !== 'stuck');
     const takeover = fakes.log.findIndex((l) => l.startsWith('run w2 '));
     expect(fakes.log[takeover].split(' ')[2].split(',').slice(0, rest.length)).toEqual(rest);
     expect(fakes.log.indexOf('start w3')).toBeLessThan(takeover);
@@ -76,12 +97,12 @@ describe('a cell past its deadline', () => {
     await pool.close();
   });
 
-  it('keeps `size` workers running and one ready beside them after the kill', async () => {
+  it('keeps `size` workers running and one ready beside them after a kill', async () => {
     const fakes = createFakeWorkers();
     const pool = fakePool(fakes, { size: 2 });
     await pool.ready();
     expect(fakes.count()).toBe(3);
-    await run(pool, ['a', 'hang', 'b']).done;
+    await run(pool, ['a', 'stuck', 'b']).done;
     await pool.ready(); // the replacement
     expect(pool.stats()).toMatchObject({ size: 2, alive: 3, restarts: 1, queued: 0 });
     await pool.close();

@@ -20,7 +20,7 @@ afterAll(() => app.close());
 describe('killable workers', () => {
   const restarts = () => app.verdict.pools.score.stats().restarts;
 
-  it('times out a rule that spins forever, with one kill, while the other cells of the batch score', async () => {
+  it('times out a rule that spins forever, stopped in place without a kill, while the other cells of the batch score', async () => {
     await app.verdict.pools.score.ready();
     const before = restarts();
     const { status, body } = await score(app, {
@@ -32,21 +32,34 @@ describe('killable workers', () => {
     expect(cells[1]).toMatchObject({ score: null, reason: 'timeout', details: { timeout_ms: 500 } });
     for (const i of [0, 2, 3, 4, 5]) expect(cells[i].score).toBe(1);
     expect(body.rules['test-spin']).toMatchObject({ scored: 5, failed: 1 });
+    expect(restarts() - before).toBe(0); // SIGINT stopped the spin; the worker goes on
+  });
+
+  it('kills, once, a worker whose cell spins where SIGINT cannot reach (after an await), and the rest of the batch scores', async () => {
+    await app.verdict.pools.score.ready();
+    const before = restarts();
+    const { body } = await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['a', 'spin later', 'b', 'c'] }] });
+    const cells = body.groups[0].completions.map((c: { rewards: Record<string, unknown> }) => c.rewards['test-spin']);
+    expect(cells[1]).toMatchObject({ score: null, reason: 'timeout', details: { timeout_ms: 500 } });
+    expect(body.rules['test-spin']).toMatchObject({ scored: 3, failed: 1 });
     expect(restarts() - before).toBe(1); // the killed worker, and only it, was replaced
   });
 
-  it('blames exactly the spinning cell when it hides in a large chunk of fast ones, and kills once', async () => {
+  it.each([
+    ['spin', 0],
+    ['spin later', 1],
+  ])('blames exactly the cell that spins (%s) when it hides in a large chunk of fast ones; %i kill', async (spin, kills) => {
     await app.verdict.pools.score.ready();
     const before = restarts();
     // 400 cells make chunks of dozens; results flushed in batches must not be pinned on a neighbour.
-    const completions = Array.from({ length: 400 }, (_, i) => (i === 150 ? 'spin' : `fast ${i}`));
+    const completions = Array.from({ length: 400 }, (_, i) => (i === 150 ? spin : `fast ${i}`));
     const { body } = await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions }] });
     const timedOut = body.groups[0].completions.flatMap((c: { rewards: Record<string, { reason?: string }> }, i: number) =>
       c.rewards['test-spin'].reason === 'timeout' ? [i] : [],
     );
     expect(timedOut).toEqual([150]);
     expect(body.rules['test-spin']).toMatchObject({ scored: 399, failed: 1 });
-    expect(restarts() - before).toBe(1);
+    expect(restarts() - before).toBe(kills);
   });
 
   it('fails only the cell of a rule that throws, exits its process, returns NaN or details that are not JSON', async () => {
@@ -135,7 +148,7 @@ describe('killable workers', () => {
 
   it('keeps `size` workers alive through a kill: the standby takes over before the replacement is ready', async () => {
     await app.verdict.pools.score.ready();
-    const { body } = await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['spin'] }] });
+    const { body } = await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['spin later'] }] });
     expect(body.groups[0].completions[0].rewards['test-spin']).toMatchObject({ score: null, reason: 'timeout' });
     // The answer comes at the kill; a replacement takes far longer to start than that.
     expect(app.verdict.pools.score.stats().alive).toBe(2);

@@ -4,12 +4,14 @@
  * decides which cells go where and when a cell has had its time.
  *
  * Each worker runs its chunks in order, one cell at a time, holding at most
- * the running chunk and the next. At most `size` workers run cells at once;
- * `standby` more are started and kept ready, so a worker killed at a deadline
- * is replaced at once by a warm one while its own replacement boots. A cell
- * past its deadline (timed from when its worker's board says it started) gets
- * its worker killed and answers timeout; the rest of its chunk goes back to the
- * front of the queue. A worker that dies fails only the cell it was running.
+ * the running chunk and the next. At most `size` workers run cells at once.
+ * A cell past its deadline (timed from when its worker's board says it
+ * started) is interrupted: SIGINT stops a cell spinning in synchronous code,
+ * the worker reports it as timed out and goes on, warm, with the next. One
+ * still running ESCALATE_MS later gets its worker killed and answers timeout;
+ * the rest of its chunk goes back to the front of the queue, and one of the
+ * `standby` workers kept ready takes over at once while the replacement boots.
+ * A worker that dies fails only the cell it was running.
  */
 import { FairQueue } from './fair-queue.ts';
 import type { CellJob, CellOutcome, WorkerOptions } from './protocol.ts';
@@ -85,6 +87,8 @@ interface Entry {
   attempts: number;
   settled: boolean;
   inFlight: boolean;
+  /** Past its deadline and interrupted: whatever its worker reports, it answers the pool's timeout. */
+  timedOut?: boolean;
 }
 
 interface Slot {
@@ -96,11 +100,14 @@ interface Slot {
   inFlight: Entry[];
   /** When inFlight[0] became the oldest unreported cell: its start, until the board says better. */
   headSince: number;
+  /** The cell sent SIGINT at its deadline, as the board showed it: still running at the next look, it is killed. */
+  interrupted?: { id: number; startedAt: number };
   timer?: NodeJS.Timeout;
   exited: Promise<void>;
 }
 
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
+const ESCALATE_MS = 250; // after SIGINT, how long a cell may still run before its worker is killed
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
 const CELL_MS_WINDOW = 256; // cells whose time feeds the median
 const now = () => performance.timeOrigin + performance.now();
@@ -157,7 +164,7 @@ export function createPool(options: PoolOptions): Pool {
       const entry = slot.inFlight.shift()!;
       entry.inFlight = false;
       recentMs.push(outcome.ms);
-      settle(entry, outcome);
+      settle(entry, entry.timedOut ? timedOut(entry, outcome.ms) : outcome);
     }
     if (recentMs.length > CELL_MS_WINDOW) recentMs.splice(0, recentMs.length - CELL_MS_WINDOW);
     slot.headSince = now();
@@ -208,7 +215,14 @@ export function createPool(options: PoolOptions): Pool {
     for (const [caller, entries] of back) queue.unshift(caller, entries);
   }
 
-  /** Arms the slot's timer for the deadline of the cell it runs, or acts on a deadline already past. */
+  function timedOut(entry: Entry, ms: number): CellOutcome {
+    return { score: null, reason: options.timeoutReason, details: { timeout_ms: entry.job.timeoutMs }, ms };
+  }
+
+  /**
+   * Arms the slot's timer for the deadline of the cell it runs, or acts on a deadline already past:
+   * SIGINT first; SIGKILL if the same cell still runs ESCALATE_MS later.
+   */
   function watch(slot: Slot): void {
     clearTimeout(slot.timer);
     if (slot.inFlight.length === 0 || slot.killed) return;
@@ -216,17 +230,26 @@ export function createPool(options: PoolOptions): Pool {
     const index = running ? slot.inFlight.findIndex((e) => e.id === running.id) : -1;
     const entry = slot.inFlight[Math.max(index, 0)];
     const startedAt = index >= 0 ? running!.startedAt : slot.headSince;
+    const { interrupted } = slot;
+    if (interrupted && (interrupted.id !== running?.id || interrupted.startedAt !== running.startedAt)) slot.interrupted = undefined;
     const left = startedAt + entry.job.timeoutMs - now();
     if (left > 0) {
       slot.timer = setTimeout(() => watch(slot), left);
       return;
     }
     const ms = now() - startedAt;
+    if (!slot.interrupted && index >= 0) {
+      slot.interrupted = { id: running!.id, startedAt };
+      entry.timedOut = true;
+      slot.handle.interrupt();
+      slot.timer = setTimeout(() => watch(slot), ESCALATE_MS);
+      return;
+    }
     options.logger.warn({ pool: options.name, rule: entry.job.ruleId, ms: Math.round(ms) }, 'cell deadline missed; killing worker');
     slot.killed = true;
     slot.handle.kill();
     giveBack(slot, Math.max(index, 0));
-    settle(entry, { score: null, reason: options.timeoutReason, details: { timeout_ms: entry.job.timeoutMs }, ms });
+    settle(entry, timedOut(entry, ms));
     restarts++;
     options.onRestart?.();
     spawn(); // the standby takes the cells now; this one becomes the next standby

@@ -43,6 +43,8 @@ export interface WorkerHandle {
   run(chunk: ToWorker): void;
   /** The cell the worker started last, as its board says (undefined before its first cell). */
   current(): RunningCell | undefined;
+  /** SIGINT: stops the cell running if it spins in synchronous code; the worker reports it as timed out and goes on. */
+  interrupt(): void;
   /** SIGKILL; `exit` follows. */
   kill(): void;
 }
@@ -117,6 +119,7 @@ export function processWorkers(options: ProcessWorkerOptions): StartWorker {
     return {
       run: (chunk) => child.send(chunk),
       current: () => (open ? readBoard(fd, buffer) : undefined),
+      interrupt: () => child.kill('SIGINT'),
       kill: () => child.kill('SIGKILL'),
     };
   };
