@@ -29,12 +29,12 @@ function fakePool(fakes: FakeWorkers, options: Partial<PoolOptions> = {}): Pool 
 }
 
 /** Submits one cell per text; resolves with every outcome (by index) once all are in, and counts sink calls. */
-function run(pool: Pool, texts: string[], signal?: AbortSignal, caller?: string) {
+function run(pool: Pool, texts: string[], signal?: AbortSignal, caller?: string, timeoutMs = (_text: string) => DEADLINE_MS) {
   const outcomes: CellOutcome[] = new Array(texts.length);
   let calls = 0;
   const done = new Promise<CellOutcome[]>((resolve) => {
     pool.submit(
-      texts.map((completion) => ({ ruleId: 'r', params: {}, sample: { completion }, timeoutMs: DEADLINE_MS })),
+      texts.map((completion) => ({ ruleId: 'r', params: {}, sample: { completion }, timeoutMs: timeoutMs(completion) })),
       (index, outcome) => {
         calls++;
         outcomes[index] = outcome;
@@ -67,6 +67,19 @@ describe('a cell past its deadline', () => {
     expect(runs(fakes.log).every((l) => l.startsWith('run w1 '))).toBe(true); // and no hand-over
     expect(pool.stats().restarts).toBe(0);
     expect(calls()).toBe(40);
+    await pool.close();
+  });
+
+  it('is caught at its own deadline when it follows, unannounced, a cell with a far longer one', async () => {
+    const fakes = createFakeWorkers();
+    const pool = fakePool(fakes);
+    await pool.ready();
+    // `slow` finishes at once but is reported only with its chunk (twelve cells make chunks of three); only
+    // the board says `spin` has begun.
+    const outcomes = await run(pool, ['slow', 'spin', ...texts('a', 10)], undefined, undefined, (text) => (text === 'slow' ? 3_600_000 : DEADLINE_MS)).done;
+    expect(runs(fakes.log)[0]).toBe('run w1 slow,spin,a0');
+    expect(outcomes.map((o) => o.reason ?? o.score)).toEqual([1, 'timeout', ...Array(10).fill(1)]);
+    expect(fakes.log.filter((l) => l.startsWith('interrupt '))).toEqual(['interrupt w1']);
     await pool.close();
   });
 

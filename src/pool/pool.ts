@@ -107,7 +107,7 @@ interface Slot {
 }
 
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
-const ESCALATE_MS = 250; // after SIGINT, how long a cell may still run before its worker is killed
+const ESCALATE_MS = 1_000; // after SIGINT, how long a cell may still run before its worker is killed (a niced worker may wait that long for a core)
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
 const CELL_MS_WINDOW = 256; // cells whose time feeds the median
 const now = () => performance.timeOrigin + performance.now();
@@ -234,7 +234,11 @@ export function createPool(options: PoolOptions): Pool {
     if (interrupted && (interrupted.id !== running?.id || interrupted.startedAt !== running.startedAt)) slot.interrupted = undefined;
     const left = startedAt + entry.job.timeoutMs - now();
     if (left > 0) {
-      slot.timer = setTimeout(() => watch(slot), left);
+      // A cell after it may start any moment, unannounced (its results wait in the worker): look again
+      // before the shortest deadline among them could pass.
+      let next = left;
+      for (let i = Math.max(index, 0) + 1; i < slot.inFlight.length; i++) next = Math.min(next, slot.inFlight[i].job.timeoutMs);
+      slot.timer = setTimeout(() => watch(slot), next);
       return;
     }
     const ms = now() - startedAt;
