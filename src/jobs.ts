@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { TooManyCells, TooManyCompletions } from './errors.ts';
 import type { PoolLogger } from './pool/pool.ts';
-import { scopedScoring } from './routes/request-scope.ts';
+import { scopedScoring } from './request-scope.ts';
 import { planRules } from './scoring/plan-rules.ts';
 import { startBatch, type ScoringDeps } from './scoring/score-batch.ts';
 import type { ScoreRequest } from './scoring/types.ts';

@@ -53,8 +53,6 @@ export interface PoolStats {
   busy: number;
   queued: number;
   restarts: number;
-  /** Median ms a cell took over the last cells reported, for the admission estimate (0 before any). */
-  cellMs: number;
 }
 
 /** Receives each submitted cell's outcome, with the cell's index in its `submit` call. Must not throw. */
@@ -109,7 +107,6 @@ interface Slot {
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
 const ESCALATE_MS = 1_000; // after SIGINT, how long a cell may still run before its worker is killed (a niced worker may wait that long for a core)
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
-const CELL_MS_WINDOW = 256; // cells whose time feeds the median
 const now = () => performance.timeOrigin + performance.now();
 
 export function createPool(options: PoolOptions): Pool {
@@ -119,7 +116,6 @@ export function createPool(options: PoolOptions): Pool {
   const startWorker = options.startWorker ?? processWorkers(options);
   const queue = new FairQueue<Entry>();
   const slots = new Set<Slot>();
-  const recentMs: number[] = [];
   let restarts = 0;
   let nextId = 1;
   let closing = false;
@@ -163,10 +159,8 @@ export function createPool(options: PoolOptions): Pool {
       if (slot.inFlight[0]?.id !== id) break;
       const entry = slot.inFlight.shift()!;
       entry.inFlight = false;
-      recentMs.push(outcome.ms);
       settle(entry, entry.timedOut ? timedOut(entry, outcome.ms) : outcome);
     }
-    if (recentMs.length > CELL_MS_WINDOW) recentMs.splice(0, recentMs.length - CELL_MS_WINDOW);
     slot.headSince = now();
     watch(slot);
     pump();
@@ -342,8 +336,7 @@ export function createPool(options: PoolOptions): Pool {
     stats() {
       let busy = 0;
       for (const slot of slots) if (slot.inFlight.length > 0 && !slot.killed) busy++;
-      const sorted = [...recentMs].sort((a, b) => a - b);
-      return { size: options.size, alive: usable().length, busy, queued: queue.length, restarts, cellMs: sorted[sorted.length >> 1] ?? 0 };
+      return { size: options.size, alive: usable().length, busy, queued: queue.length, restarts };
     },
     ready() {
       if (allReady()) return Promise.resolve();

@@ -8,7 +8,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
-import { requestCaller, requestSignal, scopedScoring } from './request-scope.ts';
+import { callerOf } from '../admission.ts';
+import { requestSignal, scopedScoring } from '../request-scope.ts';
 
 const errorResponses = { 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
 
@@ -32,7 +33,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body as ScoreRequest;
       const { idempotency, state } = app.verdict;
-      const scoring = scopedScoring(app.verdict.scoring, requestCaller(request));
+      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
       const key = request.headers['idempotency-key'] as string | undefined;
       const streaming = request.headers.accept?.includes('application/x-ndjson') === true;
       const signal = requestSignal(reply, body.deadline_ms, state.stopping.signal, streaming || key === undefined);

@@ -1,11 +1,10 @@
 /**
- * What a scoring request carries to the pools: when to give up on it, and
- * whose turn its cells wait for.
+ * What a scoring request (or a job) carries to the pools: when to give up on
+ * it, and whose turn its cells wait for.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { callerOf } from '../admission.ts';
-import { forCaller } from '../pool/pool.ts';
-import type { ScoringDeps } from '../scoring/score-batch.ts';
+import type { FastifyReply } from 'fastify';
+import { forCaller } from './pool/pool.ts';
+import type { ScoringDeps } from './scoring/score-batch.ts';
 
 /**
  * Aborted when the request's `deadline_ms` passes, when `stop` fires (the end
@@ -36,6 +35,3 @@ export function requestSignal(reply: FastifyReply, deadlineMs: number | undefine
 export function scopedScoring(scoring: ScoringDeps, caller: string): ScoringDeps {
   return { ...scoring, pools: { score: forCaller(scoring.pools.score, caller), sandbox: forCaller(scoring.pools.sandbox, caller) } };
 }
-
-/** The caller of a request, for `scopedScoring`. */
-export const requestCaller = (request: FastifyRequest) => callerOf(request);
