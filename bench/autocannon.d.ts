@@ -10,6 +10,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Seconds to wait for a reply. */
     timeout?: number;
+    /** Requests per second across all connections (open loop, as far as connections allow). */
+    overallRate?: number;
   }
   interface Result {
     errors: number;

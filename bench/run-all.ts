@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: every benchmark, one table. Start-up CPU, per-family rows
- * and the end-to-end HTTP rows are measured here; then each family's own benchmark
+ * `npm run bench`: every benchmark, one table. Start-up CPU, per-family rows,
+ * the end-to-end HTTP rows, the stall rows (per-timeout overhead, latency
+ * after abandoned requests, goodput at 4x overload) and the JSON parse's share
+ * are measured here; then each family's own benchmark
  * file (written alongside its rules) runs if present: its exported `bench*`
  * function in-process, or as a child process when it only runs at top level
  * or must not load in this process (code: isolated-vm needs --no-node-snapshot).
@@ -9,8 +11,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { benchFamilies } from './families.ts';
 import { benchHttp } from './http.ts';
+import { benchJsonBody } from './json-body.ts';
 import { median, percentile } from './lib.ts';
 import { benchStartup } from './startup.ts';
+import { benchStall } from './stall.ts';
 import { renderTable } from './table.ts';
 
 const FILE_TIMEOUT_MS = 180_000; // per family file
@@ -53,6 +57,10 @@ console.log('per-family rules over HTTP ...');
 rows.push(...(await benchFamilies()));
 console.log('end-to-end POST /v1/score ...');
 rows.push(...(await benchHttp()));
+console.log('stalls: hanging cells, abandoned requests, overload ...');
+rows.push(...(await benchStall()));
+console.log('JSON body parse ...');
+rows.push(...(await benchJsonBody()));
 const outputs: string[] = [];
 for (const [name, flags] of FILES) {
   console.log(`bench/${name}.ts ...`);

@@ -8,12 +8,13 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
 import { registerDocs } from './docs.ts';
+import { installAdmission, type Admission } from './admission.ts';
 import { installAuth, redactUrl } from './auth.ts';
 import { clientErrorHandler, frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { collectRoutes } from './method-not-allowed.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
-import { createJobStore, type JobStore } from './jobs.ts';
+import { createJobs, type Jobs } from './jobs.ts';
 import { loadRewards } from './load-rewards.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createPool, type PoolLogger, type PoolOptions } from './pool/pool.ts';
@@ -29,6 +30,7 @@ import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
 import { createCellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
+import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
 /** What the code sandbox runs here, and why a language it could run is off (shown by /readyz and GET /v1/rewards). */
@@ -43,8 +45,12 @@ export interface BuildOptions {
 }
 
 export interface AppState {
-  /** Set on SIGTERM: /readyz fails so balancers stop sending, in-flight requests finish. */
+  /** Set on SIGTERM: /readyz fails so balancers stop sending, new scoring work is refused, in-flight requests finish. */
   draining: boolean;
+  /** Aborted when a shutdown's grace period is nearly over: requests still scoring answer with what they have. */
+  stopping: AbortController;
+  /** Resolves once no request is in flight. */
+  idle(): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -57,7 +63,8 @@ declare module 'fastify' {
       state: AppState;
       metrics: Metrics;
       idempotency: IdempotencyStore;
-      jobs: JobStore;
+      jobs: Jobs;
+      admission: Admission;
       sandbox: SandboxStatus;
     };
   }
@@ -111,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const poolOptions = (name: keyof Pools) => ({
     name,
     niceness: config.workerNiceness,
+    standby: config.workerStandby,
     maxQueued: config.maxQueuedCells,
     logger: app.log as PoolLogger,
     onOutcome: metrics.observeCell,
@@ -125,7 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       crashReason: 'error',
       timeoutReason: 'timeout',
     } satisfies PoolOptions),
-    // Code is retried once on a dead or late child, then reported as an infrastructure failure.
+    // Code is retried once on a dead child, then reported as an infrastructure failure (a late one at once).
     sandbox: createPool({
       ...poolOptions('sandbox'),
       size: config.sandboxPoolSize,
@@ -136,17 +144,50 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     } satisfies PoolOptions),
   };
   metrics.watchPools(pools);
+  // After auth (an unknown caller is refused first), before any body is read.
+  const admission = installAdmission(app, {
+    draining: () => app.verdict.state.draining,
+    maxWaitMs: config.maxQueueWaitMs,
+    routes: ['/v1/score', '/v1/openrlhf', '/v1/graders/run'],
+    drainRoutes: ['/v1/jobs'],
+    queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
+  });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
-  const state: AppState = { draining: false };
+  const scoring: ScoringDeps = { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) };
+  const jobStore = await createJobStore(config, {
+    maxActive: config.maxJobs,
+    maxFinished: config.maxFinishedJobs,
+    ttlMs: config.jobTtlMs,
+    leaseMs: config.jobLeaseMs,
+    concurrency: config.jobConcurrency,
+    onError: (err) => app.log.warn({ err }, 'job store error'),
+  });
+  const jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  const state: AppState = {
+    draining: false,
+    stopping: new AbortController(),
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+  };
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight++;
+    reply.raw.once('close', () => {
+      if (--inFlight > 0) return;
+      for (const wake of idleWaiters) wake();
+      idleWaiters = [];
+    });
+  });
   app.decorate('verdict', {
     config,
     registry,
     pools,
-    scoring: { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) },
+    scoring,
     state,
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),
-    jobs: createJobStore({ ttlMs: config.jobTtlMs, max: config.maxJobs }),
+    jobs,
+    admission,
     sandbox,
   });
   // While draining, keep-alive sockets would hold close() open: end each after its response.
@@ -158,6 +199,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('onClose', async () => {
+    await jobs.close(); // running jobs are given back (their cells cut short) while the pools still answer
     await Promise.all([pools.score.close(), pools.sandbox.close()]);
   });
 

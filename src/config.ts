@@ -19,6 +19,8 @@ export interface Config {
   poolSize: number;
   /** Code-sandbox child processes; total concurrent runs never exceed the cores. */
   sandboxPoolSize: number;
+  /** Ready spare workers per pool: one takes over at once from a worker killed at a deadline. */
+  workerStandby: number;
   /** Niceness of both pools' workers (0-19): above 0 the HTTP process, which feeds them and answers probes, gets the CPU first. */
   workerNiceness: number;
   /** Per-cell deadline when neither the rule nor the request sets one, in ms. */
@@ -27,6 +29,8 @@ export interface Config {
   maxCellTimeoutMs: number;
   /** Cells waiting in a pool's queue beyond which requests get 503. */
   maxQueuedCells: number;
+  /** Longest estimated queue wait a scoring request is admitted into (503 + Retry-After beyond), in ms. */
+  maxQueueWaitMs: number;
   /** Grace period for in-flight requests on SIGTERM, in ms. */
   shutdownGraceMs: number;
   /** Receiving a whole request (headers and body) may take this long, in ms; beyond, 408. */
@@ -60,8 +64,14 @@ export interface Config {
   idempotencyLimitBytes: number;
   /** How long a finished job's result can be fetched, in ms. */
   jobTtlMs: number;
-  /** Most jobs kept at once (queued, running or finished). */
+  /** Most jobs queued or running at once (503 beyond); finished jobs never count. */
   maxJobs: number;
+  /** Finished jobs kept; beyond it the oldest are evicted. */
+  maxFinishedJobs: number;
+  /** Jobs this process runs at once; 0 = it only takes submissions and answers polls. */
+  jobConcurrency: number;
+  /** A running job whose process has not renewed its claim for this long is taken over by another, in ms. */
+  jobLeaseMs: number;
   /** Where the SQLite rule store lives (when no databaseUrl). */
   dataDir: string;
   /** PostgreSQL connection string; when set, rules are stored there instead of SQLite. */
@@ -104,9 +114,11 @@ export const defaults: Config = {
   poolSize: cores,
   sandboxPoolSize: Math.max(1, cores - 1),
   workerNiceness: 10,
+  workerStandby: 1,
   cellTimeoutMs: 5_000,
   maxCellTimeoutMs: 60_000,
   maxQueuedCells: 262_144,
+  maxQueueWaitMs: 10_000,
   shutdownGraceMs: 30_000,
   requestTimeoutMs: 120_000, // 64 MB at 0.5 MB/s
   headersTimeoutMs: 20_000,
@@ -123,6 +135,9 @@ export const defaults: Config = {
   idempotencyLimitBytes: 256 * 1024 * 1024,
   jobTtlMs: 60 * 60_000,
   maxJobs: 100,
+  maxFinishedJobs: 1_000,
+  jobConcurrency: 1,
+  jobLeaseMs: 30_000,
   dataDir: './data',
   adminKeys: [],
   apiKeys: [],
@@ -148,9 +163,11 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['POOL_SIZE', 'poolSize', 1],
   ['SANDBOX_POOL_SIZE', 'sandboxPoolSize', 1],
   ['WORKER_NICENESS', 'workerNiceness', 0],
+  ['WORKER_STANDBY', 'workerStandby', 0],
   ['CELL_TIMEOUT_MS', 'cellTimeoutMs', 1],
   ['MAX_CELL_TIMEOUT_MS', 'maxCellTimeoutMs', 1],
   ['MAX_QUEUED_CELLS', 'maxQueuedCells', 1],
+  ['MAX_QUEUE_WAIT_MS', 'maxQueueWaitMs', 1],
   ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', 0],
   ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 1],
   ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 1],
@@ -164,6 +181,9 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['IDEMPOTENCY_LIMIT_BYTES', 'idempotencyLimitBytes', 1],
   ['JOB_TTL_MS', 'jobTtlMs', 1],
   ['MAX_JOBS', 'maxJobs', 1],
+  ['MAX_FINISHED_JOBS', 'maxFinishedJobs', 0],
+  ['JOB_CONCURRENCY', 'jobConcurrency', 0],
+  ['JOB_LEASE_MS', 'jobLeaseMs', 10_000],
   ['MAX_RULE_SOURCE_BYTES', 'maxRuleSourceBytes', 1],
   ['MAX_RULE_BYTES', 'maxRuleBytes', 1],
   ['MAX_RULE_STORE_BYTES', 'maxRuleStoreBytes', 1],

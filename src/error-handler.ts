@@ -130,7 +130,7 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
-  const retryAfter = retryAfterSeconds[error.code];
-  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  // Every refusal for capacity says when to come back, in whole seconds: its own estimate, else the code's.
+  if (statusCode === 503) reply.header('retry-after', String((error as { retryAfter?: number }).retryAfter ?? retryAfterSeconds[error.code] ?? 1));
   return reply.status(statusCode).type('application/json').send(errorBody(error, statusCode));
 }

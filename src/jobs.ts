@@ -1,43 +1,75 @@
-/** Batch jobs for very large requests: submit, then poll. Kept in memory for JOB_TTL_MS after they finish. */
+/**
+ * Background jobs for very large requests: submit, then poll from any replica.
+ * A job is checked as a scoring request would be (rules, params, limits) when
+ * it is submitted, so bad input is a 4xx then and never a failed job later;
+ * it is stored with its request, run by whichever replica claims it, and its
+ * result stored for JOB_TTL_MS. Jobs' cells take their turn in the pools
+ * under one caller, so background work never crowds out live requests.
+ */
 import { randomUUID } from 'node:crypto';
-import { TooManyJobs } from './errors.ts';
-import type { ScoreResponse } from './scoring/types.ts';
+import type { Config } from './config.ts';
+import type { PoolLogger } from './pool/pool.ts';
+import { scopedScoring } from './request-scope.ts';
+import { planBatch } from './scoring/plan-rules.ts';
+import { startBatch, type ScoringDeps } from './scoring/score-batch.ts';
+import type { ScoreRequest } from './scoring/types.ts';
+import type { ClaimedJob, JobRecord, JobStore } from './storage/job-store.ts';
 
-export interface Job {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  created_at: string;
-  finished_at?: string;
-  progress: { groups_done: number; groups: number };
-  result?: ScoreResponse;
-  error?: { code: string; message: string };
+export interface Jobs {
+  /** Checks and queues the request; throws catalog errors for bad input and TooManyJobs when full. */
+  submit(body: ScoreRequest): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | undefined>;
+  close(): Promise<void>;
 }
 
-export interface JobStore {
-  /** Starts `run`, which reports each finished group through `groupDone`. */
-  create(groups: number, run: (groupDone: () => void) => Promise<ScoreResponse>): Job;
-  get(id: string): Job | undefined;
-}
+const PROGRESS_EVERY_MS = 500; // at most one progress write per job per this
 
-export function createJobStore(options: { ttlMs: number; max: number }): JobStore {
-  const jobs = new Map<string, Job>();
-  const expire = (id: string) => setTimeout(() => jobs.delete(id), options.ttlMs).unref();
-  return {
-    create(groups, run) {
-      if (jobs.size >= options.max) throw new TooManyJobs(jobs.size, options.max);
-      const job: Job = { id: randomUUID(), status: 'running', created_at: new Date().toISOString(), progress: { groups_done: 0, groups } };
-      // Bad input throws here, before the job exists, so the caller answers 4xx.
-      const result = run(() => job.progress.groups_done++);
-      jobs.set(job.id, job);
-      result.then(
-        (result) => Object.assign(job, { status: 'done', result }),
-        (error: Error & { code?: string }) => Object.assign(job, { status: 'failed', error: { code: error.code ?? 'VERDICT_INTERNAL', message: error.message } }),
-      ).finally(() => {
-        job.finished_at = new Date().toISOString();
-        expire(job.id);
+export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config, logger: PoolLogger): Jobs {
+  const jobScoring = scopedScoring(scoring, 'jobs');
+
+  async function run(job: ClaimedJob): Promise<void> {
+    logger.info({ job: job.id }, 'job started');
+    const body = JSON.parse(job.request) as ScoreRequest;
+    let done = 0;
+    let written = 0;
+    let lastWrite = 0;
+    const writeProgress = () => {
+      if (done === written) return;
+      written = done;
+      lastWrite = performance.now();
+      job.progress(done).catch((error: Error) => logger.warn({ job: job.id, err: error.message }, 'job progress not stored'));
+    };
+    try {
+      const result = await startBatch(body, jobScoring, {
+        signal: job.signal,
+        log: logger,
+        onGroup: () => {
+          done++;
+          if (performance.now() - lastWrite >= PROGRESS_EVERY_MS) writeProgress();
+        },
       });
-      return job;
+      if (job.signal.aborted) return; // cut short: given back, to be run again in full
+      await job.finish({ result: JSON.stringify(result) });
+      logger.info({ job: job.id, groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms) }, 'job done');
+    } catch (error) {
+      if (job.signal.aborted) return;
+      const { code, message } = error as Error & { code?: string };
+      await job.finish({ error: { code: code ?? 'VERDICT_INTERNAL', message } });
+      logger.warn({ job: job.id, code }, 'job failed');
+    }
+  }
+
+  if (config.jobConcurrency > 0) store.work(run);
+
+  return {
+    async submit(body) {
+      // Every mistake (rules, limits, references) is a 4xx now, not a failed job later.
+      planBatch(body, scoring.registry, config);
+      const id = randomUUID();
+      await store.create({ id, groups: body.groups.length, request: JSON.stringify(body) });
+      return (await store.get(id))!;
     },
-    get: (id) => jobs.get(id),
+    get: (id) => store.get(id),
+    close: () => store.close(),
   };
 }

@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { InvalidJson, TooDeep } from './errors.ts';
-import { isWhitespace, parseInPieces } from './json-pieces.ts';
 import { keepReferenceTexts } from './reference-text.ts';
 
 export const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
@@ -33,24 +32,18 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
 export function installJsonBodyParser(app: FastifyInstance): void {
   // JSON is the only body the API reads: a JSON body sent as text/plain is a 415 naming the type, not a string.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  // As bytes: a large body is decoded and parsed in pieces (json-pieces.ts), never as one string.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    const bytes = body as Buffer;
-    if (isBlank(bytes)) return done(new InvalidJson('Body is empty'), undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    // Empty or only whitespace (JSON's four characters, or any other Unicode space, as String.trim sees it).
+    if (text.trim() === '') return done(new InvalidJson('Body is empty'), undefined);
     let value: unknown;
     try {
-      value = parseInPieces(bytes, (text) => secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
       return done(new InvalidJson(`Invalid JSON body: ${(error as Error).message}`), undefined);
     }
     if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(new TooDeep(MAX_JSON_DEPTH), undefined);
-    keepReferenceTexts(value, () => bytes.toString('utf8'));
+    keepReferenceTexts(value, () => text);
     done(null, value);
   });
-}
-
-/** Empty or only whitespace (JSON's four characters, or any other Unicode space, as String.trim sees it). */
-function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) if (!isWhitespace(byte)) return byte >= 0x80 && bytes.toString('utf8').trim() === '';
-  return true;
 }

@@ -34,17 +34,26 @@ try {
 }
 
 let stopping = false;
+/**
+ * SIGTERM: /readyz fails and new scoring work is refused (503, so a balancer retries it elsewhere) while the
+ * listener stays open; requests in flight, open NDJSON streams included, finish; then the server closes and
+ * the process exits 0. At four fifths of the grace period requests still scoring answer with what they
+ * have (their unfinished cells null / timeout), so even they end within it.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'draining');
-  app.verdict.state.draining = true;
+  const { state } = app.verdict;
+  state.draining = true;
+  setTimeout(() => state.stopping.abort(new Error('server shutting down')), config.shutdownGraceMs * 0.8).unref();
   const force = setTimeout(() => {
     app.log.warn({ graceMs: config.shutdownGraceMs }, 'grace period over; exiting');
     process.exit(1);
   }, config.shutdownGraceMs);
   force.unref();
-  await app.close(); // stops accepting, lets in-flight requests finish, then closes the pools
+  await state.idle();
+  await app.close(); // every connection is idle now: closed at once; then the pools
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

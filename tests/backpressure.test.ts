@@ -1,8 +1,12 @@
 /**
- * Backpressure (issue 7): the scoring queue is bounded by MAX_QUEUED_CELLS;
- * beyond it a request gets 503 + Retry-After at once, nothing of it is kept,
- * and once the queue drains the next request scores normally.
+ * Backpressure: the scoring queue is bounded by MAX_QUEUED_CELLS; beyond it a
+ * request gets 503 + Retry-After at once, nothing of it is kept, and once the
+ * queue drains the next request scores normally. Before any of that, admission
+ * (src/admission.ts) refuses from Content-Length alone a request whose
+ * estimated wait passes MAX_QUEUE_WAIT_MS, unless its caller holds less than an
+ * equal share of the queue.
  */
+import http from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +17,7 @@ const MAX_QUEUED = 8;
 let app: FastifyInstance;
 beforeAll(async () => {
   // One worker and a cache that cannot answer for it: every cell really waits in the queue.
-  app = await buildTestApp({ poolSize: 1, maxQueuedCells: MAX_QUEUED, cacheSize: 0 });
+  app = await buildTestApp({ poolSize: 1, workerStandby: 0, maxQueuedCells: MAX_QUEUED, cacheSize: 0 });
 });
 afterAll(() => app.close());
 
@@ -43,31 +47,46 @@ describe('bounded queue', () => {
   });
 
   it('keeps the queue and the heap bounded under a flood of refused requests', async () => {
+    // Over a real socket: light-my-request itself keeps bodies a route never read.
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (payload: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/score', agent, headers: { 'content-type': 'application/json' } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode!));
+        });
+        request.on('error', reject);
+        request.end(payload);
+      });
     const busy = score(app, sleepBatch(MAX_QUEUED, 250, 'flood'));
     await expect.poll(queued, { timeout: 5_000 }).toBeGreaterThan(0);
-    const before = heapAfterGc();
     // 400 refused requests of 64 x 1 KB completions: ~26 MB if any of them were kept.
-    const big = sleepBatch(64, 1, 'x'.repeat(1024));
+    const big = JSON.stringify(sleepBatch(64, 1, 'x'.repeat(1024)));
+    await post(big);
+    const before = heapAfterGc();
     const statuses = new Set<number>();
     let maxQueued = 0;
     for (let i = 0; i < 400; i++) {
-      statuses.add((await app.inject({ method: 'POST', url: '/v1/score', payload: big })).statusCode);
+      statuses.add(await post(big));
       maxQueued = Math.max(maxQueued, queued());
     }
     const grown = heapAfterGc() - before;
+    agent.destroy();
+    expect((await busy).status).toBe(200);
     expect([...statuses]).toEqual([503]);
     expect(maxQueued).toBeLessThanOrEqual(MAX_QUEUED);
     expect(grown).toBeLessThan(8 * 1024 * 1024);
-    expect((await busy).status).toBe(200);
   });
 
   it('answers at deadline_ms with timeout cells while its cells still wait in a busy queue', async () => {
-    const busy = score(app, sleepBatch(4, 400, 'slow')); // the worker is busy for ~1.6 s
+    let busyDone = false;
+    const busy = score(app, sleepBatch(4, 400, 'slow')).then((r) => ((busyDone = true), r)); // the worker is busy for ~1.6 s
     await expect.poll(queued, { timeout: 5_000 }).toBeGreaterThan(0);
-    const started = performance.now();
     const { status, body } = await score(app, { ...sleepBatch(2, 1, 'waiting'), deadline_ms: 200 });
-    expect(status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(busyDone).toBe(false); // answered before the cells ahead of it were scored
     const cells = body.groups[0].completions.map((c: { rewards: Record<string, unknown> }) => c.rewards['test-sleep']);
     expect(cells).toEqual([expect.objectContaining({ score: null, reason: 'timeout' }), expect.objectContaining({ score: null, reason: 'timeout' })]);
     await busy;
@@ -78,5 +97,71 @@ describe('bounded queue', () => {
     const { status, body } = await score(app, sleepBatch(MAX_QUEUED, 1, 'after'));
     expect(status).toBe(200);
     expect(body.rules['test-sleep']).toEqual({ mean: 1, scored: MAX_QUEUED, skipped: 0, failed: 0 });
+  });
+});
+
+describe('admission before parsing', () => {
+  let admitting: FastifyInstance;
+  let port: number;
+  beforeAll(async () => {
+    admitting = await buildTestApp({ poolSize: 1, workerStandby: 0, cacheSize: 0, maxQueueWaitMs: 5_000 });
+    await admitting.listen({ host: '127.0.0.1', port: 0 });
+    port = (admitting.server.address() as { port: number }).port;
+  });
+  afterAll(() => admitting.close());
+
+  const as = (key: string, body: unknown) =>
+    admitting.inject({ method: 'POST', url: '/v1/score', headers: { authorization: `Bearer ${key}` }, payload: body as object });
+
+  /** Sends only the headers of a request declaring `bytes` of body, and resolves with the answer, if one comes before any byte of it. */
+  function headersOnly(key: string, bytes: number): Promise<{ status: number; retryAfter?: string; body: string }> {
+    return new Promise((resolve, reject) => {
+      const request = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/score',
+        headers: { 'content-type': 'application/json', 'content-length': String(bytes), authorization: `Bearer ${key}` },
+      });
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (d) => (body += d));
+        response.on('end', () => {
+          request.destroy();
+          resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined, body });
+        });
+      });
+      request.on('error', reject);
+      request.flushHeaders(); // and never a byte of the body
+    });
+  }
+
+  it('refuses a caller beyond its share from Content-Length alone, before its body is sent, and admits another caller within its share', async () => {
+    // The service rate is learnt from answered requests: S bytes in about 2 s of busy time, so the queue
+    // may hold about 2.5 S (MAX_QUEUE_WAIT_MS 5 s), and each of two callers half of that.
+    const learn = sleepBatch(4, 500, 'pad');
+    const S = JSON.stringify(learn).length;
+    expect((await as('a', learn)).statusCode).toBe(200);
+
+    let floodDone = false;
+    const flood = as('a', sleepBatch(4, 500, 'x'.repeat(S))).then((r) => ((floodDone = true), r)); // about 3 S
+    await expect.poll(() => admitting.verdict.pools.score.stats().queued, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(admitting.verdict.admission.waitMs(0)).toBeGreaterThan(5_000); // the queue holds more than it may
+
+    const refused = await headersOnly('a', 10 * S);
+    expect(refused.status).toBe(503);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'VERDICT_OVERLOADED' });
+
+    // Another caller, holding nothing, gets its share; its one cell takes its turn before the flood's last ones.
+    const other = await as('b', sleepBatch(1, 1, 'small'));
+    expect(other.statusCode).toBe(200);
+    expect(floodDone).toBe(false);
+    expect((await flood).statusCode).toBe(200);
+  });
+
+  it('admits any request once the queue is empty, however large', async () => {
+    const big = await as('a', sleepBatch(64, 1, 'y'.repeat(4096)));
+    expect(big.statusCode).toBe(200);
   });
 });

@@ -1,11 +1,13 @@
-/** The `verdict` CLI as real processes (bin/verdict.js): score, interrupt and resume, filter, serve; and the progress display. */
+/** The `verdict` CLI as real processes (bin/verdict.js): score (in process, or on a server with --url), interrupt and resume, filter, serve; and the progress display. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgress } from '../src/cli/progress.ts';
+import { buildTestApp } from './helpers.ts';
 import { freePort } from './spawn-server.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cli-'));
@@ -120,6 +122,75 @@ describe('verdict score', { timeout: 240_000 }, () => {
     const { code, stderr } = await run(['score', file('bad.jsonl'), '--rewards', 'think-format', '-o', file('bad.out.jsonl')]).done;
     expect(code).toBe(1);
     expect(stderr).toMatch(/bad\.jsonl:2: VERDICT_INVALID_REQUEST/);
+  });
+});
+
+describe('verdict score --url', { timeout: 240_000 }, () => {
+  it('scores on a running server, chunks in flight at once but written in input order, retrying each refusal; and resumes', async () => {
+    const app = await buildTestApp();
+    const target = await app.listen({ host: '127.0.0.1', port: 0 });
+    // In front of it: refuses each chunk once (503, Retry-After: 1), then passes it on, holding early
+    // chunks back longest so later ones finish first.
+    const refusedKeys = new Set<string>();
+    const log: string[] = [];
+    const front = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString();
+      const first = (JSON.parse(body) as { groups: Array<{ id: string }> }).groups[0].id;
+      const key = req.headers['idempotency-key'] as string;
+      if (!refusedKeys.has(key)) {
+        refusedKeys.add(key);
+        log.push(`503 ${first}`);
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"statusCode":503,"code":"VERDICT_OVERLOADED"}');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, (20 - Number(first.slice(1))) * 40));
+      const answer = await fetch(`${target}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      log.push(`200 ${first}`);
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(front.address() as { port: number }).port}`;
+    try {
+      const input = writeInput('remote.jsonl', 20);
+      const args = ['score', input, '--rewards', 'math-answer', '-o', file('remote.out.jsonl'), '--chunk-size', '4', '--url', url, '--concurrency', '3'];
+      const { code, stderr } = await run(args).done;
+      expect(code, stderr).toBe(0);
+      const out = readLines('remote.out.jsonl');
+      expect(out.map((g) => g.id)).toEqual(Array.from({ length: 20 }, (_, i) => `g${i}`)); // input order, not finishing order
+      expect(out.every((g) => g.completions.map((c: any) => c.reward).join() === '1,0,1')).toBe(true);
+      expect(log.filter((l) => l.startsWith('503')).length).toBe(5); // five chunks, each refused once
+      expect(log.filter((l) => l.startsWith('200')).length).toBe(5); // and each scored once
+      expect(stderr).toMatch(/503 VERDICT_OVERLOADED; retrying in 1\.0 s/);
+
+      // An interrupted run leaves whole chunks in order: keep two, rerun, the rest follows them.
+      fs.writeFileSync(file('remote.out.jsonl'), fs.readFileSync(file('remote.out.jsonl'), 'utf8').split('\n').slice(0, 8).join('\n') + '\n');
+      refusedKeys.clear();
+      const resumed = await run(args).done;
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toMatch(/resuming: 8 of 20 groups already in/);
+      expect(readLines('remote.out.jsonl').map((g) => g.id)).toEqual(Array.from({ length: 20 }, (_, i) => `g${i}`));
+    } finally {
+      front.close();
+      await app.close();
+    }
+  });
+
+  it('names the input line of a group the server refuses, and refuses a --url that is not http', async () => {
+    const app = await buildTestApp();
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      fs.writeFileSync(file('bad-remote.jsonl'), `${JSON.stringify({ id: 'a', completions: ['x'] })}\n${JSON.stringify({ id: 'b', completions: [] })}\n`);
+      const refused = await run(['score', file('bad-remote.jsonl'), '--rewards', 'think-format', '-o', file('bad-remote.out.jsonl'), '--url', url]).done;
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/bad-remote\.jsonl:2: VERDICT_INVALID_REQUEST/);
+      const notHttp = await run(['score', file('bad-remote.jsonl'), '--rewards', 'think-format', '-o', file('x.jsonl'), '--url', 'ftp://x']).done;
+      expect(notHttp.code).toBe(1);
+      expect(notHttp.stderr).toMatch(/--url must be an http\(s\) URL/);
+    } finally {
+      await app.close();
+    }
   });
 });
 

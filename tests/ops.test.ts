@@ -1,11 +1,11 @@
-/** Operations through HTTP: metrics, the cross-request cache, Idempotency-Key, NDJSON streaming, jobs, draining. */
+/** Operations through HTTP: metrics, the cross-request cache, Idempotency-Key, NDJSON streaming, draining (jobs: jobs.test.ts). */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildTestApp({ maxJobs: 3 });
+  app = await buildTestApp();
 });
 afterAll(() => app.close());
 
@@ -17,7 +17,7 @@ const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })
 
 describe('/metrics', () => {
   it('exposes request latency, per-rule latency, cells by outcome, queue depth and busy workers', async () => {
-    await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['ok', 'spin'] }] });
+    await score(app, { rewards: [{ id: 'test-spin' }], groups: [{ completions: ['ok', 'spin later'] }] });
     const text = await scrape();
     expect(text).toContain('verdict_http_request_duration_seconds_bucket');
     expect(text).toContain('verdict_rule_duration_seconds_bucket{le="0.001",rule="test-spin"}');
@@ -108,41 +108,6 @@ describe('NDJSON streaming', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('VERDICT_UNKNOWN_REWARD');
-  });
-});
-
-describe('jobs', () => {
-  it('runs a submitted batch in the background and returns the result when polled', async () => {
-    const submitted = await app.inject({
-      method: 'POST',
-      url: '/v1/jobs',
-      payload: { rewards: [{ id: 'test-echo' }], groups: [{ completions: ['1', '0'] }, { completions: ['0.5'] }] },
-    });
-    expect(submitted.statusCode).toBe(202);
-    const { id } = submitted.json();
-    expect(submitted.headers.location).toBe(`/v1/jobs/${id}`);
-    let job = submitted.json();
-    await vi.waitFor(async () => {
-      job = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json();
-      expect(job.status).toBe('done');
-    });
-    expect(job.progress).toEqual({ groups_done: 2, groups: 2 });
-    expect(job.result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
-  });
-
-  it('rejects bad input at submission and unknown ids at polling', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/v1/jobs', payload: { rewards: [{ id: 'nope' }], groups: [{ completions: ['a'] }] } });
-    expect(bad.statusCode).toBe(400);
-    const unknown = await app.inject({ method: 'GET', url: '/v1/jobs/does-not-exist' });
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().code).toBe('VERDICT_JOB_NOT_FOUND');
-  });
-
-  it('refuses new jobs beyond MAX_JOBS with 503', async () => {
-    const submit = () => app.inject({ method: 'POST', url: '/v1/jobs', payload: { rewards: [{ id: 'test-echo' }], groups: [{ completions: ['1'] }] } });
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await submit()).statusCode);
-    expect(statuses).toContain(503);
   });
 });
 

@@ -61,15 +61,15 @@ describe('the server npm start runs', () => {
     expect(cmdline(pid)).toEqual([process.execPath, ...startArgs()]);
     expect(startArgs()).toEqual(['--max-semi-space-size=64', 'dist/server.js']);
     const workers = childrenOf(pid).map(cmdline);
-    expect(workers).toHaveLength(2); // POOL_SIZE 1 + SANDBOX_POOL_SIZE 1
+    expect(workers).toHaveLength(4); // per pool, POOL_SIZE / SANDBOX_POOL_SIZE 1 + WORKER_STANDBY 1
     for (const argv of workers) {
       expect(argv[0]).toBe(process.execPath);
       expect(argv.some((a) => a.endsWith(`${path.sep}dist${path.sep}worker.js`))).toBe(true);
       expect(argv.join(' ')).not.toMatch(/--import|--loader|tsx|\.ts\b/);
     }
     const sandbox = workers.filter((argv) => argv.some((a) => a.includes('"kind":"sandbox"')));
-    expect(sandbox).toHaveLength(1);
-    expect(sandbox[0]).toContain('--no-node-snapshot'); // isolated-vm needs it
+    expect(sandbox).toHaveLength(2);
+    for (const argv of sandbox) expect(argv).toContain('--no-node-snapshot'); // isolated-vm needs it
   });
 
   it('loads isolated-vm in the sandbox worker only, never in the HTTP process or a scoring worker', () => {

@@ -35,7 +35,7 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const giveUp = Date.now() + 180_000; // start-up forks the pools: slow on a loaded 2-core machine
+  const giveUp = Date.now() + 240_000; // start-up forks the pools and their standbys: slow on a loaded 2-core machine
   while (Date.now() < giveUp && child.exitCode === null) {
     try {
       if ((await fetch(`${url}/readyz`)).ok) return { child, url, output: () => output };

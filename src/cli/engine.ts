@@ -15,7 +15,8 @@ export interface Engine {
 }
 
 export async function createEngine(env: Record<string, string | undefined>): Promise<Engine> {
-  const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [] });
+  // It runs no background jobs: those queued by a server sharing DATA_DIR or DATABASE_URL are the server's.
+  const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [], jobConcurrency: 0 });
   const app = await buildApp(config);
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return {

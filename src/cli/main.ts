@@ -1,8 +1,9 @@
 /**
  * The `verdict` command (bin/verdict.js): `score` a JSONL file through the
- * engine in this process, `filter` it by reward (rejection sampling), or
- * `serve` HTTP. Like src/server.ts this is a process edge: it reads argv and
- * the environment (DATABASE_URL, DATA_DIR, POOL_SIZE, ... as the server does).
+ * engine in this process or a running server's (`--url`), `filter` it by
+ * reward (rejection sampling), or `serve` HTTP. Like src/server.ts this is a
+ * process edge: it reads argv and the environment (DATABASE_URL, DATA_DIR,
+ * POOL_SIZE, ... as the server does; VERDICT_API_KEY for `--url`).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,11 +17,14 @@ import { scoreGroups, type ScoredGroup } from './score-groups.ts';
 
 const usage = `Usage:
   verdict score <in.jsonl> --rewards <spec.json | id,id> -o <out.jsonl> [--chunk-size 64] [--reference-field answer]
-      Scores every group (one POST /v1/score group per line; \`prompt\` may be a chat conversation).
-      --reference-field reads each line's reference from another field (a dataset's \`answer\`).
-      Rerun the same command after an interruption: groups already in out.jsonl are skipped.
+                [--url http://host:port [--concurrency 4]]
+      Scores every group (one POST /v1/score group per line; \`prompt\` may be a chat conversation), in
+      this process or, with --url, on a running server or cluster (VERDICT_API_KEY is sent as its bearer
+      key), --concurrency chunks at once. --reference-field reads each line's reference from another
+      field (a dataset's \`answer\`). Rerun the same command after an interruption: groups already in
+      out.jsonl are skipped.
   verdict filter <scored.jsonl> -o <sft.jsonl> [--threshold X] [--best] [--format prompt-completion|messages]
-                 [--rewards <spec> to score an unscored file first]
+                 [--rewards <spec> to score an unscored file first, with --url as score]
       Rejection sampling: the best completion per group, or every one with reward >= X.
   verdict serve [--host 127.0.0.1] [--port 8080]
       Starts the HTTP server (as npm start).`;
@@ -30,6 +34,8 @@ const options = {
   output: { type: 'string', short: 'o' },
   'chunk-size': { type: 'string', default: '64' },
   'reference-field': { type: 'string' },
+  url: { type: 'string' },
+  concurrency: { type: 'string' },
   threshold: { type: 'string' },
   best: { type: 'boolean', default: false },
   format: { type: 'string', default: 'prompt-completion' },
@@ -56,17 +62,30 @@ function inputFile(positionals: string[]): string {
   return file;
 }
 
-/** Interrupting is safe at any moment: whole chunks are written with one write; rerunning resumes. */
-/** Loaded on demand: the engine pulls in every rule, so `--help` and usage errors stay quick. */
-async function createEngine(env: NodeJS.ProcessEnv): Promise<Engine> {
-  return (await import('./engine.ts')).createEngine(env);
+/**
+ * The in-process engine, loaded on demand (it pulls in every rule, so `--help` and usage errors stay
+ * quick), or with --url a running server's.
+ */
+async function createEngine(env: NodeJS.ProcessEnv, url: string | undefined): Promise<Engine> {
+  if (url === undefined) return (await import('./engine.ts')).createEngine(env);
+  if (!/^https?:\/\/[^/]/.test(url)) throw new CliError(`--url must be an http(s) URL, got "${url}"`);
+  const { createRemoteEngine } = await import('./remote-engine.ts');
+  return createRemoteEngine(url, {
+    apiKey: env.VERDICT_API_KEY || undefined,
+    onRetry: (why, waitMs) => process.stderr.write(`verdict: ${url}: ${why}; retrying in ${(waitMs / 1000).toFixed(1)} s\n`),
+  });
+}
+
+/** Chunks in flight: one in this process (its pools are the limit), four on a server by default. */
+function concurrencyOf(values: Values): number {
+  return values.concurrency === undefined ? (values.url === undefined ? 1 : 4) : positiveInteger('concurrency', values.concurrency);
 }
 
 /** An engine started on the first chunk to score: resuming a file that is already scored starts no workers. */
-function createLazyEngine(env: NodeJS.ProcessEnv): Engine {
+function createLazyEngine(env: NodeJS.ProcessEnv, url: string | undefined): Engine {
   let engine: Promise<Engine> | undefined;
   return {
-    score: async (body, where) => (await (engine ??= createEngine(env))).score(body, where),
+    score: async (body, where) => (await (engine ??= createEngine(env, url))).score(body, where),
     close: async () => (await engine)?.close(),
   };
 }
@@ -90,12 +109,13 @@ async function score(positionals: string[], values: Values): Promise<void> {
   const output = required(values.output, '-o <out.jsonl>');
   const spec = loadRewardSpec(required(values.rewards, '--rewards'));
   const chunkGroups = positiveInteger('chunk-size', values['chunk-size']!);
+  const concurrency = concurrencyOf(values);
   const skip = await resumeFrom(output);
   const total = await countLines(input);
   if (skip.size > 0) process.stderr.write(`verdict: resuming: ${skip.size} of ${total} groups already in ${output}\n`);
   exitOnInterrupt(`rerun the same command to resume (${output} holds every finished chunk)`);
 
-  const engine = createLazyEngine(process.env);
+  const engine = createLazyEngine(process.env, values.url);
   const out = createAppender(output);
   const progress = createProgress({ total, unit: 'groups', already: skip.size });
   let groups = 0;
@@ -106,6 +126,7 @@ async function score(positionals: string[], values: Values): Promise<void> {
       spec,
       engine,
       chunkGroups,
+      concurrency,
       skip,
       referenceField: values['reference-field'],
       onWarnings: printWarnings,
@@ -153,9 +174,19 @@ async function filter(positionals: string[], values: Values): Promise<void> {
   let engine: Engine | undefined;
   try {
     if (values.rewards !== undefined) {
-      engine = await createEngine(process.env);
+      engine = await createEngine(process.env, values.url);
       const spec = loadRewardSpec(values.rewards);
-      await scoreGroups({ input, spec, engine, chunkGroups: 64, skip: new Set(), referenceField: values['reference-field'], onWarnings: printWarnings, onChunk: take });
+      await scoreGroups({
+        input,
+        spec,
+        engine,
+        chunkGroups: 64,
+        concurrency: concurrencyOf(values),
+        skip: new Set(),
+        referenceField: values['reference-field'],
+        onWarnings: printWarnings,
+        onChunk: take,
+      });
     } else {
       for await (const { line, value } of readJsonl(input)) {
         const completions = value.completions as Array<{ reward?: unknown }> | undefined;

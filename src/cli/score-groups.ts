@@ -1,10 +1,13 @@
 /**
  * Scores a JSONL file of groups (one POST /v1/score group per line) in chunks
- * through the engine, skipping groups already done, and hands each scored
- * chunk on in input order. A line's `id` (else its line number) identifies
- * the group across runs; fields other than the group's are ignored, but a
- * group refused for want of a reference names the line's fields that look
- * like one (`answer`, `solution`, ...), which `--reference-field` can read.
+ * through the engine, up to `concurrency` chunks at once, skipping groups
+ * already done, and hands each scored chunk on in input order (a chunk that
+ * finishes early waits for those before it), so an interrupted run always
+ * leaves whole chunks in order. A line's `id` (else its line number)
+ * identifies the group across runs; fields other than the group's are
+ * ignored, but a group refused for want of a reference names the line's
+ * fields that look like one (`answer`, `solution`, ...), which
+ * `--reference-field` can read.
  */
 import { completionText } from '../scoring/completion-text.ts';
 import type { BatchWarning, CompletionReport, GroupInput, GroupReport } from '../scoring/types.ts';
@@ -31,6 +34,8 @@ export interface ScoreGroupsOptions {
   engine: Engine;
   /** Groups per request. */
   chunkGroups: number;
+  /** Requests in flight at once (default 1). */
+  concurrency?: number;
   /** Ids to skip (already scored by an interrupted run). */
   skip: ReadonlySet<string>;
   /** Read each group's reference from this field of the line instead of `reference`. */
@@ -49,28 +54,38 @@ function referenceHint(fields: readonly string[], file: string): string {
 
 export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
   const seen = new Set<string>();
-  let chunk: Array<{ line: number; group: GroupInput; fields: string[] }> = [];
+  type Line = { line: number; group: GroupInput; fields: string[] };
+  const inFlight: Array<Promise<{ groups: ScoredGroup[]; warnings: BatchWarning[]; where: string }>> = [];
+  let chunk: Line[] = [];
 
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const batch = chunk;
-    chunk = [];
+  const send = async (batch: Line[]) => {
     const result = await options.engine.score({ ...options.spec, groups: batch.map((b) => b.group) }, (i) => `${options.input}:${batch[i].line}`).catch((error: CliError & { code?: string; groupIndex?: number }) => {
       if (error.code === 'VERDICT_MISSING_REFERENCE' && error.groupIndex !== undefined) error.message += referenceHint(batch[error.groupIndex].fields, options.input);
       throw error;
     });
-    if (result.warnings.length > 0) options.onWarnings?.(result.warnings, `${options.input}:${batch[0].line}-${batch.at(-1)!.line}`);
-    options.onChunk(
-      result.groups.map((report, i) => {
-        const { group } = batch[i];
-        const completions = report.completions.map((c, k) => ({ completion: completionText(group.completions[k]).text, ...c }));
-        const { prompt, reference, metadata } = group; // undefined fields vanish in JSON
-        const { id, ...rest } = report;
-        return { id, prompt, reference, metadata, ...rest, completions };
-      }),
-    );
+    const groups = result.groups.map((report, i) => {
+      const { group } = batch[i];
+      const completions = report.completions.map((c, k) => ({ completion: completionText(group.completions[k]).text, ...c }));
+      const { prompt, reference, metadata } = group; // undefined fields vanish in JSON
+      const { id, ...rest } = report;
+      return { id, prompt, reference, metadata, ...rest, completions };
+    });
+    return { groups, warnings: result.warnings, where: `${options.input}:${batch[0].line}-${batch.at(-1)!.line}` };
   };
-
+  /** Hands on the oldest chunk in flight once it is scored. */
+  const emitOldest = async () => {
+    const { groups, warnings, where } = await inFlight.shift()!;
+    if (warnings.length > 0) options.onWarnings?.(warnings, where);
+    options.onChunk(groups);
+  };
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const pending = send(chunk);
+    pending.catch(() => undefined); // awaited in order below; a later chunk's failure must not go unhandled meanwhile
+    inFlight.push(pending);
+    chunk = [];
+    if (inFlight.length >= (options.concurrency ?? 1)) await emitOldest();
+  };
   for await (const { line, value } of readJsonl(options.input)) {
     const id = typeof value.id === 'string' ? value.id : value.id === undefined ? String(line) : JSON.stringify(value.id);
     if (seen.has(id)) throw new CliError(`${options.input}:${line}: group id ${id} is used twice (ids make runs resumable)`);
@@ -86,4 +101,5 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
     if (chunk.length >= options.chunkGroups) await flush();
   }
   await flush();
+  while (inFlight.length > 0) await emitOldest();
 }

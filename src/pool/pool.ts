@@ -1,48 +1,54 @@
 /**
- * A pool of worker processes that score cells off the HTTP event loop.
+ * A pool of workers that score cells off the HTTP event loop: the scheduling.
+ * Starting, messaging and killing processes is worker-process.ts's; this file
+ * decides which cells go where and when a cell has had its time.
  *
- * Each worker runs its chunks of cells in order, one cell at a time, holding
- * at most the running chunk and the next, and reports finished cells every
- * few milliseconds, so the pool always knows which cell
- * is running and (within that flush interval) since when. A cell past its deadline gets its worker SIGKILLed and
- * replaced; the rest of the chunk goes back to the front of the queue. A
- * worker that dies fails only the cell it was running.
+ * Each worker runs its chunks in order, one cell at a time, holding at most
+ * the running chunk and the next. At most `size` workers run cells at once.
+ * A cell past its deadline (timed from when its worker's board says it
+ * started) is interrupted: SIGINT stops a cell spinning in synchronous code,
+ * the worker reports it as timed out and goes on, warm, with the next. One
+ * still running ESCALATE_MS later gets its worker killed and answers timeout;
+ * the rest of its chunk goes back to the front of the queue, and one of the
+ * `standby` workers kept ready takes over at once while the replacement boots.
+ * A worker that dies fails only the cell it was running.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Deque } from './deque.ts';
-import { decodeResults, encodeChunk, type CellJob, type CellOutcome, type FromWorker, type ToWorker, type WorkerOptions } from './protocol.ts';
+import { FairQueue } from './fair-queue.ts';
+import type { CellJob, CellOutcome, WorkerOptions } from './protocol.ts';
+import { encodeChunk, type ToWorker, type WorkerResult } from './protocol.ts';
+import { processWorkers, type PoolLogger, type StartWorker, type WorkerHandle } from './worker-process.ts';
 
-export interface PoolLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { PoolLogger } from './worker-process.ts';
 
 export interface PoolOptions {
   name: string;
+  /** Workers running cells at once. */
   size: number;
-  /** Workers' niceness: above 0 they yield the CPU to the HTTP process, which feeds them and answers probes. */
+  /** Ready workers kept beside them, to take over from a killed one at once. */
+  standby: number;
+  /** Workers' niceness (see worker-process.ts). */
   niceness: number;
   worker: WorkerOptions;
   /** Cells allowed to wait; `canAccept` refuses beyond it. */
   maxQueued: number;
-  /** Retry a cell once when its worker dies or misses the deadline (sandbox semantics). */
+  /** Retry a cell once when its worker dies under it (sandbox semantics); a cell past its deadline is never retried. */
   retryOnce: boolean;
   /** Reason code of a cell whose worker died (after the retry, if any). */
   crashReason: string;
-  /** Reason code of a cell that missed its deadline (after the retry, if any). */
+  /** Reason code of a cell that missed its deadline. */
   timeoutReason: string;
   logger: PoolLogger;
   /** Called with each cell's outcome, for metrics. */
   onOutcome?: (ruleId: string, outcome: CellOutcome) => void;
   /** Called when a worker is replaced, for metrics. */
   onRestart?: () => void;
+  /** Starts a worker; real processes unless a test gives its own. */
+  startWorker?: StartWorker;
 }
 
 export interface PoolStats {
   size: number;
+  /** Ready workers, standbys included; below `size` only while replacements boot. */
   alive: number;
   busy: number;
   queued: number;
@@ -55,12 +61,15 @@ export type OutcomeSink = (index: number, outcome: CellOutcome) => void;
 export interface Pool {
   /**
    * Queues the cells; `sink` gets each one's outcome exactly once (a callback,
-   * not a promise per cell: requests have thousands of cells).
+   * not a promise per cell: requests have thousands of cells). `signal` ends the
+   * request: its cells not yet answered answer null / timeout at once, and the
+   * waiting ones leave the queue. `caller` (an API key or a connection) is whose
+   * turn the cells wait for: callers' cells are taken in turns.
    */
-  submit(jobs: readonly CellJob[], sink: OutcomeSink, signal?: AbortSignal): void;
+  submit(jobs: readonly CellJob[], sink: OutcomeSink, signal?: AbortSignal, caller?: string): void;
   canAccept(cells: number): boolean;
   stats(): PoolStats;
-  /** Resolves once every worker has started (or rejects if they cannot). */
+  /** Resolves once every worker, standbys included, has started (or rejects if they cannot). */
   ready(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,107 +79,105 @@ interface Entry {
   /** Its index in its `submit` call, for the sink. */
   index: number;
   sink: OutcomeSink;
+  caller: string;
   /** The id of its latest send to a worker. */
   id: number;
   attempts: number;
   settled: boolean;
-  /** Runs alone in its chunk: set after a deadline hit a chunk whose culprit is not known. */
-  isolated?: boolean;
+  inFlight: boolean;
+  /** Past its deadline and interrupted: whatever its worker reports, it answers the pool's timeout. */
+  timedOut?: boolean;
 }
 
 interface Slot {
-  child: ChildProcess;
+  handle: WorkerHandle;
   ready: boolean;
-  /** Cells sent to the child and not yet reported, in the order it runs them. */
-  inFlight: Entry[];
-  timer?: NodeJS.Timeout;
-  startedAt: number;
+  /** Killed by the pool: no longer counted, its exit changes nothing. */
   killed: boolean;
+  /** Cells sent and not yet reported, in the order the worker runs them. */
+  inFlight: Entry[];
+  /** When inFlight[0] became the oldest unreported cell: its start, until the board says better. */
+  headSince: number;
+  /** The cell sent SIGINT at its deadline, as the board showed it: still running at the next look, it is killed. */
+  interrupted?: { id: number; startedAt: number };
+  timer?: NodeJS.Timeout;
+  exited: Promise<void>;
 }
 
-// Workers run the build (plain JavaScript, scripts/build.js): beside this module in dist/, and dist's
-// when this module runs from the TypeScript sources (tests), so a test's workers run what production runs.
-const workerPath = fileURLToPath(import.meta.url.endsWith('.ts') ? new URL('../../dist/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url));
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
+const ESCALATE_MS = 1_000; // after SIGINT, how long a cell may still run before its worker is killed (a niced worker may wait that long for a core)
 const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
+const now = () => performance.timeOrigin + performance.now();
 
 export function createPool(options: PoolOptions): Pool {
-  if (!Number.isInteger(options.size) || options.size < 1) {
-    throw new Error(`pool ${options.name}: size must be an integer >= 1, got ${options.size}`);
+  for (const [key, min] of [['size', 1], ['standby', 0]] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < min) throw new Error(`pool ${options.name}: ${key} must be an integer >= ${min}, got ${options[key]}`);
   }
-  const queue = new Deque<Entry>();
+  const startWorker = options.startWorker ?? processWorkers(options);
+  const queue = new FairQueue<Entry>();
   const slots = new Set<Slot>();
-  let queued = 0; // unsettled entries in the queue
   let restarts = 0;
   let nextId = 1;
   let closing = false;
-  let readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   let earlyDeaths = 0;
+  let readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
-  const settle = (entry: Entry, outcome: CellOutcome) => {
+  function settle(entry: Entry, outcome: CellOutcome): void {
     if (entry.settled) return;
     entry.settled = true;
     options.onOutcome?.(entry.job.ruleId, outcome);
     entry.sink(entry.index, outcome);
-  };
-
-  // isolated-vm needs V8 without Node's start-up snapshot; only sandbox workers load it.
-  const execArgv = options.worker.kind === 'sandbox' ? ['--no-node-snapshot'] : [];
+  }
 
   function spawn(): void {
     if (closing) return;
-    const child = fork(workerPath, [JSON.stringify(options.worker)], {
-      execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    try {
-      // When every core is busy, a starved HTTP process idles the workers too and makes /healthz slow.
-      // Raising niceness needs no privilege; never below this process's own.
-      if (child.pid !== undefined) os.setPriority(child.pid, Math.max(os.getPriority(), options.niceness));
-    } catch (error) {
-      options.logger.warn({ pool: options.name, err: (error as Error).message }, 'cannot lower the priority of a worker');
-    }
-    const slot: Slot = { child, ready: false, inFlight: [], startedAt: 0, killed: false };
+    let exited!: () => void;
+    const slot = { ready: false, killed: false, inFlight: [], headSince: 0, exited: new Promise<void>((r) => (exited = r)) } as unknown as Slot;
     slots.add(slot);
-    child.on('message', (msg: FromWorker) => onMessage(slot, msg));
-    child.on('exit', (code, signal) => onExit(slot, code, signal));
-    child.on('error', (error) => options.logger.error({ pool: options.name, err: error.message }, 'worker error'));
+    slot.handle = startWorker({
+      ready() {
+        slot.ready = true;
+        earlyDeaths = 0;
+        if (allReady()) {
+          for (const w of readyWaiters) w.resolve();
+          readyWaiters = [];
+        }
+        pump();
+      },
+      results: (results) => onResults(slot, results),
+      fatal: (message) => options.logger.error({ pool: options.name, err: message }, 'worker failed to start'),
+      exit(code, signal) {
+        onExit(slot, code, signal);
+        exited();
+      },
+    });
   }
 
-  function onMessage(slot: Slot, msg: FromWorker): void {
-    if (msg.type === 'ready') {
-      slot.ready = true;
-      earlyDeaths = 0;
-      if (allReady()) {
-        for (const w of readyWaiters) w.resolve();
-        readyWaiters = [];
-      }
-      pump();
-    } else if (msg.type === 'fatal') {
-      options.logger.error({ pool: options.name, err: msg.message }, 'worker failed to start');
-    } else if (msg.type === 'results') {
-      for (const [id, outcome] of decodeResults(msg.results)) {
-        if (slot.inFlight[0]?.id !== id) return; // results of a chunk already given up on
-        settle(slot.inFlight.shift()!, outcome);
-      }
-      // The next cell started at most FLUSH_MS before this batch arrived; its deadline counts from now.
-      armTimer(slot);
-      pump();
+  function onResults(slot: Slot, results: WorkerResult[]): void {
+    if (slot.killed) return; // its cells were given back at the kill
+    for (const [id, outcome] of results) {
+      if (slot.inFlight[0]?.id !== id) break;
+      const entry = slot.inFlight.shift()!;
+      entry.inFlight = false;
+      settle(entry, entry.timedOut ? timedOut(entry, outcome.ms) : outcome);
     }
+    slot.headSince = now();
+    watch(slot);
+    pump();
   }
 
   function onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     clearTimeout(slot.timer);
     slots.delete(slot);
-    if (closing) return;
-    const [current, ...rest] = slot.inFlight;
-    if (!slot.killed) {
-      options.logger.warn({ pool: options.name, code, signal, cells: slot.inFlight.length }, 'worker died');
-      if (current) fail(current, options.crashReason, `worker exited (${signal ?? `code ${code}`})`);
+    if (closing || slot.killed) return; // a killed worker was replaced at the kill
+    const culprit = runningIndex(slot);
+    options.logger.warn({ pool: options.name, code, signal, cells: slot.inFlight.length }, 'worker died');
+    const died = slot.inFlight[culprit];
+    giveBack(slot, culprit);
+    if (died) {
+      if (options.retryOnce && died.attempts < 2) queue.unshift(died.caller, [died]);
+      else settle(died, { score: null, reason: options.crashReason, details: { message: `worker exited (${signal ?? `code ${code}`})` }, ms: 0 });
     }
-    for (const entry of rest) entry.attempts--; // never started: the retry budget is untouched
-    requeue(rest);
     if (!slot.ready) earlyDeaths++;
     restarts++;
     options.onRestart?.();
@@ -179,123 +186,157 @@ export function createPool(options: PoolOptions): Pool {
       readyWaiters = [];
     }
     setTimeout(spawn, slot.ready ? 0 : RESPAWN_BACKOFF_MS * Math.min(earlyDeaths, 10)).unref();
-  }
-
-  /** A cell whose worker died or timed out: retried once where the pool allows, else a null with a reason. */
-  function fail(entry: Entry, reason: string, message: string): void {
-    if (options.retryOnce && entry.attempts < 2 && !entry.settled) {
-      requeue([entry]);
-      return;
-    }
-    settle(entry, { score: null, reason, details: { message }, ms: 0 });
-  }
-
-  function requeue(entries: Entry[]): void {
-    const live = entries.filter((e) => !e.settled);
-    queue.unshiftAll(live);
-    queued += live.length;
     pump();
   }
 
-  function armTimer(slot: Slot): void {
+  /** Which of the slot's cells runs now: the board's, else the oldest unreported (it has not begun a new one). */
+  function runningIndex(slot: Slot): number {
+    const running = slot.handle.current();
+    const index = running ? slot.inFlight.findIndex((e) => e.id === running.id) : -1;
+    return index < 0 ? 0 : index;
+  }
+
+  /** Puts every cell of the slot but the one at `except` back at the front of its caller's queue, budgets untouched. */
+  function giveBack(slot: Slot, except: number): void {
+    const back = new Map<string, Entry[]>();
+    slot.inFlight.forEach((entry, i) => {
+      entry.inFlight = false;
+      if (i === except || entry.settled) return;
+      entry.attempts--;
+      back.get(entry.caller)?.push(entry) ?? back.set(entry.caller, [entry]);
+    });
+    slot.inFlight = [];
+    for (const [caller, entries] of back) queue.unshift(caller, entries);
+  }
+
+  function timedOut(entry: Entry, ms: number): CellOutcome {
+    return { score: null, reason: options.timeoutReason, details: { timeout_ms: entry.job.timeoutMs }, ms };
+  }
+
+  /**
+   * Arms the slot's timer for the deadline of the cell it runs, or acts on a deadline already past:
+   * SIGINT first; SIGKILL if the same cell still runs ESCALATE_MS later.
+   */
+  function watch(slot: Slot): void {
     clearTimeout(slot.timer);
-    const current = slot.inFlight[0];
-    if (!current) return;
-    slot.startedAt = performance.now();
-    slot.timer = setTimeout(() => {
-      slot.killed = true;
-      const ms = performance.now() - slot.startedAt;
-      options.logger.warn({ pool: options.name, rule: current.job.ruleId, ms: Math.round(ms) }, 'cell deadline missed; killing worker');
-      slot.child.kill('SIGKILL');
-      if (slot.inFlight.length > 1) {
-        // Results of the last few ms may not have been flushed, so the hung cell is one of
-        // several: run each alone once more, where a hang is attributed exactly.
-        for (const entry of slot.inFlight) {
-          entry.isolated = true;
-          entry.attempts--;
-        }
-        requeue(slot.inFlight);
-        slot.inFlight = [];
-        return;
-      }
-      if (options.retryOnce && current.attempts < 2) requeue([current]);
-      else settle(current, { score: null, reason: options.timeoutReason, details: { timeout_ms: current.job.timeoutMs }, ms });
-      // onExit requeues the rest of the chunk and spawns the replacement.
-    }, current.job.timeoutMs);
+    if (slot.inFlight.length === 0 || slot.killed) return;
+    const running = slot.handle.current();
+    const index = running ? slot.inFlight.findIndex((e) => e.id === running.id) : -1;
+    const entry = slot.inFlight[Math.max(index, 0)];
+    const startedAt = index >= 0 ? running!.startedAt : slot.headSince;
+    const { interrupted } = slot;
+    if (interrupted && (interrupted.id !== running?.id || interrupted.startedAt !== running.startedAt)) slot.interrupted = undefined;
+    const left = startedAt + entry.job.timeoutMs - now();
+    if (left > 0) {
+      // A cell after it may start any moment, unannounced (its results wait in the worker): look again
+      // before the shortest deadline among them could pass.
+      let next = left;
+      for (let i = Math.max(index, 0) + 1; i < slot.inFlight.length; i++) next = Math.min(next, slot.inFlight[i].job.timeoutMs);
+      slot.timer = setTimeout(() => watch(slot), next);
+      return;
+    }
+    const ms = now() - startedAt;
+    if (!slot.interrupted && index >= 0) {
+      slot.interrupted = { id: running!.id, startedAt };
+      entry.timedOut = true;
+      slot.handle.interrupt();
+      slot.timer = setTimeout(() => watch(slot), ESCALATE_MS);
+      return;
+    }
+    options.logger.warn({ pool: options.name, rule: entry.job.ruleId, ms: Math.round(ms) }, 'cell deadline missed; killing worker');
+    slot.killed = true;
+    slot.handle.kill();
+    giveBack(slot, Math.max(index, 0));
+    settle(entry, timedOut(entry, ms));
+    restarts++;
+    options.onRestart?.();
+    spawn(); // the standby takes the cells now; this one becomes the next standby
+    pump();
+  }
+
+  /** Workers that may take cells: ready and not killed. */
+  function usable(): Slot[] {
+    return [...slots].filter((s) => s.ready && !s.killed);
   }
 
   function pump(): void {
+    if (queue.length === 0 || closing) return;
+    const candidates = usable();
+    let running = candidates.filter((s) => s.inFlight.length > 0).length;
     // Emptiest workers first. A worker gets its next chunk while it still runs the current one, so it
     // does not sit idle while this process is busy (parsing a request, writing a response).
-    for (const slot of [...slots].sort((a, b) => a.inFlight.length - b.inFlight.length)) {
-      if (queued === 0) return;
-      if (!slot.ready || slot.killed) continue;
-      const chunkSize = Math.min(CHUNK_MAX, Math.max(1, Math.ceil(queued / (slots.size * 4))));
+    for (const slot of candidates.sort((a, b) => a.inFlight.length - b.inFlight.length)) {
+      if (queue.length === 0) return;
       const busy = slot.inFlight.length;
+      if (busy === 0 && running >= options.size) continue; // a standby stays idle while `size` workers run
+      const chunkSize = Math.min(CHUNK_MAX, Math.max(1, Math.ceil(queue.length / (options.size * 4))));
       if (busy >= chunkSize) continue;
-      // A cell whose culprit is unknown runs with nothing queued before or after it in its worker.
-      if (busy > 0 && (slot.inFlight[busy - 1].isolated || queue.peek()?.isolated)) continue;
-      const chunk: Entry[] = [];
-      while (chunk.length < chunkSize && queue.length > 0) {
-        const entry = queue.shift()!;
-        if (entry.settled) continue;
-        if (entry.isolated && chunk.length > 0) {
-          queue.unshiftAll([entry]);
-          break;
-        }
-        queued--;
-        entry.attempts++;
-        chunk.push(entry);
-        if (entry.isolated) break;
-      }
-      if (chunk.length === 0) return;
+      const taken = queue.take(chunkSize)!;
+      const chunk = taken.items;
       const firstId = nextId;
       nextId += chunk.length;
+      let message: ToWorker;
       try {
-        slot.child.send({ type: 'run', ...encodeChunk(chunk.map((entry) => entry.job), firstId) } satisfies ToWorker);
+        message = { type: 'run', ...encodeChunk(chunk.map((entry) => entry.job), firstId) };
+        slot.handle.run(message);
       } catch (error) {
         // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
         for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
         continue;
       }
-      chunk.forEach((entry, i) => (entry.id = firstId + i));
+      chunk.forEach((entry, i) => {
+        entry.id = firstId + i;
+        entry.attempts++;
+        entry.inFlight = true;
+      });
       slot.inFlight.push(...chunk);
-      if (busy === 0) armTimer(slot);
+      if (busy === 0) {
+        running++;
+        slot.headSince = now();
+        watch(slot);
+      }
     }
   }
 
-  for (let i = 0; i < options.size; i++) spawn();
+  for (let i = 0; i < options.size + options.standby; i++) spawn();
 
   return {
-    submit(jobs, sink, signal) {
-      const entries = jobs.map((job, index): Entry => ({ job, index, sink, id: 0, attempts: 0, settled: false }));
-      for (const entry of entries) queue.push(entry);
-      queued += entries.length;
-      if (signal) {
-        const abort = () => {
-          for (const entry of entries) {
-            if (entry.settled) continue;
-            const waiting = !isInFlight(entry);
-            settle(entry, { score: null, reason: 'timeout', details: { message: 'request deadline passed' }, ms: 0 });
-            if (waiting) queued--;
-          }
-        };
-        if (signal.aborted) abort();
-        else signal.addEventListener('abort', abort, { once: true });
+    submit(jobs, sink, signal, caller = '') {
+      if (signal?.aborted) {
+        jobs.forEach((job, index) => {
+          const outcome: CellOutcome = { score: null, reason: 'timeout', details: { message: abortMessage(signal) }, ms: 0 };
+          options.onOutcome?.(job.ruleId, outcome);
+          sink(index, outcome);
+        });
+        return;
       }
+      let left = jobs.length;
+      const onAbort = () => {
+        let waiting = 0;
+        for (const entry of entries) {
+          if (entry.settled) continue;
+          if (!entry.inFlight) waiting++;
+          settle(entry, { score: null, reason: 'timeout', details: { message: abortMessage(signal!) }, ms: 0 });
+        }
+        queue.release(waiting);
+      };
+      // The listener goes with the last outcome: a long-lived signal must not keep answered cells reachable.
+      const counted: OutcomeSink = (index, outcome) => {
+        sink(index, outcome);
+        if (--left === 0) signal?.removeEventListener('abort', onAbort);
+      };
+      const entries = jobs.map((job, index): Entry => ({ job, index, sink: counted, caller, id: 0, attempts: 0, settled: false, inFlight: false }));
+      queue.push(caller, entries);
+      signal?.addEventListener('abort', onAbort, { once: true });
       pump();
     },
     canAccept(cells) {
-      return queued + cells <= options.maxQueued;
+      return queue.length + cells <= options.maxQueued;
     },
     stats() {
       let busy = 0;
-      let alive = 0;
-      for (const slot of slots) {
-        if (slot.ready && !slot.killed) alive++;
-        if (slot.inFlight.length > 0) busy++;
-      }
-      return { size: options.size, alive, busy, queued, restarts };
+      for (const slot of slots) if (slot.inFlight.length > 0 && !slot.killed) busy++;
+      return { size: options.size, alive: usable().length, busy, queued: queue.length, restarts };
     },
     ready() {
       if (allReady()) return Promise.resolve();
@@ -303,32 +344,31 @@ export function createPool(options: PoolOptions): Pool {
     },
     async close() {
       closing = true;
-      const exits = [...slots].map((slot) => new Promise<void>((resolve) => {
-        if (slot.child.exitCode !== null || slot.child.signalCode !== null) return resolve();
-        slot.child.once('exit', () => resolve());
-        slot.child.kill('SIGKILL');
-      }));
-      await Promise.all(exits);
-      while (queue.length > 0) {
-        const entry = queue.shift()!;
-        settle(entry, { score: null, reason: options.crashReason, details: { message: 'pool closed' }, ms: 0 });
+      const closed: CellOutcome = { score: null, reason: options.crashReason, details: { message: 'pool closed' }, ms: 0 };
+      const all = [...slots];
+      for (const slot of all) {
+        clearTimeout(slot.timer);
+        for (const entry of slot.inFlight) settle(entry, closed);
+        slot.handle.kill();
       }
-      queued = 0;
+      await Promise.all(all.map((slot) => slot.exited));
+      for (const entry of queue.drain()) settle(entry, closed);
     },
   };
 
-  /**
-   * Every slot of the configured size is up. A worker killed at a deadline counts as down from the kill,
-   * not from its exit: until its replacement is ready, the pool runs on fewer workers.
-   */
+  /** Every worker, standbys included, is up. A killed worker counts as down from the kill, not from its exit. */
   function allReady(): boolean {
-    let ready = 0;
-    for (const slot of slots) if (slot.ready && !slot.killed) ready++;
-    return ready >= options.size;
+    return usable().length >= options.size + options.standby;
   }
+}
 
-  function isInFlight(entry: Entry): boolean {
-    for (const slot of slots) if (slot.inFlight.includes(entry)) return true;
-    return false;
-  }
+/** The pool as one caller sees it: every cell it submits is queued under `caller`. */
+export function forCaller(pool: Pool, caller: string): Pool {
+  return { ...pool, submit: (jobs, sink, signal) => pool.submit(jobs, sink, signal, caller) };
+}
+
+function abortMessage(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== 'TimeoutError' && reason.name !== 'AbortError') return reason.message;
+  return 'request deadline passed';
 }

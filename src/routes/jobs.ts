@@ -1,16 +1,17 @@
-/** POST /v1/jobs submits a scoring request to run in the background; GET /v1/jobs/:id polls it. */
+/** POST /v1/jobs submits a scoring request to run in the background; GET /v1/jobs/:id polls it, on any replica. */
 import type { FastifyInstance } from 'fastify';
 import { JobNotFound } from '../errors.ts';
-import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest } from '../scoring/types.ts';
+import type { JobRecord } from '../storage/job-store.ts';
 
 const jobSchema = {
   type: 'object',
   required: ['id', 'status', 'progress'],
   properties: {
     id: { type: 'string' },
-    status: { type: 'string', enum: ['running', 'done', 'failed'] },
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
     created_at: { type: 'string' },
+    started_at: { type: 'string' },
     finished_at: { type: 'string' },
     progress: { type: 'object', properties: { groups_done: { type: 'integer' }, groups: { type: 'integer' } } },
     result: { $ref: 'ScoreResponse#' },
@@ -18,23 +19,29 @@ const jobSchema = {
   },
 } as const;
 
+/**
+ * A job as JSON; a result is spliced in as stored (it can be megabytes, and
+ * was written by JSON.stringify of a ScoreResponse), not parsed to be written again.
+ */
+function jobJson({ result, ...job }: JobRecord): string {
+  const head = JSON.stringify(job);
+  return result === undefined ? head : `${head.slice(0, -1)},"result":${result}}`;
+}
+
 export async function jobRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/jobs',
     {
       schema: {
         tags: ['scoring'],
-        summary: 'Submit a large scoring request as a background job',
+        summary: 'Submit a large scoring request as a background job; any replica answers its polls',
         body: { $ref: 'ScoreRequest#' },
         response: { 202: jobSchema, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
-      const body = request.body as ScoreRequest;
-      const job = app.verdict.jobs.create(body.groups.length, (groupDone) =>
-        startBatch(body, app.verdict.scoring, { onGroup: groupDone, log: request.log }),
-      );
-      return reply.status(202).header('location', `/v1/jobs/${job.id}`).send(job);
+      const job = await app.verdict.jobs.submit(request.body as ScoreRequest);
+      return reply.status(202).header('location', `/v1/jobs/${job.id}`).type('application/json; charset=utf-8').send(jobJson(job));
     },
   );
 
@@ -48,11 +55,11 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: jobSchema, 404: { $ref: 'Error#' } },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params as { id: string };
-      const job = app.verdict.jobs.get(id);
+      const job = await app.verdict.jobs.get(id);
       if (!job) throw new JobNotFound(JSON.stringify(id));
-      return job;
+      return reply.type('application/json; charset=utf-8').send(jobJson(job));
     },
   );
 }

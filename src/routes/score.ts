@@ -8,6 +8,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
+import { callerOf } from '../admission.ts';
+import { requestSignal, scopedScoring } from '../request-scope.ts';
 
 const errorResponses = { 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
 
@@ -30,10 +32,13 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as ScoreRequest;
-      const { scoring, idempotency } = app.verdict;
-      const signal = body.deadline_ms ? AbortSignal.timeout(body.deadline_ms) : undefined;
+      const { idempotency, state } = app.verdict;
+      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const streaming = request.headers.accept?.includes('application/x-ndjson') === true;
+      const signal = requestSignal(reply, body.deadline_ms, state.stopping.signal, streaming || key === undefined);
 
-      if (request.headers.accept?.includes('application/x-ndjson')) {
+      if (streaming) {
         const stream = new PassThrough();
         const result = startBatch(body, scoring, {
           signal,
@@ -47,7 +52,6 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         return reply.type('application/x-ndjson').send(stream);
       }
 
-      const key = request.headers['idempotency-key'] as string | undefined;
       // What a retry replays is the answer's bytes: kept serialized, they are counted exactly.
       const run = async () => {
         const result = await startBatch(body, scoring, { signal, log: request.log });

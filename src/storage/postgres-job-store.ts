@@ -1,0 +1,132 @@
+/**
+ * The job store for replicas: job records (request, progress, result) in a
+ * PostgreSQL table any replica reads, and their dispatch through pg-boss: a
+ * job is claimed with SKIP LOCKED by one replica, which keeps a heartbeat on
+ * it while it runs; when the heartbeat stops (the replica died), pg-boss's
+ * monitor, running on every replica, puts the job back for another to claim.
+ * The record and its pg-boss job are written in one transaction.
+ */
+import pg from 'pg';
+import { PgBoss, type Job } from 'pg-boss';
+import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type ClaimedJob, type JobError, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+
+const QUEUE = 'verdict-jobs';
+const LOCK = 7_201_003; // advisory lock serializing job creation (keeps MAX_JOBS exact) and the migration
+const SCHEMA = `CREATE TABLE IF NOT EXISTS verdict_jobs (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  request TEXT,
+  groups INTEGER NOT NULL,
+  groups_done INTEGER NOT NULL DEFAULT 0,
+  result TEXT,
+  error_code TEXT,
+  error_message TEXT,
+  created_at BIGINT NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT
+)`;
+const POLL_SECONDS = 1; // how soon an idle replica claims a queued job
+const MAX_RUN_SECONDS = 24 * 3600; // pg-boss's own cap on a job's active time; the heartbeat is what detects a death
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function createPostgresJobStore(connectionString: string, options: JobStoreOptions): Promise<JobStore> {
+  const onError = options.onError ?? (() => undefined);
+  const pool = new pg.Pool({ connectionString, max: 4 });
+  pool.on('error', onError);
+  await inTransaction(pool, (client) => client.query(SCHEMA));
+
+  const leaseSeconds = Math.max(10, Math.round(options.leaseMs / 1000)); // pg-boss's minimum heartbeat
+  const checkSeconds = Math.max(1, Math.floor(leaseSeconds / 3));
+  const boss = new PgBoss({ connectionString, max: 4, superviseIntervalSeconds: checkSeconds, monitorIntervalSeconds: checkSeconds });
+  boss.on('error', onError);
+  await boss.start();
+  if (!(await boss.getQueue(QUEUE))) {
+    // retryLimit leaves one claim more than MAX_ATTEMPTS: the one that records the job as lost.
+    await boss.createQueue(QUEUE, { heartbeatSeconds: leaseSeconds, retryLimit: MAX_ATTEMPTS, expireInSeconds: MAX_RUN_SECONDS, deleteAfterSeconds: Math.ceil(options.ttlMs / 1000) });
+  }
+
+  const stopping = new AbortController();
+  const end = (id: string, outcome: { result: string } | { error: JobError }) => {
+    const error = 'error' in outcome ? outcome.error : undefined;
+    return pool.query(
+      `UPDATE verdict_jobs SET status = $2, result = $3, error_code = $4, error_message = $5, finished_at = $6, request = NULL,
+         groups_done = CASE WHEN $2 = 'done' THEN groups ELSE groups_done END WHERE id = $1`,
+      [id, error ? 'failed' : 'done', error ? null : (outcome as { result: string }).result, error?.code ?? null, error?.message ?? null, Date.now()],
+    );
+  };
+
+  return {
+    backend: 'postgres',
+    create: (job) =>
+      inTransaction(pool, async (client) => {
+        const now = Date.now();
+        await client.query("DELETE FROM verdict_jobs WHERE status IN ('done', 'failed') AND finished_at < $1", [now - options.ttlMs]);
+        await client.query(
+          "DELETE FROM verdict_jobs WHERE id IN (SELECT id FROM verdict_jobs WHERE status IN ('done', 'failed') ORDER BY finished_at DESC, id OFFSET $1)",
+          [options.maxFinished],
+        );
+        const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM verdict_jobs WHERE status IN ('queued', 'running')");
+        tooMany(rows[0].n, options);
+        await client.query("INSERT INTO verdict_jobs (id, status, request, groups, created_at) VALUES ($1, 'queued', $2, $3, $4)", [job.id, job.request, job.groups, now]);
+        // In the same transaction: a job is never recorded without being queued, nor queued without its record.
+        await boss.send(QUEUE, { id: job.id }, { db: { executeSql: (text, values) => client.query(text, values) } });
+      }),
+    async get(id) {
+      const { rows } = await pool.query<JobRow>(`SELECT ${jobColumns} FROM verdict_jobs WHERE id = $1`, [id]);
+      const row = rows[0];
+      if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - options.ttlMs)) return undefined;
+      return fromJobRow(row);
+    },
+    work(run) {
+      const handler = async ([job]: Job<{ id: string }>[]) => {
+        const { id } = job.data;
+        if (job.retryCount >= MAX_ATTEMPTS) {
+          await end(id, { error: lostJob(job.retryCount) });
+          return;
+        }
+        const { rows } = await pool.query<{ request: string | null }>(
+          "UPDATE verdict_jobs SET status = 'running', groups_done = 0, started_at = coalesce(started_at, $2) WHERE id = $1 AND status IN ('queued', 'running') RETURNING request",
+          [id, Date.now()],
+        );
+        if (rows[0]?.request == null) return; // evicted, or finished by an earlier claim
+        let finished = false;
+        const claimed: ClaimedJob = {
+          id,
+          request: rows[0].request,
+          signal: AbortSignal.any([job.signal, stopping.signal]),
+          progress: async (done) => void (await pool.query("UPDATE verdict_jobs SET groups_done = $2 WHERE id = $1 AND status = 'running'", [id, done])),
+          async finish(outcome) {
+            await end(id, outcome);
+            finished = true;
+          },
+        };
+        await run(claimed);
+        // Not finished: thrown, so pg-boss puts it back for the next claim.
+        if (!finished) throw new Error(`job ${id} given back: ${String(claimed.signal.reason?.message ?? 'not finished')}`);
+      };
+      boss
+        .work<{ id: string }>(QUEUE, { localConcurrency: options.concurrency, pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: checkSeconds }, handler)
+        .catch((error: Error) => onError(error));
+    },
+    async close() {
+      stopping.abort(new Error('stopping'));
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      await pool.end();
+    },
+  };
+}

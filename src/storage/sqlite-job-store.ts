@@ -1,0 +1,127 @@
+/**
+ * The job store of a single replica: one SQLite file under the data directory
+ * (beside the rule store, migrated on its own). Claims are rows updated in an
+ * IMMEDIATE transaction, with a lease the holder renews; a job left `running`
+ * by a process that died is claimed again once its lease has lapsed, by this
+ * process after a restart or by another sharing the file.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createClaimLoop } from './claim-loop.ts';
+import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+
+/** Applied in order; PRAGMA user_version records how many ran. */
+const migrations = [
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     request TEXT,
+     groups INTEGER NOT NULL,
+     groups_done INTEGER NOT NULL DEFAULT 0,
+     result TEXT,
+     error_code TEXT,
+     error_message TEXT,
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER,
+     owner TEXT,
+     lease_until INTEGER,
+     attempts INTEGER NOT NULL DEFAULT 0
+   )`,
+  'CREATE INDEX jobs_by_status ON jobs (status, created_at)',
+];
+
+const POLL_MS = 500; // how soon a job queued by another process, or a lapsed lease, is noticed
+
+export function createSqliteJobStore(file: string, options: JobStoreOptions): JobStore {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL'); // an acknowledged job is on disk
+  db.pragma('busy_timeout = 5000');
+  db.transaction(() => {
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    for (const sql of migrations.slice(applied)) db.exec(sql);
+    db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
+
+  const owner = randomUUID();
+  const finishedStates = "status IN ('done', 'failed')";
+  const evictOld = db.prepare<[number]>(`DELETE FROM jobs WHERE ${finishedStates} AND finished_at < ?`);
+  const evictBeyond = db.prepare<[number]>(
+    `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE ${finishedStates} ORDER BY finished_at DESC, id LIMIT -1 OFFSET ?)`,
+  );
+  const countActive = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')");
+  const insert = db.prepare("INSERT INTO jobs (id, status, request, groups, created_at) VALUES (@id, 'queued', @request, @groups, @now)");
+  const select = db.prepare<[string], JobRow>(`SELECT ${jobColumns} FROM jobs WHERE id = ?`);
+  const next = db.prepare<{ now: number }, { id: string; attempts: number; request: string }>(
+    "SELECT id, attempts, request FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now) ORDER BY created_at LIMIT 1",
+  );
+  const take = db.prepare(
+    "UPDATE jobs SET status = 'running', owner = @owner, lease_until = @lease, attempts = attempts + 1, started_at = coalesce(started_at, @now) WHERE id = @id",
+  );
+  const end = db.prepare(
+    `UPDATE jobs SET status = @status, result = @result, error_code = @code, error_message = @message, finished_at = @now,
+       groups_done = CASE WHEN @status = 'done' THEN groups ELSE groups_done END,
+       request = NULL, owner = NULL, lease_until = NULL WHERE id = @id AND (owner = @owner OR @owner IS NULL)`,
+  );
+  const renew = db.prepare("UPDATE jobs SET lease_until = @lease WHERE id = @id AND owner = @owner AND status = 'running'");
+  const giveBack = db.prepare("UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'");
+  const progress = db.prepare("UPDATE jobs SET groups_done = @done WHERE id = @id AND owner = @owner AND status = 'running'");
+
+  const create = db.transaction((job: { id: string; groups: number; request: string }) => {
+    const now = Date.now();
+    evictOld.run(now - options.ttlMs);
+    evictBeyond.run(options.maxFinished);
+    tooMany(countActive.get()!.n, options);
+    insert.run({ ...job, now });
+  });
+  const claim = db.transaction(() => {
+    for (;;) {
+      const now = Date.now();
+      const row = next.get({ now });
+      if (!row) return undefined;
+      if (row.attempts >= MAX_ATTEMPTS) {
+        end.run({ id: row.id, owner: null, status: 'failed', result: null, ...lostJob(row.attempts), now });
+        continue;
+      }
+      take.run({ id: row.id, owner, lease: now + options.leaseMs, now });
+      return { id: row.id, request: row.request };
+    }
+  });
+
+  const loop = createClaimLoop({
+    concurrency: options.concurrency,
+    leaseMs: options.leaseMs,
+    pollMs: POLL_MS,
+    onError: options.onError,
+    claim: async () => claim.immediate(),
+    renew: async (id) => renew.run({ id, owner, lease: Date.now() + options.leaseMs }).changes > 0,
+    release: async (id) => void giveBack.run({ id, owner }),
+    progress: async (id, done) => void progress.run({ id, owner, done }),
+    finish: async (id, outcome) => {
+      const error = 'error' in outcome ? outcome.error : undefined;
+      end.run({ id, owner, status: error ? 'failed' : 'done', result: error ? null : (outcome as { result: string }).result, code: error?.code ?? null, message: error?.message ?? null, now: Date.now() });
+    },
+  });
+
+  return {
+    backend: 'sqlite',
+    async create(job) {
+      create.immediate(job);
+      loop.wake();
+    },
+    async get(id) {
+      const row = select.get(id);
+      if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - options.ttlMs)) return undefined;
+      return fromJobRow(row);
+    },
+    work: (run) => loop.start(run),
+    async close() {
+      await loop.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Cancellation over a real socket: a client that goes away (a plain request or
+ * an NDJSON stream) takes its queued cells out of the pool at once, while the
+ * worker is still busy with another request's cells.
+ */
+import http from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, score } from './helpers.ts';
+
+let app: FastifyInstance;
+let port: number;
+beforeAll(async () => {
+  // One worker, no standby busy beside it, no cache: every cell really waits in the queue.
+  app = await buildTestApp({ poolSize: 1, workerStandby: 0, cacheSize: 0 });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  port = (app.server.address() as { port: number }).port;
+});
+afterAll(() => app.close());
+
+const sleepBatch = (cells: number, ms: number, tag: string) => ({
+  rewards: [{ id: 'test-sleep', params: { ms } }],
+  groups: [{ completions: Array.from({ length: cells }, (_, i) => `${tag} ${i}`) }],
+});
+const stats = () => app.verdict.pools.score.stats();
+
+/** Sends a request over a real socket and returns it, unanswered; `destroy()` is a client going away. */
+function send(body: unknown, headers: Record<string, string> = {}): http.ClientRequest {
+  const payload = JSON.stringify(body);
+  const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/score', headers: { 'content-type': 'application/json', ...headers } });
+  request.on('error', () => undefined); // the destroyed socket
+  request.end(payload);
+  return request;
+}
+
+describe.each([
+  ['a JSON request', {}],
+  ['an NDJSON stream', { accept: 'application/x-ndjson' }],
+])('a client that disconnects (%s)', (_name, headers) => {
+  it('releases its queued cells at once, while the worker still runs the cells before them', async () => {
+    let busyDone = false;
+    const busy = score(app, sleepBatch(1, 1500, `busy ${_name}`)).then((r) => ((busyDone = true), r));
+    await expect.poll(() => stats().busy, { timeout: 30_000 }).toBe(1);
+
+    const abandoned = send(sleepBatch(200, 50, `gone ${_name}`), headers);
+    await expect.poll(() => stats().queued, { timeout: 30_000 }).toBeGreaterThanOrEqual(150);
+    abandoned.destroy();
+    await expect.poll(() => stats().queued, { timeout: 30_000 }).toBe(0);
+    expect(busyDone).toBe(false); // released while the worker still runs the busy cell
+
+    expect((await busy).status).toBe(200);
+    const after = await score(app, sleepBatch(2, 1, `after ${_name}`));
+    expect(after.body.rules['test-sleep']).toMatchObject({ scored: 2, failed: 0 });
+  });
+});
