@@ -26,7 +26,11 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   [GLUED_CONNECTOR, ' , '],
   [/\\(?:d|t)binom/g, '\\binom'],
   [new RegExp(`\\\\operatorname\\{(${FUNCTIONS})\\}`, 'g'), '\\$1 '],
+  // `5\,\mathrm{cm}`, `3 \mathrm{m/s}`: after a number, a word in a font command is a unit, even of one letter (not e or i).
+  [/(?<=\d\s*(?:\\[,;: ]\s*|~\s*)*)\\(?:mathrm|mathit|mathsf)\{\s*~?\s*((?![ei]\s*\})[a-zA-Z]{1,6}(?:\s*\/\s*[a-zA-Z]{1,4})?)\s*\}/g, '\\text{$1}'],
   [/\\(?:mathrm|mathit|mathbf|boldsymbol|bm|mathsf|operatorname)\{([^{}]*)\}/g, ' $1 '],
+  // Primes: `f^{\prime}(x)` and `f^\prime` are `f'`.
+  [/\^\s*\{\s*((?:\\prime\s*)+)\}|\^\s*\\prime/g, (m: string, primes?: string) => "'".repeat(primes ? (primes.match(/prime/g) ?? []).length : 1)],
   // Thousands groups: `14{,}916`, `12,\!000`, `1\,000`, `7,425,000`, `1 000`.
   [/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, (_m, d: string, offset: string, whole: string) => groupOrDecimal(d, Number(offset), whole)],
   [/(\d),\s*\\!\s*(?=\d{3}(?!\d))/g, '$1'],
@@ -41,9 +45,14 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/(?<!\\)\\(?:[,;:!> ]|thinspace|enspace)|~/g, ' '],
   // `2\frac12` is a mixed number, unless the integer is an exponent or index.
   [/(?<![\^_.\d]|[\^_]\{)(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))/g, (_m, w: string, a1?: string, a2?: string, b1?: string, b2?: string) => `(${w}+\\frac{${a1 ?? a2}}{${b1 ?? b2}})`],
-  // Degrees are a unit here: `90^\circ` is 90.
-  [/\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|\^\s*\{\s*\}/g, ' '],
+  // Degrees become one marker the parser reads: a unit after a number, radians in a trigonometric argument.
+  [/\^\s*\{?\s*\\circ\s*\}?|\\circ\b|\\degree\b/g, '\\degree '],
+  [/\^\s*\{\s*\}/g, ' '],
   [/\\%/g, '%'],
+  // `2 1/2` in plain text is a mixed number (a proper fraction after a whole number and a space).
+  [/(?<![\d.,/^_{]|[\^_]\s*)(\d+) +(\d+)\/(\d+)(?![\d.]|\s*[\^_(])/g, (m: string, w: string, a: string, b: string) => (BigInt(a) < BigInt(b) ? `(${w}+${a}/${b})` : m)],
+  // A backslash left dangling at the very end (`5\`) carries nothing.
+  [/\\+\s*$/, ''],
 ];
 
 function groupOrDecimal(digit: string, offset: number, whole: string): string {

@@ -72,6 +72,39 @@ export interface FloatScope {
   deadline: number;
   /** Terms left to the outermost \sum or \prod being evaluated, shared by the ones nested in it. */
   sumWork?: { left: number };
+  /** Check the answer side for values floats cannot be trusted with (see Suspicious). */
+  guard?: boolean;
+}
+
+/**
+ * A value a float comparison cannot judge: a constant so tiny or huge that it
+ * hides below the tolerance (`10^{-25}`), a sum that absorbs one of its terms
+ * (`x + 10^{-12}`), a function taken at a near-zero argument or landing a hair
+ * from an integer (`\cos(10^{-8})`). Only the answer is checked: it is the
+ * side a policy writes.
+ */
+export class Suspicious extends Error {}
+
+/** Functions whose values are no algebraic combination of their arguments: near-identities hide in them. */
+const TRANSCENDENTAL = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'asin', 'arcsin', 'acos', 'arccos', 'atan', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'exp']);
+
+const constantCache = new WeakMap<MathNode, boolean>();
+/** The subtree holds no variable (π and e are constants). */
+function isConstantTree(node: MathNode): boolean {
+  let known = constantCache.get(node);
+  if (known !== undefined) return known;
+  const n = view(node);
+  if (n.type === 'SymbolNode') known = n.name === 'pi' || n.name === 'e';
+  else if (fnName(n) === 'sum' || fnName(n) === 'prod') known = false;
+  else known = (n.args ?? n.items ?? (n.content ? [n.content] : [])).every(isConstantTree);
+  constantCache.set(node, known);
+  return known;
+}
+
+function checkValue(node: MathNode, v: Num): void {
+  if (typeof v !== 'number' || v === 0 || !Number.isFinite(v)) return;
+  const a = Math.abs(v);
+  if ((a < 1e-10 || a > 1e15) && isConstantTree(node)) throw new Suspicious('constant out of range');
 }
 
 const seedOf = (name: string) => [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261) >>> 0;
@@ -86,7 +119,7 @@ const REAL: Record<string, (...x: number[]) => number> = {
   sin: Math.sin, cos: Math.cos, tan: Math.tan, sec: (x) => 1 / Math.cos(x), csc: (x) => 1 / Math.sin(x), cot: (x) => 1 / Math.tan(x),
   asin: Math.asin, arcsin: Math.asin, acos: Math.acos, arccos: Math.acos, atan: Math.atan, arctan: Math.atan,
   sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, log: Math.log, log10: Math.log10, exp: Math.exp,
-  floor: Math.floor, ceil: Math.ceil, percent: (x) => x / 100, gcd: (a, b) => gcdF(a, b), lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
+  floor: Math.floor, ceil: Math.ceil, percent: (x) => x / 100, degree: (x) => x, gcd: (a, b) => gcdF(a, b), lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
   max: Math.max, min: Math.min,
   nthRoot: (x, k) => (x < 0 && Math.abs(k % 2) === 1 ? -Math.pow(-x, 1 / k) : Math.pow(x, 1 / k)),
 };
@@ -99,6 +132,12 @@ function gcdF(a: number, b: number): number {
 }
 
 export function evalFloat(node: MathNode, scope: FloatScope): Num {
+  const v = evalNode(node, scope);
+  if (scope.guard) checkValue(node, v);
+  return v;
+}
+
+function evalNode(node: MathNode, scope: FloatScope): Num {
   const { math } = getMath();
   const n = view(node);
   switch (n.type) {
@@ -121,20 +160,48 @@ export function evalFloat(node: MathNode, scope: FloatScope): Num {
   if (name === 'sum' || name === 'prod') return bigOperator(name, n.args!, scope);
   const xs = n.args!.map((a) => evalFloat(a, scope));
   const allReal = xs.every((x) => typeof x === 'number');
-  if (n.type === 'OperatorNode') return operator(name, xs, allReal);
+  if (n.type === 'OperatorNode') {
+    if (scope.guard && allReal && (name === 'add' || name === 'subtract')) absorbs(xs[0] as number, xs[1] as number);
+    return operator(name, xs, allReal);
+  }
   if (allReal) {
     const r = xs as number[];
-    if (name === 'sqrt') return r[0]! < 0 && scope.complex ? (math.sqrt(r[0]!) as unknown as Num) : Math.sqrt(r[0]!);
-    if (name === 'abs') return Math.abs(r[0]!);
-    if (name === 'combinations') return combinations(r[0]!, r[1]!);
-    const f = REAL[name];
-    if (f) return f(...r);
-    return opaque(name, r);
+    if (scope.guard && (TRANSCENDENTAL.has(name) || !(name in REAL || ['sqrt', 'abs', 'combinations', 'nthRoot', 'degree', 'percent', 'floor', 'ceil', 'gcd', 'lcm', 'max', 'min'].includes(name)))) {
+      return nearStep(r, evalFunction(name, r, scope));
+    }
+    return evalFunction(name, r, scope);
   }
   const mathFn = (math as unknown as Record<string, (...x: unknown[]) => Num>)[name === 'percent' ? 'divide' : name];
   if (name === 'percent') return math.divide(xs[0] as never, 100) as unknown as Num;
   if (!mathFn || !['sqrt', 'abs', 'det', 'exp', 'log', 'sin', 'cos', 'tan'].includes(name)) throw new RangeError(`no ${name} here`);
   return mathFn(...xs);
+}
+
+function evalFunction(name: string, r: number[], scope: FloatScope): Num {
+  const { math } = getMath();
+  if (name === 'sqrt') return r[0]! < 0 && scope.complex ? (math.sqrt(r[0]!) as unknown as Num) : Math.sqrt(r[0]!);
+  if (name === 'abs') return Math.abs(r[0]!);
+  if (name === 'combinations') return combinations(r[0]!, r[1]!);
+  const f = REAL[name];
+  if (f) return f(...r);
+  return opaque(name, r);
+}
+
+/** One term of a sum below a billionth of the other vanishes in floats, or nearly: not a comparison floats can make. */
+function absorbs(a: number, b: number): void {
+  if (a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return;
+  const [small, big] = Math.abs(a) < Math.abs(b) ? [Math.abs(a), Math.abs(b)] : [Math.abs(b), Math.abs(a)];
+  if (small < 1e-9 * big) throw new Suspicious('absorbed term');
+}
+
+/** A transcendental function at a near-zero argument, or landing within 1e-12 of an integer without being one. */
+function nearStep(args: number[], v: Num): Num {
+  if (args.some((x) => x !== 0 && Math.abs(x) < 1e-6)) throw new Suspicious('near-zero argument');
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const r = Math.round(v);
+    if (v !== r && Math.abs(v - r) < 1e-12 * Math.max(1, Math.abs(v))) throw new Suspicious('near an integer');
+  }
+  return v;
 }
 
 function operator(name: string, xs: Num[], real: boolean): Num {

@@ -25,7 +25,7 @@ export interface Extraction {
 
 const MAX_SEARCH_CHARS = 50_000;
 const MARKER = /(?:final\s+answer|(?<![<\/])\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
-const NUMBER = /(?<![A-Za-z0-9_.,^])-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
+const NUMBER = /(?<![A-Za-z0-9_.,^]|[\^_]\{)-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
 /** Words allowed in a bare math answer. */
 const MATH_WORDS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'log', 'exp', 'sqrt', 'and', 'frac', 'dfrac', 'tfrac', 'infty', 'inf', 'text', 'left', 'right', 'cdot', 'times', 'pmatrix', 'bmatrix', 'begin', 'end', 'boxed', 'quad', 'qquad', 'mbox', 'circ', 'pct', 'percent', 'cup', 'approx', 'leq', 'geq', 'neq', 'lt', 'gt', 'mathrm', 'textbf', 'array', 'mid', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'pmod', 'mod', 'sum', 'prod', 'binom', 'lfloor', 'rfloor', 'lceil', 'rceil', 'emptyset', 'varnothing', 'mathbb']);
 
@@ -57,6 +57,33 @@ export function extractAnswer(text: string, options: ExtractOptions): Extraction
   return fromText(region.trim(), options.lastNumberFallback);
 }
 
+/** A gold that is a whole solution: its boxes, markers or tags say where its answer is. */
+const SOLUTION = /\\(?:boxed|fbox)\b|<\/?answer>|<\/think>|####|final\s+answer|(?<![<\/])\banswer\s*(?:is\b|:)/i;
+
+/**
+ * The gold's answer: a whole solution is searched like a completion (no number fallback); any other
+ * gold is taken whole, never cut down to a piece of it (`\kappa - 4` is not 4).
+ */
+export function extractGold(text: string): Extraction | null {
+  const t = text.trim();
+  if (!t) return null;
+  if (SOLUTION.test(t)) {
+    const found = extractAnswer(t, { thinkOnly: false, boxedOnly: false, lastNumberFallback: false });
+    if (found) return found;
+  }
+  return { parts: [unwrapMath(t)], source: 'whole' };
+}
+
+/** `$…$`, `$$…$$`, `\(…\)`, `\[…\]` around the whole text, and a final period. */
+function unwrapMath(t: string): string {
+  for (;;) {
+    const m = /^(?:\$\$([\s\S]*)\$\$|\$([\s\S]*)\$|\\\(([\s\S]*)\\\)|\\\[([\s\S]*)\\\])[\s.]*$/.exec(t);
+    const inner = m && (m[1] ?? m[2] ?? m[3] ?? m[4])!;
+    if (inner === null || inner === undefined || /\$|\\[()[\]]/.test(inner)) return t;
+    t = inner.trim();
+  }
+}
+
 /** A text without prose: it is the answer as a whole. */
 function isBareMath(s: string): boolean {
   if (!s || s.length > 2000) return false;
@@ -64,8 +91,8 @@ function isBareMath(s: string): boolean {
   return words.every((w) => MATH_WORDS.has(w.toLowerCase()));
 }
 
-/** Math spans `$$..$$`, `\[..\]`, `$..$`, `\(..\)`; inline ones do not cross a line break. */
-export function mathSpans(text: string): Span[] {
+/** Math spans `$$..$$`, `\[..\]`, `$..$`, `\(..\)`; inline ones do not cross a line break (those go to `broken`). */
+export function mathSpans(text: string, broken: Span[] = []): Span[] {
   const out: Span[] = [];
   const re = /\$\$|\\\[|\\\(|(?<!\\)\$/g;
   const unclosed = new Set<string>(); // a closer not found once is not searched again (keeps this linear)
@@ -80,7 +107,10 @@ export function mathSpans(text: string): Span[] {
       continue;
     }
     const content = text.slice(m.index + open.length, end);
-    if ((open === '$' || open === '\\(') && content.includes('\n')) continue;
+    if ((open === '$' || open === '\\(') && content.includes('\n')) {
+      broken.push({ start: m.index, end: end + close.length, content });
+      continue;
+    }
     out.push({ start: m.index, end: end + close.length, content });
     re.lastIndex = end + close.length;
   }
@@ -140,11 +170,14 @@ function joinedSpans(text: string, spans: Span[]): string[] {
 }
 
 function fromText(text: string, lastNumber: boolean): Extraction | null {
-  const spans = mathSpans(text);
+  const broken: Span[] = [];
+  const spans = mathSpans(text, broken);
   const whole = spans.length === 1 && spans[0]!.start === 0 && /^[\s.,;]*$/.test(text.slice(spans[0]!.end));
   if (whole) return { parts: [spans[0]!.content], source: 'whole' };
   if (!spans.length && isBareMath(text)) return { parts: [text], source: 'whole' };
-  const number = lastNumber ? [...text.matchAll(NUMBER)].filter((m) => !spans.some((s) => m.index >= s.start && m.index < s.end)).at(-1) : undefined;
+  // A number inside a span, or inside inline math broken across lines, is no plain number.
+  const inside = (i: number) => spans.some((s) => i >= s.start && i < s.end) || broken.some((s) => i >= s.start && i < s.end);
+  const number = lastNumber ? [...text.matchAll(NUMBER)].filter((m) => !inside(m.index)).at(-1) : undefined;
   if (spans.length && !(number && number.index > spans.at(-1)!.end)) return { parts: joinedSpans(text, spans), source: 'math' };
   return number ? { parts: [number[0]], source: 'number' } : null;
 }

@@ -111,9 +111,15 @@ class AnswerParser extends PrimaryParser {
       this.inSetBuilder = false;
       if (open === '\\{' && items.length === 1 && (this.is('op', '|') || this.is('cmd', 'mid') || this.is('op', ':'))) {
         this.pos++;
-        const condition = this.parseItem();
+        // `\{x \in \mathbb{Z} \mid x > 0, x \ne 3\}`: the head's own membership and every condition must hold.
+        const conditions: Value[] = items[0]!.kind === 'relation' ? [items[0]!] : [];
+        conditions.push(this.parseItem());
+        while (this.is('op', ',') || this.is('cmd', 'land') || this.is('cmd', 'wedge') || this.is('letters', 'and') || (this.is('text') && /^\s*and\s*$/i.test(this.peek().value))) {
+          this.pos++;
+          conditions.push(this.parseItem());
+        }
         this.expectCloser(['\\}'], closeText);
-        return condition;
+        return conditions.length === 1 ? conditions[0]! : { kind: 'and', parts: conditions };
       }
       if (this.is('op', ',') || this.is('op', ';')) this.pos++;
       else break;
@@ -180,9 +186,15 @@ export interface ParsedAnswer {
   wordy: boolean;
 }
 
-export function parseAnswer(text: string, options: CleanOptions): ParsedAnswer {
-  if (text.length > LIMITS.maxAnswerChars) throw new LimitError('answer length');
-  const parser = new AnswerParser(tokenize(cleanMath(text, options)));
+export interface ParseOptions extends CleanOptions {
+  /** Longest text accepted (LIMITS.maxAnswerChars unless set); a gold may be longer, with nodes in proportion. */
+  maxChars?: number;
+}
+
+export function parseAnswer(text: string, options: ParseOptions): ParsedAnswer {
+  const maxChars = options.maxChars ?? LIMITS.maxAnswerChars;
+  if (text.length > maxChars) throw new LimitError('answer length');
+  const parser = new AnswerParser(tokenize(cleanMath(text, options)), Math.round((LIMITS.maxNodes * maxChars) / LIMITS.maxAnswerChars));
   const value = expandPlusMinus(parser.parseAnswer());
   return { value, wordy: parser.wordy };
 }

@@ -45,12 +45,18 @@ export abstract class PrimaryParser extends ExprParser {
       this.toks.splice(this.pos, 0, { type: 'letters', value: word.slice(head.length), space: false });
     }
     if (fn) return this.parseFunction(fn);
-    if (word.length === 1 && /[fghFGHPQW]/.test(head) && this.is('op', '(') && !this.peek().space) {
+    let name = head;
+    // Primes belong to the name: `f'(x)`, `y''`.
+    while (word.length === 1 && this.is('op', "'")) {
+      this.pos++;
+      name += "'";
+    }
+    if (word.length === 1 && (/[fghFGHPQW]/.test(head) || name !== head) && this.is('op', '(') && !this.peek().space) {
       this.pos++;
       const args = this.parseBracket('(');
-      return expr(this.call(head, args.kind === 'tuple' ? args.items.map((a) => this.node(a)) : [this.node(args)]));
+      return expr(this.call(name, args.kind === 'tuple' ? args.items.map((a) => this.node(a)) : [this.node(args)]));
     }
-    return expr(this.sym(head));
+    return expr(this.sym(name));
   }
 
   private command(name: string): Value {

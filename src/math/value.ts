@@ -21,10 +21,15 @@ export type Value =
   | { kind: 'interval'; lo: MathNode; hi: MathNode; loClosed: boolean; hiClosed: boolean }
   | { kind: 'union'; parts: Value[] }
   /** `a op b op c ...`: equations, inequalities, `x \in S`. */
-  | { kind: 'relation'; ops: RelOp[]; sides: Value[] };
+  | { kind: 'relation'; ops: RelOp[]; sides: Value[] }
+  /** Conditions that must all hold: `\{x \mid x > 0, x \ne 1\}`. */
+  | { kind: 'and'; parts: Value[] };
 
 /** Exact values of numeric literals, kept beside the float in the ConstantNode. */
 export const EXACT = new WeakMap<MathNode, Rational>();
+
+/** Literals written with a decimal point or exponent (`0.333333`, `1.2e-5`): their significant digits and the power of ten of their last digit. */
+export const DECIMALS = new WeakMap<MathNode, { sig: number; place: number }>();
 
 export const expr = (node: MathNode): Value => ({ kind: 'expr', node });
 
