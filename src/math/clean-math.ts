@@ -14,7 +14,15 @@ const FUNCTIONS = 'sin|cos|tan|sec|csc|cot|arcsin|arccos|arctan|sinh|cosh|tanh|l
 /** `1orW(x)`, `(11,7)or(7,11)`: a connector glued to its neighbours. */
 export const GLUED_CONNECTOR = /(?<=[\d)}\]])(or|and)(?=[A-Za-z(\\])/g;
 
+/** `0.1\overline{6}` is 1/6: the repeating digits over nines, after the fixed ones. */
+function repeating(_m: string, whole: string, fixed: string, period: string): string {
+  const all = BigInt(`${whole || '0'}${fixed}${period}`) - BigInt(`${whole || '0'}${fixed}`);
+  const den = 10n ** BigInt(fixed.length) * (10n ** BigInt(period.length) - 1n);
+  return `(\\frac{${all}}{${den}})`;
+}
+
 const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
+  [/(\d*)\.(\d*)\\overline\s*\{\s*(\d{1,12})\s*\}/g, repeating],
   // Math delimiters and escaped currency carry no value.
   [/\\\$|\$|\\\(|\\\)|\\\[|\\\]/g, ' '],
   [/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)\s*\.?/g, ''],

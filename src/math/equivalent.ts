@@ -11,7 +11,7 @@ import { spend } from './budget.ts';
 import { getMath } from './mathjs.ts';
 import { formatValue } from './format-value.ts';
 import { textNorm } from './normalize-text.ts';
-import { valueKey } from './value-key.ts';
+import { keyOf, type Key } from './value-key.ts';
 import { fnName, view, type Value } from './value.ts';
 
 export interface EquivalenceOptions extends NumericOptions {
@@ -35,7 +35,7 @@ function asInterval(v: Value): { lo: MathNode; hi: MathNode; loClosed: boolean; 
 
 const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op !== '=' && op !== 'in' && op !== 'approx');
 /** `x < 2 \text{ or } x > 5`: a list of inequalities is the union of their solution sets. */
-const isRelationList = (v: Value) => v.kind === 'list' && v.items.length > 1 && v.items.every(isInequality);
+const isRelationList = (v: Value) => v.kind === 'list' && !!v.either;
 
 export function equivalent(gold: Value, pred: Value, options: EquivalenceOptions): Equivalence {
   let path: Equivalence['path'] = 'structure';
@@ -50,11 +50,11 @@ export function equivalent(gold: Value, pred: Value, options: EquivalenceOptions
       return v.equal;
     }
     if (a.kind === 'text' || b.kind === 'text') return a.kind === 'text' && b.kind === 'text' && textNorm(a.text) === textNorm(b.text);
-    if ((isRelationList(a) && setLike(b)) || (isRelationList(b) && setLike(a)) || (isRelationList(a) && isRelationList(b) && !structures(a, b, cmp))) {
+    if ((isRelationList(a) && setLike(b)) || (isRelationList(b) && setLike(a)) || (isRelationList(a) && isRelationList(b) && !structures(a, b, cmp, options.strictVariables))) {
       path = 'membership';
       return relationEqualsSet(a, b, options);
     }
-    return structures(a, b, cmp) || (setLike(a) && setLike(b) && !sameShape(a, b) && setsByMembership(a, b, options));
+    return structures(a, b, cmp, options.strictVariables) || (setLike(a) && setLike(b) && !sameShape(a, b) && setsByMembership(a, b, options));
   };
   const relations = (a: Value, b: Value): boolean => {
     const ra = reduceRelation(a);
@@ -110,28 +110,30 @@ function sameName(a: Value, b: Value): boolean {
 
 /**
  * Every item of each side matches an item of the other (duplicates do not count). Items with equal
- * keys match at once; only the others are compared one by one, and the first that matches nothing ends it.
+ * keys match at once; an item left over is compared only with the other side's items whose keys are
+ * not decisive (see value-key.ts), and the first that matches nothing ends it: linear in the items
+ * when their values are exact.
  */
-function sameSet(as: Value[], bs: Value[], cmp: (a: Value, b: Value) => boolean): boolean {
+function sameSet(as: Value[], bs: Value[], cmp: (a: Value, b: Value) => boolean, strict: boolean): boolean {
   spend(as.length + bs.length);
-  const ka = as.map(valueKey);
-  const kb = bs.map(valueKey);
-  const setA = new Set(ka.filter((k) => k !== null));
-  const setB = new Set(kb.filter((k) => k !== null));
-  const open = <T>(xs: T[], keys: (string | null)[], other: Set<string | null>) => xs.filter((_, i) => keys[i] === null || !other.has(keys[i]!));
-  const openA = open(as, ka, setB);
-  const openB = open(bs, kb, setA);
-  // Unmatched items are tried against the other side's unmatched ones first.
-  const orderB = [...openB, ...bs.filter((b) => !openB.includes(b))];
-  const orderA = [...openA, ...as.filter((a) => !openA.includes(a))];
-  return openA.every((a) => orderB.some((b) => cmp(a, b))) && openB.every((b) => orderA.some((a) => cmp(a, b)));
+  const ka = as.map(keyOf);
+  const kb = bs.map(keyOf);
+  const keysA = new Set(ka.map((k) => k.key).filter((k) => k !== null));
+  const keysB = new Set(kb.map((k) => k.key).filter((k) => k !== null));
+  const left = (xs: Value[], keys: Key[], other: Set<string | null>) => xs.map((x, i) => [x, keys[i]!] as const).filter(([, k]) => k.key === null || !other.has(k.key));
+  // Renamed variables (strict_variables: false) make any two keys comparable.
+  const candidates = (xs: Value[], keys: Key[], mine: Key) => xs.filter((_, i) => !(strict && mine.decisive && keys[i]!.decisive));
+  return (
+    left(as, ka, keysB).every(([a, k]) => candidates(bs, kb, k).some((b) => cmp(a, b))) &&
+    left(bs, kb, keysA).every(([b, k]) => candidates(as, ka, k).some((a) => cmp(a, b)))
+  );
 }
 
 const ordered = (as: Value[], bs: Value[], cmp: (a: Value, b: Value) => boolean) => as.length === bs.length && as.every((a, i) => cmp(a, bs[i]!));
 
-function structures(a: Value, b: Value, cmp: (a: Value, b: Value) => boolean): boolean {
+function structures(a: Value, b: Value, cmp: (a: Value, b: Value) => boolean, strict = true): boolean {
   const unordered = (v: Value) => v.kind === 'list' || v.kind === 'set';
-  if (unordered(a) && unordered(b)) return sameSet((a as { items: Value[] }).items, (b as { items: Value[] }).items, cmp);
+  if (unordered(a) && unordered(b)) return sameSet((a as { items: Value[] }).items, (b as { items: Value[] }).items, cmp, strict);
   if (a.kind === 'tuple' && b.kind === 'tuple') return !!a.ratio === !!b.ratio && ordered(a.items, b.items, cmp);
   if ((a.kind === 'tuple' && b.kind === 'list') || (a.kind === 'list' && b.kind === 'tuple')) return ordered(a.items, b.items, cmp);
   const ia = asInterval(a);
@@ -139,6 +141,6 @@ function structures(a: Value, b: Value, cmp: (a: Value, b: Value) => boolean): b
   if (ia && ib && (a.kind === 'interval' || b.kind === 'interval')) {
     return ia.loClosed === ib.loClosed && ia.hiClosed === ib.hiClosed && cmp({ kind: 'expr', node: ia.lo }, { kind: 'expr', node: ib.lo }) && cmp({ kind: 'expr', node: ia.hi }, { kind: 'expr', node: ib.hi });
   }
-  if (a.kind === 'union' && b.kind === 'union') return sameSet(a.parts, b.parts, cmp);
+  if (a.kind === 'union' && b.kind === 'union') return sameSet(a.parts, b.parts, cmp, strict);
   return false;
 }

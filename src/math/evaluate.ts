@@ -90,7 +90,7 @@ const TRANSCENDENTAL = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'asin'
 
 const constantCache = new WeakMap<MathNode, boolean>();
 /** The subtree holds no variable (π and e are constants). */
-function isConstantTree(node: MathNode): boolean {
+export function isConstantTree(node: MathNode): boolean {
   let known = constantCache.get(node);
   if (known !== undefined) return known;
   const n = view(node);
@@ -162,7 +162,10 @@ function evalNode(node: MathNode, scope: FloatScope): Num {
   const allReal = xs.every((x) => typeof x === 'number');
   if (n.type === 'OperatorNode') {
     if (scope.guard && allReal && (name === 'add' || name === 'subtract')) absorbs(xs[0] as number, xs[1] as number);
-    return operator(name, xs, allReal);
+    const v = operator(name, xs, allReal);
+    // A power of a non-zero base that underflows to 0 (`e^{-1000}`) hides whatever it stood for.
+    if (scope.guard && name === 'pow' && v === 0 && xs[0] !== 0) throw new Suspicious('underflow');
+    return v;
   }
   if (allReal) {
     const r = xs as number[];
@@ -197,6 +200,7 @@ function absorbs(a: number, b: number): void {
 /** A transcendental function at a near-zero argument, or landing within 1e-12 of an integer without being one. */
 function nearStep(args: number[], v: Num): Num {
   if (args.some((x) => x !== 0 && Math.abs(x) < 1e-6)) throw new Suspicious('near-zero argument');
+  if (v === 0 && args.some((x) => x !== 0)) throw new Suspicious('underflow');
   if (typeof v === 'number' && Number.isFinite(v)) {
     const r = Math.round(v);
     if (v !== r && Math.abs(v - r) < 1e-12 * Math.max(1, Math.abs(v))) throw new Suspicious('near an integer');

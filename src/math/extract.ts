@@ -13,6 +13,8 @@ export interface ExtractOptions {
   thinkOnly: boolean;
   boxedOnly: boolean;
   lastNumberFallback: boolean;
+  /** A marker sentence without math may give its last number (a completion's "the answer is 5 apples"); never for a gold. */
+  proseNumbers?: boolean;
 }
 
 export type AnswerSource = 'boxed' | 'answer_tag' | 'marker' | 'whole' | 'math' | 'number';
@@ -24,6 +26,8 @@ export interface Extraction {
 }
 
 const MAX_SEARCH_CHARS = 50_000;
+/** Words after a box, in its sentence, that withdraw it. */
+const REFUTED = /^[^.\n$]{0,120}?\b(?:wrong|incorrect|not (?:correct|right|the (?:final )?answer)|isn't (?:correct|right))\b/i;
 const MARKER = /(?:final\s+answer|(?<![<\/])\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
 const NUMBER = /(?<![A-Za-z0-9_.,^]|[\^_]\{)-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
 /** Words allowed in a bare math answer. */
@@ -38,13 +42,20 @@ export function extractAnswer(text: string, options: ExtractOptions): Extraction
   }
   // The final answer is near the end; bounding the searched text bounds the work.
   region = region.slice(-MAX_SEARCH_CHARS);
+  let all = findBoxes(region);
+  const last = all.at(-1);
+  // A box its own sentence calls wrong (`\boxed{7}, but that is wrong`) is withdrawn, with every number in it.
+  if (last && REFUTED.test(region.slice(last.end, last.end + 160))) {
+    region = region.slice(0, last.start) + ' '.repeat(last.end - last.start) + region.slice(last.end);
+    all = all.slice(0, -1);
+  }
   let marker: RegExpExecArray | null = null;
   for (const m of region.matchAll(MARKER)) marker = m;
-  const boxes = finalBoxes(region, findBoxes(region));
+  const boxes = finalBoxes(region, all);
   // A "final answer is" sentence written after the last box is the later, final word.
   const markerLast = !options.boxedOnly && marker && (!boxes.length || marker.index > boxes.at(-1)!.end);
   if (markerLast) {
-    const parts = fromSentence(sentenceAt(region, marker!.index + marker![0].length));
+    const parts = fromSentence(sentenceAt(region, marker!.index + marker![0].length), options.proseNumbers ?? true);
     if (parts) return { parts, source: 'marker' };
   }
   if (boxes.length) return { parts: boxes.map((b) => b.content), source: 'boxed' };
@@ -57,18 +68,19 @@ export function extractAnswer(text: string, options: ExtractOptions): Extraction
   return fromText(region.trim(), options.lastNumberFallback);
 }
 
-/** A gold that is a whole solution: its boxes, markers or tags say where its answer is. */
+/** A gold that is a whole solution: its boxes, tags, `####` or a marker sentence with math say where its answer is. */
 const SOLUTION = /\\(?:boxed|fbox)\b|<\/?answer>|<\/think>|####|final\s+answer|(?<![<\/])\banswer\s*(?:is\b|:)/i;
 
 /**
- * The gold's answer: a whole solution is searched like a completion (no number fallback); any other
+ * The gold's answer: a whole solution is searched like a completion (no number fallback), by its
+ * boxes, tags, `####` and the math of a marker sentence, never by a number taken out of prose; any other
  * gold is taken whole, never cut down to a piece of it (`\kappa - 4` is not 4).
  */
 export function extractGold(text: string): Extraction | null {
   const t = text.trim();
   if (!t) return null;
   if (SOLUTION.test(t)) {
-    const found = extractAnswer(t, { thinkOnly: false, boxedOnly: false, lastNumberFallback: false });
+    const found = extractAnswer(t, { thinkOnly: false, boxedOnly: false, lastNumberFallback: false, proseNumbers: false });
     if (found) return found;
   }
   return { parts: [unwrapMath(t)], source: 'whole' };
@@ -139,7 +151,7 @@ function sentenceAt(text: string, from: number): string {
 }
 
 /** The answer inside one sentence: its math, else its last number, else the short sentence itself. */
-function fromSentence(sentence: string): string[] | null {
+function fromSentence(sentence: string, proseNumbers = true): string[] | null {
   if (!sentence) return null;
   const spans = mathSpans(sentence);
   if (spans.length) {
@@ -147,13 +159,13 @@ function fromSentence(sentence: string): string[] | null {
     // A number after the last span is the answer when that span only names what is asked (`the volume of
     // $ABCD$ is 120`); a span that states a value is the answer (`$x = 4$ (not 3)`, `$4$, or maybe 3`).
     const last = spans.at(-1)!;
-    const number = /\d/.test(last.content) ? undefined : [...sentence.slice(last.end).matchAll(NUMBER)].at(-1);
+    const number = /\d/.test(last.content) || !proseNumbers ? undefined : [...sentence.slice(last.end).matchAll(NUMBER)].at(-1);
     return number ? [number[0]] : joined;
   }
   // Markdown emphasis around the answer (`**5**`) is not part of it.
   const s = sentence.replace(/[.\s]+$/, '').replace(/^[*_\s]+|[*_\s]+$/g, '').replace(/[.\s]+$/, '');
   if (isBareMath(s)) return [s];
-  const number = [...s.matchAll(NUMBER)].at(-1);
+  const number = proseNumbers ? [...s.matchAll(NUMBER)].at(-1) : undefined;
   if (number) return [number[0]];
   return s.split(/\s+/).length <= 3 ? [s] : null;
 }

@@ -12,12 +12,13 @@ const UNITS: Record<string, number> = {
   thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
 };
-const SCALES: Record<string, number> = { hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9 };
+const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
 
 /** `twenty-one` → `21`, `minus five` → `-5`; null unless the whole text is number words. */
 export function numberWords(text: string): string | null {
-  if (!/[a-z]{3}/i.test(text) || /\\(?!text)|[\d^_=(){}\/*+]/.test(text.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{/g, ''))) return null;
-  const words = stripText(text).trim().toLowerCase().replace(/[.!]$/, '').split(/[\s-]+/).filter((w) => w && w !== 'and');
+  const plain = stripText(text);
+  if (!/^[a-z\s.!-]*[a-z]{3}[a-z\s.!-]*$/i.test(plain)) return null;
+  const words = plain.trim().toLowerCase().replace(/[.!]$/, '').split(/[\s-]+/).filter((w) => w && w !== 'and');
   if (!words.length || words.length > 12) return null;
   let sign = '';
   if (words[0] === 'minus' || words[0] === 'negative') {
@@ -26,19 +27,34 @@ export function numberWords(text: string): string | null {
   }
   let total = 0;
   let group = 0;
-  let seen = false;
+  // What came last, so `one two` or `twenty thirty` are no number.
+  let last: 'none' | 'unit' | 'teen' | 'tens' | 'hundred' | 'scale' = 'none';
   for (const w of words) {
-    if (w in UNITS) {
-      group += UNITS[w]!;
-      seen = true;
-    } else if (w === 'hundred' && seen) {
-      group *= 100;
-    } else if (w in SCALES && seen) {
+    const v = UNITS[w];
+    if (v !== undefined && v < 10) {
+      if (last === 'unit' || last === 'teen') return null;
+      group += v;
+      last = 'unit';
+    } else if (v !== undefined && v < 20) {
+      if (last === 'unit' || last === 'teen' || last === 'tens') return null;
+      group += v;
+      last = 'teen';
+    } else if (v !== undefined) {
+      if (last === 'unit' || last === 'teen' || last === 'tens') return null;
+      group += v;
+      last = 'tens';
+    } else if (w === 'hundred') {
+      if (last !== 'unit' || group % 100 >= 10) return null;
+      group = group - (group % 100) + (group % 100) * 100;
+      last = 'hundred';
+    } else if (w in SCALES) {
+      if (last === 'none' || last === 'scale') return null;
       total += group * SCALES[w]!;
       group = 0;
+      last = 'scale';
     } else return null;
   }
-  return seen ? `${sign}${total + group}` : null;
+  return last === 'none' ? null : `${sign}${total + group}`;
 }
 
 export interface TimeOfDay {

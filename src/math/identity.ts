@@ -9,8 +9,9 @@ import type { MathNode } from 'mathjs';
 import { spend } from './budget.ts';
 import { getMath } from './mathjs.ts';
 import { LimitError } from './limits.ts';
-import { evalFloat, Suspicious, type FloatScope } from './evaluate.ts';
+import { evalFloat, isConstantTree, Suspicious, type FloatScope } from './evaluate.ts';
 import { close, prng, type ExprVerdict, type NumericOptions, type Walk } from './expr-equal.ts';
+import { fnName, view } from './value.ts';
 
 type Num = ReturnType<typeof evalFloat>;
 
@@ -50,6 +51,33 @@ function constantsEqual(a: MathNode, b: MathNode, options: NumericOptions): bool
   return close(fa, fb, options.relTol, FLOAT_NOISE);
 }
 
+/** Functions that can be flat, or vanish, over the sampled range and differ outside it (`\max(0, x - 100)`). */
+const PIECEWISE = new Set(['floor', 'ceil', 'abs', 'max', 'min', 'sign', 'mod']);
+
+/** Extra points for piecewise answers: far out, and at each constant the answer holds (where its kinks are). */
+function piecewisePoints(a: MathNode, b: MathNode): number[] {
+  const piecewise = (n: MathNode) => n.filter((x) => PIECEWISE.has(fnName(view(x)))).length > 0;
+  if (!piecewise(a) && !piecewise(b)) return [];
+  const out = new Set([1000.5, -1000.5, 123456.7, -123456.7]);
+  const scope: FloatScope = { vars: new Map(), complex: false, deadline: Infinity };
+  for (const n of b.filter((x) => isConstantTree(x)).slice(0, 64)) {
+    const v = value(n, scope);
+    if (typeof v === 'number' && Number.isFinite(v)) for (const x of [v, -v, v + 1e-3, v - 1e-3]) out.add(x);
+  }
+  return [...out];
+}
+
+type PointVerdict = 'agree' | 'differ' | 'skip' | 'suspicious';
+
+function atPoint(a: MathNode, b: MathNode, scope: FloatScope, relTol: number, guard: boolean): PointVerdict {
+  const fa = value(a, scope);
+  const fb = value(b, { ...scope, guard });
+  if (fb === 'suspicious') return 'suspicious';
+  if (fa === null || fa === 'suspicious' || fb === null || hasNaN(fa) || hasNaN(fb)) return 'skip'; // outside a domain: skipped, not judged
+  if (!finite(fa) || !finite(fb)) return fa === fb ? 'skip' : 'differ'; // infinite on one side only
+  return close(fa, fb, relTol, POINT_NOISE) ? 'agree' : 'differ';
+}
+
 function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['integer'], options: NumericOptions): ExprVerdict {
   const rand = prng(0x5eed);
   const names = [...vars];
@@ -68,24 +96,21 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['in
       return [v, x] as [string, number];
     }));
     if (complex) point.delete('i');
-    const scope: FloatScope = { vars: point, complex, deadline: options.deadline };
-    const fa = value(a, scope);
-    const fb = value(b, { ...scope, guard: !complex });
-    if (fb === 'suspicious') {
-      suspicious++;
-      continue;
-    }
-    if (fa === null || fa === 'suspicious' || fb === null || hasNaN(fa) || hasNaN(fb)) continue; // outside a domain: skipped, not judged
-    if (!finite(fa) || !finite(fb)) {
-      if (fa === fb) continue;
-      return { equal: false, path: 'identity' }; // infinite on one side only
-    }
-    if (!close(fa, fb, options.relTol, POINT_NOISE)) return { equal: false, path: 'identity' };
-    agreeing++;
+    const verdict = atPoint(a, b, { vars: point, complex, deadline: options.deadline }, options.relTol, !complex);
+    if (verdict === 'differ') return { equal: false, path: 'identity' };
+    if (verdict === 'suspicious') suspicious++;
+    if (verdict === 'agree') agreeing++;
   }
-  if (agreeing >= 3) return { equal: true, path: 'identity' };
-  // simplify folds constants in floats too: after a suspicious point it would be fooled the same way.
-  return { equal: suspicious === 0 && simplifiesToZero(a, b), path: 'simplify' };
+  // After a suspicious point only full agreement counts, and never simplify, which folds constants in floats too.
+  if (agreeing < (suspicious ? 6 : 3)) return { equal: suspicious === 0 && simplifiesToZero(a, b), path: 'simplify' };
+  if (integer !== 'only' && !complex) {
+    for (const x of piecewisePoints(a, b)) {
+      spend(size);
+      const verdict = atPoint(a, b, { vars: new Map(names.map((v) => [v, x])), complex, deadline: options.deadline }, options.relTol, true);
+      if (verdict === 'differ') return { equal: false, path: 'identity' };
+    }
+  }
+  return { equal: true, path: 'identity' };
 }
 
 /** Past this many nodes mathjs simplify may take seconds; such pairs stay unproven. */

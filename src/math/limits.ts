@@ -24,7 +24,7 @@ export const LIMITS = {
   /** Most terms of one expanded polynomial: `(a+b+c+d)^{40}` stops here, not at the memory's end. */
   maxTerms: 2000,
   /** Work units of one verdict (see budget.ts); the gold's share is small. */
-  maxWork: 400_000,
+  maxWork: 300_000,
   /** A gold may be this many times longer and larger than an answer: its size is the dataset's, not the policy's. */
   goldFactor: 4,
 } as const;

@@ -25,11 +25,14 @@ class AnswerParser extends PrimaryParser {
 
   parseAnswer(): Value {
     const groups: Value[][] = [[]];
+    const joins: Set<string>[] = [new Set()];
     while (!this.is('eof')) {
       if (this.is('op', ';')) {
         groups.push([]);
+        joins.push(new Set());
         this.pos++;
       } else if (this.isSeparator() || this.is('op', '.')) {
+        joins.at(-1)!.add(this.connective());
         this.pos++;
       } else if (this.is('cmd', 'pmod')) {
         this.pos++;
@@ -41,9 +44,16 @@ class AnswerParser extends PrimaryParser {
         }
       }
     }
-    const values = groups.filter((g) => g.length).map((g): Value => (g.length === 1 ? g[0]! : { kind: 'list', items: g }));
+    const values = groups.map((g, i) => (g.length > 1 ? joined(g, joins[i]!) : g[0])).filter((v): v is Value => !!v);
     if (!values.length) throw new ParseError('empty answer');
     return values.length === 1 ? values[0]! : { kind: 'list', items: values };
+  }
+
+  /** Which word joins two items: `or`, `and`, or a plain separator. */
+  private connective(): string {
+    const t = this.peek();
+    const word = t.type === 'letters' || t.type === 'text' ? t.value.trim().toLowerCase() : '';
+    return word === 'or' || word === 'and' ? word : ',';
   }
 
   private isSeparator(): boolean {
@@ -178,6 +188,20 @@ class AnswerParser extends PrimaryParser {
     const array = this.count(new this.m.ArrayNode(rows.map((r) => this.count(new this.m.ArrayNode(r)))));
     return expr(env === 'vmatrix' ? this.call('det', [array]) : array);
   }
+}
+
+const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op === '<' || op === '<=' || op === '>' || op === '>=' || op === '!=');
+
+/**
+ * Items of one answer: inequalities joined only by "or" are a union of solution sets, joined only by
+ * "and" one set of conditions; anything else is a list of answers.
+ */
+function joined(items: Value[], joins: Set<string>): Value {
+  if (items.every(isInequality) && joins.size === 1) {
+    if (joins.has('or')) return { kind: 'list', items, either: true };
+    if (joins.has('and')) return { kind: 'and', parts: items };
+  }
+  return { kind: 'list', items };
 }
 
 export interface ParsedAnswer {

@@ -21,6 +21,11 @@ export const UNITS = new Set([
   'months', 'month', 'years', 'year', 'yr', 'yrs', 'miles', 'mile', 'mph', 'kph', 'kmh', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'yard', 'yd', 'units', 'unit', 'sq', 'square', 'cubic',
   'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'euro', 'usd', 'radians', 'radian', 'rad', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'lb', 'oz', 'ounces',
 ]);
+/** Words after a number that scale it (`5 million`) or raise it (`5 squared`): never units. */
+const MULTIPLIERS: Record<string, number> = { hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12, dozen: 12 };
+const POWERS: Record<string, number> = { squared: 2, cubed: 3 };
+/** Words that make a "unit" a range or a hedge (`5 \text{ or more}`): the answer is then no number. */
+const HEDGE = /\b(?:or|and|more|less|than|least|most|about|approx\w*|roughly|around|nearly|almost|over|under|above|below|not|maybe|between|to|plus|minus|times)\b/i;
 /** Unit words that make the number an angle in degrees. */
 const DEGREE_WORDS = new Set(['degrees', 'degree', 'deg']);
 /** Functions whose argument in degrees (`\sin 30^\circ`) is an angle, taken in radians. */
@@ -129,6 +134,9 @@ export abstract class ExprParser {
       } else if (left.kind === 'expr' && t.type === 'letters' && DEGREE_WORDS.has(t.value.toLowerCase()) && freeVariables(left.node).vars.size === 0) {
         this.pos++;
         left = expr(this.call('degree', [left.node]));
+      } else if (left.kind === 'expr' && this.scaleWord() !== null && freeVariables(left.node).vars.size === 0) {
+        const word = this.next().value.trim().toLowerCase();
+        left = expr(word in POWERS ? this.op('pow', [left.node, this.int(POWERS[word]!)]) : this.op('multiply', [left.node, this.int(MULTIPLIERS[word]!)]));
       } else if (left.kind === 'expr' && this.skipUnit(left.node)) {
         continue;
       } else if (left.kind === 'expr' && t.type === 'letters' && PERCENT_WORDS.has(t.value.toLowerCase())) {
@@ -141,11 +149,19 @@ export abstract class ExprParser {
     return left;
   }
 
+  /** A multiplier or power word next (`million`, `\text{ squared}`), else null. */
+  private scaleWord(): string | null {
+    const t = this.peek();
+    if (t.type !== 'letters' && t.type !== 'text') return null;
+    const word = t.value.trim().toLowerCase();
+    return word in MULTIPLIERS || word in POWERS ? word : null;
+  }
+
   /** Skips a unit: `\text{ cm}^2` after anything, a unit word (`miles`, `km/h`) only after a number (`b h` is a product). */
   private skipUnit(left: MathNode): boolean {
     const t = this.peek();
     const unitWord = t.type === 'letters' && UNITS.has(t.value.toLowerCase()) && !this.is('op', '(', 1) && freeVariables(left).vars.size === 0;
-    const textUnit = t.type === 'text' && /^[\sa-zA-Z./]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase());
+    const textUnit = t.type === 'text' && /^[\sa-zA-Z./]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase()) && !HEDGE.test(t.value);
     if (!unitWord && !textUnit) return false;
     this.pos++;
     if (this.is('op', '^')) {

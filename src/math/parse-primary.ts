@@ -113,6 +113,13 @@ export abstract class PrimaryParser extends ExprParser {
       case 'sum':
       case 'prod':
         return this.bigOperator(name);
+      case 'dots':
+      case 'ldots':
+      case 'cdots':
+      case 'dotsb':
+      case 'dotsc':
+        // `1 + 2 + \cdots + N` has no value of its own: not a symbol named cdots.
+        throw new ParseError('an ellipsis');
       default:
         if (FUNCTIONS.has(name) || ['arcsin', 'arccos', 'arctan'].includes(name)) return this.parseFunction(name);
         return this.greekOrSymbol(name);

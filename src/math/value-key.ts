@@ -1,56 +1,65 @@
 /**
  * Keys of parsed values from their exact normal forms: equal keys mean equal
- * values, so the items of two collections are matched by sorting and hashing,
- * not each against each; only items left without a partner are compared one
- * by one (a decimal for a fraction, an identity floats must check).
+ * values, so the items of two collections are matched by hashing, not each
+ * against each. A key is also decisive when its value is exact and complete
+ * (no decimal, percent or degree convention, no opaque atom): two decisive
+ * keys that differ are two different values, so only items left without a
+ * partner and without a decisive key are compared one by one.
  */
 import type { MathNode } from 'mathjs';
-import { canonKey, toCanon } from './canon/canonical.ts';
-import type { Value } from './value.ts';
+import { canonKey, isCompleteCanon, toCanon } from './canon/canonical.ts';
+import { textNorm } from './normalize-text.ts';
+import { DECIMALS, fnName, view, type Value } from './value.ts';
+
+export interface Key {
+  key: string | null;
+  decisive: boolean;
+}
 
 const KEYLESS = { imaginary: false, float: () => null };
-const cache = new WeakMap<MathNode, string | null>();
+const cache = new WeakMap<MathNode, Key>();
+const NONE: Key = { key: null, decisive: false };
 
-function exprKey(node: MathNode): string | null {
-  if (cache.has(node)) return cache.get(node)!;
-  const n = node as unknown as { type: string; value?: unknown; fn?: string; args?: MathNode[] };
+function exprKey(node: MathNode): Key {
+  const hit = cache.get(node);
+  if (hit) return hit;
+  const n = view(node);
   // Interval ends: ±∞ have no exact form but a key.
-  if (n.type === 'ConstantNode' && n.value === Infinity) return 'inf';
-  if (n.type === 'OperatorNode' && n.fn === 'unaryMinus' && (n.args![0] as unknown as { value?: unknown }).value === Infinity) return '-inf';
+  if (n.type === 'ConstantNode' && n.value === Infinity) return { key: 'inf', decisive: true };
+  if (fnName(n) === 'unaryMinus' && view(n.args![0]!).value === Infinity) return { key: '-inf', decisive: true };
   const c = toCanon(node, KEYLESS);
-  const key = c ? canonKey(c) : null;
+  const conventions = node.filter((x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i')).length > 0;
+  const key: Key = c ? { key: canonKey(c), decisive: isCompleteCanon(c) && !conventions } : NONE;
   cache.set(node, key);
   return key;
 }
 
-export function valueKey(v: Value): string | null {
-  const all = (xs: Value[]) => {
-    const keys = xs.map(valueKey);
-    return keys.every((k) => k !== null) ? (keys as string[]) : null;
-  };
+function combine(parts: Key[], make: (keys: string[]) => string): Key {
+  if (parts.some((p) => p.key === null)) return NONE;
+  return { key: make(parts.map((p) => p.key!)), decisive: parts.every((p) => p.decisive) };
+}
+
+export function keyOf(v: Value): Key {
   switch (v.kind) {
     case 'expr':
       return exprKey(v.node);
     case 'text':
-      return `text:${v.text.toLowerCase()}`;
-    case 'tuple': {
-      const keys = all(v.items);
-      return keys && (v.ratio ? keys.join(':') : `(${keys.join(',')})`);
-    }
-    case 'interval': {
-      const [lo, hi] = [exprKey(v.lo), exprKey(v.hi)];
-      return lo !== null && hi !== null ? `${v.loClosed ? '[' : '('}${lo},${hi}${v.hiClosed ? ']' : ')'}` : null;
-    }
+      return { key: `text:${textNorm(v.text)}`, decisive: true };
+    case 'tuple':
+      return combine(v.items.map(keyOf), (keys) => (v.ratio ? keys.join(':') : `(${keys.join(',')})`));
+    case 'interval':
+      return combine([exprKey(v.lo), exprKey(v.hi)], ([lo, hi]) => `${v.loClosed ? '[' : '('}${lo},${hi}${v.hiClosed ? ']' : ')'}`);
     case 'set':
     case 'list': {
-      const keys = all(v.items);
-      return keys && `${v.kind}{${[...new Set(keys)].sort().join(',')}}`;
+      // A set and a bare brace list may be equal: one key shape, never decisive.
+      const k = combine(v.items.map(keyOf), (keys) => `{${[...new Set(keys)].sort().join(',')}}`);
+      return { key: k.key, decisive: false };
     }
     case 'union': {
-      const keys = all(v.parts);
-      return keys && `U{${[...new Set(keys)].sort().join(',')}}`;
+      const k = combine(v.parts.map(keyOf), (keys) => `U{${[...new Set(keys)].sort().join(',')}}`);
+      return { key: k.key, decisive: false };
     }
     default:
-      return null;
+      return NONE;
   }
 }

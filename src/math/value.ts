@@ -14,8 +14,8 @@ export type Value =
   | { kind: 'text'; text: string }
   /** `(a, b)`: ordered; a 2-tuple may also be an open interval. `a:b` is a ratio tuple. */
   | { kind: 'tuple'; items: Value[]; ratio?: boolean }
-  /** An answer list `a, b` or a bare brace group `{a, b}`: unordered. */
-  | { kind: 'list'; items: Value[] }
+  /** An answer list `a, b` or a bare brace group `{a, b}`: unordered; `either`: inequalities joined by "or". */
+  | { kind: 'list'; items: Value[]; either?: boolean }
   /** `\{a, b\}`: a finite set. */
   | { kind: 'set'; items: Value[] }
   | { kind: 'interval'; lo: MathNode; hi: MathNode; loClosed: boolean; hiClosed: boolean }

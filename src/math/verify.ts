@@ -161,7 +161,7 @@ function judge(gold: string, answer: string, options: VerifyOptions, details: Re
       const verdict = equivalent(gp.value, ap.value, options);
       details.path = verdict.path;
       if (verdict.equal) return match(verdict.path);
-      if (commaReading(g, a, options)) return match('exact');
+      if (commaReading(g, gp.value, a, ap.value, options)) return match('exact');
       return fail(0, 'mismatch');
     });
   } catch (error) {
@@ -170,16 +170,16 @@ function judge(gold: string, answer: string, options: VerifyOptions, details: Re
   }
 }
 
-/** `1,22` against `1.22`, either way round: a comma between digits that is no thousands group may be a decimal comma. */
-function commaReading(g: Extraction, a: Extraction, options: VerifyOptions): boolean {
+/**
+ * `2,5` against `2.5`, either way round: a comma between digits that is no thousands group may be a
+ * decimal comma. The answer's `2,5` is read so against a gold that is one number (which the list it
+ * also reads as could never match); the gold's `1,22` only against an answer written with a point.
+ */
+function commaReading(g: Extraction, gv: Value, a: Extraction, av: Value, options: VerifyOptions): boolean {
   if (options.decimalComma || g.parts.length !== 1 || a.parts.length !== 1) return false;
-  const [gold, answer] = [g.parts[0]!, a.parts[0]!];
-  const pairs: [string | null, string][] = [[commaDecimal(answer), gold], [commaDecimal(gold), answer]];
-  for (const [reading, other] of pairs) {
-    if (!reading || !isPointDecimal(other)) continue;
-    const x = parseAnswer(reading, { decimalComma: false }).value;
-    const y = parseAnswer(other, { decimalComma: false }).value;
-    if (equivalent(x, y, options).equal) return true;
-  }
-  return false;
+  const read = (text: string) => parseAnswer(text, { decimalComma: false }).value;
+  const answerReading = commaDecimal(a.parts[0]!);
+  if (answerReading && gv.kind === 'expr' && equivalent(gv, read(answerReading), options).equal) return true;
+  const goldReading = commaDecimal(g.parts[0]!);
+  return !!goldReading && isPointDecimal(a.parts[0]!) && equivalent(read(goldReading), av, options).equal;
 }

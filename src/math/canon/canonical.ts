@@ -117,13 +117,15 @@ function conjugate(den: Poly, key: string): Poly {
 }
 
 const HALF: Q.Rational = { n: 1n, d: 2n };
+/** Terms of \sum and \prod computed exactly in one expression. */
+const EXACT_SUM_TERMS = 500;
 const constCanonPi = (t: Q.Rational): Canon => polyCanon(scalePoly(atomPoly(PI), t));
 const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 
 class Builder {
   private bindings = new Map<string, Q.Rational>();
   /** Terms summed exactly in one expression; longer sums are left to floats, which loop faster. */
-  private sumWork: number = LIMITS.maxSumTerms;
+  private sumWork = EXACT_SUM_TERMS;
 
   constructor(private ctx: CanonContext) {}
 
@@ -439,7 +441,7 @@ class Builder {
     if (!lo || !hi) return this.opaque(name, [this.build(body!), this.build(loNode!), this.build(hiNode!)]);
     const from = Q.floor(lo) + (Q.isInteger(lo) ? 0n : 1n);
     const to = Q.floor(hi);
-    if (to - from > BigInt(LIMITS.maxSumTerms)) throw new LimitError('sum length');
+    if (to - from > BigInt(EXACT_SUM_TERMS)) throw new LimitError('sum length');
     this.sumWork -= Math.max(0, Number(to - from) + 1);
     if (this.sumWork < 0) throw new LimitError('sum length');
     const saved = this.bindings.get(k);

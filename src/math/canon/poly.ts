@@ -172,7 +172,7 @@ export function mulMono(a: Mono, b: Mono): Poly {
 
 export function mulPoly(a: Poly, b: Poly): Poly {
   if (!a.size || !b.size) return new Map();
-  if (a.size * b.size > LIMITS.maxTerms * 8) throw new LimitError('terms');
+  if (a.size * b.size > LIMITS.maxTerms * 4) throw new LimitError('terms');
   if (isOne(a)) return b;
   if (isOne(b)) return a;
   const out: Poly = new Map();
