@@ -36,6 +36,7 @@ function asInterval(v: Value): { lo: MathNode; hi: MathNode; loClosed: boolean; 
 const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op !== '=' && op !== 'in' && op !== 'approx');
 /** `x < 2 \text{ or } x > 5`: a list of inequalities is the union of their solution sets. */
 const isRelationList = (v: Value) => v.kind === 'list' && !!v.either;
+const conditions = (v: Value) => v.kind === 'relation' || v.kind === 'and' || isRelationList(v);
 
 export function equivalent(gold: Value, pred: Value, options: EquivalenceOptions): Equivalence {
   let path: Equivalence['path'] = 'structure';
@@ -57,6 +58,11 @@ export function equivalent(gold: Value, pred: Value, options: EquivalenceOptions
     return structures(a, b, cmp, options.strictVariables) || (setLike(a) && setLike(b) && !sameShape(a, b) && setsByMembership(a, b, options));
   };
   const relations = (a: Value, b: Value): boolean => {
+    // Conditions written otherwise (`1 < x < 3` and `x > 1 \text{ and } x < 3`) compare by their solutions.
+    if ((a.kind === 'and' || b.kind === 'and') && conditions(a) && conditions(b)) {
+      path = 'membership';
+      return relationEqualsSet(a, b, options);
+    }
     const ra = reduceRelation(a);
     const rb = reduceRelation(b);
     if (a.kind === 'relation' && b.kind === 'relation') {

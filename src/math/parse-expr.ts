@@ -26,6 +26,8 @@ const MULTIPLIERS: Record<string, number> = { hundred: 100, thousand: 1e3, milli
 const POWERS: Record<string, number> = { squared: 2, cubed: 3 };
 /** Words that make a "unit" a range or a hedge (`5 \text{ or more}`): the answer is then no number. */
 const HEDGE = /\b(?:or|and|more|less|than|least|most|about|approx\w*|roughly|around|nearly|almost|over|under|above|below|not|maybe|between|to|plus|minus|times)\b/i;
+/** Functions of several arguments. */
+const MULTI_ARG = new Set(['max', 'min', 'gcd', 'lcm']);
 /** Unit words that make the number an angle in degrees. */
 const DEGREE_WORDS = new Set(['degrees', 'degree', 'deg']);
 /** Functions whose argument in degrees (`\sin 30^\circ`) is an angle, taken in radians. */
@@ -139,7 +141,7 @@ export abstract class ExprParser {
         left = expr(word in POWERS ? this.op('pow', [left.node, this.int(POWERS[word]!)]) : this.op('multiply', [left.node, this.int(MULTIPLIERS[word]!)]));
       } else if (left.kind === 'expr' && this.skipUnit(left.node)) {
         continue;
-      } else if (left.kind === 'expr' && t.type === 'letters' && PERCENT_WORDS.has(t.value.toLowerCase())) {
+      } else if (left.kind === 'expr' && (t.type === 'letters' || t.type === 'text') && PERCENT_WORDS.has(t.value.trim().toLowerCase())) {
         this.pos++;
         left = expr(this.call('percent', [left.node]));
       } else if (this.startsOperand()) {
@@ -313,7 +315,10 @@ export abstract class ExprParser {
     let arg: MathNode;
     if (this.is('op', '(')) {
       this.pos++;
-      arg = this.node(this.parseBracket('('));
+      const inner = this.parseBracket('(');
+      // `\max(a, b)`, `\gcd(12, 18)`: several arguments.
+      if (inner.kind === 'tuple' && MULTI_ARG.has(name)) return expr(this.call(name, inner.items.map((i) => this.node(i))));
+      arg = this.node(inner);
     } else {
       arg = this.node(this.parsePower());
       while (this.startsOperand() && !(this.peek().type === 'cmd' && FUNCTIONS.has(this.peek().value))) {

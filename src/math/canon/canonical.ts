@@ -95,22 +95,25 @@ function normalizeC(num: Poly, den: Poly): Canon {
   return { num, den };
 }
 
-/** A square root of a prime (or i) in a constant denominator. */
-function conjugateAtom(den: Poly): string | null {
+/** A square root of a prime (or i) in a constant denominator, with whether every term holds it. */
+function conjugateAtom(den: Poly): { atom: Atom; everywhere: boolean } | null {
   if (!isConstant(den)) return null;
-  for (const m of den.values()) {
+  const terms = [...den.values()];
+  const holds = (m: (typeof terms)[number], key: string) => m.factors.some(([a, e]) => a.key === key && (a.kind === 'i' || e.d === 2n));
+  for (const m of terms) {
     for (const [atom, e] of m.factors) {
-      if ((atom.kind === 'prime' && e.d === 2n) || atom.kind === 'i') return atom.key;
+      if ((atom.kind === 'prime' && e.d === 2n) || atom.kind === 'i') return { atom, everywhere: terms.every((t) => holds(t, atom.key)) };
     }
   }
   return null;
 }
 
-/** A + B·s becomes A − B·s, where s is a square root (or i). */
-function conjugate(den: Poly, key: string): Poly {
+/** The factor that clears s from A + B·s: A − B·s, or s itself when every term holds it. */
+function conjugate(den: Poly, { atom, everywhere }: { atom: Atom; everywhere: boolean }): Poly {
+  if (everywhere) return atomPoly(atom, atom.kind === 'i' ? Q.ONE : { n: 1n, d: 2n });
   const out: Poly = new Map();
   for (const m of den.values()) {
-    const flip = m.factors.some(([a, e]) => a.key === key && (a.kind === 'i' || e.d === 2n));
+    const flip = m.factors.some(([a, e]) => a.key === atom.key && (a.kind === 'i' || e.d === 2n));
     out.set(m.key, flip ? { ...m, coef: Q.neg(m.coef) } : m);
   }
   return out;
