@@ -20,8 +20,7 @@ const CLOSERS: Record<string, string[]> = { '(': [')', ']'], '[': [']', ')'], '{
 const setLike = (v: Value) => v.kind === 'interval' || v.kind === 'set' || v.kind === 'union' || (v.kind === 'tuple' && v.items.length === 2);
 
 class AnswerParser extends PrimaryParser {
-  /** Inside the head of `\{x : ...\}`, where `:` is not a ratio. */
-  private inSetBuilder = false;
+
 
   parseAnswer(): Value {
     const groups: Value[][] = [[]];

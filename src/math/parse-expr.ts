@@ -42,6 +42,8 @@ export abstract class ExprParser {
   protected depth = 0;
   protected nodes = 0;
   protected absDepth = 0;
+  /** Inside the head of `\{x : ...\}` / `\{x | ...\}`, where `:` is no ratio and `|` no absolute value. */
+  protected inSetBuilder = false;
   /** A word of 3+ letters that is no function, unit or constant: the answer is text-like. */
   wordy = false;
   readonly m = getMath().math;
@@ -144,6 +146,9 @@ export abstract class ExprParser {
       } else if (left.kind === 'expr' && (t.type === 'letters' || t.type === 'text') && PERCENT_WORDS.has(t.value.trim().toLowerCase())) {
         this.pos++;
         left = expr(this.call('percent', [left.node]));
+      } else if (t.type === 'num' && t.space && this.toks[this.pos - 1]?.type === 'num') {
+        // `11 6/6`, `1 2`: two numbers side by side are no product (a mixed number was read before this).
+        throw new ParseError('two numbers side by side');
       } else if (this.startsOperand()) {
         left = expr(this.op('multiply', [this.node(left), this.node(this.parsePower())]));
       } else break;
@@ -186,7 +191,7 @@ export abstract class ExprParser {
       case 'cmd':
         return !NOT_OPERAND.has(t.value);
       case 'op':
-        return t.value === '(' || t.value === '{' || (t.value === '|' && this.absDepth === 0);
+        return t.value === '(' || t.value === '{' || (t.value === '|' && this.absDepth === 0 && !this.inSetBuilder);
       default:
         return false;
     }
