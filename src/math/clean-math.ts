@@ -38,7 +38,7 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/(?<=\d\s*(?:\\[,;: ]\s*|~\s*)*)\\(?:mathrm|mathit|mathsf)\{\s*~?\s*((?![ei]\s*\})[a-zA-Z]{1,6}(?:\s*\/\s*[a-zA-Z]{1,4})?)\s*\}/g, '\\text{$1}'],
   [/\\(?:mathrm|mathit|mathbf|boldsymbol|bm|mathsf|operatorname)\{([^{}]*)\}/g, ' $1 '],
   // Primes: `f^{\prime}(x)` and `f^\prime` are `f'`.
-  [/\^\s*\{\s*((?:\\prime\s*)+)\}|\^\s*\\prime/g, (m: string, primes?: string) => "'".repeat(primes ? (primes.match(/prime/g) ?? []).length : 1)],
+  [/\^\s*\{\s*((?:\\prime\s*)+)\}|\^\s*\\prime/g, (_m: string, primes?: string) => "'".repeat(primes ? (primes.match(/prime/g) ?? []).length : 1)],
   // Thousands groups: `14{,}916`, `12,\!000`, `1\,000`, `7,425,000`, `1 000`.
   [/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, (_m, d: string, offset: string, whole: string) => groupOrDecimal(d, Number(offset), whole)],
   [/(\d),\s*\\!\s*(?=\d{3}(?!\d))/g, '$1'],

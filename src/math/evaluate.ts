@@ -1,69 +1,15 @@
 /**
- * Evaluates node trees built by our parser: exactly (BigInt rationals) when
- * the tree is rational arithmetic, else in floats (complex only when asked).
- * Unknown functions (`f(x)`, `F_{n-1}`) are fixed pseudo-random functions,
+ * Evaluates node trees built by our parser in floats (complex only when
+ * asked); exact values are canon/'s. Unknown functions (`f(x)`, `F_{n-1}`) are fixed pseudo-random functions,
  * so identities survive and non-identities show. Every step is bounded.
  */
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError } from './limits.ts';
-import * as Q from './rational.ts';
-import { EXACT, fnName, view } from './value.ts';
+import { fnName, view } from './value.ts';
 
 type Num = number | { re: number; im: number } | unknown[];
 
-
-/** Exact value, or null when the tree is not rational arithmetic. */
-export function evalExact(node: MathNode): Q.Rational | null {
-  const n = view(node);
-  const exact = EXACT.get(node);
-  if (exact) return exact;
-  if (n.type === 'ParenthesisNode') return evalExact(n.content!);
-  const args = n.args ?? [];
-  const vals: Q.Rational[] = [];
-  for (const a of args) {
-    const v = evalExact(a);
-    if (!v) return null;
-    vals.push(v);
-  }
-  const [a, b] = vals;
-  const name = fnName(n);
-  try {
-    if (n.type === 'OperatorNode') {
-      switch (name) {
-        case 'add': return Q.add(a!, b!);
-        case 'subtract': return Q.sub(a!, b!);
-        case 'multiply': return Q.mul(a!, b!);
-        case 'divide': return b!.n === 0n ? null : Q.div(a!, b!);
-        case 'unaryMinus': return Q.neg(a!);
-        case 'unaryPlus': return a!;
-        case 'pow': return Q.isInteger(b!) && !(a!.n === 0n && b!.n < 0n) ? Q.pow(a!, b!) : null;
-        case 'factorial': return Q.isInteger(a!) && a!.n >= 0n ? Q.factorial(a!) : null;
-      }
-    }
-    if (n.type === 'FunctionNode') {
-      if (name === 'percent') return Q.div(a!, Q.rational(100n));
-      if (name === 'sqrt' && a!.n >= 0n) {
-        const rn = isqrt(a!.n);
-        const rd = isqrt(a!.d);
-        return rn * rn === a!.n && rd * rd === a!.d ? Q.rational(rn, rd) : null;
-      }
-      if (name === 'abs') return a!.n < 0n ? Q.neg(a!) : a!;
-    }
-  } catch (error) {
-    if (error instanceof LimitError) throw error;
-    return null;
-  }
-  return null;
-}
-
-function isqrt(x: bigint): bigint {
-  if (x < 2n) return x;
-  let r = BigInt(Math.floor(Math.sqrt(Number(x))));
-  while (r * r > x) r--;
-  while ((r + 1n) * (r + 1n) <= x) r++;
-  return r;
-}
 
 export interface FloatScope {
   vars: Map<string, number>;

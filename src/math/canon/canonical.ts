@@ -156,7 +156,7 @@ class Builder {
       case 'OperatorNode':
         return this.operator(fnName(n), n.args!);
       case 'FunctionNode':
-        return this.fn(fnName(n), n.args!, node);
+        return this.fn(fnName(n), n.args!);
       default:
         throw NO_CANON;
     }
@@ -183,7 +183,7 @@ class Builder {
     throw NO_CANON;
   }
 
-  private fn(name: string, args: MathNode[], node: MathNode): Canon {
+  private fn(name: string, args: MathNode[]): Canon {
     if (name === 'sum' || name === 'prod') return this.bigOperator(name, args);
     const xs = args.map((a) => this.build(a));
     const [x, y] = xs;
