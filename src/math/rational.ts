@@ -25,8 +25,8 @@ export function rational(n: bigint, d: bigint = 1n): Rational {
   if (d < 0n) [n, d] = [-n, -d];
   if (n >= SMALL || n <= -SMALL || d >= SMALL) {
     const size = bits(n) + bits(d);
-    // Reducing big operands (Euclid on BigInt) costs about 0.5 µs per bit: 4 units.
-    spend(size * 4);
+    // Reducing a big fraction (Euclid on BigInt) costs about 0.5 µs per bit, 4 units; an integer only its limbs.
+    spend(d === 1n ? (size >> 6) * 4 : size * 4);
     if (size > LIMITS.maxExactBits) throw new LimitError('exact number too large');
   }
   if (d === 1n) return { n, d };
