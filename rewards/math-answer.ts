@@ -43,7 +43,7 @@ function goldOf(reference: unknown): string | null {
 
 export const reward = defineReward<Params>({
   id: 'math-answer',
-  version: 3,
+  version: 4,
   description:
     'Accuracy reward: 1 when the final answer (last \\boxed{}, "final answer is", <answer>, ...) is mathematically equivalent to the reference (LaTeX or plain; numbers, expressions, intervals, sets, tuples, matrices, equations), exact values compared exactly, else 0 (also when the answer is over the engine\'s guard rails or work budget); null when the reference cannot be parsed or judged.',
   paramsSchema,
