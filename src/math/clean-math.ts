@@ -21,46 +21,48 @@ function repeating(_m: string, whole: string, fixed: string, period: string): st
   return `(\\frac{${all}}{${den}})`;
 }
 
-const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
-  [/(\d*)\.(\d*)\\overline\s*\{\s*(\d{1,12})\s*\}/g, repeating],
+/** Each rule runs only when its text holds the guard, if it has one: most answers need few of them. */
+const RULES: [RegExp, string | ((...m: string[]) => string), (string | RegExp)?][] = [
+  [/(\d*)\.(\d*)\\overline\s*\{\s*(\d{1,12})\s*\}/g, repeating, '\\overline'],
   // Math delimiters and escaped currency carry no value.
   [/\\\$|\$|\\\(|\\\)|\\\[|\\\]/g, ' '],
-  [/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)\s*\.?/g, ''],
-  [/\\(?:displaystyle|textstyle|limits|nolimits|notag|nonumber)/g, ''],
-  [/\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\{[^{}]*\}/g, ''],
-  [/\\(?:d|t|c)frac/g, '\\frac'],
+  [/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)\s*\.?/g, '', '\\'],
+  [/\\(?:displaystyle|textstyle|limits|nolimits|notag|nonumber)/g, '', 'style'],
+  [/\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\{[^{}]*\}/g, '', 'space'],
+  [/\\(?:d|t|c)frac/g, '\\frac', 'frac'],
   // `\quadx_2` (glued) and `1orW(x)` (glued connector) from careless writers.
-  [/\\(q?quad)(?=[a-zA-Z])/g, '\\$1 '],
-  [GLUED_CONNECTOR, ' , '],
-  [/\\(?:d|t)binom/g, '\\binom'],
-  [new RegExp(`\\\\operatorname\\{(${FUNCTIONS})\\}`, 'g'), '\\$1 '],
+  [/\\(q?quad)(?=[a-zA-Z])/g, '\\$1 ', 'quad'],
+  [GLUED_CONNECTOR, ' , ', /or|and/],
+  [/\\(?:d|t)binom/g, '\\binom', 'binom'],
+  [new RegExp(`\\\\operatorname\\{(${FUNCTIONS})\\}`, 'g'), '\\$1 ', 'operatorname'],
   // `5\,\mathrm{cm}`, `3 \mathrm{m/s}`: after a number, a word in a font command is a unit, even of one letter (not e or i).
-  [/(?<=\d\s*(?:\\[,;: ]\s*|~\s*)*)\\(?:mathrm|mathit|mathsf)\{\s*~?\s*((?![ei]\s*\})[a-zA-Z]{1,6}(?:\s*\/\s*[a-zA-Z]{1,4})?)\s*\}/g, '\\text{$1}'],
-  [/\\(?:mathrm|mathit|mathbf|boldsymbol|bm|mathsf|operatorname)\{([^{}]*)\}/g, ' $1 '],
+  [/(?<=\d\s*(?:\\[,;: ]\s*|~\s*)*)\\(?:mathrm|mathit|mathsf)\{\s*~?\s*((?![ei]\s*\})[a-zA-Z]{1,6}(?:\s*\/\s*[a-zA-Z]{1,4})?)\s*\}/g, '\\text{$1}', '\\math'],
+  [/\\(?:mathrm|mathit|mathbf|boldsymbol|bm|mathsf|operatorname)\{([^{}]*)\}/g, ' $1 ', '\\'],
   // Primes: `f^{\prime}(x)` and `f^\prime` are `f'`.
-  [/\^\s*\{\s*((?:\\prime\s*)+)\}|\^\s*\\prime/g, (_m: string, primes?: string) => "'".repeat(primes ? (primes.match(/prime/g) ?? []).length : 1)],
+  [/\^\s*\{\s*((?:\\prime\s*)+)\}|\^\s*\\prime/g, (_m: string, primes?: string) => "'".repeat(primes ? (primes.match(/prime/g) ?? []).length : 1), 'prime'],
   // Thousands groups: `14{,}916`, `12,\!000`, `1\,000`, `7,425,000`, `1 000`.
-  [/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, (_m, d: string, offset: string, whole: string) => groupOrDecimal(d, Number(offset), whole)],
-  [/(\d),\s*\\!\s*(?=\d{3}(?!\d))/g, '$1'],
-  [/(\d)(?:\\[,;:! ]|~|\\thinspace)+(?=\d{3}(?!\d))/g, '$1'],
+  [/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, (_m, d: string, offset: string, whole: string) => groupOrDecimal(d, Number(offset), whole), '{'],
+  [/(\d),\s*\\!\s*(?=\d{3}(?!\d))/g, '$1', '\\!'],
+  [/(\d)(?:\\[,;:! ]|~|\\thinspace)+(?=\d{3}(?!\d))/g, '$1', /\\|~/],
   // A bracket holding nothing but `12,102` is a pair or an interval (`[12,102]`), not twelve thousand.
   [
     /(?<![\d.,]|\d\s|\^\{?|_\{?)([1-9]\d{0,2})((?:,\d{3})+)(?![\d]|,\d)/g,
     (m: string, a: string, b: string, offset: string, whole: string) =>
       /[([]\s*$/.test(whole.slice(0, Number(offset))) && /^\s*[)\]]/.test(whole.slice(Number(offset) + m.length)) ? m : a + b.replace(/,/g, ''),
+    ',',
   ],
-  [/(?<![\d.,]|\^\{?|_\{?)([1-9]\d{0,2})((?: \d{3})+)(?![\d.,]?\d)/g, (_m, a: string, b: string) => a + b.replace(/ /g, '')],
-  [/(?<!\\)\\(?:[,;:!> ]|thinspace|enspace)|~/g, ' '],
+  [/(?<![\d.,]|\^\{?|_\{?)([1-9]\d{0,2})((?: \d{3})+)(?![\d.,]?\d)/g, (_m, a: string, b: string) => a + b.replace(/ /g, ''), ' '],
+  [/(?<!\\)\\(?:[,;:!> ]|thinspace|enspace)|~/g, ' ', /\\|~/],
   // `2\frac12` is a mixed number, unless the integer is an exponent or index.
-  [/(?<![\^_.\d]|[\^_]\{)(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))/g, (_m, w: string, a1?: string, a2?: string, b1?: string, b2?: string) => `(${w}+\\frac{${a1 ?? a2}}{${b1 ?? b2}})`],
+  [/(?<![\^_.\d]|[\^_]\{)(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))/g, (_m, w: string, a1?: string, a2?: string, b1?: string, b2?: string) => `(${w}+\\frac{${a1 ?? a2}}{${b1 ?? b2}})`, 'frac'],
   // Degrees become one marker the parser reads: a unit after a number, radians in a trigonometric argument.
-  [/\^\s*\{?\s*\\circ\s*\}?|\\circ\b|\\degree\b/g, '\\degree '],
-  [/\^\s*\{\s*\}/g, ' '],
-  [/\\%/g, '%'],
+  [/\^\s*\{?\s*\\circ\s*\}?|\\circ\b|\\degree\b/g, '\\degree ', /circ|degree/],
+  [/\^\s*\{\s*\}/g, ' ', '^'],
+  [/\\%/g, '%', '%'],
   // `2 1/2` in plain text is a mixed number (a proper fraction after a whole number and a space).
-  [/(?<![\d.,/^_{]|[\^_]\s*)(\d+) +(\d+)\/(\d+)(?![\d.]|\s*[\^_(])/g, (m: string, w: string, a: string, b: string) => (BigInt(a) < BigInt(b) ? `(${w}+${a}/${b})` : m)],
+  [/(?<![\d.,/^_{]|[\^_]\s*)(\d+) +(\d+)\/(\d+)(?![\d.]|\s*[\^_(])/g, (m: string, w: string, a: string, b: string) => (BigInt(a) < BigInt(b) ? `(${w}+${a}/${b})` : m), '/'],
   // A backslash left dangling at the very end (`5\`) carries nothing.
-  [/\\+\s*$/, ''],
+  [/\\+\s*$/, '', '\\'],
 ];
 
 function groupOrDecimal(digit: string, offset: number, whole: string): string {
@@ -70,7 +72,10 @@ function groupOrDecimal(digit: string, offset: number, whole: string): string {
 
 export function cleanMath(src: string, options: CleanOptions): string {
   let s = src;
-  for (const [re, to] of RULES) s = s.replace(re, to as string);
+  for (const [re, to, guard] of RULES) {
+    if (guard !== undefined && !(typeof guard === 'string' ? s.includes(guard) : guard.test(s))) continue;
+    s = s.replace(re, to as string);
+  }
   if (options.decimalComma) s = s.replace(/(\d),(?=\d)/g, '$1.');
   return s.trim();
 }

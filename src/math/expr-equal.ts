@@ -9,7 +9,8 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { approxEqual, decimalOf } from './approx.ts';
-import { canonEqual, isCompleteCanon, isConstantCanon, mulC, rationalOfCanon, toCanon, type Canon, type CanonContext } from './canon/canonical.ts';
+import { canonEqual, constCanon, isCompleteCanon, isConstantCanon, mulC, rationalOfCanon, rationalValue, toCanon, type Canon, type CanonContext } from './canon/canonical.ts';
+import * as Q from './rational.ts';
 import { evalFloat } from './evaluate.ts';
 import { numericEqual } from './identity.ts';
 import { fnName, view } from './value.ts';
@@ -119,6 +120,12 @@ export function exprEqual(gold: MathNode, answer: MathNode, options: NumericOpti
 }
 
 function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerdict {
+  // Two rational constants: equal or not at once, unless one is a decimal standing for the other.
+  const [qa, qb] = [rationalValue(a), rationalValue(b)];
+  if (qa && qb) {
+    if (Q.equals(qa, qb)) return { equal: true, path: 'exact' };
+    return { equal: !!approximate(a, constCanon(qa), b, constCanon(qb), options), path: 'exact' };
+  }
   const wa = freeVariables(a);
   let wb = freeVariables(b);
   if (!options.strictVariables) {

@@ -66,6 +66,7 @@ export interface TimeOfDay {
 
 /** `1:58 am`, `1:58 \text{ p.m.}`, `13:58`, `01:58:30`; null for anything else. */
 export function timeOfDay(text: string): TimeOfDay | null {
+  if (!text.includes(':')) return null;
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(a\.?\s*m\.?|p\.?\s*m\.?)?$/i.exec(stripText(text).replace(/\\[,;: ]|~/g, ' ').trim());
   if (!m) return null;
   const [h, min, sec] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];

@@ -53,8 +53,44 @@ export const isConstantCanon = (c: Canon) => isConstant(c.num) && isConstant(c.d
 
 /** Whether a = b holds as an identity of the normal forms (a.num·b.den = b.num·a.den). */
 export function canonEqual(a: Canon, b: Canon): boolean {
-  if (isOne(a.den) && isOne(b.den)) return a.num.size === b.num.size && polyKey(a.num) === polyKey(b.num);
+  if (isOne(a.den) && isOne(b.den)) return samePoly(a.num, b.num);
   return subPoly(mulPoly(a.num, b.den), mulPoly(b.num, a.den)).size === 0;
+}
+
+/** Term by term: the same monomials with the same coefficients. */
+function samePoly(a: Poly, b: Poly): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, m] of a) {
+    const other = b.get(key);
+    if (!other || !Q.equals(m.coef, other.coef)) return false;
+  }
+  return true;
+}
+
+/**
+ * The value of rational arithmetic on literals (`-\frac{3}{4}`, `3.9 \times 10^{-12}`), else null: the
+ * common case, decided without building normal forms.
+ */
+export function rationalValue(node: MathNode): Q.Rational | null {
+  const n = view(node);
+  if (n.type === 'ConstantNode') return EXACT.get(node) ?? null;
+  if (n.type === 'ParenthesisNode') return rationalValue(n.content!);
+  if (n.type !== 'OperatorNode') return null;
+  const a = rationalValue(n.args![0]!);
+  if (!a) return null;
+  const fn = fnName(n);
+  if (fn === 'unaryMinus') return Q.neg(a);
+  if (fn === 'unaryPlus') return a;
+  const b = n.args![1] ? rationalValue(n.args![1]) : null;
+  if (!b) return null;
+  switch (fn) {
+    case 'add': return Q.add(a, b);
+    case 'subtract': return Q.sub(a, b);
+    case 'multiply': return Q.mul(a, b);
+    case 'divide': return Q.isZero(b) ? null : Q.div(a, b);
+    case 'pow': return Q.isInteger(b) && !(Q.isZero(a) && b.n < 0n) && (b.n < 0n ? -b.n : b.n) <= 64n ? Q.pow(a, b) : null;
+  }
+  return null;
 }
 
 /** A key equal for equal normal forms; a fraction whose denominator stayed a sum is keyed as written. */
