@@ -65,13 +65,70 @@ const RULES: [RegExp, string | ((...m: string[]) => string), (string | RegExp)?]
   [/\\+\s*$/, '', '\\'],
 ];
 
+/** The text inside the parenthesis opening at `open`, and the index after its closer, or null. */
+function group(s: string, open: number): { inner: string; end: number } | null {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === '(' || s[i] === '[') depth++;
+    else if ((s[i] === ')' || s[i] === ']') && --depth === 0) return { inner: s.slice(open + 1, i), end: i + 1 };
+  }
+  return null;
+}
+
+/** Top-level comma-separated parts of a text. */
+function parts(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if ('([{'.includes(s[i]!)) depth++;
+    else if (')]}'.includes(s[i]!)) depth--;
+    else if (s[i] === ',' && depth === 0) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start).trim());
+  return out;
+}
+
+const SYMPY = /\b(Interval(?:\.(?:open|Ropen|Lopen))?|Point2?D?|FiniteSet|Matrix)\(/g;
+
+/** SymPy's printed forms, as some pipelines hand answers over: `Interval.Ropen(0, 1)`, `Point(1, 2)`, `Matrix([[1, 2], [3, 4]])`. */
+function sympyForms(s: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(SYMPY)) {
+    if (m.index < last) continue;
+    const g = group(s, m.index + m[0].length - 1);
+    if (!g) break;
+    const kind = m[1]!;
+    let text: string;
+    if (kind === 'Matrix') {
+      const rows = /^\s*\[(.*)\]\s*$/s.exec(g.inner);
+      if (!rows) continue;
+      const cells = parts(rows[1]!).map((r) => parts(r.replace(/^\[|\]$/g, '')));
+      text = `\\begin{pmatrix}${cells.map((r) => r.join(' & ')).join(' \\\\ ')}\\end{pmatrix}`;
+    } else if (kind === 'FiniteSet') text = `\\{${g.inner}\\}`;
+    else if (kind.startsWith('Point')) text = `(${g.inner})`;
+    else {
+      const openLeft = kind === 'Interval.open' || kind === 'Interval.Lopen';
+      const openRight = kind === 'Interval.open' || kind === 'Interval.Ropen';
+      text = `${openLeft ? '(' : '['}${g.inner}${openRight ? ')' : ']'}`;
+    }
+    out += s.slice(last, m.index) + text;
+    last = g.end;
+  }
+  return out + s.slice(last);
+}
+
 function groupOrDecimal(digit: string, offset: number, whole: string): string {
   const rest = whole.slice(offset).replace(/^\d\s*\{\s*,\s*\}\s*/, '');
   return /^\d{3}(?!\d)/.test(rest) ? digit : `${digit}.`;
 }
 
 export function cleanMath(src: string, options: CleanOptions): string {
-  let s = src;
+  let s = /(?:Interval|Point|FiniteSet|Matrix)[.\w]*\(/.test(src) ? sympyForms(src) : src;
   for (const [re, to, guard] of RULES) {
     if (guard !== undefined && !(typeof guard === 'string' ? s.includes(guard) : guard.test(s))) continue;
     s = s.replace(re, to as string);
