@@ -6,7 +6,7 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError } from './limits.ts';
-import { fnName, view } from './value.ts';
+import { DECIMALS, fnName, view } from './value.ts';
 
 type Num = number | { re: number; im: number } | unknown[];
 
@@ -88,6 +88,8 @@ function evalNode(node: MathNode, scope: FloatScope): Num {
   const n = view(node);
   switch (n.type) {
     case 'ConstantNode':
+      // A decimal longer than a double holds (`0.99999999999999999`) is not the float it rounds to.
+      if (scope.guard && (DECIMALS.get(node)?.sig ?? 0) > 15) throw new Suspicious('decimal beyond double precision');
       return n.value as number;
     case 'ParenthesisNode':
       return evalFloat(n.content!, scope);
@@ -157,6 +159,8 @@ function nearStep(args: number[], v: Num): Num {
 function operator(name: string, xs: Num[], real: boolean): Num {
   const { math } = getMath();
   const [a, b] = xs as number[];
+  // Infinity is an end of an interval, not a number to compute with: `\infty^0`, `1/\infty` are no values.
+  if (real && name !== 'unaryMinus' && name !== 'unaryPlus' && xs.some((x) => x === Infinity || x === -Infinity)) return NaN;
   if (real) {
     switch (name) {
       case 'add': return a! + b!;

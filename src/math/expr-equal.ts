@@ -142,6 +142,8 @@ function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerd
   if (approx !== null) return { equal: approx, path: 'approximate' };
   if (ca && cb && isCompleteCanon(ca) && isCompleteCanon(cb)) return { equal: false, path: 'exact' };
   if (ca && cb && isConstantCanon(ca) && isConstantCanon(cb) && sameSquares(a, ca, b, cb)) return { equal: true, path: 'exact' };
+  // A variable only the answer has must vanish exactly: sampling cannot show it never matters (`5 + \lfloor e^{-x^2} \rfloor`).
+  if ([...wb.vars].some((v) => !wa.vars.has(v)) && !ctx.imaginary) return { equal: false, path: 'exact' };
   const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
   return numericEqual(a, b, names, integer, options);
 }

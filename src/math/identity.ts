@@ -58,7 +58,7 @@ const PIECEWISE = new Set(['floor', 'ceil', 'abs', 'max', 'min', 'sign', 'mod'])
 function piecewisePoints(a: MathNode, b: MathNode): number[] {
   const piecewise = (n: MathNode) => n.filter((x) => PIECEWISE.has(fnName(view(x)))).length > 0;
   if (!piecewise(a) && !piecewise(b)) return [];
-  const out = new Set([1000.5, -1000.5, 123456.7, -123456.7]);
+  const out = new Set([0, 1, -1, 1000.5, -1000.5, 123456.7, -123456.7]);
   const scope: FloatScope = { vars: new Map(), complex: false, deadline: Infinity };
   for (const n of b.filter((x) => isConstantTree(x)).slice(0, 64)) {
     const v = value(n, scope);
