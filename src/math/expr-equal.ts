@@ -13,7 +13,7 @@ import { canonEqual, constCanon, isCompleteCanon, isConstantCanon, mulC, rationa
 import * as Q from './rational.ts';
 import { evalFloat } from './evaluate.ts';
 import { numericEqual } from './identity.ts';
-import { fnName, view } from './value.ts';
+import { DECIMALS, fnName, view } from './value.ts';
 
 export interface NumericOptions {
   relTol: number;
@@ -144,6 +144,8 @@ function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerd
   if (ca && cb && isConstantCanon(ca) && isConstantCanon(cb) && sameSquares(a, ca, b, cb)) return { equal: true, path: 'exact' };
   // A variable only the answer has must vanish exactly: sampling cannot show it never matters (`5 + \lfloor e^{-x^2} \rfloor`).
   if ([...wb.vars].some((v) => !wa.vars.has(v)) && !ctx.imaginary) return { equal: false, path: 'exact' };
+  // A decimal inside an answer's expression is an approximation floats would compare at 1e-11, not at its own digits.
+  if (b.filter((n) => DECIMALS.has(n)).length > 0) return { equal: false, path: 'exact' };
   const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
   return numericEqual(a, b, names, integer, options);
 }

@@ -96,7 +96,7 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['in
       return [v, x] as [string, number];
     }));
     if (complex) point.delete('i');
-    const verdict = atPoint(a, b, { vars: point, complex, deadline: options.deadline }, options.relTol, !complex);
+    const verdict = atPoint(a, b, { vars: point, complex, deadline: options.deadline }, options.relTol, true);
     if (verdict === 'differ') return { equal: false, path: 'identity' };
     if (verdict === 'suspicious') suspicious++;
     if (verdict === 'agree') agreeing++;
