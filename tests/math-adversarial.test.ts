@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/math/index.ts';
+import { accuracyTable } from './fixtures/math-accuracy-cases.ts';
 import { falseOneAttempts, unusualCorrect } from './fixtures/math-adversarial-cases.ts';
 
 describe('completions written to get a false 1', () => {
@@ -35,5 +36,20 @@ describe('correct answers written in unusual ways', () => {
     console.log(`math adversarial: ${unusualCorrect.length} unusual correct answers, ${ones.length} scored 1`);
     expect(unusualCorrect.length).toBeGreaterThanOrEqual(50);
     expect(ones).toHaveLength(unusualCorrect.length);
+  });
+});
+
+describe('a correct answer plus a term too small for floats', () => {
+  // Every correct pair of the accuracy table, its answer nudged by a term of 1e-7 to 1e-25 that floats lose or
+  // cannot see: never 1. Decimal golds are left out: a decimal is met at its own digits, as it should be.
+  const pairs = Object.values(accuracyTable)
+    .flat()
+    .filter(([gold, answer, expected]) => expected === 1 && !answer.startsWith('@') && !/\d\.\d/.test(gold));
+  const nudges = (a: string, k: number) => [`(${a}) + 10^{-${k}}`, `(${a}) + \\sin(10^{-${k}})`, `(${a}) + (\\sqrt{10^{${2 * k}}+1} - 10^{${k}})`, `(${a}) + e^{-${k * k}}`];
+
+  it.each([7, 12, 25])('at 1e-%i', (k) => {
+    const ones = pairs.flatMap(([gold, answer]) => nudges(answer, k).filter((n) => verify(gold, `\\boxed{${n}}`, {}).score === 1).map((n) => `${gold} <- ${n}`));
+    expect(pairs.length).toBeGreaterThan(200);
+    expect(ones).toEqual([]);
   });
 });
