@@ -6,7 +6,7 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError } from './limits.ts';
-import { DECIMALS, fnName, view } from './value.ts';
+import { DECIMALS, fnName, nodeFact, view } from './value.ts';
 
 type Num = number | { re: number; im: number } | unknown[];
 
@@ -34,7 +34,7 @@ export class Suspicious extends Error {}
 /** Functions whose values are no algebraic combination of their arguments: near-identities hide in them. */
 const TRANSCENDENTAL = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'asin', 'arcsin', 'acos', 'arccos', 'atan', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'exp']);
 
-const constantCache = new WeakMap<MathNode, boolean>();
+const constantCache = nodeFact<boolean>('constant');
 /** The subtree holds no variable (π and e are constants). */
 export function isConstantTree(node: MathNode): boolean {
   let known = constantCache.get(node);

@@ -126,15 +126,18 @@ function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerd
     if (Q.equals(qa, qb)) return { equal: true, path: 'exact' };
     return { equal: !!approximate(a, constCanon(qa), b, constCanon(qb), options), path: 'exact' };
   }
+  // Interval ends: ±∞ is only itself.
+  const [ia, ib] = [infinity(a), infinity(b)];
+  if (ia || ib) return { equal: ia === ib, path: 'exact' };
   const wa = freeVariables(a);
   let wb = freeVariables(b);
   if (!options.strictVariables) {
     b = renameVariables(b, wb.vars, wa.vars);
     wb = freeVariables(b);
   }
-  const names = new Set([...wa.vars, ...wb.vars]);
-  const ctx: CanonContext = { imaginary: names.size === 1 && names.has('i'), float: (node) => constantFloat(node) };
   if (view(a).type === 'ArrayNode' && view(b).type === 'ArrayNode') return matrixEqual(a, b, options);
+  const names = new Set([...wa.vars, ...wb.vars]);
+  const ctx: CanonContext = { imaginary: names.size === 1 && names.has('i'), float: constantFloat };
   const ca = toCanon(a, ctx);
   const cb = toCanon(b, ctx);
   if (ca && cb && canonEqual(ca, cb)) return { equal: true, path: 'exact' };
@@ -148,6 +151,16 @@ function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerd
   if (b.filter((n) => DECIMALS.has(n)).length > 0) return { equal: false, path: 'exact' };
   const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
   return numericEqual(a, b, names, integer, options);
+}
+
+/** 1 for ∞ (also `+\infty`), -1 for -∞, else 0. */
+function infinity(node: MathNode): number {
+  const n = view(node);
+  if (n.type === 'ConstantNode') return n.value === Infinity ? 1 : 0;
+  if (n.type === 'ParenthesisNode') return infinity(n.content!);
+  const fn = fnName(n);
+  if (fn === 'unaryMinus') return -infinity(n.args![0]!);
+  return fn === 'unaryPlus' ? infinity(n.args![0]!) : 0;
 }
 
 /** When one side is a whole decimal and the other a constant: the decimal's own precision decides. */

@@ -48,7 +48,7 @@ function unicodeNumbers(text: string): string {
 
 export function normalizeText(raw: string): string {
   // Each repair runs only when its character is there: most completions need none of them.
-  if (!/[\f\b\v\x07\t\r]|\\\\|\\n|[^\x00-\x7F]/.test(raw)) return raw;
+  if (!/[\f\b\v\x07\t\r\u0080-\uffff]/.test(raw) && !raw.includes('\\\\') && !raw.includes('\\n')) return raw;
   let text = /[\f\b\v\x07]/.test(raw) ? raw.replace(/[\f\b\v\x07]/g, (c) => CONTROL[c]!) : raw;
   // A TAB or CR glued to letters was `\t...` (\text, \times) or `\r...` (\right).
   if (text.includes('\t')) text = text.replace(/\t(?=(?:ext|imes|frac|an|heta|au|o\b|op))/g, '\\t');

@@ -7,9 +7,10 @@
  * partner and without a decisive key are compared one by one.
  */
 import type { MathNode } from 'mathjs';
-import { canonKey, isCompleteCanon, toCanon } from './canon/canonical.ts';
+import { canonKey, isCompleteCanon, rationalValue, toCanon } from './canon/canonical.ts';
+import * as Q from './rational.ts';
 import { textNorm } from './normalize-text.ts';
-import { DECIMALS, fnName, view, type Value } from './value.ts';
+import { DECIMALS, fnName, nodeFact, view, type Value } from './value.ts';
 
 export interface Key {
   key: string | null;
@@ -17,7 +18,7 @@ export interface Key {
 }
 
 const KEYLESS = { imaginary: false, float: () => null };
-const cache = new WeakMap<MathNode, Key>();
+const cache = nodeFact<Key>('key');
 const NONE: Key = { key: null, decisive: false };
 
 function exprKey(node: MathNode): Key {
@@ -27,6 +28,13 @@ function exprKey(node: MathNode): Key {
   // Interval ends: ±∞ have no exact form but a key.
   if (n.type === 'ConstantNode' && n.value === Infinity) return { key: 'inf', decisive: true };
   if (fnName(n) === 'unaryMinus' && view(n.args![0]!).value === Infinity) return { key: '-inf', decisive: true };
+  const q = rationalValue(node);
+  if (q) {
+    // A rational constant: its key at once, decisive unless written as a decimal or a percent.
+    const key: Key = { key: Q.key(q), decisive: node.filter((x) => DECIMALS.has(x)).length === 0 };
+    cache.set(node, key);
+    return key;
+  }
   const c = toCanon(node, KEYLESS);
   const conventions = node.filter((x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i')).length > 0;
   const key: Key = c ? { key: canonKey(c), decisive: isCompleteCanon(c) && !conventions } : NONE;

@@ -28,8 +28,24 @@ export type Value =
 /** Exact values of numeric literals, kept beside the float in the ConstantNode. */
 export const EXACT = new WeakMap<MathNode, Rational>();
 
+/**
+ * A property of a node, kept on the node itself: a WeakMap per fact would make every garbage
+ * collection walk its entries, one per literal of every answer ever parsed.
+ */
+export function nodeFact<T>(name: string) {
+  const key = Symbol(name);
+  type Holder = { [key]?: T };
+  return {
+    get: (node: MathNode): T | undefined => (node as unknown as Holder)[key],
+    has: (node: MathNode): boolean => (node as unknown as Holder)[key] !== undefined,
+    set: (node: MathNode, value: T): void => {
+      (node as unknown as Holder)[key] = value;
+    },
+  };
+}
+
 /** Literals written with a decimal point or exponent (`0.333333`, `1.2e-5`): their significant digits and the power of ten of their last digit. */
-export const DECIMALS = new WeakMap<MathNode, { sig: number; place: number }>();
+export const DECIMALS = nodeFact<{ sig: number; place: number }>('decimal');
 
 export const expr = (node: MathNode): Value => ({ kind: 'expr', node });
 
