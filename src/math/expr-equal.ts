@@ -13,7 +13,7 @@ import { canonEqual, constCanon, isCompleteCanon, isConstantCanon, mulC, rationa
 import * as Q from './rational.ts';
 import { evalFloat } from './evaluate.ts';
 import { numericEqual } from './identity.ts';
-import { DECIMALS, fnName, view } from './value.ts';
+import { DECIMALS, fnName, someNode, view } from './value.ts';
 
 export interface NumericOptions {
   relTol: number;
@@ -97,6 +97,8 @@ function unitOf(n: MathNode, unit: 'percent' | 'degree'): MathNode | null {
  * `0.25\%`); likewise `X^\circ` against X or X·π/180.
  */
 export function exprEqual(gold: MathNode, answer: MathNode, options: NumericOptions): ExprVerdict {
+  const marked = (n: MathNode) => view(n).type === 'FunctionNode' && (fnName(view(n)) === 'percent' || fnName(view(n)) === 'degree');
+  if (!marked(gold) && !marked(answer)) return plainEqual(gold, answer, options);
   const { math } = getMath();
   let golds = [gold];
   let answers = [answer];
@@ -148,7 +150,7 @@ function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerd
   // A variable only the answer has must vanish exactly: sampling cannot show it never matters (`5 + \lfloor e^{-x^2} \rfloor`).
   if ([...wb.vars].some((v) => !wa.vars.has(v)) && !ctx.imaginary) return { equal: false, path: 'exact' };
   // A decimal inside an answer's expression is an approximation floats would compare at 1e-11, not at its own digits.
-  if (b.filter((n) => DECIMALS.has(n)).length > 0) return { equal: false, path: 'exact' };
+  if (someNode(b, (n) => DECIMALS.has(n))) return { equal: false, path: 'exact' };
   const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
   return numericEqual(a, b, names, integer, options);
 }

@@ -11,7 +11,7 @@ import { getMath } from './mathjs.ts';
 import { LimitError } from './limits.ts';
 import { evalFloat, isConstantTree, Suspicious, type FloatScope } from './evaluate.ts';
 import { close, prng, type ExprVerdict, type NumericOptions, type Walk } from './expr-equal.ts';
-import { fnName, view } from './value.ts';
+import { fnName, someNode, view } from './value.ts';
 
 type Num = ReturnType<typeof evalFloat>;
 
@@ -56,7 +56,7 @@ const PIECEWISE = new Set(['floor', 'ceil', 'abs', 'max', 'min', 'sign', 'mod'])
 
 /** Extra points for piecewise answers: far out, and at each constant the answer holds (where its kinks are). */
 function piecewisePoints(a: MathNode, b: MathNode): number[] {
-  const piecewise = (n: MathNode) => n.filter((x) => PIECEWISE.has(fnName(view(x)))).length > 0;
+  const piecewise = (n: MathNode) => someNode(n, (x) => PIECEWISE.has(fnName(view(x))));
   if (!piecewise(a) && !piecewise(b)) return [];
   const out = new Set([0, 1, -1, 1000.5, -1000.5, 123456.7, -123456.7]);
   const scope: FloatScope = { vars: new Map(), complex: false, deadline: Infinity };

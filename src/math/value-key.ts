@@ -10,7 +10,7 @@ import type { MathNode } from 'mathjs';
 import { canonKey, isCompleteCanon, rationalValue, toCanon } from './canon/canonical.ts';
 import * as Q from './rational.ts';
 import { textNorm } from './normalize-text.ts';
-import { DECIMALS, fnName, nodeFact, view, type Value } from './value.ts';
+import { DECIMALS, fnName, nodeFact, someNode, view, type Value } from './value.ts';
 
 export interface Key {
   key: string | null;
@@ -31,12 +31,12 @@ function exprKey(node: MathNode): Key {
   const q = rationalValue(node);
   if (q) {
     // A rational constant: its key at once, decisive unless written as a decimal or a percent.
-    const key: Key = { key: Q.key(q), decisive: node.filter((x) => DECIMALS.has(x)).length === 0 };
+    const key: Key = { key: Q.key(q), decisive: !someNode(node, (x) => DECIMALS.has(x)) };
     cache.set(node, key);
     return key;
   }
   const c = toCanon(node, KEYLESS);
-  const conventions = node.filter((x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i')).length > 0;
+  const conventions = someNode(node, (x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i'));
   const key: Key = c ? { key: canonKey(c), decisive: isCompleteCanon(c) && !conventions } : NONE;
   cache.set(node, key);
   return key;

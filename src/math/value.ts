@@ -62,5 +62,13 @@ export interface NodeLike {
 
 export const view = (node: MathNode) => node as unknown as NodeLike;
 
+/** Whether any node of the tree satisfies `test`, without building the list mathjs's filter would. */
+export function someNode(node: MathNode, test: (n: MathNode) => boolean): boolean {
+  if (test(node)) return true;
+  const n = view(node);
+  for (const child of n.args ?? n.items ?? (n.content ? [n.content] : [])) if (someNode(child, test)) return true;
+  return false;
+}
+
 /** The operator (`add`) or function (`sqrt`) name of a node, else ''. */
 export const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : (n.fn?.name ?? ''));

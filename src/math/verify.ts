@@ -55,12 +55,14 @@ function sameText(gold: string, answer: string, wordy: boolean): boolean {
 }
 
 function parsePart(part: string, options: VerifyOptions, maxChars: number): Parsed {
-  const words = numberWords(part);
-  const text = stripText(part).trim();
-  if (ANSWER_WORDS.test(text)) return { value: { kind: 'text', text }, wordy: true };
+  // Words only matter when the part has a run of letters that is no command.
+  const letters = /(?<![\\a-zA-Z])[a-zA-Z]{2,}/.test(part);
+  const words = letters ? numberWords(part) : null;
+  if (letters && ANSWER_WORDS.test(stripText(part).trim())) return { value: { kind: 'text', text: stripText(part).trim() }, wordy: true };
   try {
     return parseAnswer(words ?? part, { decimalComma: options.decimalComma, maxChars });
   } catch (error) {
+    const text = stripText(part).trim();
     if (error instanceof ParseError && TEXT_LIKE.test(text)) return { value: { kind: 'text', text }, wordy: true };
     throw error;
   }
