@@ -25,7 +25,7 @@ export function rational(n: bigint, d: bigint = 1n): Rational {
   if (d < 0n) [n, d] = [-n, -d];
   if (n >= SMALL || n <= -SMALL || d >= SMALL) {
     const size = bits(n) + bits(d);
-    // Reducing a big fraction (Euclid on BigInt) costs about 0.5 µs per bit, 4 units; an integer only its limbs.
+    // Reducing a big fraction (Euclid on BigInt) costs in proportion to its bits; an integer only to its limbs.
     spend(d === 1n ? (size >> 6) * 4 : size * 4);
     if (size > LIMITS.maxExactBits) throw new LimitError('exact number too large');
   }
