@@ -1,13 +1,16 @@
 /**
- * The math-answer benchmark over ../shared/bench/math-synthetic-1024.jsonl:
- * in-process (the engine alone, one core) and through POST /v1/score (real
- * server, default worker pool, cell cache off). Prints pairs/s, median and
- * p99 per pair, and agreement with `expected`.
+ * The math-answer benchmark over bench/math-synthetic-1024.jsonl of the
+ * shared corpora (VERDICT_CORPORA_DIR, default ../shared): in-process (the
+ * engine alone, one core) and through POST /v1/score (real server, default
+ * worker pool, cell cache off). Prints pairs/s, median and p99 per pair, and
+ * agreement with `expected`; then the CPU cost of the worst answers we could
+ * craft (math-worst.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { verify } from '../src/math/index.ts';
 import { fmt, median, percentile, postJson, startServer } from './lib.ts';
+import { printWorst, worstAnswers } from './math-worst.ts';
 
 interface Pair {
   gold: string;
@@ -17,7 +20,7 @@ interface Pair {
 }
 
 const RUNS = 9;
-const file = path.resolve(process.cwd(), '../shared/bench/math-synthetic-1024.jsonl');
+const file = path.resolve(process.env.VERDICT_CORPORA_DIR ?? path.resolve(process.cwd(), '../shared'), 'bench/math-synthetic-1024.jsonl');
 const pairs: Pair[] = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Pair);
 
 interface Row {
@@ -90,4 +93,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const agreement = r.mode.includes('think-format') ? 'n/a' : `${r.agree}/${pairs.length}`;
     console.log(`| ${r.mode} | ${fmt(r.batchMs)} | ${fmt(r.bestMs)} | ${fmt((pairs.length * 1000) / r.batchMs, 0)} | ${fmt(percentile(sorted, 50), 3)} | ${fmt(percentile(sorted, 99), 2)} | ${agreement} |`);
   }
+  printWorst(worstAnswers());
 }

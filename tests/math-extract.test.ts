@@ -78,7 +78,7 @@ describe('normalizeText', () => {
     // ... but a matrix row break before \end stays.
     ['1 \\\\\\end{pmatrix}', '1 \\\\\\end{pmatrix}'],
     // Unicode math symbols.
-    ['\u22123 \u00D7 \u03C0 \u2264 x\u00B2', '-3 \\times  \\pi  \\le  x^2'],
+    ['\u22123 \u00D7 \u03C0 \u2264 x\u00B2', '-3 \\times  \\pi  \\le  x^{2}'],
   ])('%j', (raw, normal) => {
     expect(normalizeText(raw)).toBe(normal);
   });

@@ -1,8 +1,9 @@
 /**
- * Guard rails: a crafted answer ends fast, never a hang. Over the limits it is
- * wrong (0, `answer_limit_exceeded`: a null would spare a policy its negative
- * advantage); a gold over them cannot be judged (null). The pool's per-cell
- * deadline is only the backstop.
+ * Guard rails: a crafted answer ends at a limit, never a hang. Over the limits
+ * it is wrong (0, `answer_limit_exceeded`: a null would spare a policy its
+ * negative advantage); a gold over them cannot be judged (null). The pool's
+ * per-cell deadline is only the backstop. What the worst answers cost in CPU is
+ * measured by `npm run bench:math` (bench/math-worst.ts), not asserted here.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,10 +30,8 @@ describe('pathological answers', () => {
     // Sums within the per-sum limit, nested into 8e9 terms.
     ['nested sums', '\\sum_{i=1}^{2000} \\sum_{j=1}^{2000} \\sum_{k=1}^{2000} i j k'],
   ])('%s is a wrong answer', (_label, answer) => {
-    const started = performance.now();
     const result = verify('5', `\\boxed{${answer}}`, {});
     expect(result).toMatchObject({ score: 0, reason: 'answer_limit_exceeded' });
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it.each([
@@ -41,6 +40,13 @@ describe('pathological answers', () => {
     ['four ±', '1 \\pm 1 \\pm 1 \\pm 1 \\pm 1'],
   ])('a gold over the limits (%s) cannot be judged: null', (_label, gold) => {
     expect(verify(gold, '\\boxed{5}', {})).toMatchObject({ score: null, reason: 'limit_exceeded' });
+  });
+
+  it('an answer that spends the whole work budget is wrong; a gold that does cannot be judged', () => {
+    // 500 exact terms with denominators that grow to thousands of bits: Euclid on each sum runs out the budget.
+    const harmonic = '\\sum_{k=1}^{500} \\frac{1}{k}';
+    expect(verify('1', `\\boxed{${harmonic}}`, {})).toMatchObject({ score: 0, reason: 'answer_limit_exceeded' });
+    expect(verify(harmonic, '\\boxed{1}', {})).toMatchObject({ score: null, reason: 'limit_exceeded' });
   });
 
   it('nested sums within the work limit still compute', () => {
@@ -53,8 +59,8 @@ describe('pathological answers', () => {
     expect(JSON.stringify(result.details).length).toBeLessThan(1000);
   });
 
-  it('a past deadline ends a symbolic comparison as timeout', () => {
-    const result = verify('x^2 + 2x + 1', '\\boxed{(x+1)^2}', { deadline: Date.now() - 1 });
+  it('a past deadline ends a float identity test as timeout', () => {
+    const result = verify('\\tan^2(y)+1', '\\boxed{\\sec^2 y}', { deadline: Date.now() - 1 });
     expect(result).toMatchObject({ score: null, reason: 'timeout' });
   });
 
@@ -69,10 +75,8 @@ describe('pathological answers', () => {
     // Nor a megabyte of digits and commas.
     ['1 MB of digits and commas', '1,'.repeat(500_000)],
   ])('%s', (_label, completion) => {
-    const started = performance.now();
     const result = verify('5', completion, { last_number_fallback: true });
-    expect([0, null]).toContain(result.score);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(result.score).toBe(0);
   });
 });
 

@@ -45,8 +45,9 @@ describe('parseAnswer', () => {
     ["1.2\\times10^{-5}", "1.2 * 10^(-5)"],
     // percent kept for the comparison
     ["45\\%", "percent(45)"],
-    // degrees dropped
-    ["30^\\circ", "30"],
+    // degrees marked: a unit after a number, radians inside a trigonometric function
+    ["30^\\circ", "degree(30)"],
+    ["\\sin 30^\\circ", "sin(30 * pi / 180)"],
     // unit in \text dropped
     ["5\\text{ cm}", "5"],
     // currency dropped

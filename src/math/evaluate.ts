@@ -1,69 +1,15 @@
 /**
- * Evaluates node trees built by our parser: exactly (BigInt rationals) when
- * the tree is rational arithmetic, else in floats (complex only when asked).
- * Unknown functions (`f(x)`, `F_{n-1}`) are fixed pseudo-random functions,
+ * Evaluates node trees built by our parser in floats (complex only when
+ * asked); exact values are canon/'s. Unknown functions (`f(x)`, `F_{n-1}`) are fixed pseudo-random functions,
  * so identities survive and non-identities show. Every step is bounded.
  */
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError } from './limits.ts';
-import * as Q from './rational.ts';
-import { EXACT, fnName, view } from './value.ts';
+import { DECIMALS, fnName, nodeFact, view } from './value.ts';
 
 type Num = number | { re: number; im: number } | unknown[];
 
-
-/** Exact value, or null when the tree is not rational arithmetic. */
-export function evalExact(node: MathNode): Q.Rational | null {
-  const n = view(node);
-  const exact = EXACT.get(node);
-  if (exact) return exact;
-  if (n.type === 'ParenthesisNode') return evalExact(n.content!);
-  const args = n.args ?? [];
-  const vals: Q.Rational[] = [];
-  for (const a of args) {
-    const v = evalExact(a);
-    if (!v) return null;
-    vals.push(v);
-  }
-  const [a, b] = vals;
-  const name = fnName(n);
-  try {
-    if (n.type === 'OperatorNode') {
-      switch (name) {
-        case 'add': return Q.add(a!, b!);
-        case 'subtract': return Q.sub(a!, b!);
-        case 'multiply': return Q.mul(a!, b!);
-        case 'divide': return b!.n === 0n ? null : Q.div(a!, b!);
-        case 'unaryMinus': return Q.neg(a!);
-        case 'unaryPlus': return a!;
-        case 'pow': return Q.isInteger(b!) && !(a!.n === 0n && b!.n < 0n) ? Q.pow(a!, b!) : null;
-        case 'factorial': return Q.isInteger(a!) && a!.n >= 0n ? Q.factorial(a!) : null;
-      }
-    }
-    if (n.type === 'FunctionNode') {
-      if (name === 'percent') return Q.div(a!, Q.rational(100n));
-      if (name === 'sqrt' && a!.n >= 0n) {
-        const rn = isqrt(a!.n);
-        const rd = isqrt(a!.d);
-        return rn * rn === a!.n && rd * rd === a!.d ? Q.rational(rn, rd) : null;
-      }
-      if (name === 'abs') return a!.n < 0n ? Q.neg(a!) : a!;
-    }
-  } catch (error) {
-    if (error instanceof LimitError) throw error;
-    return null;
-  }
-  return null;
-}
-
-function isqrt(x: bigint): bigint {
-  if (x < 2n) return x;
-  let r = BigInt(Math.floor(Math.sqrt(Number(x))));
-  while (r * r > x) r--;
-  while ((r + 1n) * (r + 1n) <= x) r++;
-  return r;
-}
 
 export interface FloatScope {
   vars: Map<string, number>;
@@ -72,6 +18,39 @@ export interface FloatScope {
   deadline: number;
   /** Terms left to the outermost \sum or \prod being evaluated, shared by the ones nested in it. */
   sumWork?: { left: number };
+  /** Check the answer side for values floats cannot be trusted with (see Suspicious). */
+  guard?: boolean;
+}
+
+/**
+ * A value a float comparison cannot judge: a constant so tiny or huge that it
+ * hides below the tolerance (`10^{-25}`), a sum that absorbs one of its terms
+ * (`x + 10^{-12}`), a function taken at a near-zero argument or landing a hair
+ * from an integer (`\cos(10^{-8})`). Only the answer is checked: it is the
+ * side a policy writes.
+ */
+export class Suspicious extends Error {}
+
+/** Functions whose values are no algebraic combination of their arguments: near-identities hide in them. */
+const TRANSCENDENTAL = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'asin', 'arcsin', 'acos', 'arccos', 'atan', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'exp']);
+
+const constantCache = nodeFact<boolean>('constant');
+/** The subtree holds no variable (π and e are constants). */
+export function isConstantTree(node: MathNode): boolean {
+  let known = constantCache.get(node);
+  if (known !== undefined) return known;
+  const n = view(node);
+  if (n.type === 'SymbolNode') known = n.name === 'pi' || n.name === 'e';
+  else if (fnName(n) === 'sum' || fnName(n) === 'prod') known = false;
+  else known = (n.args ?? n.items ?? (n.content ? [n.content] : [])).every(isConstantTree);
+  constantCache.set(node, known);
+  return known;
+}
+
+function checkValue(node: MathNode, v: Num): void {
+  if (typeof v !== 'number' || v === 0 || !Number.isFinite(v)) return;
+  const a = Math.abs(v);
+  if ((a < 1e-10 || a > 1e15) && isConstantTree(node)) throw new Suspicious('constant out of range');
 }
 
 const seedOf = (name: string) => [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261) >>> 0;
@@ -86,7 +65,7 @@ const REAL: Record<string, (...x: number[]) => number> = {
   sin: Math.sin, cos: Math.cos, tan: Math.tan, sec: (x) => 1 / Math.cos(x), csc: (x) => 1 / Math.sin(x), cot: (x) => 1 / Math.tan(x),
   asin: Math.asin, arcsin: Math.asin, acos: Math.acos, arccos: Math.acos, atan: Math.atan, arctan: Math.atan,
   sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, log: Math.log, log10: Math.log10, exp: Math.exp,
-  floor: Math.floor, ceil: Math.ceil, percent: (x) => x / 100, gcd: (a, b) => gcdF(a, b), lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
+  floor: Math.floor, ceil: Math.ceil, percent: (x) => x / 100, degree: (x) => x, gcd: (a, b) => gcdF(a, b), lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
   max: Math.max, min: Math.min,
   nthRoot: (x, k) => (x < 0 && Math.abs(k % 2) === 1 ? -Math.pow(-x, 1 / k) : Math.pow(x, 1 / k)),
 };
@@ -99,10 +78,18 @@ function gcdF(a: number, b: number): number {
 }
 
 export function evalFloat(node: MathNode, scope: FloatScope): Num {
+  const v = evalNode(node, scope);
+  if (scope.guard) checkValue(node, v);
+  return v;
+}
+
+function evalNode(node: MathNode, scope: FloatScope): Num {
   const { math } = getMath();
   const n = view(node);
   switch (n.type) {
     case 'ConstantNode':
+      // A decimal longer than a double holds (`0.99999999999999999`) is not the float it rounds to.
+      if (scope.guard && (DECIMALS.get(node)?.sig ?? 0) > 15) throw new Suspicious('decimal beyond double precision');
       return n.value as number;
     case 'ParenthesisNode':
       return evalFloat(n.content!, scope);
@@ -121,15 +108,19 @@ export function evalFloat(node: MathNode, scope: FloatScope): Num {
   if (name === 'sum' || name === 'prod') return bigOperator(name, n.args!, scope);
   const xs = n.args!.map((a) => evalFloat(a, scope));
   const allReal = xs.every((x) => typeof x === 'number');
-  if (n.type === 'OperatorNode') return operator(name, xs, allReal);
+  if (n.type === 'OperatorNode') {
+    if (scope.guard && allReal && (name === 'add' || name === 'subtract')) absorbs(xs[0] as number, xs[1] as number);
+    const v = operator(name, xs, allReal);
+    // A power of a non-zero base that underflows to 0 (`e^{-1000}`) hides whatever it stood for.
+    if (scope.guard && name === 'pow' && v === 0 && xs[0] !== 0) throw new Suspicious('underflow');
+    return v;
+  }
   if (allReal) {
     const r = xs as number[];
-    if (name === 'sqrt') return r[0]! < 0 && scope.complex ? (math.sqrt(r[0]!) as unknown as Num) : Math.sqrt(r[0]!);
-    if (name === 'abs') return Math.abs(r[0]!);
-    if (name === 'combinations') return combinations(r[0]!, r[1]!);
-    const f = REAL[name];
-    if (f) return f(...r);
-    return opaque(name, r);
+    if (scope.guard && (TRANSCENDENTAL.has(name) || !(name in REAL || ['sqrt', 'abs', 'combinations', 'nthRoot', 'degree', 'percent', 'floor', 'ceil', 'gcd', 'lcm', 'max', 'min'].includes(name)))) {
+      return nearStep(r, evalFunction(name, r, scope));
+    }
+    return evalFunction(name, r, scope);
   }
   const mathFn = (math as unknown as Record<string, (...x: unknown[]) => Num>)[name === 'percent' ? 'divide' : name];
   if (name === 'percent') return math.divide(xs[0] as never, 100) as unknown as Num;
@@ -137,9 +128,39 @@ export function evalFloat(node: MathNode, scope: FloatScope): Num {
   return mathFn(...xs);
 }
 
+function evalFunction(name: string, r: number[], scope: FloatScope): Num {
+  const { math } = getMath();
+  if (name === 'sqrt') return r[0]! < 0 && scope.complex ? (math.sqrt(r[0]!) as unknown as Num) : Math.sqrt(r[0]!);
+  if (name === 'abs') return Math.abs(r[0]!);
+  if (name === 'combinations') return combinations(r[0]!, r[1]!);
+  const f = REAL[name];
+  if (f) return f(...r);
+  return opaque(name, r);
+}
+
+/** One term of a sum below a billionth of the other vanishes in floats, or nearly: not a comparison floats can make. */
+function absorbs(a: number, b: number): void {
+  if (a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return;
+  const [small, big] = Math.abs(a) < Math.abs(b) ? [Math.abs(a), Math.abs(b)] : [Math.abs(b), Math.abs(a)];
+  if (small < 1e-9 * big) throw new Suspicious('absorbed term');
+}
+
+/** A transcendental function at a near-zero argument, or landing within 1e-12 of an integer without being one. */
+function nearStep(args: number[], v: Num): Num {
+  if (args.some((x) => x !== 0 && Math.abs(x) < 1e-6)) throw new Suspicious('near-zero argument');
+  if (v === 0 && args.some((x) => x !== 0)) throw new Suspicious('underflow');
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const r = Math.round(v);
+    if (v !== r && Math.abs(v - r) < 1e-12 * Math.max(1, Math.abs(v))) throw new Suspicious('near an integer');
+  }
+  return v;
+}
+
 function operator(name: string, xs: Num[], real: boolean): Num {
   const { math } = getMath();
   const [a, b] = xs as number[];
+  // Infinity is an end of an interval, not a number to compute with: `\infty^0`, `1/\infty` are no values.
+  if (real && name !== 'unaryMinus' && name !== 'unaryPlus' && xs.some((x) => x === Infinity || x === -Infinity)) return NaN;
   if (real) {
     switch (name) {
       case 'add': return a! + b!;

@@ -1,25 +1,29 @@
 /**
- * Equality of two scalar or matrix expressions: exactly when both are
- * rational, numerically (relative tolerance) when constant, and by a
- * probabilistic identity test (seeded random points) when they have
- * variables, with mathjs simplify(a - b) as the last resort.
+ * Equality of two scalar or matrix expressions. Exact normal forms decide
+ * first (canon/): equal forms are equal; different forms over complete atoms
+ * (rationals, radicals, π, e, ln p, i, polynomial and rational functions) are
+ * different, whatever floats say. A decimal answers an exact value only at its
+ * own precision (approx.ts). Floats (identity.ts) judge only what no exact
+ * form decides, with the answer checked for values floats cannot be trusted with.
  */
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
-import { LimitError } from './limits.ts';
-import { evalExact, evalFloat, type FloatScope } from './evaluate.ts';
+import { approxEqual, decimalOf } from './approx.ts';
+import { canonEqual, constCanon, isCompleteCanon, isConstantCanon, mulC, rationalOfCanon, rationalValue, toCanon, type Canon, type CanonContext } from './canon/canonical.ts';
 import * as Q from './rational.ts';
-import { fnName, view } from './value.ts';
+import { evalFloat } from './evaluate.ts';
+import { numericEqual } from './identity.ts';
+import { DECIMALS, fnName, someNode, view } from './value.ts';
 
 export interface NumericOptions {
   relTol: number;
-  /** Also accept equality after rounding both sides to this many decimals. */
+  /** Also accept a decimal equal to the other side after rounding both to this many places. */
   roundDigits: number | null;
   strictVariables: boolean;
   deadline: number;
 }
 
-export type ExprPath = 'exact' | 'numeric' | 'identity' | 'simplify';
+export type ExprPath = 'exact' | 'approximate' | 'numeric' | 'identity' | 'simplify';
 export interface ExprVerdict {
   equal: boolean;
   path: ExprPath;
@@ -31,7 +35,7 @@ const INTEGER_FUNCTIONS = new Set(['sum', 'prod', 'combinations', 'gcd', 'lcm', 
 /** Defined everywhere but often written for integers (`\lfloor n/2 \rfloor`): sampled at both. */
 const STEP_FUNCTIONS = new Set(['floor', 'ceil']);
 
-interface Walk {
+export interface Walk {
   vars: Set<string>;
   /** `only`: sums, factorials, indexed families; `also`: floor and ceil. */
   integer: false | 'also' | 'only';
@@ -56,98 +60,19 @@ export function freeVariables(node: MathNode, bound = new Set<string>(), acc: Wa
 
 type Num = ReturnType<typeof evalFloat>;
 
-/**
- * Float noise of a value computed from terms of order 1 that is really 0 (`\sin\pi` is 1.2e-16): the
- * floor under a relative tolerance. Kept at a few ulps so that `0` does not answer `e^{-30}`.
- */
-const FLOAT_NOISE = 1e-15;
-
-/** Equal within `relTol` (and, where the values are floats, `absTol`), or after rounding to `roundDigits`. */
-export function close(x: Num, y: Num, relTol: number, roundDigits: number | null, absTol = relTol > 0 ? FLOAT_NOISE : 0): boolean {
+/** Equal within `relTol` of the larger magnitude, or within `absTol`. */
+export function close(x: Num, y: Num, relTol: number, absTol = 0): boolean {
   if (Array.isArray(x) || Array.isArray(y)) {
-    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((xi, i) => close(xi as Num, y[i] as Num, relTol, roundDigits, absTol));
+    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((xi, i) => close(xi as Num, y[i] as Num, relTol, absTol));
   }
   if (typeof x === 'number' && typeof y === 'number') {
     if (x === y) return true;
     if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
-    if (Math.abs(x - y) <= Math.max(relTol * Math.max(Math.abs(x), Math.abs(y)), absTol)) return true;
-    if (roundDigits === null) return false;
-    const f = 10 ** roundDigits;
-    return Math.abs(Math.round(x * f) - Math.round(y * f)) < 0.5;
+    return Math.abs(x - y) <= Math.max(relTol * Math.max(Math.abs(x), Math.abs(y)), absTol);
   }
   const { math } = getMath();
   const [cx, cy] = [math.complex(x as never), math.complex(y as never)];
   return (math.abs(math.subtract(cx, cy) as never) as number) <= Math.max(relTol * Math.max(math.abs(cx) as number, math.abs(cy) as number), absTol);
-}
-
-function isPercent(n: MathNode): MathNode | null {
-  const f = view(n);
-  return f.type === 'FunctionNode' && fnName(f) === 'percent' ? f.args![0]! : null;
-}
-
-/**
- * A gold `28\%` may be answered by 28 or by 0.28; an answer's `28\%` is read as 28 only (as Math-Verify
- * does), so one answer cannot match both a gold of 28 and a gold of 0.28. A bare gold is only itself.
- */
-export function exprEqual(gold: MathNode, answer: MathNode, options: NumericOptions): ExprVerdict {
-  const percentOf = isPercent(gold);
-  const golds = percentOf ? [percentOf, gold] : [gold];
-  const answers = [isPercent(answer) ?? answer];
-  let last: ExprVerdict = { equal: false, path: 'numeric' };
-  for (const x of golds) {
-    for (const y of answers) {
-      last = exprEqualPlain(x, y, options);
-      if (last.equal) return last;
-    }
-  }
-  return last;
-}
-
-function exprEqualPlain(a: MathNode, b: MathNode, options: NumericOptions): ExprVerdict {
-  const wa = freeVariables(a);
-  const wb = freeVariables(b);
-  if (wa.vars.size === 0 && wb.vars.size === 0) {
-    const ea = evalExact(a);
-    const eb = evalExact(b);
-    if (ea && eb) {
-      if (Q.equals(ea, eb)) return { equal: true, path: 'exact' };
-      // Two finite decimals are equal only exactly; a repeating value (1/12) may be answered by its long decimal.
-      const finite = Q.terminates(ea) && Q.terminates(eb);
-      if (finite && options.roundDigits === null) return { equal: false, path: 'exact' };
-      // Exact values carry no float noise: no absolute floor, so `0` does not answer `3^{-30}`.
-      return { equal: close(Q.toNumber(ea), Q.toNumber(eb), finite ? 0 : options.relTol, options.roundDigits, 0), path: 'exact' };
-    }
-    const scope: FloatScope = { vars: new Map(), complex: false, deadline: options.deadline };
-    const complexScope = { ...scope, complex: true };
-    const fa = safe(() => evalFloat(a, scope)) ?? safe(() => evalFloat(a, complexScope));
-    const fb = safe(() => evalFloat(b, scope)) ?? safe(() => evalFloat(b, complexScope));
-    return { equal: fa !== null && fb !== null && close(fa, fb, options.relTol, options.roundDigits), path: 'numeric' };
-  }
-  if (!options.strictVariables) b = renameVariables(b, wb.vars, wa.vars);
-  const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
-  return identity(a, b, new Set([...wa.vars, ...freeVariables(b).vars]), integer, options);
-}
-
-/** Non-strict mode: `f(y)` answers `f(x)`; variables map onto the gold's in sorted order. */
-function renameVariables(node: MathNode, from: Set<string>, to: Set<string>): MathNode {
-  if (from.size !== to.size) return node;
-  const src = [...from].sort();
-  const dst = [...to].sort();
-  const { math } = getMath();
-  return node.transform((n) => (math.isSymbolNode(n) && src.includes(n.name) ? new math.SymbolNode(dst[src.indexOf(n.name)]!) : n));
-}
-
-const finite = (v: Num): boolean => (Array.isArray(v) ? v.every((x) => finite(x as Num)) : typeof v !== 'number' || Number.isFinite(v));
-const hasNaN = (v: Num): boolean => (Array.isArray(v) ? v.some((x) => hasNaN(x as Num)) : typeof v === 'number' ? Number.isNaN(v) : Number.isNaN((v as { re: number }).re) || Number.isNaN((v as { im: number }).im));
-
-function safe(f: () => Num): Num | null {
-  try {
-    const v = f();
-    return typeof v === 'number' && Number.isNaN(v) ? null : v;
-  } catch (error) {
-    if (error instanceof LimitError) throw error;
-    return null;
-  }
 }
 
 /** Seeded, so the same pair always gets the same verdict. */
@@ -160,47 +85,137 @@ export function prng(seed: number): () => number {
   };
 }
 
-function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['integer'], options: NumericOptions): ExprVerdict {
-  const rand = prng(0x5eed);
-  const names = [...vars];
-  const complex = names.length === 1 && names[0] === 'i';
-  let agreeing = 0;
-  for (let attempt = 0; attempt < 40 && agreeing < 6; attempt++) {
-    if (Date.now() > options.deadline) throw new LimitError('deadline');
-    const spread = attempt < 20 ? 3 : 60;
-    // Step functions are sampled at integers and between them, so `\lceil x \rceil` does not answer `x`.
-    const atInteger = integer === 'only' || (integer === 'also' && attempt % 2 === 0);
-    const point = new Map(names.map((v) => {
-      const x = atInteger ? 2 + Math.floor(rand() * 8) : (0.25 + rand() * spread) * (rand() < 0.3 ? -1 : 1);
-      return [v, x] as [string, number];
-    }));
-    if (complex) point.delete('i');
-    const scope: FloatScope = { vars: point, complex, deadline: options.deadline };
-    const fa = safe(() => evalFloat(a, scope));
-    const fb = safe(() => evalFloat(b, scope));
-    if (fa === null || fb === null || hasNaN(fa) || hasNaN(fb)) continue; // outside a domain: skipped, not judged
-    if (!finite(fa) || !finite(fb)) {
-      if (fa === fb) continue;
-      return { equal: false, path: 'identity' }; // infinite on one side only
-    }
-    // Values at random points come from long float computations: a looser floor than a constant's.
-    if (!close(fa, fb, Math.max(options.relTol, 1e-8), null, 1e-12)) return { equal: false, path: 'identity' };
-    agreeing++;
-  }
-  if (agreeing >= 3) return { equal: true, path: 'identity' };
-  return { equal: simplifiesToZero(a, b), path: 'simplify' };
+/** The argument of `percent(x)` / `degree(x)` at the top of a node. */
+function unitOf(n: MathNode, unit: 'percent' | 'degree'): MathNode | null {
+  const f = view(n);
+  return f.type === 'FunctionNode' && fnName(f) === unit ? f.args![0]! : null;
 }
 
-/** Past this many nodes mathjs simplify may take seconds; such pairs stay unproven. */
-const MAX_SIMPLIFY_NODES = 60;
-
-function simplifiesToZero(a: MathNode, b: MathNode): boolean {
-  const { math, simplify } = getMath();
-  if (a.filter(() => true).length + b.filter(() => true).length > MAX_SIMPLIFY_NODES) return false;
-  try {
-    const d = simplify(new math.OperatorNode('-', 'subtract', [a, b]));
-    return math.isConstantNode(d) && d.value === 0;
-  } catch {
-    return false;
+/**
+ * Percent and degrees are conventions, not values: when exactly one side is written `X\%` it may be
+ * answered by X or X/100 (`28\%` = 28 = 0.28), when both are, X against Y only (`25\%` is not
+ * `0.25\%`); likewise `X^\circ` against X or X·π/180.
+ */
+export function exprEqual(gold: MathNode, answer: MathNode, options: NumericOptions): ExprVerdict {
+  const marked = (n: MathNode) => view(n).type === 'FunctionNode' && (fnName(view(n)) === 'percent' || fnName(view(n)) === 'degree');
+  if (!marked(gold) && !marked(answer)) return plainEqual(gold, answer, options);
+  const { math } = getMath();
+  let golds = [gold];
+  let answers = [answer];
+  for (const unit of ['percent', 'degree'] as const) {
+    const g = unitOf(golds[0]!, unit);
+    const a = unitOf(answers[0]!, unit);
+    const scale = (x: MathNode) => (unit === 'percent' ? x : new math.OperatorNode('*', 'multiply', [x, new math.OperatorNode('/', 'divide', [new math.SymbolNode('pi'), new math.ConstantNode(180)])]));
+    const converted = (x: MathNode, whole: MathNode) => (unit === 'percent' ? whole : scale(x));
+    if (g && a) [golds, answers] = [[g], [a]];
+    else if (g) golds = [g, converted(g, golds[0]!)];
+    else if (a) answers = [a, converted(a, answers[0]!)];
   }
+  let last: ExprVerdict = { equal: false, path: 'exact' };
+  for (const x of golds) {
+    for (const y of answers) {
+      last = plainEqual(x, y, options);
+      if (last.equal) return last;
+    }
+  }
+  return last;
+}
+
+function plainEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerdict {
+  // Two rational constants: equal or not at once, unless one is a decimal standing for the other.
+  const [qa, qb] = [rationalValue(a), rationalValue(b)];
+  if (qa && qb) {
+    if (Q.equals(qa, qb)) return { equal: true, path: 'exact' };
+    return { equal: !!approximate(a, constCanon(qa), b, constCanon(qb), options), path: 'exact' };
+  }
+  // Interval ends: ±∞ is only itself.
+  const [ia, ib] = [infinity(a), infinity(b)];
+  if (ia || ib) return { equal: ia === ib, path: 'exact' };
+  const wa = freeVariables(a);
+  let wb = freeVariables(b);
+  if (!options.strictVariables) {
+    b = renameVariables(b, wb.vars, wa.vars);
+    wb = freeVariables(b);
+  }
+  if (view(a).type === 'ArrayNode' && view(b).type === 'ArrayNode') return matrixEqual(a, b, options);
+  const names = new Set([...wa.vars, ...wb.vars]);
+  const ctx: CanonContext = { imaginary: names.size === 1 && names.has('i'), float: constantFloat };
+  const ca = toCanon(a, ctx);
+  const cb = toCanon(b, ctx);
+  if (ca && cb && canonEqual(ca, cb)) return { equal: true, path: 'exact' };
+  const approx = approximate(a, ca, b, cb, options);
+  if (approx !== null) return { equal: approx, path: 'approximate' };
+  if (ca && cb && isCompleteCanon(ca) && isCompleteCanon(cb)) return { equal: false, path: 'exact' };
+  if (ca && cb && isConstantCanon(ca) && isConstantCanon(cb) && sameSquares(a, ca, b, cb)) return { equal: true, path: 'exact' };
+  // A variable only the answer has must vanish exactly: sampling cannot show it never matters (`5 + \lfloor e^{-x^2} \rfloor`).
+  if ([...wb.vars].some((v) => !wa.vars.has(v)) && !ctx.imaginary) return { equal: false, path: 'exact' };
+  // A decimal inside an answer's expression is an approximation floats would compare at 1e-11, not at its own digits.
+  if (someNode(b, (n) => DECIMALS.has(n))) return { equal: false, path: 'exact' };
+  const integer = wa.integer === 'only' || wb.integer === 'only' ? 'only' : wa.integer || wb.integer;
+  return numericEqual(a, b, names, integer, options);
+}
+
+/** 1 for ∞ (also `+\infty`), -1 for -∞, else 0. */
+function infinity(node: MathNode): number {
+  const n = view(node);
+  if (n.type === 'ConstantNode') return n.value === Infinity ? 1 : 0;
+  if (n.type === 'ParenthesisNode') return infinity(n.content!);
+  const fn = fnName(n);
+  if (fn === 'unaryMinus') return -infinity(n.args![0]!);
+  return fn === 'unaryPlus' ? infinity(n.args![0]!) : 0;
+}
+
+/** When one side is a whole decimal and the other a constant: the decimal's own precision decides. */
+function approximate(a: MathNode, ca: Canon | null, b: MathNode, cb: Canon | null, options: NumericOptions): boolean | null {
+  for (const [dec, exactNode, exact] of [[decimalOf(b), a, ca], [decimalOf(a), b, cb]] as const) {
+    if (!dec) continue;
+    if (exact && !isConstantCanon(exact)) return false;
+    const q = exact ? rationalOfCanon(exact) : null;
+    return approxEqual(dec, q, q ? null : constantFloat(exactNode), options.roundDigits);
+  }
+  return null;
+}
+
+/** Nested radicals (`\sqrt{3+2\sqrt2}` = `1+\sqrt2`): equal squares and the same sign, the sign read from floats far from zero. */
+function sameSquares(a: MathNode, ca: Canon, b: MathNode, cb: Canon): boolean {
+  if (!canonEqual(mulC(ca, ca), mulC(cb, cb))) return false;
+  const [fa, fb] = [constantFloat(a), constantFloat(b)];
+  return fa !== null && fb !== null && Math.abs(fa) > 1e-9 && Math.sign(fa) === Math.sign(fb);
+}
+
+function constantFloat(node: MathNode): number | null {
+  try {
+    const v = evalFloat(node, { vars: new Map(), complex: false, deadline: Infinity });
+    return typeof v === 'number' && !Number.isNaN(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Two written matrices compare entry by entry, so each entry gets the exact and decimal rules. */
+function matrixEqual(a: MathNode, b: MathNode, options: NumericOptions): ExprVerdict {
+  const rows = (n: MathNode) => view(n).items!;
+  const [ra, rb] = [rows(a), rows(b)];
+  if (ra.length !== rb.length) return { equal: false, path: 'exact' };
+  let path: ExprPath = 'exact';
+  for (let i = 0; i < ra.length; i++) {
+    const [x, y] = [ra[i]!, rb[i]!];
+    const [xs, ys] = [view(x).type === 'ArrayNode' ? rows(x) : [x], view(y).type === 'ArrayNode' ? rows(y) : [y]];
+    if (xs.length !== ys.length) return { equal: false, path: 'exact' };
+    for (let j = 0; j < xs.length; j++) {
+      const v = exprEqual(xs[j]!, ys[j]!, options);
+      if (!v.equal) return v;
+      if (v.path !== 'exact') path = v.path;
+    }
+  }
+  return { equal: true, path };
+}
+
+/** Non-strict mode: `f(y)` answers `f(x)`; variables map onto the gold's in sorted order. */
+function renameVariables(node: MathNode, from: Set<string>, to: Set<string>): MathNode {
+  if (from.size !== to.size) return node;
+  const src = [...from].sort();
+  const dst = [...to].sort();
+  const { math } = getMath();
+  return node.transform((n) => (math.isSymbolNode(n) && src.includes(n.name) ? new math.SymbolNode(dst[src.indexOf(n.name)]!) : n));
 }

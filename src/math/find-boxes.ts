@@ -4,9 +4,25 @@
  * \boxed{2}`), never across a self-correction (`\boxed{12} wait \boxed{15}`).
  */
 
-import { findBoxes, type Span } from '../../rewards/lib/boxed.ts';
+import { findBoxes as findBracedBoxes, type Span } from '../../rewards/lib/boxed.ts';
 
-export { findBoxes, type Span };
+export type { Span };
+
+/** `\boxed 7`, `\boxed7`: a box without braces holds the one word after it. */
+const UNBRACED = /\\(?:boxed|fbox)(?:\s+|(?=[\d-]))(?!\{)([^\s${}]+)/g;
+
+/** Braced boxes (rewards/lib/boxed.ts) and unbraced ones outside them, in text order. */
+export function findBoxes(text: string): Span[] {
+  const braced = findBracedBoxes(text);
+  if (!/\\(?:boxed|fbox)(?!\s*\{)/.test(text)) return braced;
+  const inside = (i: number) => braced.some((b) => i >= b.start && i < b.end);
+  const loose: Span[] = [];
+  for (const m of text.matchAll(UNBRACED)) {
+    const content = m[1]!.replace(/[.,;:]+$/, '');
+    if (content && !inside(m.index)) loose.push({ start: m.index, end: m.index + m[0].length, content, closed: true });
+  }
+  return [...braced, ...loose].sort((a, b) => a.start - b.start);
+}
 
 const CONNECTORS = new Set(['and', 'or', 'text', 'quad', 'qquad', 'mbox', 'the', 'are']);
 /** Words that mark a second thought: the boxes around them are not one answer. */

@@ -60,5 +60,7 @@ export function formatValue(v: Value): string {
       return `{${v.items.map(formatValue).join(', ')}}`;
     case 'list':
       return `list(${v.items.map(formatValue).join(', ')})`;
+    case 'and':
+      return v.parts.map(formatValue).join(' and ');
   }
 }

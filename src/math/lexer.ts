@@ -37,7 +37,7 @@ export function tokenize(src: string): Token[] {
     }
     const two = src.slice(i, i + 2);
     if (/[\d.]/.test(c) && /\d/.test(c === '.' ? src[i + 1] ?? '' : c)) {
-      const m = /^(\d*\.?\d+(?:[eE][+-]?\d+(?![a-zA-Z]))?|\d+\.(?!\d))/.exec(src.slice(i))!;
+      const m = /^(\d+\.(?![\d.])|\d*\.?\d+(?:[eE][+-]?\d+(?![a-zA-Z]))?)/.exec(src.slice(i))!;
       push('num', m[0].replace(/\.$/, ''));
       i += m[0].length;
     } else if (/[a-zA-Z]/.test(c)) {

@@ -11,8 +11,8 @@ export const LIMITS = {
   maxDepth: 60,
   /** Largest integer exponent computed exactly; beyond it only floats are used. */
   maxExactExponent: 4096,
-  /** Largest size of an exact rational, in bits of numerator plus denominator. */
-  maxExactBits: 16384,
+  /** Largest size of an exact rational, in bits of numerator plus denominator (2^{4000} is 4,001). */
+  maxExactBits: 32768,
   /** Largest n for which n! is computed exactly (floats overflow at 171). */
   maxExactFactorial: 500,
   /** Most terms a \sum or \prod may run. */
@@ -21,6 +21,12 @@ export const LIMITS = {
   maxSumWork: 20_000,
   /** Most ± signs expanded in one expression (2^n variants). */
   maxPlusMinus: 3,
+  /** Most terms of one expanded polynomial: `(a+b+c+d)^{40}` stops here, not at the memory's end. */
+  maxTerms: 2000,
+  /** Work units of one verdict (see budget.ts); the gold's share is small. */
+  maxWork: 300_000,
+  /** A gold may be this many times longer and larger than an answer: its size is the dataset's, not the policy's. */
+  goldFactor: 4,
 } as const;
 
 /** A guard rail was hit: the answer cannot be judged within the limits. */

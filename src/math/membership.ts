@@ -2,11 +2,15 @@
  * Set equality by membership: a single-variable relation (`1 \le |z| \le 3/2`)
  * and a set (`[-3/2, -1] \cup [1, 3/2]`) are compared at every boundary, just
  * inside and outside it, between boundaries and at seeded random points.
+ * Boundaries closer than floats can tell apart must be exactly equal, and
+ * the answer's constants must be ones floats can be trusted with.
  */
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
+import { spend } from './budget.ts';
+import { canonEqual, toCanon } from './canon/canonical.ts';
 import { formatNode } from './format-value.ts';
-import { evalFloat, type FloatScope } from './evaluate.ts';
+import { evalFloat, Suspicious, type FloatScope } from './evaluate.ts';
 import { freeVariables, prng } from './expr-equal.ts';
 import { LimitError } from './limits.ts';
 import { fnName, view, type RelOp, type Value } from './value.ts';
@@ -15,6 +19,7 @@ export type Predicate = (t: number) => boolean | null;
 const T = '__t';
 
 function num(node: MathNode, t: number, deadline: number): number | null {
+  spend(1);
   try {
     const v = evalFloat(node, { vars: new Map([[T, t]]), complex: false, deadline } satisfies FloatScope);
     return typeof v === 'number' && !Number.isNaN(v) ? v : null;
@@ -95,6 +100,20 @@ export function relationPredicate(v: Value, target: string, deadline: number): P
   };
 }
 
+/** Conditions that all hold (`and`) or inequalities of which one holds (a list), else a relation or a set. */
+export function predicateOf(v: Value, target: string, deadline: number): Predicate | null {
+  if (v.kind === 'and' || v.kind === 'list') {
+    const parts = (v.kind === 'and' ? v.parts : v.items).map((p) => predicateOf(p, target, deadline));
+    if (parts.some((p) => !p)) return null;
+    return (t) => {
+      const xs = parts.map((p) => p!(t));
+      if (xs.some((x) => x === null)) return null;
+      return v.kind === 'and' ? xs.every(Boolean) : xs.some(Boolean);
+    };
+  }
+  return relationPredicate(v, target, deadline);
+}
+
 /** `x` of `x \in S`. */
 export function inTarget(v: Value): string | null {
   if (v.kind !== 'relation' || v.ops[0] !== 'in' || v.sides[0]!.kind !== 'expr') return null;
@@ -115,28 +134,83 @@ export function relationTarget(v: Value): string | null {
   return vars.size === 1 ? [...vars][0]! : null;
 }
 
-/** Boundaries of both sides: constants of the relation, ends and elements of the set. */
-function boundaries(values: Value[], deadline: number): number[] {
-  const out: number[] = [];
-  const visit = (v: Value) => {
-    if (v.kind === 'expr') {
-      if (freeVariables(v.node).vars.size === 0) {
-        const x = num(v.node, 0, deadline);
-        if (x !== null && Number.isFinite(x)) out.push(x, -x);
-      }
-    } else if (v.kind === 'interval') {
-      visit({ kind: 'expr', node: v.lo });
-      visit({ kind: 'expr', node: v.hi });
-    } else if (v.kind === 'union') v.parts.forEach(visit);
-    else if (v.kind === 'relation') v.sides.forEach(visit);
-    else if (v.kind === 'set' || v.kind === 'tuple' || v.kind === 'list') v.items.forEach(visit);
-  };
-  values.forEach(visit);
-  return [...new Set(out)].sort((a, b) => a - b);
+/** The variable shared by every part of a conjunction or a list of relations. */
+export function targetOf(v: Value): string | null {
+  if (v.kind === 'relation') return relationTarget(v);
+  if (v.kind !== 'and' && v.kind !== 'list') return null;
+  const targets = new Set((v.kind === 'and' ? v.parts : v.items).map(targetOf));
+  return targets.size === 1 ? [...targets][0]! : null;
 }
 
-export function samePredicates(p: Predicate, q: Predicate, values: Value[], deadline: number): boolean {
-  const bounds = boundaries(values, deadline);
+interface Boundary {
+  x: number;
+  node: MathNode;
+}
+
+/** Boundaries of one side: constants of its relations, ends and elements of its sets. */
+function boundaries(v: Value, deadline: number, out: Boundary[] = []): Boundary[] {
+  const visit = (w: Value) => {
+    if (w.kind === 'expr') {
+      if (freeVariables(w.node).vars.size === 0) {
+        const x = num(w.node, 0, deadline);
+        if (x !== null && Number.isFinite(x)) out.push({ x, node: w.node });
+      }
+    } else if (w.kind === 'interval') {
+      visit({ kind: 'expr', node: w.lo });
+      visit({ kind: 'expr', node: w.hi });
+    } else if (w.kind === 'union' || w.kind === 'and') w.parts.forEach(visit);
+    else if (w.kind === 'relation') w.sides.forEach(visit);
+    else if (w.kind === 'set' || w.kind === 'tuple' || w.kind === 'list') w.items.forEach(visit);
+  };
+  visit(v);
+  return out;
+}
+
+/** The answer's constants are ones floats can judge (see Suspicious). */
+function trustworthy(v: Value, deadline: number): boolean {
+  const nodes: MathNode[] = [];
+  const visit = (w: Value) => {
+    if (w.kind === 'expr') nodes.push(w.node);
+    else if (w.kind === 'interval') nodes.push(w.lo, w.hi);
+    else if (w.kind === 'union' || w.kind === 'and') w.parts.forEach(visit);
+    else if (w.kind === 'relation') w.sides.forEach(visit);
+    else if (w.kind === 'set' || w.kind === 'tuple' || w.kind === 'list') w.items.forEach(visit);
+  };
+  visit(v);
+  for (const node of nodes) {
+    try {
+      evalFloat(node, { vars: new Map([[T, 0.5]]), complex: false, deadline, guard: true });
+    } catch (error) {
+      if (error instanceof Suspicious) return false;
+      if (error instanceof LimitError) throw error;
+    }
+  }
+  return true;
+}
+
+/** Two boundaries floats cannot tell apart must be exactly equal (`3` and `3 + 10^{-20}` are not). */
+function boundariesAgree(gold: Boundary[], answer: Boundary[]): boolean {
+  const ctx = { imaginary: false, float: () => null };
+  for (const a of answer) {
+    for (const g of gold) {
+      const near = Math.abs(a.x - g.x) <= 1e-9 * Math.max(1, Math.abs(g.x));
+      if (!near) continue;
+      spend(4);
+      const [ca, cg] = [toCanon(a.node, ctx), toCanon(g.node, ctx)];
+      if (!ca || !cg || !canonEqual(ca, cg)) return false;
+    }
+  }
+  return true;
+}
+
+/** `values` is [gold, answer]. */
+export function samePredicates(p: Predicate, q: Predicate, values: [Value, Value], deadline: number): boolean {
+  const [gold, answer] = values;
+  if (!trustworthy(answer, deadline)) return false;
+  const gb = boundaries(gold, deadline);
+  const ab = boundaries(answer, deadline);
+  if (!boundariesAgree(gb, ab)) return false;
+  const bounds = [...new Set([...gb, ...ab].flatMap((b) => [b.x, -b.x]))].sort((a, b) => a - b);
   const m = Math.max(1, ...bounds.map(Math.abs)) + 1;
   const points = [0, 0.5, -0.5, m, -m, 1e4, -1e4];
   bounds.forEach((b, i) => {

@@ -20,16 +20,18 @@ const CLOSERS: Record<string, string[]> = { '(': [')', ']'], '[': [']', ')'], '{
 const setLike = (v: Value) => v.kind === 'interval' || v.kind === 'set' || v.kind === 'union' || (v.kind === 'tuple' && v.items.length === 2);
 
 class AnswerParser extends PrimaryParser {
-  /** Inside the head of `\{x : ...\}`, where `:` is not a ratio. */
-  private inSetBuilder = false;
+
 
   parseAnswer(): Value {
     const groups: Value[][] = [[]];
+    const joins: Set<string>[] = [new Set()];
     while (!this.is('eof')) {
       if (this.is('op', ';')) {
         groups.push([]);
+        joins.push(new Set());
         this.pos++;
       } else if (this.isSeparator() || this.is('op', '.')) {
+        joins.at(-1)!.add(this.connective());
         this.pos++;
       } else if (this.is('cmd', 'pmod')) {
         this.pos++;
@@ -41,9 +43,16 @@ class AnswerParser extends PrimaryParser {
         }
       }
     }
-    const values = groups.filter((g) => g.length).map((g): Value => (g.length === 1 ? g[0]! : { kind: 'list', items: g }));
+    const values = groups.map((g, i) => (g.length > 1 ? joined(g, joins[i]!) : g[0])).filter((v): v is Value => !!v);
     if (!values.length) throw new ParseError('empty answer');
     return values.length === 1 ? values[0]! : { kind: 'list', items: values };
+  }
+
+  /** Which word joins two items: `or`, `and`, or a plain separator. */
+  private connective(): string {
+    const t = this.peek();
+    const word = t.type === 'letters' || t.type === 'text' ? t.value.trim().toLowerCase() : '';
+    return word === 'or' || word === 'and' ? word : ',';
   }
 
   private isSeparator(): boolean {
@@ -111,9 +120,15 @@ class AnswerParser extends PrimaryParser {
       this.inSetBuilder = false;
       if (open === '\\{' && items.length === 1 && (this.is('op', '|') || this.is('cmd', 'mid') || this.is('op', ':'))) {
         this.pos++;
-        const condition = this.parseItem();
+        // `\{x \in \mathbb{Z} \mid x > 0, x \ne 3\}`: the head's own membership and every condition must hold.
+        const conditions: Value[] = items[0]!.kind === 'relation' ? [items[0]!] : [];
+        conditions.push(this.parseItem());
+        while (this.is('op', ',') || this.is('cmd', 'land') || this.is('cmd', 'wedge') || this.is('letters', 'and') || (this.is('text') && /^\s*and\s*$/i.test(this.peek().value))) {
+          this.pos++;
+          conditions.push(this.parseItem());
+        }
         this.expectCloser(['\\}'], closeText);
-        return condition;
+        return conditions.length === 1 ? conditions[0]! : { kind: 'and', parts: conditions };
       }
       if (this.is('op', ',') || this.is('op', ';')) this.pos++;
       else break;
@@ -174,15 +189,35 @@ class AnswerParser extends PrimaryParser {
   }
 }
 
+const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op === '<' || op === '<=' || op === '>' || op === '>=' || op === '!=');
+
+/**
+ * Items of one answer: inequalities joined only by "or" are a union of solution sets, joined only by
+ * "and" one set of conditions; anything else is a list of answers.
+ */
+function joined(items: Value[], joins: Set<string>): Value {
+  if (items.every(isInequality) && joins.size === 1) {
+    if (joins.has('or')) return { kind: 'list', items, either: true };
+    if (joins.has('and')) return { kind: 'and', parts: items };
+  }
+  return { kind: 'list', items };
+}
+
 export interface ParsedAnswer {
   value: Value;
   /** Contains words that are not math, so only text comparison is safe. */
   wordy: boolean;
 }
 
-export function parseAnswer(text: string, options: CleanOptions): ParsedAnswer {
-  if (text.length > LIMITS.maxAnswerChars) throw new LimitError('answer length');
-  const parser = new AnswerParser(tokenize(cleanMath(text, options)));
+export interface ParseOptions extends CleanOptions {
+  /** Longest text accepted (LIMITS.maxAnswerChars unless set); a gold may be longer, with nodes in proportion. */
+  maxChars?: number;
+}
+
+export function parseAnswer(text: string, options: ParseOptions): ParsedAnswer {
+  const maxChars = options.maxChars ?? LIMITS.maxAnswerChars;
+  if (text.length > maxChars) throw new LimitError('answer length');
+  const parser = new AnswerParser(tokenize(cleanMath(text, options)), Math.round((LIMITS.maxNodes * maxChars) / LIMITS.maxAnswerChars));
   const value = expandPlusMinus(parser.parseAnswer());
   return { value, wordy: parser.wordy };
 }

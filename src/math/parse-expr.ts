@@ -8,29 +8,50 @@ import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { parseDecimal } from './rational.ts';
-import { EXACT, expr, type Value } from './value.ts';
+import { DECIMALS, EXACT, expr, type Value } from './value.ts';
 import type { Token } from './lexer.ts';
 import { freeVariables } from './expr-equal.ts';
 
 export const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'exp', 'lg', 'sqrt', 'abs', 'floor', 'ceil', 'det', 'gcd', 'lcm', 'max', 'min']);
 const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega']);
 /** Words that end a number as a unit of measure (`35 cm`, `125 miles`); no single letters, which are variables. */
-export const UNITS = new Set(['cm', 'mm', 'km', 'meters', 'meter', 'metres', 'kg', 'grams', 'mg', 'ml', 'sec', 'seconds', 'min', 'minutes', 'hr', 'hours', 'hour', 'days', 'day', 'weeks', 'years', 'miles', 'mile', 'mph', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'units', 'unit', 'sq', 'square', 'cubic', 'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'degrees', 'degree', 'radians', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'oz']);
+export const UNITS = new Set([
+  'cm', 'mm', 'km', 'meters', 'meter', 'metres', 'metre', 'centimeters', 'centimetres', 'millimeters', 'kilometers', 'kilometres', 'kg', 'grams', 'gram', 'kilograms', 'mg', 'ml',
+  'liters', 'litres', 'liter', 'litre', 'gallons', 'gallon', 'sec', 'secs', 'seconds', 'second', 'min', 'mins', 'minutes', 'minute', 'hr', 'hrs', 'hours', 'hour', 'days', 'day', 'weeks', 'week',
+  'months', 'month', 'years', 'year', 'yr', 'yrs', 'miles', 'mile', 'mph', 'kph', 'kmh', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'yard', 'yd', 'units', 'unit', 'sq', 'square', 'cubic',
+  'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'euro', 'usd', 'radians', 'radian', 'rad', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'lb', 'oz', 'ounces',
+]);
+/** Words after a number that scale it (`5 million`) or raise it (`5 squared`): never units. */
+const MULTIPLIERS: Record<string, number> = { hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12, dozen: 12 };
+const POWERS: Record<string, number> = { squared: 2, cubed: 3 };
+/** Words that make a "unit" a range or a hedge (`5 \text{ or more}`): the answer is then no number. */
+const HEDGE = /\b(?:or|and|more|less|than|least|most|about|approx\w*|roughly|around|nearly|almost|over|under|above|below|not|maybe|between|to|plus|minus|times)\b/i;
+/** Functions of several arguments. */
+const MULTI_ARG = new Set(['max', 'min', 'gcd', 'lcm']);
+/** Unit words that make the number an angle in degrees. */
+const DEGREE_WORDS = new Set(['degrees', 'degree', 'deg']);
+/** Functions whose argument in degrees (`\sin 30^\circ`) is an angle, taken in radians. */
+const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 export const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
 export const CONNECTORS = new Set(['and', 'or']);
 /** Commands that are operators or separators, never the start of an operand. */
-const NOT_OPERAND = new Set(['cdot', 'times', 'div', 'ast', 'pm', 'mp', 'cup', 'cap', 'setminus', 'le', 'leq', 'leqslant', 'ge', 'geq', 'geqslant', 'ne', 'neq', 'lt', 'gt', 'in', 'notin', 'approx', 'equiv', 'quad', 'qquad', 'mid', 'rangle', 'rfloor', 'rceil', 'rvert', '}', 'to', 'implies', 'Rightarrow', 'iff', 'pmod', 'bmod', 'mod', 'dots', 'ldots', 'cdots']);
+const NOT_OPERAND = new Set(['degree', 'cdot', 'times', 'div', 'ast', 'pm', 'mp', 'cup', 'cap', 'setminus', 'le', 'leq', 'leqslant', 'ge', 'geq', 'geqslant', 'ne', 'neq', 'lt', 'gt', 'in', 'notin', 'approx', 'equiv', 'quad', 'qquad', 'mid', 'rangle', 'rfloor', 'rceil', 'rvert', '}', 'to', 'implies', 'Rightarrow', 'iff', 'pmod', 'bmod', 'mod', 'dots', 'ldots', 'cdots']);
 
 export abstract class ExprParser {
   protected pos = 0;
   protected depth = 0;
   protected nodes = 0;
   protected absDepth = 0;
+  /** Inside the head of `\{x : ...\}` / `\{x | ...\}`, where `:` is no ratio and `|` no absolute value. */
+  protected inSetBuilder = false;
   /** A word of 3+ letters that is no function, unit or constant: the answer is text-like. */
   wordy = false;
   readonly m = getMath().math;
 
-  constructor(protected toks: Token[]) {}
+  constructor(
+    protected toks: Token[],
+    private maxNodes: number = LIMITS.maxNodes,
+  ) {}
 
   abstract parseItem(): Value;
   abstract parseBracket(open: string): Value;
@@ -56,13 +77,18 @@ export abstract class ExprParser {
 
   // Node builders, counted against the size limit.
   protected count<T>(n: T): T {
-    if (++this.nodes > LIMITS.maxNodes) throw new LimitError('expression size');
+    if (++this.nodes > this.maxNodes) throw new LimitError('expression size');
     return n;
   }
   num(text: string): MathNode {
     const r = parseDecimal(text);
     const node = this.count(new this.m.ConstantNode(Number(r.n) / Number(r.d)));
     EXACT.set(node, r);
+    const m = /[.eE]/.test(text) ? /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text) : null;
+    if (m && (m[2] !== undefined || m[3] !== undefined)) {
+      const digits = (m[1] ?? '') + (m[2] ?? '');
+      DECIMALS.set(node, { sig: digits.replace(/^0+/, '').length || digits.length, place: Number(m[3] ?? 0) - (m[2] ?? '').length });
+    }
     return node;
   }
   int(n: number): MathNode {
@@ -109,11 +135,20 @@ export abstract class ExprParser {
       } else if ((t.type === 'op' && t.value === '/') || (t.type === 'cmd' && t.value === 'div')) {
         this.pos++;
         left = expr(this.op('divide', [this.node(left), this.node(this.parseUnary())]));
+      } else if (left.kind === 'expr' && t.type === 'letters' && DEGREE_WORDS.has(t.value.toLowerCase()) && freeVariables(left.node).vars.size === 0) {
+        this.pos++;
+        left = expr(this.call('degree', [left.node]));
+      } else if (left.kind === 'expr' && this.scaleWord() !== null && freeVariables(left.node).vars.size === 0) {
+        const word = this.next().value.trim().toLowerCase();
+        left = expr(word in POWERS ? this.op('pow', [left.node, this.int(POWERS[word]!)]) : this.op('multiply', [left.node, this.int(MULTIPLIERS[word]!)]));
       } else if (left.kind === 'expr' && this.skipUnit(left.node)) {
         continue;
-      } else if (left.kind === 'expr' && t.type === 'letters' && PERCENT_WORDS.has(t.value.toLowerCase())) {
+      } else if (left.kind === 'expr' && (t.type === 'letters' || t.type === 'text') && PERCENT_WORDS.has(t.value.trim().toLowerCase())) {
         this.pos++;
         left = expr(this.call('percent', [left.node]));
+      } else if (t.type === 'num' && t.space && this.toks[this.pos - 1]?.type === 'num') {
+        // `11 6/6`, `1 2`: two numbers side by side are no product (a mixed number was read before this).
+        throw new ParseError('two numbers side by side');
       } else if (this.startsOperand()) {
         left = expr(this.op('multiply', [this.node(left), this.node(this.parsePower())]));
       } else break;
@@ -121,17 +156,27 @@ export abstract class ExprParser {
     return left;
   }
 
-  /** Skips a unit: `\text{ cm}^2` after anything, a unit word (`miles`) only after a number (`b h` is a product). */
+  /** A multiplier or power word next (`million`, `\text{ squared}`), else null. */
+  private scaleWord(): string | null {
+    const t = this.peek();
+    if (t.type !== 'letters' && t.type !== 'text') return null;
+    const word = t.value.trim().toLowerCase();
+    return word in MULTIPLIERS || word in POWERS ? word : null;
+  }
+
+  /** Skips a unit: `\text{ cm}^2` after anything, a unit word (`miles`, `km/h`) only after a number (`b h` is a product). */
   private skipUnit(left: MathNode): boolean {
     const t = this.peek();
     const unitWord = t.type === 'letters' && UNITS.has(t.value.toLowerCase()) && !this.is('op', '(', 1) && freeVariables(left).vars.size === 0;
-    const textUnit = t.type === 'text' && /^[\sa-zA-Z.]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase());
+    const textUnit = t.type === 'text' && /^[\sa-zA-Z./]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase()) && !HEDGE.test(t.value);
     if (!unitWord && !textUnit) return false;
     this.pos++;
     if (this.is('op', '^')) {
       this.pos++;
       this.next();
     }
+    // `km/h`, `m/s`: a second unit word after a slash is part of the unit.
+    if (unitWord && this.is('op', '/') && this.peek(1).type === 'letters' && (UNITS.has(this.peek(1).value.toLowerCase()) || /^[hs]$/.test(this.peek(1).value))) this.pos += 2;
     return true;
   }
 
@@ -146,7 +191,7 @@ export abstract class ExprParser {
       case 'cmd':
         return !NOT_OPERAND.has(t.value);
       case 'op':
-        return t.value === '(' || t.value === '{' || (t.value === '|' && this.absDepth === 0);
+        return t.value === '(' || t.value === '{' || (t.value === '|' && this.absDepth === 0 && !this.inSetBuilder);
       default:
         return false;
     }
@@ -222,6 +267,9 @@ export abstract class ExprParser {
       } else if (t.type === 'op' && t.value === '%') {
         this.pos++;
         v = expr(this.call('percent', [this.node(v)]));
+      } else if (t.type === 'cmd' && t.value === 'degree') {
+        this.pos++;
+        v = expr(this.call('degree', [this.node(v)]));
       } else if (t.type === 'op' && t.value === "'") {
         this.pos++;
         const n = this.node(v);
@@ -272,7 +320,10 @@ export abstract class ExprParser {
     let arg: MathNode;
     if (this.is('op', '(')) {
       this.pos++;
-      arg = this.node(this.parseBracket('('));
+      const inner = this.parseBracket('(');
+      // `\max(a, b)`, `\gcd(12, 18)`: several arguments.
+      if (inner.kind === 'tuple' && MULTI_ARG.has(name)) return expr(this.call(name, inner.items.map((i) => this.node(i))));
+      arg = this.node(inner);
     } else {
       arg = this.node(this.parsePower());
       while (this.startsOperand() && !(this.peek().type === 'cmd' && FUNCTIONS.has(this.peek().value))) {
@@ -281,9 +332,19 @@ export abstract class ExprParser {
     }
     const inverse = power && this.m.isOperatorNode(power) && power.fn === 'unaryMinus' && EXACT.get(power.args[0]!)?.n === 1n;
     const fname = inverse ? `a${name}` : name === 'ln' ? 'log' : name === 'lg' ? 'log10' : name;
+    if (TRIG.has(fname)) arg = this.radians(arg);
     let node = base ? this.op('divide', [this.call('log', [arg]), this.call('log', [base])]) : this.call(fname, [arg]);
     if (power && !inverse) node = this.op('pow', [node, power]);
     return expr(node);
+  }
+
+  /** `30^\circ` inside a trigonometric argument is π/6. */
+  private radians(arg: MathNode): MathNode {
+    const { m } = this;
+    return arg.transform((n) => {
+      if (!m.isFunctionNode(n) || n.fn.name !== 'degree') return n;
+      return this.op('multiply', [n.args[0]!, this.op('divide', [this.sym('pi'), this.int(180)])]);
+    });
   }
 
   protected greekOrSymbol(name: string): Value {

@@ -45,12 +45,18 @@ export abstract class PrimaryParser extends ExprParser {
       this.toks.splice(this.pos, 0, { type: 'letters', value: word.slice(head.length), space: false });
     }
     if (fn) return this.parseFunction(fn);
-    if (word.length === 1 && /[fghFGHPQW]/.test(head) && this.is('op', '(') && !this.peek().space) {
+    let name = head;
+    // Primes belong to the name: `f'(x)`, `y''`.
+    while (word.length === 1 && this.is('op', "'")) {
+      this.pos++;
+      name += "'";
+    }
+    if (word.length === 1 && (/[fghFGHPQW]/.test(head) || name !== head) && this.is('op', '(') && !this.peek().space) {
       this.pos++;
       const args = this.parseBracket('(');
-      return expr(this.call(head, args.kind === 'tuple' ? args.items.map((a) => this.node(a)) : [this.node(args)]));
+      return expr(this.call(name, args.kind === 'tuple' ? args.items.map((a) => this.node(a)) : [this.node(args)]));
     }
-    return expr(this.sym(head));
+    return expr(this.sym(name));
   }
 
   private command(name: string): Value {
@@ -107,6 +113,13 @@ export abstract class PrimaryParser extends ExprParser {
       case 'sum':
       case 'prod':
         return this.bigOperator(name);
+      case 'dots':
+      case 'ldots':
+      case 'cdots':
+      case 'dotsb':
+      case 'dotsc':
+        // `1 + 2 + \cdots + N` has no value of its own: not a symbol named cdots.
+        throw new ParseError('an ellipsis');
       default:
         if (FUNCTIONS.has(name) || ['arcsin', 'arccos', 'arctan'].includes(name)) return this.parseFunction(name);
         return this.greekOrSymbol(name);

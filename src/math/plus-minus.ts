@@ -42,7 +42,7 @@ export function expandPlusMinus(v: Value): Value {
     case 'set': {
       // Only the values a ± produced are spliced in; nested lists stay nested.
       const items = v.items.flatMap((x) => (x.kind === 'expr' ? expandNode(x.node).map((node): Value => ({ kind: 'expr', node })) : [expandPlusMinus(x)]));
-      return { kind: v.kind, items };
+      return { ...v, items };
     }
     case 'relation':
       return { ...v, sides: v.sides.map(expandPlusMinus) };

@@ -8,7 +8,9 @@ import { getMath } from './mathjs.ts';
 import { evalFloat } from './evaluate.ts';
 import { close, freeVariables, prng, type NumericOptions } from './expr-equal.ts';
 import { LimitError } from './limits.ts';
-import { inTarget, relationPredicate, relationTarget, samePredicates, setPredicate } from './membership.ts';
+import { inTarget, predicateOf, samePredicates, targetOf } from './membership.ts';
+import { canonEqual, isCompleteCanon, mulC, constCanon, subC, toCanon, type Canon } from './canon/canonical.ts';
+import * as Q from './rational.ts';
 import { fnName, view, type RelOp, type Value } from './value.ts';
 
 const BUILTIN = new Set(['sqrt', 'nthRoot', 'sin', 'cos', 'tan', 'log', 'exp', 'percent', 'pm', 'sum', 'prod', 'combinations']);
@@ -71,20 +73,20 @@ export function relationEqual(gold: Value, pred: Value, compare: Compare, option
   if (g.ops.length === 1 && p.ops.length === 1 && sameKind(g.ops[0]!, p.ops[0]!) && proportional(g, p, options)) return true;
   // `x \in S` answered by inequalities only when allowed (Math-Verify's policy).
   if (g.ops.includes('in') && !p.ops.includes('in') && !options.allowSetRelation) return false;
-  const target = inTarget(p) ?? inTarget(g) ?? relationTarget(g) ?? relationTarget(p);
+  const target = inTarget(p) ?? inTarget(g) ?? targetOf(g) ?? targetOf(p);
   if (!target) return false;
-  const a = relationPredicate(g, target, options.deadline);
-  const b = relationPredicate(p, target, options.deadline);
+  const a = predicateOf(g, target, options.deadline);
+  const b = predicateOf(p, target, options.deadline);
   return !!a && !!b && samePredicates(a, b, [g, p], options.deadline);
 }
 
-/** A single-variable relation against a set: the same solutions. */
-export function relationEqualsSet(relation: Value, set: Value, options: NumericOptions): boolean {
-  const target = relationTarget(relation);
+/** Single-variable conditions (a relation, several that all hold, or inequalities joined by "or") against a set, either way round: the same solutions. */
+export function relationEqualsSet(gold: Value, answer: Value, options: NumericOptions): boolean {
+  const target = targetOf(gold) ?? targetOf(answer);
   if (!target) return false;
-  const a = relationPredicate(relation, target, options.deadline);
-  const b = setPredicate(set, options.deadline);
-  return !!a && !!b && samePredicates(a, b, [relation, set], options.deadline);
+  const a = predicateOf(gold, target, options.deadline);
+  const b = predicateOf(answer, target, options.deadline);
+  return !!a && !!b && samePredicates(a, b, [gold, answer], options.deadline);
 }
 
 const sameKind = (a: RelOp, b: RelOp) => a === b || (a === '=' && b === 'approx') || (a === 'approx' && b === '=');
@@ -99,6 +101,8 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
   const f = diff(g);
   const h = diff(p);
   if (!f || !h) return false;
+  const exact = exactRatio(f, h);
+  if (exact !== undefined) return exact !== null && (g.ops[0] === '=' || g.ops[0] === '!=' || g.ops[0] === 'approx' || Q.sign(exact) > 0);
   const vars = [...new Set([...freeVariables(f).vars, ...freeVariables(h).vars])];
   if (!vars.length) return false;
   const rand = prng(0xa11);
@@ -122,9 +126,26 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
     }
     const r = a / b;
     if (ratio === null) ratio = r;
-    else if (!close(r, ratio, 1e-8, null)) return false;
+    else if (!close(r, ratio, 1e-8)) return false;
     agreeing++;
   }
   if (ratio === null || agreeing < 3 || Math.abs(ratio) < 1e-12) return false;
   return g.ops[0] === '=' || g.ops[0] === '!=' || g.ops[0] === 'approx' || ratio > 0;
+}
+
+/**
+ * The rational c with h = c·f, from exact forms: null when there is none, undefined when the forms
+ * cannot decide (then floats do).
+ */
+function exactRatio(f: MathNode, h: MathNode): Q.Rational | null | undefined {
+  const ctx = { imaginary: false, float: () => null };
+  const cf = toCanon(f, ctx);
+  const ch = toCanon(h, ctx);
+  if (!cf || !ch || !cf.num.size || !ch.num.size) return undefined;
+  const lead = (c: Canon) => [...c.num.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))[0]!;
+  const [mf, mh] = [lead(cf), lead(ch)];
+  if (mf.key !== mh.key) return isCompleteCanon(cf) && isCompleteCanon(ch) ? null : undefined;
+  const c = Q.div(mh.coef, mf.coef);
+  if (canonEqual(subC(ch, mulC(constCanon(c), cf)), constCanon(Q.ZERO))) return c;
+  return isCompleteCanon(cf) && isCompleteCanon(ch) ? null : undefined;
 }

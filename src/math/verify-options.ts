@@ -23,7 +23,7 @@ export function resolveOptions(raw: Record<string, unknown>): VerifyOptions {
     if (typeof v !== 'boolean') throw new TypeError(`math option ${key} must be a boolean`);
     return v;
   };
-  const relTol = raw.rel_tol ?? 1e-9;
+  const relTol = raw.rel_tol ?? 1e-11;
   if (typeof relTol !== 'number' || !(relTol >= 0 && relTol < 1)) throw new TypeError('math option rel_tol must be a number in [0, 1)');
   const roundDigits = raw.round_digits ?? null;
   if (roundDigits !== null && !(Number.isInteger(roundDigits) && (roundDigits as number) >= 0 && (roundDigits as number) <= 15)) {
@@ -33,7 +33,7 @@ export function resolveOptions(raw: Record<string, unknown>): VerifyOptions {
   return {
     thinkOnly: bool('think_only', true),
     boxedOnly: bool('boxed_only', false),
-    lastNumberFallback: bool('last_number_fallback', false),
+    lastNumberFallback: bool('last_number_fallback', true),
     relTol,
     roundDigits: roundDigits as number | null,
     decimalComma: bool('decimal_comma', false),
