@@ -127,7 +127,9 @@ const rows: Row[] = [
   py('outlive', 'a thread that keeps running after the program ends', 'import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin).start()\nprint("ok")', ['timeout']),
   py('outlive', 'a daemon thread writing to /tmp after the program ends', 'import threading, time\ndef later():\n    time.sleep(0.2)\n    open("/tmp/later", "w").write("x")\nthreading.Thread(target=later, daemon=True).start()\nprint("no")', ['wrong_answer']),
   py('outlive', 'a process that leaves its group (fork, setsid, fork) and lives on', 'import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(60)\n    os._exit(0)\nprint("no")', ['wrong_answer']),
-  py('outlive', 'an atexit handler that loops', 'import atexit\natexit.register(lambda: [None for _ in iter(int, 1)])\nprint("ok")', ['timeout']),
+  // A loop that allocates nothing: one that grows a list can hit the memory limit first, and Python ignores
+  // a MemoryError in an atexit handler (exit 0, as `python3 program.py`), which is no attack.
+  py('outlive', 'an atexit handler that loops', 'import atexit\ndef spin():\n    while True:\n        pass\natexit.register(spin)\nprint("ok")', ['timeout']),
   py('outlive', 'SIGTERM and SIGXCPU ignored, then a loop', 'import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\nwhile True:\n    pass', ['timeout']),
   py('outlive', 'a function that never returns', 'def f():\n    while True:\n        pass', ['timeout'], 'call'),
   // --- Python: crashing ---
