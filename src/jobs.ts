@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import type { PoolLogger } from './pool/pool.ts';
 import { scopedScoring } from './request-scope.ts';
+import { keepReferenceTexts, stringifyRequest } from './reference-text.ts';
 import { planBatch } from './scoring/plan-rules.ts';
 import { startBatch, type ScoringDeps } from './scoring/score-batch.ts';
 import type { ScoreRequest } from './scoring/types.ts';
@@ -30,6 +31,7 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
   async function run(job: ClaimedJob): Promise<void> {
     logger.info({ job: job.id }, 'job started');
     const body = JSON.parse(job.request) as ScoreRequest;
+    keepReferenceTexts(body, () => job.request);
     let done = 0;
     let written = 0;
     let lastWrite = 0;
@@ -66,7 +68,7 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
       // Every mistake (rules, limits, references) is a 4xx now, not a failed job later.
       planBatch(body, scoring.registry, config);
       const id = randomUUID();
-      await store.create({ id, groups: body.groups.length, request: JSON.stringify(body) });
+      await store.create({ id, groups: body.groups.length, request: stringifyRequest(body) });
       return (await store.get(id))!;
     },
     get: (id) => store.get(id),

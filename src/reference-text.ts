@@ -6,6 +6,7 @@
  * reference it concerns. Bodies without an object reference holding an
  * integral number are left alone after one walk over their references.
  */
+import { randomUUID } from 'node:crypto';
 import { holdsInteger, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
 
 const REFERENCE_TEXT = Symbol('referenceText');
@@ -31,11 +32,39 @@ export function keepReferenceTexts(body: unknown, text: () => string): void {
   } catch {
     return; // a body JSON.parse reads and lossless-json does not (a duplicate key): numbers as JSON.parse reads them
   }
-  for (const i of suspects) {
-    const reference = exactGroups?.[i]?.reference;
-    const exact = stringifyExact(reference);
-    if (exact !== JSON.stringify(reference)) groups![i][REFERENCE_TEXT] = exact;
+  for (const i of suspects) keepText(groups![i], exactGroups?.[i]?.reference);
+}
+
+/** Sets the exact text of `exact` (a lossless parse of the reference) on `group` when JSON.parse changed it. */
+function keepText(group: Group, exact: unknown): void {
+  const text = stringifyExact(exact);
+  if (text !== JSON.stringify(exact)) group[REFERENCE_TEXT] = text;
+}
+
+/**
+ * For one JSONL line parsed into `value` (the CLI): keeps the text of its `field` on `group`, which
+ * takes that field as its reference, when JSON.parse changed one of its numbers; never throws.
+ */
+export function keepLineReferenceText(group: object, value: Record<string, unknown>, field: string, line: () => string): void {
+  const reference = value[field];
+  if (reference === null || typeof reference !== 'object' || !holdsInteger(reference, false)) return;
+  try {
+    keepText(group as Group, (parseExact(line()) as Record<string, unknown>)[field]);
+  } catch {
+    // a line JSON.parse reads and lossless-json does not: numbers as JSON.parse reads them
   }
+}
+
+/**
+ * The JSON text of a request whose references keep their kept texts, so a body stored (a job) or sent on
+ * (the CLI's --url) reads back as it came: each such reference is written as a token, then replaced.
+ */
+export function stringifyRequest(body: { groups: readonly object[] }): string {
+  const texts = body.groups.map(referenceTextOf);
+  if (texts.every((text) => text === undefined)) return JSON.stringify(body);
+  const token = randomUUID(); // not in any string of the body: no reference but these is replaced
+  const json = JSON.stringify({ ...body, groups: body.groups.map((g, i) => (texts[i] === undefined ? g : { ...g, reference: `${token}:${i}` })) });
+  return json.replace(new RegExp(`"${token}:(\\d+)"`, 'g'), (_match, i: string) => texts[Number(i)]!);
 }
 
 /** The text kept for a group's reference, if any. */

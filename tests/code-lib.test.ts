@@ -4,7 +4,7 @@ import { extractProgram } from '../rewards/lib/code/extract-program.ts';
 import { normalizeTests } from '../rewards/lib/code/normalize-tests.ts';
 import { isExactNumber, numbersEqual, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
 import { judgeReturn, returnMatches, stdoutMatches } from '../rewards/lib/code/judge-output.ts';
-import { keepReferenceTexts, referenceTextOf } from '../src/reference-text.ts';
+import { keepLineReferenceText, keepReferenceTexts, referenceTextOf, stringifyRequest } from '../src/reference-text.ts';
 
 const fence = (tag: string, body: string) => '```' + tag + '\n' + body + '\n```';
 
@@ -160,5 +160,26 @@ describe('reference text of a request body', () => {
   });
   it('leaves a body lossless-json refuses as JSON.parse read it', () => {
     expect(parse('{"groups":[{"reference":{"a":3.0,"a":4}}]}')).toEqual([undefined]);
+  });
+  // Regression: a job's stored request and the CLI's --url body were written by JSON.stringify, so 3.0
+  // reached Python as 3 there while /v1/score kept it.
+  it('survives being written out again, as a stored job or the CLI sends it', () => {
+    const text = '{"rewards":["code-tests"],"groups":[{"reference":{"tests":[{"args":[3.0, 18446744073709551617],"expected":false}]},"completions":["x"]},{"reference":"4","completions":["y"]}]}';
+    const body = JSON.parse(text);
+    keepReferenceTexts(body, () => text);
+    const written = stringifyRequest(body);
+    expect(written).toContain('"args":[3.0,18446744073709551617]');
+    expect(parse(written)).toEqual(['{"tests":[{"args":[3.0,18446744073709551617],"expected":false}]}', undefined]);
+    const plain = { groups: [{ reference: { a: 3 }, completions: ['z'] }] };
+    expect(stringifyRequest(plain)).toBe(JSON.stringify(plain)); // nothing kept: JSON.stringify itself
+  });
+  it('is kept for a JSONL line of the CLI, from the field it reads the reference from', () => {
+    const line = '{"id":"q1","answer":{"tests":[{"args":[3.0],"expected":true}]},"completions":["x"]}';
+    const group = { id: 'q1' };
+    keepLineReferenceText(group, JSON.parse(line), 'answer', () => line);
+    expect(referenceTextOf(group)).toBe('{"tests":[{"args":[3.0],"expected":true}]}');
+    const plain = {};
+    keepLineReferenceText(plain, JSON.parse(line), 'reference', () => line);
+    expect(referenceTextOf(plain)).toBeUndefined();
   });
 });

@@ -6,6 +6,8 @@ export interface JsonlLine {
   /** 1-based line number in the file. */
   line: number;
   value: Record<string, unknown>;
+  /** The line as written (what JSON.parse read). */
+  text: string;
 }
 
 export class CliError extends Error {}
@@ -24,7 +26,7 @@ export async function* readJsonl(file: string): AsyncGenerator<JsonlLine> {
       throw new CliError(`${file}:${line}: not JSON (${(error as Error).message})`);
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`${file}:${line}: expected a JSON object`);
-    yield { line, value: value as Record<string, unknown> };
+    yield { line, value: value as Record<string, unknown>, text };
   }
 }
 

@@ -7,6 +7,7 @@
  * its line, as the in-process engine does.
  */
 import { createHash } from 'node:crypto';
+import { stringifyRequest } from '../reference-text.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
 import type { Engine } from './engine.ts';
 import { CliError } from './jsonl.ts';
@@ -31,7 +32,7 @@ export function createRemoteEngine(url: string, options: RemoteOptions = {}): En
 
   return {
     async score(body: ScoreRequest, where: (groupIndex: number) => string): Promise<ScoreResponse> {
-      const payload = JSON.stringify(body);
+      const payload = stringifyRequest(body);
       // A retried chunk may land on the replica that already scored it: the key makes that a replay.
       const key = createHash('sha256').update(payload).digest('hex');
       const giveUp = Date.now() + (options.giveUpMs ?? GIVE_UP_MS);

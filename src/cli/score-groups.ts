@@ -9,6 +9,7 @@
  * fields that look like one (`answer`, `solution`, ...), which
  * `--reference-field` can read.
  */
+import { keepLineReferenceText } from '../reference-text.ts';
 import { completionText } from '../scoring/completion-text.ts';
 import type { BatchWarning, CompletionReport, GroupInput, GroupReport } from '../scoring/types.ts';
 import type { Engine } from './engine.ts';
@@ -86,7 +87,7 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
     chunk = [];
     if (inFlight.length >= (options.concurrency ?? 1)) await emitOldest();
   };
-  for await (const { line, value } of readJsonl(options.input)) {
+  for await (const { line, value, text } of readJsonl(options.input)) {
     const id = typeof value.id === 'string' ? value.id : value.id === undefined ? String(line) : JSON.stringify(value.id);
     if (seen.has(id)) throw new CliError(`${options.input}:${line}: group id ${id} is used twice (ids make runs resumable)`);
     seen.add(id);
@@ -97,6 +98,7 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
       if (value[options.referenceField] === undefined) throw new CliError(`${options.input}:${line}: no field "${options.referenceField}" (--reference-field)`);
       group.reference = value[options.referenceField];
     }
+    keepLineReferenceText(group, value, options.referenceField ?? 'reference', () => text);
     chunk.push({ line, group, fields: Object.keys(value) });
     if (chunk.length >= options.chunkGroups) await flush();
   }
