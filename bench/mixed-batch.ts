@@ -1,6 +1,6 @@
 /**
  * Realistic synthetic scoring requests for the HTTP benchmarks: GRPO groups of
- * 16 completions over the shared math items (../shared/bench/math-synthetic-1024.jsonl),
+ * 16 completions over the shared math items (bench/math-synthetic-1024.jsonl under VERDICT_CORPORA_DIR, default ../shared),
  * every completion distinct so in-request dedup cannot make the work trivial.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ interface Item {
 }
 
 const GROUP_SIZE = 16;
-const file = path.resolve(process.cwd(), '../shared/bench/math-synthetic-1024.jsonl');
+const file = path.resolve(process.env.VERDICT_CORPORA_DIR ?? path.resolve(process.cwd(), '../shared'), 'bench/math-synthetic-1024.jsonl');
 const items: Item[] = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Item);
 
 /** The i-th completion of a group on item `it`: reasoning in <think>, then the item's answer or another item's (wrong). */

@@ -25,9 +25,9 @@ const sleepBatch = (cells: number, ms: number, tag: string) => ({
 const stats = () => app.verdict.pools.score.stats();
 
 /** Sends a request over a real socket and returns it, unanswered; `destroy()` is a client going away. */
-function send(body: unknown, headers: Record<string, string> = {}): http.ClientRequest {
+function send(body: unknown, headers: Record<string, string> = {}, path = '/v1/score'): http.ClientRequest {
   const payload = JSON.stringify(body);
-  const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/score', headers: { 'content-type': 'application/json', ...headers } });
+  const request = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': 'application/json', ...headers } });
   request.on('error', () => undefined); // the destroyed socket
   request.end(payload);
   return request;
@@ -52,4 +52,19 @@ describe.each([
     const after = await score(app, sleepBatch(2, 1, `after ${_name}`));
     expect(after.body.rules['test-sleep']).toMatchObject({ scored: 2, failed: 0 });
   });
+});
+
+// OpenRLHF's remote reward call gives up after its own timeout and retries: the abandoned call's cells go too.
+it('releases the queued cells of an abandoned /v1/openrlhf call at once', async () => {
+  let busyDone = false;
+  const busy = score(app, sleepBatch(1, 1500, 'busy openrlhf')).then((r) => ((busyDone = true), r));
+  await expect.poll(() => stats().busy, { timeout: 30_000 }).toBe(1);
+
+  const query = Array.from({ length: 200 }, (_, i) => `gone openrlhf ${i}`);
+  const abandoned = send({ query }, {}, '/v1/openrlhf?rewards=test-sleep');
+  await expect.poll(() => stats().queued, { timeout: 30_000 }).toBeGreaterThanOrEqual(150);
+  abandoned.destroy();
+  await expect.poll(() => stats().queued, { timeout: 30_000 }).toBe(0);
+  expect(busyDone).toBe(false);
+  expect((await busy).status).toBe(200);
 });

@@ -11,6 +11,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequest, withDetails, type ErrorDetail } from '../errors.ts';
+import { callerOf } from '../admission.ts';
+import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 import type { GroupInput } from '../scoring/types.ts';
 
@@ -86,7 +88,7 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: { $ref: 'OpenRlhfResponse#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as OpenRlhfBody;
       for (const field of ['prompts', 'labels'] as const) {
         const list = body[field];
@@ -99,7 +101,10 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
       const ids = fromQuery ? fromQuery.split(',').map((id) => id.trim()).filter(Boolean) : app.verdict.config.openrlhfRewards;
       const { groups, at } = toGroups(body);
       const batch = { rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' as const } };
-      const result = await scoreBatch(batch, app.verdict.scoring, { log: request.log }).catch((error: Error & { details?: ErrorDetail[] }) => {
+      // As /v1/score: the caller's cells take their turn in the pools, and a client that goes away releases them.
+      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
+      const signal = requestSignal(reply, undefined, app.verdict.state.stopping.signal, true);
+      const result = await scoreBatch(batch, scoring, { signal, log: request.log }).catch((error: Error & { details?: ErrorDetail[] }) => {
         throw toLabelPointers(error, at);
       });
 
