@@ -250,6 +250,14 @@ describe('the prompt as evidence', () => {
     expect((await dominantPromptLanguage(['Find the derivative of x^2.', 'Calcula la derivada de x^2.'])).language).toBeUndefined();
     expect((await dominantPromptLanguage(['Hi', 'Thanks'])).language).toBeUndefined();
   });
+
+  // It runs in the HTTP process: a huge prompt must not hold the event loop, so only its head is read.
+  it("reads each prompt's first 2,000 characters only", async () => {
+    const spanish = 'Calcula la derivada de la función y explica cada paso con cuidado. '.repeat(40);
+    const english = 'Compute the derivative of the function and explain every step with care. '.repeat(100_000);
+    expect(spanish.length).toBeGreaterThan(2_000);
+    expect((await dominantPromptLanguage([spanish + english, spanish + english.slice(1)])).language).toBe('es');
+  });
 });
 
 describe('resolveTarget', () => {

@@ -93,17 +93,19 @@ export async function promptLanguage(prompt: string): Promise<string | undefined
 }
 
 const MAX_BATCH_PROMPTS = 64;
+const MAX_PROMPT_CHARS = 2_000; // of each prompt read: plenty to identify a language, and the HTTP process runs this
 
 /**
  * The dominant language of a request's prompts: the language more than half
  * of those with enough evidence are in. At most 64 distinct prompts are
- * read, evenly spaced, so a large request costs a bounded time.
+ * read, evenly spaced, each up to its first 2,000 characters (cut at a
+ * space), so a large request costs a bounded time in the HTTP process.
  */
 export async function dominantPromptLanguage(prompts: readonly string[]): Promise<{ language?: string; prompts: number; identified: number }> {
   const distinct = [...new Set(prompts)];
   const step = Math.max(1, distinct.length / MAX_BATCH_PROMPTS);
   const read: string[] = [];
-  for (let at = 0; at < distinct.length && read.length < MAX_BATCH_PROMPTS; at += step) read.push(distinct[Math.floor(at)]);
+  for (let at = 0; at < distinct.length && read.length < MAX_BATCH_PROMPTS; at += step) read.push(headOf(distinct[Math.floor(at)]));
   const votes = new Map<string, number>();
   let identified = 0;
   for (const prompt of read) {
@@ -114,4 +116,12 @@ export async function dominantPromptLanguage(prompts: readonly string[]): Promis
   }
   const [top, count] = [...votes].reduce((best, entry) => (entry[1] > best[1] ? entry : best), ['', 0]);
   return { language: count * 2 > identified ? top : undefined, prompts: read.length, identified };
+}
+
+/** The first MAX_PROMPT_CHARS characters of a prompt, without the word they may cut. */
+function headOf(prompt: string): string {
+  if (prompt.length <= MAX_PROMPT_CHARS) return prompt;
+  const head = prompt.slice(0, MAX_PROMPT_CHARS);
+  const space = head.search(/\s\S*$/);
+  return space > 0 ? head.slice(0, space) : head;
 }
