@@ -20,7 +20,7 @@ export interface ReasonInfo {
 export const reasons = {
   // The machinery: any rule's cell
   error: { with: 'null', meaning: 'The rule threw, returned a non-finite or out-of-range score or a result that is not JSON, or its worker process died.', rules: ['*'], failure: true },
-  timeout: { with: 'null', meaning: "The cell's deadline passed (the rule's, `CELL_TIMEOUT_MS` or the request's `deadline_ms`), the client went away, or the server drained; the worker running it was killed.", rules: ['*'], failure: true },
+  timeout: { with: 'null', meaning: "The cell's deadline passed (the rule's or `CELL_TIMEOUT_MS`: its worker is killed), or the request's `deadline_ms`, its client leaving or the server draining ended the request first.", rules: ['*'], failure: true },
   skipped: { with: 'null', meaning: 'The rule returned `null` without saying why.', rules: ['*'] },
   no_completion: { with: 'null', meaning: "The completion has no text to score (a conversation without an `assistant` message: the completion's `error` says so).", rules: ['*'], configuration: true },
 
