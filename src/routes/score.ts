@@ -10,8 +10,9 @@ import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
 import { callerOf } from '../admission.ts';
 import { requestSignal, scopedScoring } from '../request-scope.ts';
-
-const errorResponses = { 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
+import { scoreResponseSchema } from '../../schemas/score-response.ts';
+import { IdempotencyConflict } from '../errors.ts';
+import { failure, failures, success } from './responses.ts';
 
 export async function scoreRoutes(app: FastifyInstance): Promise<void> {
   app.post(
@@ -27,7 +28,15 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 256 } },
         },
         body: { $ref: 'ScoreRequest#' },
-        response: { 200: { $ref: 'ScoreResponse#' }, ...errorResponses },
+        response: {
+          200: success("Each completion's reward and per-rule results, each group's advantages, a summary per rule (NDJSON: one line per group, then a summary line)", scoreResponseSchema),
+          400: failures.badRequest,
+          401: failures.unauthenticated,
+          413: failures.tooLarge,
+          415: failures.unsupportedMediaType,
+          422: failure('The `Idempotency-Key` was used before with a different body', new IdempotencyConflict('"step-1"')),
+          503: failures.overloaded,
+        },
       },
     },
     async (request, reply) => {
