@@ -55,6 +55,12 @@ describe('vocabularies, both ways', () => {
     expect(listed).toEqual(ids);
   });
 
+  it("CHANGELOG.md names every built-in rule's current version", () => {
+    const changelog = read('CHANGELOG.md');
+    const missing = builtinRewards.filter((rule) => !changelog.includes(rule.version === 1 ? `\`${rule.id}\`` : `\`${rule.id}@${rule.version}\``));
+    expect(missing.map((rule) => `${rule.id}@${rule.version}`)).toEqual([]);
+  });
+
   it('README stays a front page: at most 200 lines', () => {
     expect(read('README.md').split('\n').length - 1).toBeLessThanOrEqual(200);
   });
