@@ -91,6 +91,17 @@ describe('the schema of the environment (src/env-schema.ts), the one source', ()
     expect(rows.sort()).toEqual([...variables].sort());
   });
 
+  it("README's settings name real variables with their real defaults", () => {
+    const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]);
+    expect(rows.length).toBe(5);
+    for (const [name, shown] of rows) {
+      const p = properties[name];
+      expect(p, name).toBeDefined();
+      expect(shown, name).toBe(p.default !== undefined ? `\`${p.default}\`` : (p.defaultNote ?? '(unset)'));
+    }
+  });
+
   it('docs/security.md cites only real variables and real error codes', async () => {
     const page = fs.readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
     const errors = (await import('../src/errors.ts')) as Record<string, unknown>;

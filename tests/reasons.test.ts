@@ -34,11 +34,15 @@ const forms = [
   /\btype \w*(?:Failure|Reason)\w* =([^;]+);/g,
 ];
 
+/** Files whose `reason` is another vocabulary. */
+const otherReasons: Record<string, string> = { 'src/routes/health.ts': "why /readyz is not ready ('draining'), not a cell's reason" };
+
 /** code -> files writing it */
 function scan(): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
   for (const root of ['rewards', 'src']) {
     for (const file of sourceFiles(root)) {
+      if (file in otherReasons) continue;
       const text = fs.readFileSync(file, 'utf8');
       for (const form of forms) {
         for (const match of text.matchAll(form)) {

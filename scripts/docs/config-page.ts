@@ -1,6 +1,6 @@
 /** docs/configuration.md and .env.example, from the one schema of the environment (src/env-schema.ts). */
 import { envSchema, sections } from '../../src/env-schema.ts';
-import { code, generatedNotice, table } from './markdown.ts';
+import { code, generatedNotice, prose, table } from './markdown.ts';
 
 interface Variable {
   type: string;
@@ -42,7 +42,7 @@ export function configurationPage(): string {
     'ignores the two key lists (it owns its process).',
   ];
   for (const [section, title] of Object.entries(sections)) {
-    const rows = variables.filter(([, v]) => v.section === section).map(([name, v]) => [code(name), shownDefault(v), accepts(v), v.description]);
+    const rows = variables.filter(([, v]) => v.section === section).map(([name, v]) => [code(name), shownDefault(v), accepts(v), prose(v.description)]);
     parts.push('', `## ${title}`, '', table(['variable', 'default', 'accepts', 'meaning'], rows));
   }
   return `${parts.join('\n')}\n`;

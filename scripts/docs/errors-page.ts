@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import * as errors from '../../src/errors.ts';
 import { completionErrors, reasons, type ReasonInfo } from '../../rewards/reasons.ts';
-import { code, generatedNotice, table } from './markdown.ts';
+import { code, generatedNotice, prose, table } from './markdown.ts';
 
 export interface CatalogError {
   area: string;
@@ -76,7 +76,7 @@ export function errorsPage(): string {
     'In the messages, `%s` stands for what the request or the server fills in.',
   ];
   for (const area of areas) {
-    const rows = catalog.filter((e) => e.area === area).map((e) => [String(e.status), code(e.code), e.when, code(e.template)]);
+    const rows = catalog.filter((e) => e.area === area).map((e) => [String(e.status), code(e.code), prose(e.when), code(e.template)]);
     parts.push('', `### ${area}`, '', table(['status', 'code', 'when', 'message'], rows));
   }
   parts.push(
@@ -96,7 +96,7 @@ export function errorsPage(): string {
         comesWith[info.with],
         info.failure ? 'failure' : info.configuration ? 'configuration' : '',
         emitters(info),
-        info.meaning,
+        prose(info.meaning),
       ]),
     ),
     '',

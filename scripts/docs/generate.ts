@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinRewards } from '../../rewards/index.ts';
 import { configurationPage, envExample } from './config-page.ts';
 import { errorsPage } from './errors-page.ts';
-import { code, table } from './markdown.ts';
+import { code, prose, table } from './markdown.ts';
 import { rulePage } from './rule-page.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,7 +21,7 @@ export const README_END = '<!-- rules:end -->';
 const firstSentence = (text: string) => /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
 
 function readmeRules(): string {
-  const rows = builtinRewards.map((rule) => [`[${code(rule.id)}](docs/rules/${rule.id}.md)`, `[${rule.range.join(', ')}]`, firstSentence(rule.description)]);
+  const rows = builtinRewards.map((rule) => [`[${code(rule.id)}](docs/rules/${rule.id}.md)`, `[${rule.range.join(', ')}]`, prose(firstSentence(rule.description))]);
   return table(['rule', 'range', 'what it scores'], rows);
 }
 

@@ -8,6 +8,14 @@ export function code(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
+/** Prose from the code (descriptions): outside code spans, `<` is escaped so `<answer>` shows instead of vanishing as HTML. */
+export function prose(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;')))
+    .join('');
+}
+
 /** A table cell: one line, pipes escaped. */
 export function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');

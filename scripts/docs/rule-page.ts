@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { reasons, type ReasonInfo } from '../../rewards/reasons.ts';
 import type { RewardDefinition } from '../../rewards/types.ts';
-import { code, generatedNotice, table } from './markdown.ts';
+import { code, generatedNotice, prose, table } from './markdown.ts';
 
 interface ParamSchema {
   type?: string | readonly string[];
@@ -44,7 +44,7 @@ function paramsTable(rule: RewardDefinition): string {
   const entries = Object.entries(schema.properties ?? {});
   if (entries.length === 0) return 'None.';
   const required = new Set(schema.required ?? []);
-  const rows = entries.map(([name, p]) => [code(name), typeOf(p), required.has(name) ? 'required' : 'default' in p ? code(JSON.stringify(p.default)) : '(unset)', p.description ?? '']);
+  const rows = entries.map(([name, p]) => [code(name), typeOf(p), required.has(name) ? 'required' : 'default' in p ? code(JSON.stringify(p.default)) : '(unset)', prose(p.description ?? '')]);
   return table(['param', 'type', 'default', 'meaning'], rows);
 }
 
@@ -53,7 +53,7 @@ function facts(rule: RewardDefinition): string[] {
     `- **Version** ${rule.version}: echoed in every result as ${code(`${rule.id}@${rule.version}`)}, bumped whenever scores change.`,
     `- **Range** [${rule.range[0]}, ${rule.range[1]}], or \`null\` with a reason.`,
     `- **Runs in** ${rule.executor === 'sandbox' ? 'the code sandbox\'s child processes (`SANDBOX_POOL_SIZE`)' : 'the scoring pool (`POOL_SIZE`)'}, with a deadline of ${rule.timeoutMs !== undefined ? `${rule.timeoutMs} ms` : '`CELL_TIMEOUT_MS`'} unless the request sets one.`,
-    rule.reference ? `- **Reference** (the group's \`reference\`): ${rule.reference.shapes}. A group without a usable one is a \`400\`.` : '- **Reference**: not read.',
+    rule.reference ? `- **Reference** (the group's \`reference\`): ${prose(rule.reference.shapes)}. A group without a usable one is a \`400\`.` : '- **Reference**: not read.',
   ];
   if (rule.needsGroup) lines.push("- **Reads the group**: the other completions of the completion's group.");
   if (rule.needsVerdicts) lines.push('- **Reads other verdicts**: the scores of the other rules of the request for the same completion (`correct_from`); it runs after them.');
@@ -62,7 +62,7 @@ function facts(rule: RewardDefinition): string[] {
 
 function reasonsTable(id: string): string {
   const own = Object.entries(reasons as Record<string, ReasonInfo>).filter(([, info]) => info.rules.includes(id));
-  const rows = own.map(([reason, info]) => [code(reason), info.with === 'score' ? 'a score' : info.with === 'null' ? '`null`' : '`null` or a score', info.meaning]);
+  const rows = own.map(([reason, info]) => [code(reason), info.with === 'score' ? 'a score' : info.with === 'null' ? '`null`' : '`null` or a score', prose(info.meaning)]);
   const common = Object.entries(reasons as Record<string, ReasonInfo>).filter(([, info]) => info.rules.includes('*')).map(([reason]) => code(reason));
   const tail = `Like every rule, also ${common.join(', ')} ([errors.md](../errors.md#reason-codes)).`;
   return rows.length ? `${table(['reason', 'comes with', 'meaning'], rows)}\n\n${tail}` : tail;
@@ -83,7 +83,7 @@ export function rulePage(rule: RewardDefinition): string {
     '',
     `# ${code(rule.id)}`,
     '',
-    rule.description,
+    prose(rule.description),
     '',
     ...facts(rule),
     '',
