@@ -1,6 +1,6 @@
 /** What GET /v1/rewards and GET /v1/rewards/{id} show of a rule. */
 
-/** GET /v1/rewards/tag-count, as the server answers it. */
+/** GET /v1/rewards/tag-count, as the server answers it, its examples cut to the first two. */
 const tagCountInfo = {
   id: 'tag-count',
   version: 2,
@@ -18,9 +18,6 @@ const tagCountInfo = {
   examples: [
     { name: 'all four tags once', sample: { completion: '<think>\nadd\n</think>\n<answer>\n4\n</answer>' }, expected: 1 },
     { name: 'think tags only', sample: { completion: '<think>\nadd\n</think>\n4' }, expected: 0.5 },
-    { name: 'tag spam earns nothing for the repeated tag', sample: { completion: '<think>\n<think>\na\n</think>\n' }, expected: 0.25 },
-    { name: 'without answer tags', sample: { completion: '<think>\nadd\n</think>\n4' }, params: { answer_tag: false }, expected: 1 },
-    { name: 'bare tags around nothing earn nothing', sample: { completion: '<think>\n\n</think>\n<answer>\n\n</answer>' }, expected: 0 },
   ],
 };
 
