@@ -12,8 +12,8 @@ export interface LoadResult {
 /**
  * autocannon drives the load: it sends a request prepared once as bytes and
  * only counts the reply's, so the load generator, which shares this
- * machine's two cores with the server, takes 10-15 ms of CPU per 1,000
- * completions where fetch took 27-36 (measured here).
+ * machine's two cores with the server, takes about half the CPU per
+ * completion that fetch took (docs/performance-notes.md).
  */
 /** `payload` is the request body as JSON, written once by the caller for all its slices. */
 export async function postLoad(url: string, payload: string, completions: number, connections: number, durationMs: number): Promise<LoadResult> {

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, one table. Start-up CPU, per-family rows,
  * the end-to-end HTTP rows, the stall rows (per-timeout overhead, latency
  * after abandoned requests, goodput at 4x overload) and the JSON parse's share
- * are measured here; then each family's own benchmark
+ * run in this process; then each family's own benchmark
  * file (written alongside its rules) runs if present: its exported `bench*`
  * function in-process, or as a child process when it only runs at top level
  * or must not load in this process (code: isolated-vm needs --no-node-snapshot).

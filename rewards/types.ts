@@ -84,7 +84,10 @@ export interface SandboxRunRequest {
   deadline?: number;
 }
 
-export type SandboxStatus = 'ok' | 'timeout' | 'runtime_error' | 'memory' | 'output_limit' | 'compile_error';
+/** How a test run failed; `js-function` reports it as the cell's reason. */
+export type SandboxFailure = 'timeout' | 'runtime_error' | 'memory' | 'output_limit' | 'compile_error';
+
+export type SandboxStatus = 'ok' | SandboxFailure;
 
 /** What one test run did; stdout and stderr are capped by the sandbox. */
 export interface SandboxTestRun {

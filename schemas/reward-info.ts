@@ -1,4 +1,26 @@
 /** What GET /v1/rewards and GET /v1/rewards/{id} show of a rule. */
+
+/** GET /v1/rewards/tag-count, as the server answers it, its examples cut to the first two. */
+const tagCountInfo = {
+  id: 'tag-count',
+  version: 2,
+  description: "open-r1's tag_count_reward: an equal share of 1 for each format tag that appears exactly once, a pair only when it holds a word.",
+  params_schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      newlines: { type: 'boolean', default: true, description: "Count open-r1's newline-delimited tags (`<think>\\n` ...)" },
+      answer_tag: { type: 'boolean', default: true, description: 'Also count the <answer> tags' },
+    },
+  },
+  range: [0, 1],
+  kind: 'builtin',
+  examples: [
+    { name: 'all four tags once', sample: { completion: '<think>\nadd\n</think>\n<answer>\n4\n</answer>' }, expected: 1 },
+    { name: 'think tags only', sample: { completion: '<think>\nadd\n</think>\n4' }, expected: 0.5 },
+  ],
+};
+
 export const rewardInfoSchema = {
   $id: 'RewardInfo',
   type: 'object',
@@ -39,6 +61,7 @@ export const rewardInfoSchema = {
     definition: { type: 'object', additionalProperties: true, description: 'Registered rules, GET /v1/rewards/{id} only: the stored registration (without id)' },
     unreadable: { type: 'string', description: 'Registered rules: why the stored definition cannot be read (such a version is listed, never scored)' },
   },
+  examples: [tagCountInfo],
 } as const;
 
 export const rewardListSchema = {
@@ -46,4 +69,6 @@ export const rewardListSchema = {
   type: 'object',
   required: ['rewards'],
   properties: { rewards: { type: 'array', items: { $ref: 'RewardInfo#' } } },
+  // The listing holds every rule; shown here cut to one.
+  examples: [{ rewards: [tagCountInfo] }],
 } as const;

@@ -21,6 +21,15 @@ export const ruleRegistrationSchema = {
   examples: rulePresetSchema.examples,
 } as const;
 
+/** What the server answers for RulePreset's example (registered, validated, tried): its examples' outcomes. */
+const flags = (thinkBlocks: number, tagCount: number) => ({ flags: { think_blocks: thinkBlocks, tag_count: tagCount, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } });
+const outcomes = [
+  { name: 'answer tag present', expected: 1, score: 1, passed: true, details: flags(1, 4) },
+  { name: 'bare answer', expected: 0, score: 0, passed: true, reason: 'missing_answer_tag', details: flags(1, 2) },
+];
+const flagsDetails = (thinkBlocks: number, tagCount: number) => ({ details: flags(thinkBlocks, tagCount) });
+const presetHash = 'sha256:5df33cd9ee354b20d54fbe9844fe632709fec1aa07921c23f8c9adf18e1a45b0';
+
 const exampleOutcomeSchema = {
   type: 'object',
   required: ['name', 'expected', 'score', 'passed'],
@@ -48,16 +57,7 @@ export const ruleRegisteredSchema = {
     created: { type: 'boolean', description: 'false when the latest version already had this content (a retried registration)' },
     examples: { type: 'array', items: exampleOutcomeSchema },
   },
-  examples: [{
-    id: 'strict-format',
-    version: 1,
-    ref: 'strict-format@1',
-    kind: 'preset',
-    hash: 'sha256:3f1c…',
-    created_at: '2026-11-29T06:00:00.000Z',
-    created: true,
-    examples: [{ name: 'answer tag present', expected: 1, score: 1, passed: true }],
-  }],
+  examples: [{ id: 'strict-format', version: 1, ref: 'strict-format@1', kind: 'preset', hash: presetHash, created_at: '2026-12-07T08:12:36.303Z', created: true, examples: outcomes }],
 } as const;
 
 export const ruleValidationSchema = {
@@ -71,6 +71,7 @@ export const ruleValidationSchema = {
     hash: { type: 'string' },
     examples: { type: 'array', items: exampleOutcomeSchema },
   },
+  examples: [{ valid: true, id: 'strict-format', kind: 'preset', hash: presetHash, examples: outcomes }],
 } as const;
 
 export const ruleTryRequestSchema = {
@@ -107,6 +108,14 @@ export const ruleTryResponseSchema = {
     rule: { type: 'string', description: '`id@version` that scored' },
     results: { type: 'array', items: { $ref: 'CellResult#' } },
   },
+  // strict-format@1 (RulePreset's example) on RuleTryRequest's example
+  examples: [{
+    rule: 'strict-format@1',
+    results: [
+      { score: 1, ms: 0.626, version: 'strict-format@1', ...flagsDetails(1, 4) },
+      { score: 0, ms: 0.127, version: 'strict-format@1', reason: 'missing_think', ...flagsDetails(0, 0) },
+    ],
+  }],
 } as const;
 
 export const ruleDeprecatedSchema = {
@@ -119,4 +128,5 @@ export const ruleDeprecatedSchema = {
     versions: { type: 'integer', description: 'Versions of the rule, all deprecated (still scoreable as `id@n` unless purged)' },
     purged: { type: 'boolean', description: 'true when `?purge=true` removed every version' },
   },
+  examples: [{ id: 'strict-format', deprecated: true, versions: 1, purged: false }],
 } as const;

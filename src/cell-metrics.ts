@@ -1,8 +1,8 @@
 /**
  * Per-cell metrics: each rule's latency histogram and cells by outcome. A
  * request settles thousands of cells, and prom-client's observe() and inc()
- * build a label hash string per call: 530 bytes and ~0.7 µs a cell here, a
- * tenth of what the HTTP process allocated per request. So cells are counted
+ * build a label hash string per call, a large share of what the HTTP process
+ * allocates per request (docs/performance-notes.md). So cells are counted
  * into plain arrays, and prom-client's registry reads them when scraped: the
  * outcome counts through a Counter's collect(), the histogram as a metric
  * object of prom-client's histogram shape.

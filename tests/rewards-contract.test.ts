@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRewards } from '../rewards/index.ts';
+import { reasons } from '../rewards/reasons.ts';
 import type { RewardExample } from '../rewards/types.ts';
 import { buildTestApp, score } from './helpers.ts';
 
@@ -64,6 +65,7 @@ describe.each(builtinRewards.map((rule) => [rule.id, rule] as const))('%s', (id,
     if (example.expected === null) expect(cell.score).toBeNull();
     else expect(cell.score).toBeCloseTo(example.expected, 6);
     if (example.reason) expect(cell.reason).toBe(example.reason);
+    if (cell.reason !== undefined) expect(Object.keys(reasons)).toContain(cell.reason); // the catalog (docs/errors.md) has it
   });
 
   it('gives the same score to the same input', async () => {
@@ -78,6 +80,7 @@ describe.each(builtinRewards.map((rule) => [rule.id, rule] as const))('%s', (id,
     for (const completion of odd) {
       const cell = await scoreExample(id, example, completion);
       expect(['error', 'sandbox_error', 'timeout']).not.toContain(cell.reason);
+      if (cell.reason !== undefined) expect(Object.keys(reasons)).toContain(cell.reason);
       if (cell.score !== null) {
         expect(cell.score).toBeGreaterThanOrEqual(rule.range[0]);
         expect(cell.score).toBeLessThanOrEqual(rule.range[1]);

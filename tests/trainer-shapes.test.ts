@@ -21,7 +21,7 @@ const cellOf = (body: { groups: Array<{ completions: Array<{ rewards: Record<str
 
 describe('rules declare what they need', () => {
   it.each([
-    // the README's first example, minus the reference: used to be a column of nulls
+    // a math call minus its reference: used to be a column of nulls
     ['math-answer without a reference', { rewards: ['math-answer'], groups: [{ completions: ['\\boxed{4}'] }] }, 'VERDICT_MISSING_REFERENCE', '/groups/0/reference', /math-answer needs a reference/],
     // the second group only: the pointer names it, the first group is fine
     ['a misnamed column leaves the second group without', { rewards: ['string-check'], groups: [{ reference: 'a', completions: ['a'] }, { answer: 'b', completions: ['b'] }] }, 'VERDICT_INVALID_REQUEST', '/groups/1', /answer/],

@@ -182,7 +182,7 @@ def _group_spans(prompts, num_generations):
 #: one completion could not be judged: with on_null="raise" they stop the step.
 CONFIGURATION_REASONS = frozenset({
     "no_reference", "bad_reference", "no_pattern", "invalid_pattern", "pattern_too_long",
-    "sandbox_unavailable", "language_unavailable", "no_completion", "no_assistant_message",
+    "sandbox_unavailable", "no_completion", "no_assistant_message",
 })
 
 ON_NULL = ("raise", "nan", "zero")

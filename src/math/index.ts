@@ -1,7 +1,7 @@
 /**
  * The math engine handed to rules as `ctx.math`, with its hardened mathjs
- * instance built once per process, at creation: building it takes ~100 ms
- * (seconds on a loaded machine), which must not count against a cell's deadline.
+ * instance built once per process, at creation: building it is slow (more so on
+ * a loaded machine), and must not count against a cell's deadline.
  */
 import type { MathEngine } from '../../rewards/types.ts';
 import { getMath } from './mathjs.ts';

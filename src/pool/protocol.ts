@@ -32,11 +32,10 @@ export type WorkerResult = [id: number, outcome: CellOutcome];
 /**
  * A chunk is JSON (cells, params, references, metadata) plus its texts (each
  * completion and prompt) as a list of strings beside it; results come back as
- * one JSON string. Measured here, V8's JSON is 1.7x faster to write and 3x
- * faster to read than the structured clone the channel would otherwise apply
- * to objects, while a string crosses the channel as a plain copy: writing the
- * texts into the JSON (escaping every quote and backslash of LaTeX) cost the
- * HTTP process 1.9-3.2 ms per 256 completions, against 0.7-0.8 ms this way.
+ * one JSON string. V8's JSON is faster to write and read than the structured
+ * clone the channel would otherwise apply to objects, while a string crosses
+ * the channel as a plain copy; writing the texts into the JSON would escape
+ * every quote and backslash of LaTeX (figures in docs/performance-notes.md).
  */
 export type ToWorker = { type: 'run'; chunk: string; texts: string[] };
 

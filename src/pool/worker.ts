@@ -42,12 +42,12 @@ async function main(): Promise<void> {
 
 // Results are sent in batches: a message costs the HTTP process more than a cheap rule costs here. Deadlines
 // do not depend on it (the pool times each cell from the board); results held back when a worker is killed
-// are run again, so it stays small; 2 ms made the HTTP process spend a fifth more CPU per request than 10 ms.
+// are run again, so it stays small; flushing every 2 ms cost the HTTP process more CPU per request (docs/performance-notes.md).
 const FLUSH_MS = 10;
 
 /**
  * Cells' synchronous parts run inside one vm call with `breakOnSigint` per run of cells, not one per cell:
- * arming the SIGINT watchdog costs ~0.1 ms. Outside such a call (awaiting a rule's promise, between chunks)
+ * arming the SIGINT watchdog costs far more than a cheap cell. Outside such a call (awaiting a rule's promise, between chunks)
  * SIGINT is ignored, and the pool, seeing the same cell still running, kills the process instead.
  */
 const SEGMENT = '__verdictCells';

@@ -7,8 +7,12 @@
 import type { FastifyInstance } from 'fastify';
 import { compileGrader } from '../graders/openai-grader.ts';
 import { runGrader } from '../graders/run-grader.ts';
+import { graderRunResponseSchema, graderValidateResponseSchema } from '../../schemas/graders.ts';
+import { UnsupportedGrader, withDetails } from '../errors.ts';
+import { failure, failures, success } from './responses.ts';
 
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
+const why = 'Verdict does not run Python graders; register a `javascript` rule (POST /v1/rewards) or use code-tests';
+const unsupported = failure('A grader Verdict cannot run, or a malformed one; `details` points at it', withDetails(new UnsupportedGrader('"python"', why), [{ pointer: '/grader/type', message: why }]));
 
 interface RunBody {
   grader: Record<string, unknown>;
@@ -24,7 +28,13 @@ export async function graderRoutes(app: FastifyInstance): Promise<void> {
         tags: ['scoring'],
         summary: 'Run an OpenAI grader (string_check, text_similarity, multi) on one sample',
         body: { $ref: 'GraderRunRequest#' },
-        response: { 200: { $ref: 'GraderRunResponse#' }, ...errors },
+        response: {
+          200: success("OpenAI's answer shape: `reward` (null when a grader could not score), each grader's score in `sub_rewards`", graderRunResponseSchema),
+          400: unsupported,
+          401: failures.unauthenticated,
+          415: failures.unsupportedMediaType,
+          503: failures.overloaded,
+        },
       },
     },
     async (request) => {
@@ -43,7 +53,12 @@ export async function graderRoutes(app: FastifyInstance): Promise<void> {
         tags: ['scoring'],
         summary: 'Check an OpenAI grader and show the built-in rules it runs as',
         body: { $ref: 'GraderValidateRequest#' },
-        response: { 200: { $ref: 'GraderValidateResponse#' }, ...errors },
+        response: {
+          200: success('The grader as checked, and the built-in rule (with params) each of its graders runs as', graderValidateResponseSchema),
+          400: unsupported,
+          401: failures.unauthenticated,
+          415: failures.unsupportedMediaType,
+        },
       },
     },
     async (request) => {

@@ -3,6 +3,7 @@
  * is down, and says which languages the code sandbox runs (a language that is off does not fail it).
  */
 import type { FastifyInstance } from 'fastify';
+import { success } from './responses.ts';
 
 const healthSchema = {
   type: 'object',
@@ -21,14 +22,29 @@ const healthSchema = {
   },
 } as const;
 
+// What the server answers: ready, then draining after SIGTERM (a sandbox without bubblewrap would list python under `unavailable`).
+const pools = { score: { size: 2, alive: 3, busy: 0, queued: 0, restarts: 0 }, sandbox: { size: 1, alive: 2, busy: 0, queued: 0, restarts: 0 } };
+const ready = { status: 'ready', node: 'v24.22.3', pools, sandbox: { languages: ['javascript', 'typescript', 'python'], unavailable: {} } };
+
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Liveness', response: { 200: healthSchema } }, logLevel: 'warn' }, async () => ({
+  app.get('/healthz', { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Liveness', response: { 200: success('The process answers (the pools are not asked)', healthSchema, { status: 'ok' }) } }, logLevel: 'warn' }, async () => ({
     status: 'ok',
   }));
 
   app.get(
     '/readyz',
-    { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Readiness', response: { 200: healthSchema, 503: healthSchema } }, logLevel: 'warn' },
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['ops'],
+        summary: 'Readiness',
+        response: {
+          200: success('Ready: every pool has a live worker; `sandbox` says which languages run', healthSchema, ready),
+          503: success('Not ready: draining after SIGTERM, or a pool has no live worker (`reason`)', healthSchema, { ...ready, status: 'unavailable', reason: 'draining' }),
+        },
+      },
+      logLevel: 'warn',
+    },
     async (_request, reply) => {
       const { pools, state } = app.verdict;
       const stats = { score: pools.score.stats(), sandbox: pools.sandbox.stats() };

@@ -10,11 +10,15 @@
  * `?api_key=` (OpenRLHF sends no Authorization header).
  */
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequest, withDetails, type ErrorDetail } from '../errors.ts';
+import { openRlhfResponseSchema } from '../../schemas/openrlhf.ts';
 import { callerOf } from '../admission.ts';
+import { InvalidRequest, Unauthenticated, withDetails, type ErrorDetail } from '../errors.ts';
 import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 import type { GroupInput } from '../scoring/types.ts';
+import { failure, failures, success } from './responses.ts';
+
+const mismatched = withDetails(new InvalidRequest('/labels has 1 items; query has 2'), [{ pointer: '/labels', message: 'has 1 items; query has 2' }]);
 
 interface OpenRlhfBody {
   query: string[];
@@ -85,7 +89,14 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
           },
         },
         body: { $ref: 'OpenRlhfRequest#' },
-        response: { 200: { $ref: 'OpenRlhfResponse#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
+        response: {
+          200: success("Verdict's reward per sample (0 where no rule could score), each rule's scores in `extra_logs`", openRlhfResponseSchema),
+          400: failure('Lists of different lengths, an unknown rule, or a label a rule cannot read (the pointer names the label: `/labels/<i>`)', mismatched),
+          401: failure('`VERDICT_API_KEYS` is set and no key came (OpenRLHF sends it as `?api_key=`)', new Unauthenticated()),
+          413: failures.tooLarge,
+          415: failures.unsupportedMediaType,
+          503: failures.overloaded,
+        },
       },
     },
     async (request, reply) => {

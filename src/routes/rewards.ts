@@ -1,6 +1,8 @@
 /** Discovery: the rules this server knows, with their params schemas and runnable examples. */
 import type { FastifyInstance } from 'fastify';
+import { rewardInfoSchema, rewardListSchema } from '../../schemas/reward-info.ts';
 import { RewardNotFound } from '../errors.ts';
+import { failures, success } from './responses.ts';
 
 export async function rewardRoutes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -15,7 +17,7 @@ export async function rewardRoutes(app: FastifyInstance): Promise<void> {
           properties: { include_deprecated: { type: 'string', enum: ['true', 'false'], default: 'false' } },
           additionalProperties: false,
         },
-        response: { 200: { $ref: 'RewardList#' } },
+        response: { 200: success('Every rule this server scores with: built-ins, then registered rules', rewardListSchema), 401: failures.unauthenticated },
       },
     },
     async (request) => {
@@ -31,7 +33,7 @@ export async function rewardRoutes(app: FastifyInstance): Promise<void> {
         tags: ['rewards'],
         summary: 'One reward rule',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        response: { 200: { $ref: 'RewardInfo#' }, 404: { $ref: 'Error#' } },
+        response: { 200: success('The rule: version, params schema, range, examples (a registered rule: also its stored definition)', rewardInfoSchema), 401: failures.unauthenticated, 404: failures.rewardNotFound },
       },
     },
     async (request) => {

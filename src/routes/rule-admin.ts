@@ -6,14 +6,27 @@
  * admin key when VERDICT_ADMIN_KEYS is set.
  */
 import type { FastifyInstance } from 'fastify';
-import { BuiltinRewardConflict, ExamplesFailed, RewardNotFound, withDetails } from '../errors.ts';
+import { ruleDeprecatedSchema, ruleRegisteredSchema, ruleTryResponseSchema, ruleValidationSchema } from '../../schemas/rule-admin.ts';
+import { BuiltinRewardConflict, ExamplesFailed, InvalidRule, RegistrationClosed, RewardNotFound, RuleInUse, RuleTooLarge, withDetails } from '../errors.ts';
 import { runExamples, type ExampleOutcome } from '../registry/examples-gate.ts';
 import { prepareRule, type PreparedRule } from '../registry/prepare-rule.ts';
 import type { RuleRegistration } from '../registry/rule-definition.ts';
 import type { StoredRules } from '../registry/stored-rules.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
+import { failure, failures, success } from './responses.ts';
 
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
+const formulaWhy = 'function "import" is not allowed; use min, max, abs';
+const failedExample = { pointer: '/examples/0', message: 'example 1: expected 1, got 0 (missing_think)', expected: 1, score: 0, reason: 'missing_think', details: { flags: { think_blocks: 0, tag_count: 0, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } } };
+/** The statuses of the routes that check a registration (POST /v1/rewards and /validate). */
+const registration = {
+  400: failure('The registration is malformed, or a check refuses it (a formula, a gate, a pattern); `details` points at where', withDetails(new InvalidRule(`/formula ${formulaWhy}`), [{ pointer: '/formula', message: formulaWhy }])),
+  401: failures.unauthenticated,
+  403: failure('Registration is closed (no `VERDICT_ADMIN_KEYS`, and no loopback `HOST` or `VERDICT_OPEN_REGISTRATION=on`), or the key is an API key', new RegistrationClosed()),
+  409: failure('The id is a built-in rule, or the store is full (`MAX_RULES`, `MAX_RULE_STORE_BYTES`)', new BuiltinRewardConflict('"think-format"')),
+  413: failure('The definition is over `MAX_RULE_SOURCE_BYTES` / `MAX_RULE_BYTES`, or has more than `MAX_RULE_EXAMPLES` examples', new RuleTooLarge('without its examples', 70_000, 65_536, 'MAX_RULE_SOURCE_BYTES')),
+  415: failures.unsupportedMediaType,
+  422: failure('Golden examples did not score as stated: nothing was stored; one `details` entry per failing example', withDetails(new ExamplesFailed(1, 1), [failedExample])),
+};
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
 
 export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: StoredRules }): Promise<void> {
@@ -48,7 +61,12 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         tags: ['rewards'],
         summary: 'Register a rule (or its next version); its examples must pass first',
         body: { $ref: 'RuleRegistration#' },
-        response: { 200: { $ref: 'RuleRegistered#' }, 201: { $ref: 'RuleRegistered#' }, ...errors, 422: { $ref: 'Error#' } },
+        response: {
+          200: success('The latest version already has this content: nothing stored (`created: false`), so a retry makes no new version', ruleRegisteredSchema, { ...ruleRegisteredSchema.examples[0], created: false }),
+          201: success('Stored as a new version, its examples passed', ruleRegisteredSchema),
+          ...registration,
+          503: failures.storeUnavailable,
+        },
       },
     },
     async (request, reply) => {
@@ -81,7 +99,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         tags: ['rewards'],
         summary: 'Run every registration check, examples included, without storing',
         body: { $ref: 'RuleRegistration#' },
-        response: { 200: { $ref: 'RuleValidation#' }, ...errors, 422: { $ref: 'Error#' } },
+        response: { 200: success('Every check passed, examples included; nothing was stored', ruleValidationSchema), ...registration, 503: failures.overloaded },
       },
     },
     async (request) => {
@@ -99,7 +117,14 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         summary: 'Score samples with one rule (`id` or `id@version`)',
         params: idParam,
         body: { $ref: 'RuleTryRequest#' },
-        response: { 200: { $ref: 'RuleTryResponse#' }, ...errors },
+        response: {
+          200: success("The rule's result for each sample, in order", ruleTryResponseSchema),
+          400: failures.badRequest,
+          401: failures.unauthenticated,
+          413: failures.tooLarge,
+          415: failures.unsupportedMediaType,
+          503: failures.overloaded,
+        },
       },
     },
     async (request) => {
@@ -134,7 +159,14 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
           properties: { purge: { type: 'string', enum: ['true', 'false'], default: 'false' } },
           additionalProperties: false,
         },
-        response: { 200: { $ref: 'RuleDeprecated#' }, ...errors, 404: { $ref: 'Error#' } },
+        response: {
+          200: success('Every version is deprecated (and, with `?purge=true`, removed)', ruleDeprecatedSchema),
+          401: failures.unauthenticated,
+          403: failures.forbidden,
+          404: failures.rewardNotFound,
+          409: failure('A built-in id, or a purge of a rule another stored rule pins', new RuleInUse('"strict-format"', 'strict-answer@1')),
+          503: failures.storeUnavailable,
+        },
       },
     },
     async (request) => {

@@ -153,8 +153,8 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
 
   /**
    * The other isolate's next context, built by this thread while it would only wait for the running
-   * program (once per program: later calls find it built). Measured here against building it
-   * asynchronously on the isolate's own thread: 16-23 % more programs per second.
+   * program (once per program: later calls find it built); more programs per second than building it
+   * asynchronously on the isolate's own thread (docs/performance-notes.md).
    */
   function prepareNext(): void {
     try {

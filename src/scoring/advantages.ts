@@ -1,5 +1,5 @@
 /**
- * GRPO advantages as TRL's GRPOTrainer defines them (formulas in the README).
+ * GRPO advantages as TRL's GRPOTrainer defines them (formulas in docs/api.md).
  * A completion whose reward is null (no rule could score it) is left out of
  * every mean and std and gets advantage 0: no gradient from what was not judged.
  */

@@ -1,11 +1,9 @@
 /** Per-rule counts over the batch: scored, skipped (the rule could not judge) and failed (timeout, crash). */
+import { failureReasons } from '../../rewards/reasons.ts';
 import type { GroupReport, RuleSummary } from './types.ts';
 
-/** Reasons that mean the machinery failed (a deadline, a crash), not that the rule could not judge. */
-const FAILURES = new Set(['timeout', 'error', 'sandbox_error']);
-
 export function isFailure(reason: string | undefined): boolean {
-  return reason !== undefined && FAILURES.has(reason);
+  return reason !== undefined && failureReasons.has(reason);
 }
 
 export function summarizeRules(groups: readonly GroupReport[]): Record<string, RuleSummary> {

@@ -10,8 +10,8 @@
  *   clause, with eld (label-sentences.ts). English written in Cyrillic is
  *   found by its words (transliteration.ts).
  * - Words of another shared script are foreign, labelled by script ('latin').
- * Runs of unspaced scripts are segmented by Intl.Segmenter (about 1 µs a
- * word, so counts of runs are remembered); past 800 characters of runs not
+ * Runs of unspaced scripts are segmented by Intl.Segmenter (slow per word,
+ * so counts of runs are remembered); past 800 characters of runs not
  * counted before, an even sample of them is segmented and the others are
  * counted at the sample's words per character.
  */

@@ -2,9 +2,8 @@
  * Scripts written without spaces between words: Chinese and Japanese (Han
  * and kana) and Thai, Lao, Khmer and Burmese. Their runs are cut into words
  * by Intl.Segmenter, whose ICU dictionaries cover all of them whatever the
- * locale. Only those runs go through it: the segmenter costs about 1 µs a
- * segment, so a whole English text through it would cost more than the rest
- * of a rule.
+ * locale. Only those runs go through it: the segmenter is slow per segment,
+ * so a whole English text through it would cost more than the rest of a rule.
  */
 
 /** Han, kana and the marks that live inside Japanese words (ー 々 〆). */
