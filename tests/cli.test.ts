@@ -7,12 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgress } from '../src/cli/progress.ts';
+import { selfTestPython } from '../src/sandbox/self-test.ts';
 import { buildTestApp } from './helpers.ts';
 import { freePort } from './spawn-server.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => path.join(dir, name);
+const noPython = await selfTestPython().then(() => '', (error: Error) => error.message);
+if (noPython) console.log(`the Python cases of the CLI tests are skipped: ${noPython}`);
 
 /** Group i: the right answer boxed, a wrong one, the right one after thinking -> math-answer 1, 0, 1. */
 function writeInput(name: string, groups: number): string {
@@ -114,6 +117,21 @@ describe('verdict score', { timeout: 240_000 }, () => {
     const { code, stderr } = await run(resolved).done;
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
+  });
+
+  // HumanEval/92 (any_int): its tests call any_int(3.0, 4, 7), which must reach Python as a float. The line
+  // is written by hand: JSON.stringify would write 3.
+  const anyInt = '```python\ndef any_int(x, y, z):\n    if isinstance(x, int) and isinstance(y, int) and isinstance(z, int):\n        return x + y == z or x + z == y or y + z == x\n    return False\n```';
+  const anyIntLine = `{"id":"HumanEval/92","reference":{"language":"python","fn_name":"any_int","tests":[{"args":[3,4,7],"expected":true},{"args":[3.0,4,7],"expected":false},{"args":[2.5,2,3],"expected":false}]},"completions":[${JSON.stringify(anyInt)}]}\n`;
+
+  // Regression: the in-process engine handed inject an object, which JSON.stringify wrote with 3 for 3.0.
+  it.skipIf(noPython !== '')('keeps 3.0 a float in a Python code reference: HumanEval/92\'s canonical solution scores 1 in process', async () => {
+    fs.writeFileSync(file('any-int.jsonl'), anyIntLine);
+    const { code, stderr } = await run(['score', file('any-int.jsonl'), '--rewards', 'code-tests', '-o', file('any-int.out.jsonl')]).done;
+    expect(code, stderr).toBe(0);
+    const [group] = readLines('any-int.out.jsonl');
+    expect(group.completions[0].rewards['code-tests'].details.tests.map((t: { status: string }) => t.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(group.completions[0].reward).toBe(1);
   });
 
   it('names the input line of a group the engine refuses', async () => {

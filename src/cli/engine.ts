@@ -5,12 +5,13 @@
  */
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { stringifyRequest } from '../reference-text.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
-import { CliError } from './jsonl.ts';
+import { RefusedRequest } from './refused-request.ts';
 
 export interface Engine {
-  /** Scores one request; `where(i)` names the input line of group i in error messages. */
-  score(body: ScoreRequest, where: (groupIndex: number) => string): Promise<ScoreResponse>;
+  /** Scores one request; a request refused as the input's fault throws a RefusedRequest. */
+  score(body: ScoreRequest): Promise<ScoreResponse>;
   close(): Promise<void>;
 }
 
@@ -20,16 +21,12 @@ export async function createEngine(env: Record<string, string | undefined>): Pro
   const app = await buildApp(config);
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return {
-    async score(body, where) {
-      const response = await app.inject({ method: 'POST', url: '/v1/score', payload: body as unknown as Record<string, unknown> });
-      const json = response.json();
-      if (response.statusCode !== 200) {
-        const pointer = (json.details?.[0]?.pointer as string | undefined) ?? '';
-        const group = /^\/groups\/(\d+)/.exec(pointer);
-        const at = group ? `${where(Number(group[1]))}: ` : '';
-        throw Object.assign(new CliError(`${at}${json.code}: ${json.message}`), { code: json.code as string, groupIndex: group ? Number(group[1]) : undefined });
-      }
-      return json as ScoreResponse;
+    async score(body) {
+      // As text, not an object inject would stringify: the references' kept texts (3.0, big integers) go as written.
+      const payload = stringifyRequest(body);
+      const response = await app.inject({ method: 'POST', url: '/v1/score', headers: { 'content-type': 'application/json' }, payload });
+      if (response.statusCode !== 200) throw new RefusedRequest(response.statusCode, response.json());
+      return response.json() as ScoreResponse;
     },
     close: () => app.close(),
   };

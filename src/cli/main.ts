@@ -85,7 +85,7 @@ function concurrencyOf(values: Values): number {
 function createLazyEngine(env: NodeJS.ProcessEnv, url: string | undefined): Engine {
   let engine: Promise<Engine> | undefined;
   return {
-    score: async (body, where) => (await (engine ??= createEngine(env, url))).score(body, where),
+    score: async (body) => (await (engine ??= createEngine(env, url))).score(body),
     close: async () => (await engine)?.close(),
   };
 }
