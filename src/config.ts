@@ -43,11 +43,11 @@ export interface Config {
   connectionTimeoutMs: number;
   /** Extra modules exporting `reward` (a RewardDefinition), loaded as built-ins: plugins, test fixtures. */
   rewardModules: string[];
-  /** Options of the code sandbox (src/sandbox/options.ts): Python on or off, memory and output caps. */
-  sandbox: { python: boolean; memoryMb?: number; outputBytes?: number; bwrapPath?: string };
+  /** Options of the code sandbox (src/sandbox/options.ts): memory and output caps, the bubblewrap binary. */
+  sandbox: { memoryMb?: number; outputBytes?: number; bwrapPath?: string };
   /**
    * SANDBOX_PYTHON: `auto` runs Python when the sandbox's start-up self-test passes and warns when it does
-   * not; `on` refuses to start without it; `off` never runs Python. server.ts turns it into `sandbox.python`.
+   * not; `on` refuses to start without it; `off` never runs Python. resolveSandbox (src/sandbox/resolve-sandbox.ts) decides.
    */
   pythonSandbox: 'auto' | 'on' | 'off';
   /** Cell outcomes remembered across requests (LRU entries); 0 turns the cache off. */
@@ -125,7 +125,7 @@ export const defaults: Config = {
   keepAliveTimeoutMs: 72_000, // above nginx's 60 s upstream keepalive_timeout: the proxy closes first
   connectionTimeoutMs: 310_000, // above the Python client's and nginx's 300 s read timeouts
   rewardModules: [],
-  sandbox: { python: true },
+  sandbox: {},
   pythonSandbox: 'auto',
   cacheSize: 100_000,
   cacheLimitBytes: 64 * 1024 * 1024,
@@ -207,7 +207,6 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     const mode = env.SANDBOX_PYTHON;
     if (mode !== 'auto' && mode !== 'on' && mode !== 'off') throw new Error(`SANDBOX_PYTHON must be "auto", "on" or "off", got "${mode}"`);
     config.pythonSandbox = mode;
-    config.sandbox.python = mode !== 'off';
   }
   if (env.SANDBOX_BWRAP_PATH) config.sandbox.bwrapPath = env.SANDBOX_BWRAP_PATH;
   for (const [name, key] of [['SANDBOX_MEMORY_MB', 'memoryMb'], ['SANDBOX_OUTPUT_BYTES', 'outputBytes']] as const) {

@@ -32,8 +32,8 @@ function writeInput(name: string, groups: number): string {
   return file(name);
 }
 
-function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/verdict.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1' } });
+function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const child = spawn(process.execPath, ['bin/verdict.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', ...env } });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.resume();
@@ -132,6 +132,22 @@ describe('verdict score', { timeout: 240_000 }, () => {
     const [group] = readLines('any-int.out.jsonl');
     expect(group.completions[0].rewards['code-tests'].details.tests.map((t: { status: string }) => t.status)).toEqual(['passed', 'passed', 'passed']);
     expect(group.completions[0].reward).toBe(1);
+  });
+
+  // Regression: the in-process engine skipped the Python self-test the server runs, so without bubblewrap
+  // Python cells failed as sandbox errors and SANDBOX_PYTHON=on did not refuse.
+  it('without bubblewrap: Python cells are null / sandbox_unavailable in process, and SANDBOX_PYTHON=on refuses', async () => {
+    fs.writeFileSync(file('no-bwrap.jsonl'), anyIntLine);
+    const args = ['score', file('no-bwrap.jsonl'), '--rewards', 'code-tests', '-o', file('no-bwrap.out.jsonl')];
+    const auto = await run(args, { SANDBOX_BWRAP_PATH: '/nonexistent/bwrap' }).done;
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toMatch(/verdict: warning: Python is off \(the Python sandbox self-test failed: .*\/nonexistent\/bwrap/);
+    const [group] = readLines('no-bwrap.out.jsonl');
+    expect(group.completions[0].rewards['code-tests']).toMatchObject({ score: null, reason: 'sandbox_unavailable' });
+    fs.rmSync(file('no-bwrap.out.jsonl'));
+    const on = await run(args, { SANDBOX_BWRAP_PATH: '/nonexistent/bwrap', SANDBOX_PYTHON: 'on' }).done;
+    expect(on.code).toBe(1);
+    expect(on.stderr).toMatch(/verdict: SANDBOX_PYTHON=on, but the Python sandbox self-test failed: .*\/nonexistent\/bwrap/);
   });
 
   it('names the input line of a group the engine refuses', async () => {

@@ -6,7 +6,9 @@
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { stringifyRequest } from '../reference-text.ts';
+import { PythonRequired } from '../sandbox/resolve-sandbox.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
+import { CliError } from './jsonl.ts';
 import { RefusedRequest } from './refused-request.ts';
 
 export interface Engine {
@@ -15,10 +17,15 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export async function createEngine(env: Record<string, string | undefined>): Promise<Engine> {
+/** `warn` is told, once, what the server would log as a warning at start-up (Python off). */
+export async function createEngine(env: Record<string, string | undefined>, warn: (message: string) => void): Promise<Engine> {
   // It runs no background jobs: those queued by a server sharing DATA_DIR or DATABASE_URL are the server's.
   const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [], jobConcurrency: 0 });
-  const app = await buildApp(config);
+  const app = await buildApp(config).catch((error: unknown) => {
+    throw error instanceof PythonRequired ? new CliError(error.message) : error;
+  });
+  const python = app.verdict.sandbox.unavailable.python;
+  if (python) warn(`Python is off (${python}); Python code cells score null (sandbox_unavailable)`);
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return {
     async score(body) {
