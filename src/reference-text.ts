@@ -41,18 +41,30 @@ function keepText(group: Group, exact: unknown): void {
   if (text !== JSON.stringify(exact)) group[REFERENCE_TEXT] = text;
 }
 
+/** Keeps on `group` the text of `reference` (as JSON.parse read it) that `exact()` parses exactly, when they differ; never throws. */
+function keepExact(group: object, reference: unknown, exact: () => unknown): void {
+  if (reference === null || typeof reference !== 'object' || !holdsInteger(reference, false)) return;
+  try {
+    keepText(group as Group, exact());
+  } catch {
+    // a text JSON.parse reads and lossless-json does not: numbers as JSON.parse reads them
+  }
+}
+
 /**
  * For one JSONL line parsed into `value` (the CLI): keeps the text of its `field` on `group`, which
  * takes that field as its reference, when JSON.parse changed one of its numbers; never throws.
  */
 export function keepLineReferenceText(group: object, value: Record<string, unknown>, field: string, line: () => string): void {
-  const reference = value[field];
-  if (reference === null || typeof reference !== 'object' || !holdsInteger(reference, false)) return;
-  try {
-    keepText(group as Group, (parseExact(line()) as Record<string, unknown>)[field]);
-  } catch {
-    // a line JSON.parse reads and lossless-json does not: numbers as JSON.parse reads them
-  }
+  keepExact(group, value[field], () => (parseExact(line()) as Record<string, unknown>)[field]);
+}
+
+/**
+ * For a group whose reference JSON.parse read from `text`, a string the request carried (an OpenRLHF
+ * label): keeps `text` when JSON.parse changed one of its numbers; never throws.
+ */
+export function keepReferenceText(group: { reference?: unknown }, text: string): void {
+  keepExact(group, group.reference, () => parseExact(text));
 }
 
 /**
