@@ -9,9 +9,7 @@ from unittest import mock
 
 import verdict_client
 from verdict_client import NullRewardError, VerdictClient, VerdictNullWarning, compute_score, compute_score_batch, make_trl_reward, verl_route
-
-URL = os.environ.get("VERDICT_URL")
-live = unittest.skipUnless(URL, "VERDICT_URL is not set: no live Verdict server")
+from verl_env import URL, VerlEnvCase, live
 
 
 class Arguments(unittest.TestCase):
@@ -34,17 +32,8 @@ class Arguments(unittest.TestCase):
             self.assertIn(message, str(caught.exception))
 
 
-class VerlTable(unittest.TestCase):
+class VerlTable(VerlEnvCase):
     """verl_route against verl's default_compute_score table (verl/utils/reward_score/__init__.py)."""
-
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {}, clear=False)
-        self.env.start()
-        for name in ("VERDICT_REWARDS", "VERDICT_ROUTES"):
-            os.environ.pop(name, None)
-
-    def tearDown(self):
-        self.env.stop()
 
     def rule_ids(self, source, routes=None):
         return [spec["id"] for spec in verl_route(source, routes)[0]]
@@ -88,19 +77,8 @@ class VerlTable(unittest.TestCase):
 
 
 @live
-class VerlSemantics(unittest.TestCase):
+class VerlSemantics(VerlEnvCase):
     """Each data_source scores as verl's own scorer would."""
-
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {"VERDICT_URL": URL})
-        self.env.start()
-        for name in ("VERDICT_REWARDS", "VERDICT_ROUTES", "VERDICT_ON_NULL"):
-            os.environ.pop(name, None)
-        verdict_client._env_client = None
-
-    def tearDown(self):
-        self.env.stop()
-        verdict_client._env_client = None
 
     def test_table(self):
         nq = {"target": ["Paris", "Paris, France"]}

@@ -13,9 +13,7 @@ from unittest import mock
 
 import verdict_client
 from verdict_client import VerdictClient, VerdictError, compute_score, compute_score_batch, make_trl_reward
-
-URL = os.environ.get("VERDICT_URL")
-live = unittest.skipUnless(URL, "VERDICT_URL is not set: no live Verdict server")
+from verl_env import URL, VerlEnvCase, live
 
 
 class Scripted(http.server.BaseHTTPRequestHandler):
@@ -168,17 +166,7 @@ class Trl(unittest.TestCase):
 
 
 @live
-class Verl(unittest.TestCase):
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {"VERDICT_URL": URL})
-        self.env.start()
-        os.environ.pop("VERDICT_REWARDS", None)
-        verdict_client._env_client = None
-
-    def tearDown(self):
-        self.env.stop()
-        verdict_client._env_client = None
-
+class Verl(VerlEnvCase):
     def test_gsm8k_scores_as_verl_strict(self):
         # verl's gsm8k: the last "#### n" equals the bare-number ground truth; a boxed answer alone is 0 there too
         self.assertEqual(compute_score("openai/gsm8k", "48 + 24 = 72\n#### 72", "72"), 1.0)
