@@ -96,6 +96,9 @@ class VerlSemantics(VerlEnvCase):
             ("hiyouga/geometry3k", box, "5", 0.1),
             # MATH: the last box, by mathematical equivalence
             ("lighteval/MATH", "so \\boxed{\\dfrac{1}{2}}", "\\frac12", 1.0),
+            # an interval gold is sent as the string it is (it was parsed into a JSON list: a 400)
+            ("lighteval/MATH", "so $x \\in \\boxed{[-2, 7]}$", "[-2, 7]", 1.0),
+            ("lighteval/MATH", "so $x \\in \\boxed{(-2, 7)}$", "[-2, 7]", 0.0),
             # math_dapo and aime*: +1 right, -1 wrong
             ("math_dapo", "Answer: 34", "34", 1.0),
             ("aime2025", "Answer: 33", "34", -1.0),

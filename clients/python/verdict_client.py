@@ -414,16 +414,6 @@ def verl_route(data_source, routes=None):
                               "(verl: custom_reward_function.reward_kwargs) or VERDICT_ROUTES." % (source, ", ".join(known), source))
 
 
-def _reference(ground_truth):
-    """verl code datasets keep their tests as a JSON string: pass them parsed."""
-    if isinstance(ground_truth, str) and ground_truth.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(ground_truth)
-        except ValueError:
-            pass
-    return ground_truth
-
-
 def _plain(value):
     """numpy scalars and arrays (verl's non_tensor_batch) as plain JSON values."""
     if hasattr(value, "tolist"):
@@ -455,7 +445,9 @@ def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=
         if truth is None and any(rules is table for _n, _s, table, _t in VERL_SOURCES):
             raise ValueError("sample %d (data_source=%r) has no ground_truth: verl reads it from reward_model.ground_truth" % (i, source))
         if truth is not None:
-            group["reference"] = _reference(truth)
+            # As it is: the server reads a code rule's JSON string of tests itself (numbers exactly), and a
+            # MATH gold such as "[-2, 7]" is an interval, not a list.
+            group["reference"] = truth
         groups.append(group)
         transforms.append(transform)
     body = {"groups": groups, "advantages": {"method": "none"}}
