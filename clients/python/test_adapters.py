@@ -40,7 +40,7 @@ class VerlTable(VerlEnvCase):
 
     def test_exact_names_and_the_aime_prefix(self):
         table = [
-            ("openai/gsm8k", ["js-function"]),
+            ("openai/gsm8k", ["string-check"]),
             ("lighteval/MATH", ["math-answer"]),
             ("HuggingFaceH4/MATH-500", ["math-answer"]),
             ("math_dapo", ["math-answer"]),
@@ -50,10 +50,17 @@ class VerlTable(VerlEnvCase):
             ("taco", ["code-tests"]),
             ("hiyouga/geometry3k", ["math-answer", "regex-match"]),
             # substring routing sent this to multiple-choice ("search" contains "arc")
-            ("searchR1_nq", ["js-function"]),
+            ("searchR1_nq", ["string-check"]),
         ]
         for source, ids in table:
             self.assertEqual(self.rule_ids(source), ids, source)
+
+    def test_only_code_sources_use_the_code_sandbox(self):
+        # js-function ran an isolate per completion in the sandbox pool, for the most common sources
+        for row in verdict_client.VERL_SOURCES:
+            ids = {spec["id"] for spec in row.rules}
+            self.assertNotIn("js-function", ids, row.names)
+            self.assertEqual("code-tests" in ids, row.scorer.startswith("prime_code"), row.names)
 
     def test_unknown_sources_raise_with_the_known_list(self):
         # verl raises NotImplementedError too; names verl does not know are not guessed at
@@ -90,6 +97,13 @@ class VerlSemantics(VerlEnvCase):
             ("searchR1_nq", "<think>capital</think><answer>The paris</answer>", nq, 1.0),
             ("searchR1_nq", "<answer>Lyon</answer>", nq, 0.0),
             ("searchR1_nq", "Paris", nq, 0.0),  # no <answer>: 0, as verl
+            ("searchR1_nq", "<answer>Paris</answer>" + "</answer>" * 10, nq, 0.25),  # more than 10 answer tags: 1/4
+            ("searchR1_nq", "<answer>Paris</answer>" * 10, nq, 1.0),  # 10 of each is not more than 10
+            ("searchR1_nq", "<answer>Paris</answer>", {"target": "paris"}, 1.0),  # a single target string
+            # gsm8k (strict): the last "#### n" in the last 300 characters, "," and "$" removed, equal as text
+            ("openai/gsm8k", "#### 7, no:\n#### 72", "72", 1.0),
+            ("openai/gsm8k", "#### 72" + "." * 300, "72", 0.0),
+            ("openai/gsm8k", "#### 72.0", "72", 0.0),
             # geometry3k: 0.9 x boxed math + 0.1 x <think>...</think>...\boxed{} format (string-check scored 0)
             ("hiyouga/geometry3k", box, "4", 1.0),
             ("hiyouga/geometry3k", "x = \\boxed{4}", "4", 0.9),
