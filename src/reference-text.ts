@@ -21,21 +21,16 @@ function groupsOf(body: unknown): Group[] | undefined {
   return Array.isArray(groups) ? groups : undefined;
 }
 
-/** Call after JSON.parse of `text` gave `body` (nesting already checked); never throws. */
+/** Call after JSON.parse of `text` gave `body`, its nesting checked (json-body.ts); never throws. */
 export function keepReferenceTexts(body: unknown, text: () => string): void {
   const groups = groupsOf(body);
   const suspects = groups?.flatMap((g, i) => (g !== null && typeof g.reference === 'object' && holdsInteger(g.reference, false) ? [i] : [])) ?? [];
   if (suspects.length === 0) return;
-  let exactGroups: Group[] | undefined;
-  try {
-    exactGroups = groupsOf(parseExact(text()));
-  } catch {
-    return; // a body JSON.parse reads and lossless-json does not (a duplicate key): numbers as JSON.parse reads them
-  }
+  const exactGroups = groupsOf(parseExact(text())); // JSON.parse read it, its nesting checked: cannot throw
   for (const i of suspects) keepText(groups![i], exactGroups?.[i]?.reference);
 }
 
-/** Sets the exact text of `exact` (a lossless parse of the reference) on `group` when JSON.parse changed it. */
+/** Sets the exact text of `exact` (the reference parsed exactly) on `group` when JSON.parse changed it. */
 function keepText(group: Group, exact: unknown): void {
   const text = stringifyExact(exact);
   if (text !== JSON.stringify(exact)) group[REFERENCE_TEXT] = text;
@@ -47,7 +42,7 @@ function keepExact(group: object, reference: unknown, exact: () => unknown): voi
   try {
     keepText(group as Group, exact());
   } catch {
-    // a text JSON.parse reads and lossless-json does not: numbers as JSON.parse reads them
+    // nested too deep for the reviver's recursive walk (a CLI line, a label): numbers as JSON.parse read them
   }
 }
 
