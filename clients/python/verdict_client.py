@@ -157,8 +157,12 @@ def _last(messages, role):
     return _text(chosen[-1].get("content")) if chosen else ""
 
 
-def _prompt_text(prompt):
-    return prompt if isinstance(prompt, str) else _last(prompt, "user")
+def _prompt(prompt):
+    """A prompt as Verdict takes it: text, or the conversation itself (the server reads its last user
+    message), each message's content as text (multimodal parts joined)."""
+    if isinstance(prompt, str):
+        return prompt
+    return [dict(m, content=_text(m.get("content"))) if isinstance(m, dict) else m for m in prompt]
 
 
 def _completion_text(completion):
@@ -284,8 +288,8 @@ def make_trl_reward(client, rewards, reference_column="solution", num_generation
             raise ValueError("%s: %d prompts for %d completions" % (name, len(prompts), len(completions)))
         references = kwargs.get(reference_column) if reference_column else None
         groups = []
-        for start, end in _group_spans([_prompt_text(p) for p in prompts], num_generations):
-            group = {"prompt": _prompt_text(prompts[start]), "completions": []}
+        for start, end in _group_spans(prompts, num_generations):
+            group = {"prompt": _prompt(prompts[start]), "completions": []}
             if references is not None and references[start] is not None:
                 group["reference"] = references[start]
             metadata = {c: kwargs[c][start] for c in metadata_columns if c in kwargs}
