@@ -8,46 +8,45 @@ import fs from 'node:fs';
 
 const TICKS_PER_SEC = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-interface Stat {
+export interface ProcStat {
+  pid: number;
   ppid: number;
   /** User plus system CPU, in ms: its own and that of the children it has waited for (short-lived ones, such as a test's). */
   cpuMs: number;
 }
 
-function stat(pid: number): Stat | undefined {
+function procStat(pid: number): ProcStat | undefined {
   try {
     // The command name is in parentheses and may hold spaces: the fields that follow it are split.
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    return { ppid: Number(fields[1]), cpuMs: (ticks * 1000) / TICKS_PER_SEC };
+    return { pid, ppid: Number(fields[1]), cpuMs: (ticks * 1000) / TICKS_PER_SEC };
   } catch {
     return undefined; // gone in between
   }
 }
 
+/** `root` and its live descendants, found by parent (bubblewrap calls setsid: its processes leave the process group). */
+export function processTree(root: number): ProcStat[] {
+  const byParent = new Map<number, ProcStat[]>();
+  let found: ProcStat[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const s = procStat(pid);
+    if (!s) continue;
+    if (pid === root) found = [s];
+    byParent.get(s.ppid)?.push(s) ?? byParent.set(s.ppid, [s]);
+  }
+  for (let i = 0; i < found.length; i++) found.push(...(byParent.get(found[i].pid) ?? []));
+  return found;
+}
+
 /** CPU ms so far of `pid` itself and of all its live descendants. */
 export function treeCpu(pid: number): { self: number; descendants: number } {
-  const byParent = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    const child = Number(entry);
-    if (!Number.isInteger(child)) continue;
-    const s = stat(child);
-    if (!s) continue;
-    cpu.set(child, s.cpuMs);
-    let siblings = byParent.get(s.ppid);
-    if (!siblings) byParent.set(s.ppid, (siblings = []));
-    siblings.push(child);
-  }
-  let descendants = 0;
-  const stack = [...(byParent.get(pid) ?? [])];
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    descendants += cpu.get(next) ?? 0;
-    stack.push(...(byParent.get(next) ?? []));
-  }
-  return { self: cpu.get(pid) ?? 0, descendants };
+  const [self, ...descendants] = processTree(pid);
+  return { self: self?.cpuMs ?? 0, descendants: descendants.reduce((n, p) => n + p.cpuMs, 0) };
 }
 
 export interface CpuSplit {

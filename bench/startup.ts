@@ -18,39 +18,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startArgs } from '../tests/spawn-server.ts';
 import { median } from './lib.ts';
+import { processTree, type ProcStat } from './process-cpu.ts';
 import type { BenchRow } from './table.ts';
 
 const RUNS = 3;
 const READY_GIVE_UP_MS = 180_000;
-const TICKS_PER_SEC = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const GOALS = { server: 3, worker: 0.3, cli: 2 }; // CPU s (issue #17, item 2)
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  /** Own CPU plus that of its children already reaped, in s. */
-  cpu: number;
-}
-
-function readProc(pid: number): Proc | undefined {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS_PER_SEC };
-  } catch {
-    return undefined; // gone in between
-  }
-}
-
-/** `root` and its live descendants (bubblewrap calls setsid: its processes leave the process group). */
-function tree(root: number): Proc[] {
-  const all = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map((e) => readProc(Number(e))).filter((p) => p !== undefined);
-  const byParent = new Map<number, Proc[]>();
-  for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
-  const found = all.filter((p) => p.pid === root);
-  for (let i = 0; i < found.length; i++) found.push(...(byParent.get(found[i].pid) ?? []));
-  return found;
-}
 
 const cmdline = (pid: number) => {
   try {
@@ -80,13 +53,13 @@ async function startServerOnce(root: string, node: string, dataDir: string): Pro
       if (ok) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    const procs = tree(child.pid!);
+    const procs = processTree(child.pid!);
     const workers = procs.filter((p) => p.ppid === child.pid && cmdline(p.pid).some((a) => /[/\\]worker\.[jt]s$/.test(a)));
-    const kind = (p: Proc) => (cmdline(p.pid).some((a) => a.includes('"kind":"sandbox"')) ? 'sandbox' : 'score');
-    const own = (k: string) => Math.max(0, ...workers.filter((p) => kind(p) === k).map((p) => p.cpu));
-    return { total: procs.reduce((n, p) => n + p.cpu, 0), scoreWorker: own('score'), sandboxWorker: own('sandbox') };
+    const kind = (p: ProcStat) => (cmdline(p.pid).some((a) => a.includes('"kind":"sandbox"')) ? 'sandbox' : 'score');
+    const own = (k: string) => Math.max(0, ...workers.filter((p) => kind(p) === k).map((p) => p.cpuMs / 1000));
+    return { total: procs.reduce((n, p) => n + p.cpuMs, 0) / 1000, scoreWorker: own('score'), sandboxWorker: own('sandbox') };
   } finally {
-    for (const p of tree(child.pid!).reverse()) {
+    for (const p of processTree(child.pid!).reverse()) {
       try {
         process.kill(p.pid, 'SIGKILL'); // descendants first, while they can still be found from the root
       } catch {

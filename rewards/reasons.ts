@@ -44,7 +44,7 @@ export const reasons = {
   // math-answer (the math engine)
   match: { with: 'score', meaning: 'The final answer equals the gold: 1 (`details.path` says how).', rules: ['math-answer'] },
   mismatch: { with: 'score', meaning: 'The final answer is not equal to the gold: 0.', rules: ['math-answer'] },
-  no_answer: { with: 'score', meaning: 'No answer could be found in the completion: 0.', rules: ['math-answer'] },
+  no_answer: { with: 'score', meaning: 'No answer could be found in the completion (for string-check, `extract.pattern` found nothing): 0.', rules: ['math-answer', 'string-check'] },
   unparsable_answer: { with: 'score', meaning: 'The answer is no math the parser reads (two numbers side by side, broken LaTeX): 0.', rules: ['math-answer'] },
   answer_limit_exceeded: { with: 'score', meaning: 'The answer alone is over a guard rail or the work budget: 0 (a `null` would let a policy trade a likely 0 for no gradient).', rules: ['math-answer'] },
   unparsable_gold: { with: 'null', meaning: 'The gold cannot be read (an ellipsis, broken LaTeX); only the very same text would have matched it.', rules: ['math-answer'] },
@@ -82,7 +82,7 @@ export const reasons = {
   no_reference: { with: 'null', meaning: 'No usable reference (none, or not a letter or index for `multiple-choice`).', rules: ['cosine-length', 'length', 'multiple-choice', 'string-check', 'text-similarity'], configuration: true },
   no_pattern: { with: 'null', meaning: 'Neither the `pattern` param nor the reference gives a pattern.', rules: ['regex-match'], configuration: true },
   pattern_too_long: { with: 'null', meaning: 'The pattern taken from the reference is over 1,000 characters.', rules: ['regex-match'], configuration: true },
-  invalid_pattern: { with: 'null', meaning: 'RE2 refuses the pattern (backreferences, lookaround, counted repeats over 1,000); `details.message` is its message.', rules: ['regex-match'], configuration: true },
+  invalid_pattern: { with: 'null', meaning: 'RE2 refuses the pattern (backreferences, lookaround, counted repeats over 1,000); `details.message` is its message.', rules: ['regex-match', 'string-check'], configuration: true },
   input_too_long: { with: 'null', meaning: 'The text to read is longer than `max_input_chars`.', rules: ['regex-match', 'text-similarity'] },
   no_choice: { with: 'score', meaning: 'No letter was picked (a ruled-out letter is no choice): 0.', rules: ['multiple-choice'] },
   multiple_choices: { with: 'score', meaning: 'Several different letters: a hedge, 0.', rules: ['multiple-choice'] },

@@ -28,21 +28,11 @@ import { openRlhfRoutes } from './routes/openrlhf.ts';
 import { rewardRoutes } from './routes/rewards.ts';
 import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
+import { resolveSandbox, type SandboxStatus } from './sandbox/resolve-sandbox.ts';
 import { createCellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
-
-/** What the code sandbox runs here, and why a language it could run is off (shown by /readyz and GET /v1/rewards). */
-export interface SandboxStatus {
-  languages: string[];
-  unavailable: Record<string, string>;
-}
-
-export interface BuildOptions {
-  /** Why Python is off, when it is (server.ts: SANDBOX_PYTHON=off, or a failed self-test). */
-  pythonOff?: string;
-}
 
 export interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, new scoring work is refused, in-flight requests finish. */
@@ -70,7 +60,8 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+/** Throws PythonRequired when SANDBOX_PYTHON=on and the Python sandbox does not work here. */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -110,9 +101,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const store = await createRuleStore(config, { onError: (err) => app.log.warn({ err }, 'rule store connection error') });
   const rules = await createStoredRules(store, app.log, config);
   app.addHook('onClose', () => rules.close());
-  const sandbox: SandboxStatus = config.sandbox.python
-    ? { languages: ['javascript', 'typescript', 'python'], unavailable: {} }
-    : { languages: ['javascript', 'typescript'], unavailable: { python: options.pythonOff ?? 'SANDBOX_PYTHON=off' } };
+  const sandbox = await resolveSandbox(config);
+  if (sandbox.unavailable.python) app.log.warn({ reason: sandbox.unavailable.python }, 'Python is off: Python code cells score null (sandbox_unavailable)');
   const registry = createRegistry(await loadRewards(rewardModules), rules.source, sandbox);
   const metrics = createMetrics();
   const poolOptions = (name: keyof Pools) => ({
@@ -137,7 +127,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     sandbox: createPool({
       ...poolOptions('sandbox'),
       size: config.sandboxPoolSize,
-      worker: { kind: 'sandbox', rewardModules, sandbox: config.sandbox },
+      worker: { kind: 'sandbox', rewardModules, sandbox: { ...config.sandbox, python: sandbox.languages.includes('python') } },
       retryOnce: true,
       crashReason: 'sandbox_error',
       timeoutReason: 'sandbox_error',

@@ -30,7 +30,7 @@ export interface Config {
   keepAliveTimeoutMs: number;
   connectionTimeoutMs: number;
   rewardModules: string[];
-  sandbox: { python: boolean; memoryMb?: number; outputBytes?: number; bwrapPath?: string };
+  sandbox: { memoryMb?: number; outputBytes?: number; bwrapPath?: string };
   pythonSandbox: 'auto' | 'on' | 'off';
   cacheSize: number;
   cacheLimitBytes: number;
@@ -99,12 +99,11 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     const first = (error as { errors?: ErrorObject[] }).errors?.[0];
     throw first ? rejection(first, env) : error;
   }
-  const config = { ...machineDefaults, rewardModules: [], adminKeys: [], apiKeys: [], sandbox: { python: true } } as unknown as Config;
+  const config = { ...machineDefaults, rewardModules: [], adminKeys: [], apiKeys: [], sandbox: {} } as unknown as Config;
   for (const [name, value] of Object.entries(values)) {
     const { configKey, separator } = properties[name];
     set(config, configKey, separator ? (value as string[]).map((item) => item.trim()).filter(Boolean) : value);
   }
-  config.sandbox.python = config.pythonSandbox !== 'off';
   if (values.VERDICT_OPEN_REGISTRATION !== undefined) config.openRegistration = values.VERDICT_OPEN_REGISTRATION === 'on';
   Object.assign(config, overrides);
   if (config.headersTimeoutMs > config.requestTimeoutMs) {

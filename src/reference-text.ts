@@ -21,24 +21,29 @@ function groupsOf(body: unknown): Group[] | undefined {
   return Array.isArray(groups) ? groups : undefined;
 }
 
-/** Call after JSON.parse of `text` gave `body` (nesting already checked); never throws. */
+/** Call after JSON.parse of `text` gave `body`, its nesting checked (json-body.ts); never throws. */
 export function keepReferenceTexts(body: unknown, text: () => string): void {
   const groups = groupsOf(body);
   const suspects = groups?.flatMap((g, i) => (g !== null && typeof g.reference === 'object' && holdsInteger(g.reference, false) ? [i] : [])) ?? [];
   if (suspects.length === 0) return;
-  let exactGroups: Group[] | undefined;
-  try {
-    exactGroups = groupsOf(parseExact(text()));
-  } catch {
-    return; // a body JSON.parse reads and lossless-json does not (a duplicate key): numbers as JSON.parse reads them
-  }
+  const exactGroups = groupsOf(parseExact(text())); // JSON.parse read it, its nesting checked: cannot throw
   for (const i of suspects) keepText(groups![i], exactGroups?.[i]?.reference);
 }
 
-/** Sets the exact text of `exact` (a lossless parse of the reference) on `group` when JSON.parse changed it. */
+/** Sets the exact text of `exact` (the reference parsed exactly) on `group` when JSON.parse changed it. */
 function keepText(group: Group, exact: unknown): void {
   const text = stringifyExact(exact);
   if (text !== JSON.stringify(exact)) group[REFERENCE_TEXT] = text;
+}
+
+/** Keeps on `group` the text of `reference` (as JSON.parse read it) that `exact()` parses exactly, when they differ; never throws. */
+function keepExact(group: object, reference: unknown, exact: () => unknown): void {
+  if (reference === null || typeof reference !== 'object' || !holdsInteger(reference, false)) return;
+  try {
+    keepText(group as Group, exact());
+  } catch {
+    // nested too deep for the reviver's recursive walk (a CLI line, a label): numbers as JSON.parse read them
+  }
 }
 
 /**
@@ -46,13 +51,15 @@ function keepText(group: Group, exact: unknown): void {
  * takes that field as its reference, when JSON.parse changed one of its numbers; never throws.
  */
 export function keepLineReferenceText(group: object, value: Record<string, unknown>, field: string, line: () => string): void {
-  const reference = value[field];
-  if (reference === null || typeof reference !== 'object' || !holdsInteger(reference, false)) return;
-  try {
-    keepText(group as Group, (parseExact(line()) as Record<string, unknown>)[field]);
-  } catch {
-    // a line JSON.parse reads and lossless-json does not: numbers as JSON.parse reads them
-  }
+  keepExact(group, value[field], () => (parseExact(line()) as Record<string, unknown>)[field]);
+}
+
+/**
+ * For a group whose reference JSON.parse read from `text`, a string the request carried (an OpenRLHF
+ * label): keeps `text` when JSON.parse changed one of its numbers; never throws.
+ */
+export function keepReferenceText(group: { reference?: unknown }, text: string): void {
+  keepExact(group, group.reference, () => parseExact(text));
 }
 
 /**

@@ -2,27 +2,15 @@
 import './require-node.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { selfTestPython } from './sandbox/self-test.ts';
+import { PythonRequired } from './sandbox/resolve-sandbox.ts';
 
-let config = loadConfig(process.env);
-// Python runs only under a sandbox that holds: `on` refuses to start without one, `auto` goes on without Python.
-let pythonOff = config.sandbox.python ? undefined : 'SANDBOX_PYTHON=off';
-if (config.sandbox.python) {
-  try {
-    await selfTestPython(config.sandbox);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (config.pythonSandbox === 'on') {
-      console.error(`verdict: refusing to start (SANDBOX_PYTHON=on): ${reason}`);
-      process.exit(1);
-    }
-    pythonOff = `the Python sandbox self-test failed: ${reason}`;
-    config = { ...config, sandbox: { ...config.sandbox, python: false } };
-  }
-}
-const app = await buildApp(config, { pythonOff });
+const config = loadConfig(process.env);
+const app = await buildApp(config).catch((error: unknown) => {
+  if (!(error instanceof PythonRequired)) throw error;
+  console.error(`verdict: refusing to start (SANDBOX_PYTHON=on): ${error.reason}`);
+  process.exit(1);
+});
 app.log.info({ node: process.version }, 'starting');
-if (pythonOff) app.log.warn({ reason: pythonOff }, 'Python is off: Python code cells score null (sandbox_unavailable)');
 await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
 try {
   await app.listen({ host: config.host, port: config.port });

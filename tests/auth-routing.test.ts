@@ -88,7 +88,7 @@ function expectRefused(status: number, what: string, body: string): void {
 describe('auth by matched route, through inject', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, ...keys });
+    app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', ...keys });
     const registered = await app.inject({ method: 'POST', url: '/v1/rewards', payload: rule, headers: { authorization: `Bearer ${ADMIN}` } });
     expect(registered.statusCode).toBe(201);
   });
@@ -161,7 +161,7 @@ describe('registration is closed unless opened', () => {
     ['admin keys set: a key is needed even when opened', '127.0.0.1', true, [ADMIN], 401],
   ];
   it.each(cases)('%s', { timeout: 300_000 }, async (_why, host, openRegistration, adminKeys, status) => {
-    const app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, host, openRegistration, adminKeys });
+    const app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', host, openRegistration, adminKeys });
     try {
       const calls = [['POST', '/v1/rewards', rule, 201], ['POST', '/v1/rewards/validate', rule, 200], ['DELETE', '/v1/rewards/guarded-rule', undefined, 200]] as const;
       for (const [method, url, payload, whenOpen] of calls) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { buildTestApp } from './helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cli-shapes-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +32,20 @@ it('a reference under another name is a loud error that names the field and the 
   expect(code).toBe(1);
   expect(stderr).toContain(`${file('gsm8k.jsonl')}:1: VERDICT_MISSING_REFERENCE: /groups/0/reference is missing: math-answer needs a reference`);
   expect(stderr).toContain('the line has no "reference" but has "answer": rename it, or pass --reference-field answer');
+}, 180_000);
+
+// Regression: the --url engine refused without the group's index, so the hint never showed there.
+it('names the field and the way out on a server too (--url)', async () => {
+  const app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1 });
+  try {
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { code, stderr } = await run(['score', file('gsm8k.jsonl'), '--rewards', 'math-answer', '-o', file('refused-remote.jsonl'), '--url', url]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file('gsm8k.jsonl')}:1: VERDICT_MISSING_REFERENCE: /groups/0/reference is missing: math-answer needs a reference`);
+    expect(stderr).toContain('the line has no "reference" but has "answer": rename it, or pass --reference-field answer');
+  } finally {
+    await app.close();
+  }
 }, 180_000);
 
 it('--reference-field reads it; chat prompts are scored and filtered as conversations; warnings go to stderr', async () => {

@@ -7,12 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgress } from '../src/cli/progress.ts';
+import { selfTestPython } from '../src/sandbox/self-test.ts';
 import { buildTestApp } from './helpers.ts';
 import { freePort } from './spawn-server.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => path.join(dir, name);
+const noPython = await selfTestPython().then(() => '', (error: Error) => error.message);
+if (noPython) console.log(`the Python cases of the CLI tests are skipped: ${noPython}`);
 
 /** Group i: the right answer boxed, a wrong one, the right one after thinking -> math-answer 1, 0, 1. */
 function writeInput(name: string, groups: number): string {
@@ -29,8 +32,8 @@ function writeInput(name: string, groups: number): string {
   return file(name);
 }
 
-function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/verdict.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1' } });
+function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const child = spawn(process.execPath, ['bin/verdict.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', ...env } });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.resume();
@@ -114,6 +117,37 @@ describe('verdict score', { timeout: 240_000 }, () => {
     const { code, stderr } = await run(resolved).done;
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
+  });
+
+  // HumanEval/92 (any_int): its tests call any_int(3.0, 4, 7), which must reach Python as a float. The line
+  // is written by hand: JSON.stringify would write 3.
+  const anyInt = '```python\ndef any_int(x, y, z):\n    if isinstance(x, int) and isinstance(y, int) and isinstance(z, int):\n        return x + y == z or x + z == y or y + z == x\n    return False\n```';
+  const anyIntLine = `{"id":"HumanEval/92","reference":{"language":"python","fn_name":"any_int","tests":[{"args":[3,4,7],"expected":true},{"args":[3.0,4,7],"expected":false},{"args":[2.5,2,3],"expected":false}]},"completions":[${JSON.stringify(anyInt)}]}\n`;
+
+  // Regression: the in-process engine handed inject an object, which JSON.stringify wrote with 3 for 3.0.
+  it.skipIf(noPython !== '')('keeps 3.0 a float in a Python code reference: HumanEval/92\'s canonical solution scores 1 in process', async () => {
+    fs.writeFileSync(file('any-int.jsonl'), anyIntLine);
+    const { code, stderr } = await run(['score', file('any-int.jsonl'), '--rewards', 'code-tests', '-o', file('any-int.out.jsonl')]).done;
+    expect(code, stderr).toBe(0);
+    const [group] = readLines('any-int.out.jsonl');
+    expect(group.completions[0].rewards['code-tests'].details.tests.map((t: { status: string }) => t.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(group.completions[0].reward).toBe(1);
+  });
+
+  // Regression: the in-process engine skipped the Python self-test the server runs, so without bubblewrap
+  // Python cells failed as sandbox errors and SANDBOX_PYTHON=on did not refuse.
+  it('without bubblewrap: Python cells are null / sandbox_unavailable in process, and SANDBOX_PYTHON=on refuses', async () => {
+    fs.writeFileSync(file('no-bwrap.jsonl'), anyIntLine);
+    const args = ['score', file('no-bwrap.jsonl'), '--rewards', 'code-tests', '-o', file('no-bwrap.out.jsonl')];
+    const auto = await run(args, { SANDBOX_BWRAP_PATH: '/nonexistent/bwrap' }).done;
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toMatch(/verdict: warning: Python is off \(the Python sandbox self-test failed: .*\/nonexistent\/bwrap/);
+    const [group] = readLines('no-bwrap.out.jsonl');
+    expect(group.completions[0].rewards['code-tests']).toMatchObject({ score: null, reason: 'sandbox_unavailable' });
+    fs.rmSync(file('no-bwrap.out.jsonl'));
+    const on = await run(args, { SANDBOX_BWRAP_PATH: '/nonexistent/bwrap', SANDBOX_PYTHON: 'on' }).done;
+    expect(on.code).toBe(1);
+    expect(on.stderr).toMatch(/verdict: SANDBOX_PYTHON=on, but the Python sandbox self-test failed: .*\/nonexistent\/bwrap/);
   });
 
   it('names the input line of a group the engine refuses', async () => {

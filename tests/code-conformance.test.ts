@@ -7,9 +7,9 @@
  * with a printed reason, except under CI, where it fails.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { corpus, requireInCi } from './fixtures/corpora.ts';
 import { buildTestApp, score } from './helpers.ts';
 
 interface Task {
@@ -21,11 +21,10 @@ interface Task {
   tests: { fn_name: string; cases?: Array<{ args: unknown[]; expected: unknown }>; assert_code?: string };
 }
 
-const corpus = path.resolve(process.env.VERDICT_CORPORA_DIR ?? '../shared', 'conformance/code-humaneval-js.jsonl');
-const present = fs.existsSync(corpus);
-if (!present && process.env.CI) throw new Error(`${corpus} is absent: CI runs the conformance suites (set VERDICT_CORPORA_DIR)`);
-if (!present) console.log(`code conformance skipped: ${corpus} is absent (set VERDICT_CORPORA_DIR to the shared corpora)`);
-const tasks: Task[] = present ? fs.readFileSync(corpus, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
+const found = corpus('conformance/code-humaneval-js.jsonl');
+requireInCi(found);
+const { present } = found;
+const tasks: Task[] = present ? fs.readFileSync(found.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
 
 let app: FastifyInstance;
 beforeAll(async () => {

@@ -118,7 +118,7 @@ describe('program output the judge does not trust', () => {
     ['a frame the program wrote', '{"s":"ok","v":"1"}', 1, { ok: false }],
     // deep but within the limit, against a shallow expected value: compared, not refused
     ['deep within the limit', deep(999), [], { ok: false }],
-    // a big integer under a duplicate key (lossless-json refuses it): read with JSON.parse, judged, no exception
+    // a big integer under a duplicate key: the last one counts, as JSON.parse reads it; judged, no exception
     ['duplicate key with a big integer', '{"a":1,"a":12345678901234567890}', { a: 1 }, { ok: false }],
     // a million-digit integer is compared as text, not parsed
     ['a million digits', '9'.repeat(1_000_000), 1, { ok: false }],
@@ -158,7 +158,7 @@ describe('reference text of a request body', () => {
     const text = '{"groups":[{"reference":{"tests":[{"args":[3.0],"expected":1}]}},{"reference":{"tests":[{"args":[3],"expected":1.5}]}},{"reference":"3.0"}]}';
     expect(parse(text)).toEqual(['{"tests":[{"args":[3.0],"expected":1}]}', undefined, undefined]);
   });
-  it('leaves a body lossless-json refuses as JSON.parse read it', () => {
+  it('reads a duplicate key as JSON.parse does (the last one), keeping no text when that one is plain', () => {
     expect(parse('{"groups":[{"reference":{"a":3.0,"a":4}}]}')).toEqual([undefined]);
   });
   // Regression: a job's stored request and the CLI's --url body were written by JSON.stringify, so 3.0

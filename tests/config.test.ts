@@ -18,7 +18,6 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 9000, poolSize: 3, maxCompletions: 10, workerNiceness: 0, rewardModules: ['a.ts', 'b.ts'], sandbox: { memoryMb: 128 } });
     expect(loadConfig({ SANDBOX_PYTHON: 'off', VERDICT_OPEN_REGISTRATION: 'off', VERDICT_API_KEYS: 'k1,,k2 ' })).toMatchObject({
       pythonSandbox: 'off',
-      sandbox: { python: false },
       openRegistration: false,
       apiKeys: ['k1', 'k2'],
     });

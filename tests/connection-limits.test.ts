@@ -17,7 +17,7 @@ beforeAll(async () => {
   app = await buildTestApp({
     poolSize: 1,
     sandboxPoolSize: 1,
-    sandbox: { python: false },
+    pythonSandbox: 'off',
     requestTimeoutMs: 1_500,
     headersTimeoutMs: 1_000,
     keepAliveTimeoutMs: 500,

@@ -49,7 +49,7 @@ beforeAll(async () => {
     cellTimeoutMs: 2_000, // bounds a pathological cell; a timeout is still a valid 2xx
     maxJobs: 100_000, // the jobs cap is a designed 503: keep it out of reach
     sandboxPoolSize: 1,
-    sandbox: { python: false },
+    pythonSandbox: 'off',
   });
   const list = (await app.inject({ url: '/v1/rewards' })).json() as { rewards: Array<{ id: string; range: [number, number] }> };
   ranges = new Map(list.rewards.map((r) => [r.id, r.range]));
@@ -234,7 +234,7 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
   });
 
   it('protected routes, however their path is written, never answer without a key', async () => {
-    const keyed = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, apiKeys: ['fuzz-api-key'], adminKeys: ['fuzz-admin-key'] });
+    const keyed = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', apiKeys: ['fuzz-api-key'], adminKeys: ['fuzz-admin-key'] });
     try {
       await assertProperty(
         fc.asyncProperty(fc.constantFrom(...protectedRoutes), fc.array(pathEdit, { minLength: 1, maxLength: 4 }), fc.boolean(), async ([method, path, body], edits, head) => {

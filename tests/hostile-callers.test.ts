@@ -15,7 +15,7 @@ const good = '<think>2+2</think> 4';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, apiKeys: [A, B], maxCompletions: 20_000, maxCells: 140_000 });
+  app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', apiKeys: [A, B], maxCompletions: 20_000, maxCells: 140_000 });
 });
 afterAll(() => app?.close());
 

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/math/index.ts';
-import { corpus, requireInCi } from './fixtures/math-corpora.ts';
+import { corpus, requireInCi } from './fixtures/corpora.ts';
 
 interface Case {
   gold: string;

@@ -34,7 +34,7 @@ const post = (url: string, payload: object) => app.inject({ method: 'POST', url,
 const get = (url: string) => app.inject({ method: 'GET', url });
 
 beforeAll(async () => {
-  app = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, maxCells: 200, maxRules: 40 });
+  app = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', maxCells: 200, maxRules: 40 });
 });
 afterAll(() => app?.close());
 
@@ -74,7 +74,7 @@ describe('composites are counted', () => {
   });
 
   it('answers a stored rule beyond a lowered limit with 400 at the request pointer, not a 500', { timeout: 300_000 }, async () => {
-    const strict = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, maxRuleLeaves: 8 });
+    const strict = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', maxRuleLeaves: 8 });
     try {
       const response = await score(strict, { rewards: [{ id: 'think-format' }, { id: 'c16' }], groups: [{ completions: [good] }] });
       expect(response.status).toBe(400);

@@ -26,7 +26,7 @@ const tenKb = js('ten-kb', 'function score(s) { return { score: 1, details: { pa
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, responseDetailsLimitBytes: 50_000, cacheLimitBytes: 200_000 });
+  app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', responseDetailsLimitBytes: 50_000, cacheLimitBytes: 200_000 });
   for (const rule of [chatty, tenKb]) {
     const response = await app.inject({ method: 'POST', url: '/v1/rewards', payload: rule });
     expect(response.statusCode, response.body).toBe(201);

@@ -180,7 +180,7 @@ async function writeRule(client: pg.Client, id: string): Promise<void> {
 describe('SQLite faults', () => {
   it('answers 503 with Retry-After while another process holds the write lock, and stores once it is released', { timeout: 300_000 }, async () => {
     const dataDir = tempDir();
-    const app = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false } });
+    const app = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off' });
     const other = new Database(path.join(dataDir, 'rules.sqlite'));
     try {
       other.prepare('BEGIN IMMEDIATE').run(); // another writer that does not let go (past busy_timeout)

@@ -1,6 +1,8 @@
 /** string-check, regex-match and multiple-choice: one row per case, adversarial inputs included. */
 import { describe, expect, it } from 'vitest';
 import { extractChoice } from '../rewards/lib/text/choice-letter.ts';
+import { lastCapture } from '../rewards/lib/text/last-capture.ts';
+import { squadNormalize } from '../rewards/lib/text/squad-normalize.ts';
 import { reward as multipleChoice } from '../rewards/multiple-choice.ts';
 import { reward as regexMatch } from '../rewards/regex-match.ts';
 import { reward as stringCheck } from '../rewards/string-check.ts';
@@ -16,7 +18,7 @@ async function expectRow(rule: typeof stringCheck, defaults: Record<string, unkn
 }
 
 describe('string-check', () => {
-  const defaults = { operation: 'eq', scope: 'answer', trim: true };
+  const defaults = { operation: 'eq', scope: 'answer', trim: true, normalize: 'none' };
   const rows: Row[] = [
     // [why, sample, params, score, reason]
     ['eq after </think>', { completion: '<think>x</think> Paris', reference: 'Paris' }, {}, 1],
@@ -50,6 +52,55 @@ describe('string-check', () => {
     ['the safe choice: eq on the answer refuses both', { completion: 'not Paris', reference: 'Paris' }, {}, 0],
   ];
   it.each(rows)('%s', (...row) => expectRow(stringCheck, defaults, row));
+});
+
+// verl's scorers (verl/utils/reward_score/gsm8k.py, search_r1_like_qa_em.py) as string-check params.
+describe('string-check as a trainer\'s exact match (extract, normalize)', () => {
+  const gsm8k = { pattern: String.raw`#### (\-?[0-9\.\,]+)`, flags: '', last_chars: 300, remove: ',$' };
+  const answerTag = { pattern: '<answer>(.*?)</answer>', flags: 's', remove: '' };
+  const defaults = { operation: 'eq', scope: 'verbatim', trim: true, normalize: 'none' };
+  const em = { extract: answerTag, normalize: 'squad' };
+  const rows: Row[] = [
+    // [why, sample, params, score, reason]
+    ['gsm8k: the last "#### n" wins', { completion: '#### 7\nno, 48 + 24:\n#### 72', reference: '72' }, { extract: gsm8k }, 1],
+    ['gsm8k: commas are removed, and equality is textual', { completion: '#### 1,200', reference: '1200' }, { extract: gsm8k }, 1],
+    ['gsm8k: "1200.0" is not "1200" as text, as verl compares', { completion: '#### 1200.0', reference: '1200' }, { extract: gsm8k }, 0],
+    ['gsm8k: a negative answer', { completion: '#### -5', reference: '-5' }, { extract: gsm8k }, 1],
+    ['gsm8k: "####" needs its space', { completion: '####72', reference: '72' }, { extract: gsm8k }, 0, 'no_answer'],
+    ['gsm8k: an answer before the last 300 characters is not read', { completion: `#### 72\n${'x'.repeat(300)}`, reference: '72' }, { extract: gsm8k }, 0, 'no_answer'],
+    ['gsm8k: the 300 are characters, not UTF-16 units', { completion: `#### 72${'🙂'.repeat(293)}`, reference: '72' }, { extract: gsm8k }, 1],
+    ['gsm8k: the ground truth is not trimmed under verbatim', { completion: '#### 72', reference: ' 72' }, { extract: gsm8k }, 0],
+    ['gsm8k: ne does not pass a missing answer', { completion: 'no answer', reference: '72' }, { extract: gsm8k, operation: 'ne' }, 0, 'no_answer'],
+    ['a pattern RE2 refuses is not scored', { completion: 'aa', reference: 'a' }, { extract: { pattern: String.raw`(a)\1`, flags: '', remove: '' } }, null, 'invalid_pattern'],
+    ['without a group the whole match is the input', { completion: 'id: AB-12', reference: 'AB-12' }, { extract: { pattern: '[A-Z]+-[0-9]+', flags: '', remove: '' } }, 1],
+    ['search-R1: the last <answer>, articles and punctuation dropped', { completion: '<answer>Lyon</answer><answer>The Paris.</answer>', reference: ['Paris'] }, em, 1],
+    ['search-R1: an answer spanning lines', { completion: '<answer>\nNew\nYork\n</answer>', reference: 'new york' }, em, 1],
+    ['search-R1: any target', { completion: '<answer>Paris, France</answer>', reference: ['Paris', 'paris france'] }, em, 1],
+    ['search-R1: a wrong answer', { completion: '<answer>Lyon</answer>', reference: ['Paris'] }, em, 0],
+    ['search-R1: no <answer> is 0', { completion: 'Paris', reference: ['Paris'] }, em, 0, 'no_answer'],
+    ['search-R1: an unclosed <answer> is no answer', { completion: '<answer>Paris', reference: ['Paris'] }, em, 0, 'no_answer'],
+  ];
+  it.each(rows)('%s', (...row) => expectRow(stringCheck, defaults, row));
+
+  it.each([
+    // [text, normalised]: SQuAD's normalize_answer, as Python runs it
+    ['The  Eiffel Tower!', 'eiffel tower'],
+    ['an apple a day', 'apple day'],
+    ["rock 'n' roll", 'rock n roll'],
+    ['theatre, anthem, banana', 'theatre anthem banana'], // articles only as whole words
+    ['éthe', 'éthe'], // Python's \b is Unicode-aware: é is a word character, so "the" is no word here
+    ['1,000.5', '10005'],
+    ['«Paris»', '«paris»'], // only ASCII punctuation is string.punctuation
+  ])('squadNormalize(%j) is %j', (text, normalised) => {
+    expect(squadNormalize(text)).toBe(normalised);
+  });
+
+  it('lastCapture reads the last match only, in the last characters, with characters removed', () => {
+    expect(lastCapture('#### 1 #### 2,000$', gsm8k)).toBe('2000');
+    expect(lastCapture('nothing', gsm8k)).toBeUndefined();
+    expect(lastCapture('#### 9' + ' '.repeat(300), gsm8k)).toBeUndefined();
+    expect(lastCapture('x(y)?z: xz', { pattern: 'x(y)?z', flags: '', remove: '' })).toBe(''); // a group that took no part: '', as findall gives
+  });
 });
 
 describe('regex-match', () => {

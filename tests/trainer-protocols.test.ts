@@ -1,7 +1,11 @@
 /** POST /v1/openrlhf (OpenRLHF's remote reward protocol) and POST /v1/graders/{run,validate} (OpenAI grader JSON), through inject. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfTestPython } from '../src/sandbox/self-test.ts';
 import { buildTestApp } from './helpers.ts';
+
+const noPython = await selfTestPython().then(() => '', (error: Error) => error.message);
+if (noPython) console.log(`the Python case of the OpenRLHF tests is skipped: ${noPython}`);
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -46,6 +50,23 @@ describe('POST /v1/openrlhf', () => {
     expect(body.code).toBe('VERDICT_MISSING_REFERENCE');
     expect(body.details[0].pointer).toBe('/labels/1');
     expect(body.message).toMatch(/^\/labels\/1 is missing: string-check needs a reference/);
+  });
+
+  // Regression: labels were read by JSON.parse alone, so a code-tests label lost what its numbers say.
+  it('keeps the numbers of a code-tests label as written: a big integer is compared digit for digit', async () => {
+    // JSON.parse reads 9007199254740993 (2^53 + 1) as 2^53, which a program returning 2 ** 53 would match
+    const label = '{"language":"javascript","fn_name":"f","tests":[{"args":[],"expected":9007199254740993}]}';
+    const { status, body } = await post('/v1/openrlhf?rewards=code-tests', { query: ['```js\nfunction f() { return 2 ** 53; }\n```'], labels: [label] });
+    expect(status).toBe(200);
+    expect(body.extra_logs).toEqual({ 'code-tests': [0], scored: [1] });
+  });
+
+  it.skipIf(noPython !== '')('keeps 3.0 a float in a Python code-tests label: HumanEval/92\'s canonical solution scores 1', async () => {
+    const anyInt = '```python\ndef any_int(x, y, z):\n    if isinstance(x, int) and isinstance(y, int) and isinstance(z, int):\n        return x + y == z or x + z == y or y + z == x\n    return False\n```';
+    const label = '{"language":"python","fn_name":"any_int","tests":[{"args":[3,4,7],"expected":true},{"args":[3.0,4,7],"expected":false}]}';
+    const { status, body } = await post('/v1/openrlhf?rewards=code-tests', { query: [anyInt], labels: [label] });
+    expect(status).toBe(200);
+    expect(body.extra_logs).toEqual({ 'code-tests': [1], scored: [1] });
   });
 
   it.each([

@@ -9,9 +9,7 @@ from unittest import mock
 
 import verdict_client
 from verdict_client import NullRewardError, VerdictClient, VerdictNullWarning, compute_score, compute_score_batch, make_trl_reward, verl_route
-
-URL = os.environ.get("VERDICT_URL")
-live = unittest.skipUnless(URL, "VERDICT_URL is not set: no live Verdict server")
+from verl_env import URL, VerlEnvCase, live
 
 
 class Arguments(unittest.TestCase):
@@ -34,24 +32,15 @@ class Arguments(unittest.TestCase):
             self.assertIn(message, str(caught.exception))
 
 
-class VerlTable(unittest.TestCase):
+class VerlTable(VerlEnvCase):
     """verl_route against verl's default_compute_score table (verl/utils/reward_score/__init__.py)."""
-
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {}, clear=False)
-        self.env.start()
-        for name in ("VERDICT_REWARDS", "VERDICT_ROUTES"):
-            os.environ.pop(name, None)
-
-    def tearDown(self):
-        self.env.stop()
 
     def rule_ids(self, source, routes=None):
         return [spec["id"] for spec in verl_route(source, routes)[0]]
 
     def test_exact_names_and_the_aime_prefix(self):
         table = [
-            ("openai/gsm8k", ["js-function"]),
+            ("openai/gsm8k", ["string-check"]),
             ("lighteval/MATH", ["math-answer"]),
             ("HuggingFaceH4/MATH-500", ["math-answer"]),
             ("math_dapo", ["math-answer"]),
@@ -61,10 +50,17 @@ class VerlTable(unittest.TestCase):
             ("taco", ["code-tests"]),
             ("hiyouga/geometry3k", ["math-answer", "regex-match"]),
             # substring routing sent this to multiple-choice ("search" contains "arc")
-            ("searchR1_nq", ["js-function"]),
+            ("searchR1_nq", ["string-check"]),
         ]
         for source, ids in table:
             self.assertEqual(self.rule_ids(source), ids, source)
+
+    def test_only_code_sources_use_the_code_sandbox(self):
+        # js-function ran an isolate per completion in the sandbox pool, for the most common sources
+        for row in verdict_client.VERL_SOURCES:
+            ids = {spec["id"] for spec in row.rules}
+            self.assertNotIn("js-function", ids, row.names)
+            self.assertEqual("code-tests" in ids, row.scorer.startswith("prime_code"), row.names)
 
     def test_unknown_sources_raise_with_the_known_list(self):
         # verl raises NotImplementedError too; names verl does not know are not guessed at
@@ -88,19 +84,8 @@ class VerlTable(unittest.TestCase):
 
 
 @live
-class VerlSemantics(unittest.TestCase):
+class VerlSemantics(VerlEnvCase):
     """Each data_source scores as verl's own scorer would."""
-
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {"VERDICT_URL": URL})
-        self.env.start()
-        for name in ("VERDICT_REWARDS", "VERDICT_ROUTES", "VERDICT_ON_NULL"):
-            os.environ.pop(name, None)
-        verdict_client._env_client = None
-
-    def tearDown(self):
-        self.env.stop()
-        verdict_client._env_client = None
 
     def test_table(self):
         nq = {"target": ["Paris", "Paris, France"]}
@@ -112,12 +97,22 @@ class VerlSemantics(unittest.TestCase):
             ("searchR1_nq", "<think>capital</think><answer>The paris</answer>", nq, 1.0),
             ("searchR1_nq", "<answer>Lyon</answer>", nq, 0.0),
             ("searchR1_nq", "Paris", nq, 0.0),  # no <answer>: 0, as verl
+            ("searchR1_nq", "<answer>Paris</answer>" + "</answer>" * 10, nq, 0.25),  # more than 10 answer tags: 1/4
+            ("searchR1_nq", "<answer>Paris</answer>" * 10, nq, 1.0),  # 10 of each is not more than 10
+            ("searchR1_nq", "<answer>Paris</answer>", {"target": "paris"}, 1.0),  # a single target string
+            # gsm8k (strict): the last "#### n" in the last 300 characters, "," and "$" removed, equal as text
+            ("openai/gsm8k", "#### 7, no:\n#### 72", "72", 1.0),
+            ("openai/gsm8k", "#### 72" + "." * 300, "72", 0.0),
+            ("openai/gsm8k", "#### 72.0", "72", 0.0),
             # geometry3k: 0.9 x boxed math + 0.1 x <think>...</think>...\boxed{} format (string-check scored 0)
             ("hiyouga/geometry3k", box, "4", 1.0),
             ("hiyouga/geometry3k", "x = \\boxed{4}", "4", 0.9),
             ("hiyouga/geometry3k", box, "5", 0.1),
             # MATH: the last box, by mathematical equivalence
             ("lighteval/MATH", "so \\boxed{\\dfrac{1}{2}}", "\\frac12", 1.0),
+            # an interval gold is sent as the string it is (it was parsed into a JSON list: a 400)
+            ("lighteval/MATH", "so $x \\in \\boxed{[-2, 7]}$", "[-2, 7]", 1.0),
+            ("lighteval/MATH", "so $x \\in \\boxed{(-2, 7)}$", "[-2, 7]", 0.0),
             # math_dapo and aime*: +1 right, -1 wrong
             ("math_dapo", "Answer: 34", "34", 1.0),
             ("aime2025", "Answer: 33", "34", -1.0),

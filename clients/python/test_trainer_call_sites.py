@@ -6,18 +6,14 @@ what the call site passes and does with the result, in plain Python, and names t
 
 import json
 import math
-import os
 import unittest
 import urllib.error
 import urllib.request
 import warnings
-from unittest import mock
 
 import verdict_client
 from verdict_client import VerdictClient, compute_score, compute_score_batch, make_trl_reward
-
-URL = os.environ.get("VERDICT_URL")
-live = unittest.skipUnless(URL, "VERDICT_URL is not set: no live Verdict server")
+from verl_env import URL, VerlEnvCase, live
 
 
 def nansum(row):
@@ -86,21 +82,10 @@ class TrlGRPOTrainer(unittest.TestCase):
 
 
 @live
-class VerlRewardManagers(unittest.TestCase):
+class VerlRewardManagers(VerlEnvCase):
     """verl/workers/reward_manager: BatchRewardManager.verify (one call per step, keyword lists) and
     NaiveRewardManager.__call__ (one keyword call per sample); both write the score at the response's
     last valid token: reward_tensor[i, valid_response_length - 1] = reward."""
-
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {"VERDICT_URL": URL})
-        self.env.start()
-        for name in ("VERDICT_REWARDS", "VERDICT_ROUTES", "VERDICT_ON_NULL"):
-            os.environ.pop(name, None)
-        verdict_client._env_client = None
-
-    def tearDown(self):
-        self.env.stop()
-        verdict_client._env_client = None
 
     # a batch as verl's data preprocessing writes it: data_source, reward_model.ground_truth, extra_info
     batch = [

@@ -13,16 +13,14 @@ from unittest import mock
 
 import verdict_client
 from verdict_client import VerdictClient, VerdictError, compute_score, compute_score_batch, make_trl_reward
-
-URL = os.environ.get("VERDICT_URL")
-live = unittest.skipUnless(URL, "VERDICT_URL is not set: no live Verdict server")
+from verl_env import URL, VerlEnvCase, live
 
 
 class Scripted(http.server.BaseHTTPRequestHandler):
     """Answers each request with the next (status, headers, body) of the server's script."""
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.bodies.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
         self.server.seen.append((time.monotonic(), dict(self.headers)))
         status, headers, body = self.server.script.pop(0)
         data = json.dumps(body).encode()
@@ -40,7 +38,7 @@ class Scripted(http.server.BaseHTTPRequestHandler):
 
 def scripted(script):
     server = http.server.HTTPServer(("127.0.0.1", 0), Scripted)
-    server.script, server.seen = list(script), []
+    server.script, server.seen, server.bodies = list(script), [], []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, "http://127.0.0.1:%d" % server.server_address[1]
 
@@ -103,6 +101,26 @@ class Retries(unittest.TestCase):
             VerdictClient("127.0.0.1:8080")
         with self.assertRaises(ValueError):
             VerdictClient("http://x", retries=-1)
+
+
+class TrlRequest(unittest.TestCase):
+    """What make_trl_reward sends, as the scripted server receives it."""
+
+    def test_chat_prompts_go_as_conversations(self):
+        # the server reads a conversation's last user message itself; only multimodal parts become text.
+        # Two prompts with the same user message and different system messages are two groups.
+        brief = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": [{"type": "text", "text": "2+2?"}]}]
+        think = [{"role": "system", "content": "Think first."}, {"role": "user", "content": "2+2?"}]
+        answer = (200, {}, {"groups": [{"completions": [{"reward": 1, "rewards": {}}]}] * 2})
+        server, url = scripted([answer])
+        try:
+            reward = make_trl_reward(VerdictClient(url), ["math-answer"], reference_column=None)
+            self.assertEqual(reward(prompts=[brief, think], completions=["4", "4"]), [1.0, 1.0])
+        finally:
+            server.shutdown()
+            server.server_close()
+        groups = server.bodies[0]["groups"]
+        self.assertEqual([g["prompt"] for g in groups], [[brief[0], {"role": "user", "content": "2+2?"}], think])
 
 
 @live
@@ -168,17 +186,7 @@ class Trl(unittest.TestCase):
 
 
 @live
-class Verl(unittest.TestCase):
-    def setUp(self):
-        self.env = mock.patch.dict(os.environ, {"VERDICT_URL": URL})
-        self.env.start()
-        os.environ.pop("VERDICT_REWARDS", None)
-        verdict_client._env_client = None
-
-    def tearDown(self):
-        self.env.stop()
-        verdict_client._env_client = None
-
+class Verl(VerlEnvCase):
     def test_gsm8k_scores_as_verl_strict(self):
         # verl's gsm8k: the last "#### n" equals the bare-number ground truth; a boxed answer alone is 0 there too
         self.assertEqual(compute_score("openai/gsm8k", "48 + 24 = 72\n#### 72", "72"), 1.0)

@@ -13,6 +13,8 @@
 - A reward Verdict could not compute is never a silent 0: ``on_null`` says what the trainer gets.
 """
 
+import collections
+import functools
 import json
 import os
 import random
@@ -155,8 +157,12 @@ def _last(messages, role):
     return _text(chosen[-1].get("content")) if chosen else ""
 
 
-def _prompt_text(prompt):
-    return prompt if isinstance(prompt, str) else _last(prompt, "user")
+def _prompt(prompt):
+    """A prompt as Verdict takes it: text, or the conversation itself (the server reads its last user
+    message), each message's content as text (multimodal parts joined)."""
+    if isinstance(prompt, str):
+        return prompt
+    return [dict(m, content=_text(m.get("content"))) if isinstance(m, dict) else m for m in prompt]
 
 
 def _completion_text(completion):
@@ -282,8 +288,8 @@ def make_trl_reward(client, rewards, reference_column="solution", num_generation
             raise ValueError("%s: %d prompts for %d completions" % (name, len(prompts), len(completions)))
         references = kwargs.get(reference_column) if reference_column else None
         groups = []
-        for start, end in _group_spans([_prompt_text(p) for p in prompts], num_generations):
-            group = {"prompt": _prompt_text(prompts[start]), "completions": []}
+        for start, end in _group_spans(prompts, num_generations):
+            group = {"prompt": _prompt(prompts[start]), "completions": []}
             if references is not None and references[start] is not None:
                 group["reference"] = references[start]
             metadata = {c: kwargs[c][start] for c in metadata_columns if c in kwargs}
@@ -318,54 +324,60 @@ def make_trl_reward(client, rewards, reference_column="solution", num_generation
 # the same exact names and the one prefix verl uses ("aime"), each to the Verdict rules and params that
 # score as that verl scorer does. docs/integrations.md sets them side by side.
 
-#: verl gsm8k.compute_score (strict): the last "#### <number>" in the last 300 characters, commas and $
-#: removed, equal as text to the ground truth; else 0.
-GSM8K_STRICT = r"""function score(s) {
-  const text = s.completion.length > 300 ? s.completion.slice(-300) : s.completion;
-  const found = [...text.matchAll(/#### (\-?[0-9\.\,]+)/g)];
-  if (found.length === 0) return 0;
-  return found[found.length - 1][1].replace(/,/g, '').replace(/\$/g, '') === String(s.reference) ? 1 : 0;
-}"""
+# Only code-tests (the code data sources) runs in Verdict's code sandbox; every other rule below runs in
+# its scoring pool.
 
-#: verl search_r1_like_qa_em.compute_score: the last <answer>...</answer>, normalized (lower case, no
-#: punctuation, no articles, single spaces), equal to one of ground_truth["target"]; 1/4 when the
-#: completion has more than 10 opening or closing answer tags; 0 without an answer.
-SEARCH_R1_EM = r"""function score(s) {
-  const norm = (t) => t.toLowerCase().replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '').replace(/\b(a|an|the)\b/g, ' ').split(/\s+/).filter(Boolean).join(' ');
-  const found = [...s.completion.matchAll(/<answer>([\s\S]*?)<\/answer>/g)];
-  if (found.length === 0) return 0;
-  const answer = norm(found[found.length - 1][1].trim());
-  const target = s.reference && typeof s.reference === 'object' && 'target' in s.reference ? s.reference.target : s.reference;
-  const golds = Array.isArray(target) ? target : [target];
-  if (!golds.some((g) => norm(String(g)) === answer)) return 0;
-  const tags = Math.max(s.completion.split('<answer>').length - 1, s.completion.split('</answer>').length - 1);
-  return tags > 10 ? 0.25 : 1;
-}"""
+#: verl gsm8k.compute_score (strict): the last "#### <number>" in the last 300 characters, "," and "$"
+#: removed, equal as text to the ground truth; else 0.
+GSM8K_STRICT = {"id": "string-check", "name": "gsm8k",
+                "params": {"scope": "verbatim", "extract": {"pattern": r"#### (\-?[0-9\.\,]+)", "last_chars": 300, "remove": ",$"}}}
+
+#: verl search_r1_like_qa_em.compute_score: the last <answer>...</answer>, normalized as SQuAD does
+#: (lower case, no punctuation, no articles, single spaces), equal to one of ground_truth["target"];
+#: 0 without an answer. Its 1/4 for more than 10 answer tags is _search_r1_tags.
+SEARCH_R1_EM = {"id": "string-check", "name": "exact_match",
+                "params": {"scope": "verbatim", "extract": {"pattern": "<answer>(.*?)</answer>", "flags": "s"}, "normalize": "squad"}}
 
 _MATH = {"think_only": False}
 _GEO3K_FORMAT = r"<think>.*</think>.*\\boxed\{.*\}.*"
 
 
-def _dapo(score):
+def _dapo(score, solution):
     """verl math_dapo.compute_score: 1.0 when right, -1.0 when wrong."""
     return 1.0 if score >= 1 else -1.0
 
 
-#: (exact names, verl scorer, Verdict rules, transform of the reward or None)
+def _search_r1_tags(score, solution):
+    """search_r1_like_qa_em: a right answer earns 1/4 when the completion has more than 10 opening or
+    closing answer tags; counted here, on the text verl counts them in, as its str.count does."""
+    return score / 4 if score > 0 and max(solution.count("<answer>"), solution.count("</answer>")) > 10 else score
+
+
+def _search_r1_target(ground_truth):
+    """search-R1 ground truths are {"target": [answers]}: the answers are the reference."""
+    return ground_truth["target"] if isinstance(ground_truth, dict) and "target" in ground_truth else ground_truth
+
+
+#: One row of verl's table: its exact data_source names, the verl scorer it reproduces, the Verdict
+#: rules, ``transform(reward, solution_str)`` of the reward (or None) and ``reference(ground_truth)``,
+#: what to send as the reference (or None: the ground truth as it is).
+VerlSource = collections.namedtuple("VerlSource", "names scorer rules transform reference")
+
 VERL_SOURCES = (
-    (("openai/gsm8k",), "gsm8k", [{"id": "js-function", "name": "gsm8k", "params": {"source": GSM8K_STRICT}}], None),
-    (("lighteval/MATH", "DigitalLearningGmbH/MATH-lighteval", "HuggingFaceH4/MATH-500"), "math_reward",
-     [{"id": "math-answer", "params": dict(_MATH, boxed_only=True)}], None),
-    (("math_dapo", "math", "math_dapo_reasoning"), "math_dapo", [{"id": "math-answer", "params": _MATH}], _dapo),
-    (("numina_aops_forum", "numina_synthetic_math", "numina_amc_aime", "numina_synthetic_amc", "numina_cn_k12", "numina_olympiads"),
-     "prime_math", [{"id": "math-answer", "params": _MATH}], None),
-    (("codecontests", "apps", "codeforces", "taco"), "prime_code (continuous)",
-     [{"id": "code-tests", "params": {"mode": "fraction", "max_tests": 10, "default_language": "python"}}], None),
-    (("hiyouga/geometry3k",), "geo3k",
-     [{"id": "math-answer", "weight": 0.9, "params": dict(_MATH, boxed_only=True)},
-      {"id": "regex-match", "name": "format", "weight": 0.1, "params": {"pattern": _GEO3K_FORMAT, "flags": "s", "full_match": True, "scope": "completion"}}], None),
-    (("searchR1_nq", "searchR1_triviaqa", "searchR1_popqa", "searchR1_hotpotqa", "searchR1_2wikimultihopqa", "searchR1_musique", "searchR1_bamboogle"),
-     "search_r1_like_qa_em", [{"id": "js-function", "name": "exact_match", "params": {"source": SEARCH_R1_EM}}], None),
+    VerlSource(("openai/gsm8k",), "gsm8k (strict)", [GSM8K_STRICT], None, None),
+    VerlSource(("lighteval/MATH", "DigitalLearningGmbH/MATH-lighteval", "HuggingFaceH4/MATH-500"), "math_reward",
+               [{"id": "math-answer", "params": dict(_MATH, boxed_only=True)}], None, None),
+    VerlSource(("math_dapo", "math", "math_dapo_reasoning"), "math_dapo", [{"id": "math-answer", "params": _MATH}], _dapo, None),
+    VerlSource(("numina_aops_forum", "numina_synthetic_math", "numina_amc_aime", "numina_synthetic_amc", "numina_cn_k12", "numina_olympiads"),
+               "prime_math", [{"id": "math-answer", "params": _MATH}], None, None),
+    VerlSource(("codecontests", "apps", "codeforces", "taco"), "prime_code (continuous)",
+               [{"id": "code-tests", "params": {"mode": "fraction", "max_tests": 10, "default_language": "python"}}], None, None),
+    VerlSource(("hiyouga/geometry3k",), "geo3k",
+               [{"id": "math-answer", "weight": 0.9, "params": dict(_MATH, boxed_only=True)},
+                {"id": "regex-match", "name": "format", "weight": 0.1, "params": {"pattern": _GEO3K_FORMAT, "flags": "s", "full_match": True, "scope": "completion"}}],
+               None, None),
+    VerlSource(("searchR1_nq", "searchR1_triviaqa", "searchR1_popqa", "searchR1_hotpotqa", "searchR1_2wikimultihopqa", "searchR1_musique", "searchR1_bamboogle"),
+               "search_r1_like_qa_em", [SEARCH_R1_EM], _search_r1_tags, _search_r1_target),
 )
 #: data_source.startswith(prefix), as verl's default_compute_score tests it.
 VERL_PREFIXES = (("aime", 2),)  # -> VERL_SOURCES[2], math_dapo
@@ -390,38 +402,31 @@ def _json_env(name):
         raise ValueError("%s is not JSON: %s" % (name, error)) from None
 
 
+#: What verl_route gives: the rule specs, the reward's transform and the reference's (each None when there is none).
+VerlRoute = collections.namedtuple("VerlRoute", "rules transform reference")
+
+
 def verl_route(data_source, routes=None):
-    """(rule specs, transform) for a verl data_source: VERDICT_REWARDS for every source, else the
-    user's ``routes`` / VERDICT_ROUTES ({data_source: rules}), else verl's own table; an unknown
+    """The VerlRoute of a verl data_source: VERDICT_REWARDS for every source, else the user's
+    ``routes`` / VERDICT_ROUTES ({data_source: rules}), else verl's own table; an unknown
     data_source raises NotImplementedError listing the known ones, as verl does."""
     configured = os.environ.get("VERDICT_REWARDS", "").strip()
     if configured:
         rules = json.loads(configured) if configured.startswith("[") else [r.strip() for r in configured.split(",") if r.strip()]
-        return _rule_specs(rules), None
+        return VerlRoute(_rule_specs(rules), None, None)
     user = dict(_json_env("VERDICT_ROUTES") or {})
     user.update(routes or {})
     source = str(data_source)
     if source in user:
-        return _rule_specs(user[source]), None
-    for names, _scorer, rules, transform in VERL_SOURCES:
-        if source in names:
-            return rules, transform
-    for prefix, index in VERL_PREFIXES:
-        if source.startswith(prefix):
-            return VERL_SOURCES[index][2], VERL_SOURCES[index][3]
-    known = sorted(set(user) | {n for names, *_ in VERL_SOURCES for n in names}) + ["%s*" % p for p, _ in VERL_PREFIXES]
+        return VerlRoute(_rule_specs(user[source]), None, None)
+    row = next((row for row in VERL_SOURCES if source in row.names), None)
+    if row is None:
+        row = next((VERL_SOURCES[index] for prefix, index in VERL_PREFIXES if source.startswith(prefix)), None)
+    if row is not None:
+        return VerlRoute(row.rules, row.transform, row.reference)
+    known = sorted(set(user) | {n for row in VERL_SOURCES for n in row.names}) + ["%s*" % p for p, _ in VERL_PREFIXES]
     raise NotImplementedError("Verdict has no rules for data_source=%r; known: %s. Map it with routes={%r: ['rule-id']} "
                               "(verl: custom_reward_function.reward_kwargs) or VERDICT_ROUTES." % (source, ", ".join(known), source))
-
-
-def _reference(ground_truth):
-    """verl code datasets keep their tests as a JSON string: pass them parsed."""
-    if isinstance(ground_truth, str) and ground_truth.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(ground_truth)
-        except ValueError:
-            pass
-    return ground_truth
 
 
 def _plain(value):
@@ -449,15 +454,17 @@ def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=
         raise ValueError("data_sources, solution_strs and ground_truths differ in length: %d, %d, %d" % (len(data_sources), len(solution_strs), len(ground_truths)))
     groups, transforms = [], []
     for i, (source, solution, truth) in enumerate(zip(data_sources, solution_strs, ground_truths)):
-        rules, transform = verl_route(source, routes)
-        group = {"completions": [solution], "rewards": rules}
+        route = verl_route(source, routes)
+        group = {"completions": [solution], "rewards": route.rules}
         truth = _plain(truth)
-        if truth is None and any(rules is table for _n, _s, table, _t in VERL_SOURCES):
+        if truth is None and any(route.rules is row.rules for row in VERL_SOURCES):
             raise ValueError("sample %d (data_source=%r) has no ground_truth: verl reads it from reward_model.ground_truth" % (i, source))
         if truth is not None:
-            group["reference"] = _reference(truth)
+            # Else as it is: the server reads a code rule's JSON string of tests itself (numbers exactly),
+            # and a MATH gold such as "[-2, 7]" is an interval, not a list.
+            group["reference"] = route.reference(truth) if route.reference else truth
         groups.append(group)
-        transforms.append(transform)
+        transforms.append(functools.partial(route.transform, solution=solution) if route.transform else None)
     body = {"groups": groups, "advantages": {"method": "none"}}
     result = _client_from_env().request("POST", "/v1/score", body, headers={"Idempotency-Key": uuid.uuid4().hex})
     seen = {}

@@ -5,31 +5,35 @@
  */
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { stringifyRequest } from '../reference-text.ts';
+import { PythonRequired } from '../sandbox/resolve-sandbox.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
 import { CliError } from './jsonl.ts';
+import { RefusedRequest } from './refused-request.ts';
 
 export interface Engine {
-  /** Scores one request; `where(i)` names the input line of group i in error messages. */
-  score(body: ScoreRequest, where: (groupIndex: number) => string): Promise<ScoreResponse>;
+  /** Scores one request; a request refused as the input's fault throws a RefusedRequest. */
+  score(body: ScoreRequest): Promise<ScoreResponse>;
   close(): Promise<void>;
 }
 
-export async function createEngine(env: Record<string, string | undefined>): Promise<Engine> {
+/** `warn` is told, once, what the server would log as a warning at start-up (Python off). */
+export async function createEngine(env: Record<string, string | undefined>, warn: (message: string) => void): Promise<Engine> {
   // It runs no background jobs: those queued by a server sharing DATA_DIR or DATABASE_URL are the server's.
   const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [], jobConcurrency: 0 });
-  const app = await buildApp(config);
+  const app = await buildApp(config).catch((error: unknown) => {
+    throw error instanceof PythonRequired ? new CliError(error.message) : error;
+  });
+  const python = app.verdict.sandbox.unavailable.python;
+  if (python) warn(`Python is off (${python}); Python code cells score null (sandbox_unavailable)`);
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return {
-    async score(body, where) {
-      const response = await app.inject({ method: 'POST', url: '/v1/score', payload: body as unknown as Record<string, unknown> });
-      const json = response.json();
-      if (response.statusCode !== 200) {
-        const pointer = (json.details?.[0]?.pointer as string | undefined) ?? '';
-        const group = /^\/groups\/(\d+)/.exec(pointer);
-        const at = group ? `${where(Number(group[1]))}: ` : '';
-        throw Object.assign(new CliError(`${at}${json.code}: ${json.message}`), { code: json.code as string, groupIndex: group ? Number(group[1]) : undefined });
-      }
-      return json as ScoreResponse;
+    async score(body) {
+      // As text, not an object inject would stringify: the references' kept texts (3.0, big integers) go as written.
+      const payload = stringifyRequest(body);
+      const response = await app.inject({ method: 'POST', url: '/v1/score', headers: { 'content-type': 'application/json' }, payload });
+      if (response.statusCode !== 200) throw new RefusedRequest(response.statusCode, response.json());
+      return response.json() as ScoreResponse;
     },
     close: () => app.close(),
   };

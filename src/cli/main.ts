@@ -67,7 +67,7 @@ function inputFile(positionals: string[]): string {
  * quick), or with --url a running server's.
  */
 async function createEngine(env: NodeJS.ProcessEnv, url: string | undefined): Promise<Engine> {
-  if (url === undefined) return (await import('./engine.ts')).createEngine(env);
+  if (url === undefined) return (await import('./engine.ts')).createEngine(env, (message) => process.stderr.write(`verdict: warning: ${message}\n`));
   if (!/^https?:\/\/[^/]/.test(url)) throw new CliError(`--url must be an http(s) URL, got "${url}"`);
   const { createRemoteEngine } = await import('./remote-engine.ts');
   return createRemoteEngine(url, {
@@ -85,7 +85,7 @@ function concurrencyOf(values: Values): number {
 function createLazyEngine(env: NodeJS.ProcessEnv, url: string | undefined): Engine {
   let engine: Promise<Engine> | undefined;
   return {
-    score: async (body, where) => (await (engine ??= createEngine(env, url))).score(body, where),
+    score: async (body) => (await (engine ??= createEngine(env, url))).score(body),
     close: async () => (await engine)?.close(),
   };
 }

@@ -3,14 +3,15 @@
  * to a running server or cluster (behind a balancer, every replica takes its
  * share). A refusal for capacity (503 with Retry-After) or a replica going
  * away (502/504, a refused or reset connection) is retried after the wait the
- * server asked for, or a growing one; a 4xx is the input's fault and names
- * its line, as the in-process engine does.
+ * server asked for, or a growing one; a 4xx is the input's fault, refused as
+ * the in-process engine refuses it.
  */
 import { createHash } from 'node:crypto';
 import { stringifyRequest } from '../reference-text.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
 import type { Engine } from './engine.ts';
 import { CliError } from './jsonl.ts';
+import { RefusedRequest } from './refused-request.ts';
 
 export interface RemoteOptions {
   /** Sent as `Authorization: Bearer <key>` when the server requires keys. */
@@ -31,7 +32,7 @@ export function createRemoteEngine(url: string, options: RemoteOptions = {}): En
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
   return {
-    async score(body: ScoreRequest, where: (groupIndex: number) => string): Promise<ScoreResponse> {
+    async score(body: ScoreRequest): Promise<ScoreResponse> {
       const payload = stringifyRequest(body);
       // A retried chunk may land on the replica that already scored it: the key makes that a replay.
       const key = createHash('sha256').update(payload).digest('hex');
@@ -42,12 +43,8 @@ export function createRemoteEngine(url: string, options: RemoteOptions = {}): En
         try {
           const response = await fetch(endpoint, { method: 'POST', headers: { ...headers, 'idempotency-key': key }, body: payload });
           if (response.ok) return (await response.json()) as ScoreResponse;
-          const json = (await response.json().catch(() => ({}))) as { code?: string; message?: string; details?: Array<{ pointer?: string }> };
-          if (!retryable.has(response.status)) {
-            const group = /^\/groups\/(\d+)/.exec(json.details?.[0]?.pointer ?? '');
-            const at = group ? `${where(Number(group[1]))}: ` : '';
-            throw new CliError(`${at}${json.code ?? `HTTP ${response.status}`}: ${json.message ?? response.statusText}`);
-          }
+          const json = (await response.json().catch(() => ({}))) as { code?: string };
+          if (!retryable.has(response.status)) throw new RefusedRequest(response.status, json, response.statusText);
           why = `${response.status} ${json.code ?? response.statusText}`;
           const retryAfter = Number(response.headers.get('retry-after'));
           if (Number.isFinite(retryAfter) && retryAfter > 0) waitMs = retryAfter * 1000;

@@ -14,6 +14,7 @@ import { completionText } from '../scoring/completion-text.ts';
 import type { BatchWarning, CompletionReport, GroupInput, GroupReport } from '../scoring/types.ts';
 import type { Engine } from './engine.ts';
 import { CliError, readJsonl } from './jsonl.ts';
+import { RefusedRequest } from './refused-request.ts';
 import type { BatchSpec } from './reward-spec.ts';
 
 /** A scored group as `verdict score` writes it and `verdict filter` reads it. */
@@ -60,9 +61,11 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
   let chunk: Line[] = [];
 
   const send = async (batch: Line[]) => {
-    const result = await options.engine.score({ ...options.spec, groups: batch.map((b) => b.group) }, (i) => `${options.input}:${batch[i].line}`).catch((error: CliError & { code?: string; groupIndex?: number }) => {
-      if (error.code === 'VERDICT_MISSING_REFERENCE' && error.groupIndex !== undefined) error.message += referenceHint(batch[error.groupIndex].fields, options.input);
-      throw error;
+    const result = await options.engine.score({ ...options.spec, groups: batch.map((b) => b.group) }).catch((error: unknown) => {
+      if (!(error instanceof RefusedRequest) || error.groupIndex === undefined) throw error;
+      const { line, fields } = batch[error.groupIndex];
+      const hint = error.code === 'VERDICT_MISSING_REFERENCE' ? referenceHint(fields, options.input) : '';
+      throw new CliError(`${options.input}:${line}: ${error.message}${hint}`);
     });
     const groups = result.groups.map((report, i) => {
       const { group } = batch[i];

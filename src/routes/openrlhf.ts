@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { openRlhfResponseSchema } from '../../schemas/openrlhf.ts';
 import { callerOf } from '../admission.ts';
 import { InvalidRequest, Unauthenticated, withDetails, type ErrorDetail } from '../errors.ts';
+import { keepReferenceText } from '../reference-text.ts';
 import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 import type { GroupInput } from '../scoring/types.ts';
@@ -26,14 +27,20 @@ interface OpenRlhfBody {
   labels?: unknown[];
 }
 
-/** A label that holds a JSON object or array (tests for code, several answers) is passed parsed. */
-function parseLabel(label: unknown): unknown {
-  if (typeof label !== 'string' || !/^\s*[[{]/.test(label)) return label;
+/**
+ * A label that holds a JSON object or array (tests for code, several answers) is the group's reference
+ * parsed, with its text kept where a JavaScript number would change one of its numbers (code tests
+ * need `3.0` and big integers as written).
+ */
+function setReference(group: GroupInput, label: unknown): void {
+  group.reference = label;
+  if (typeof label !== 'string' || !/^\s*[[{]/.test(label)) return;
   try {
-    return JSON.parse(label);
+    group.reference = JSON.parse(label);
   } catch {
-    return label;
+    return;
   }
+  keepReferenceText(group, label);
 }
 
 /** Consecutive samples with the same prompt and label form a group (OpenRLHF samples n per prompt in a row). */
@@ -50,7 +57,7 @@ function toGroups(body: OpenRlhfBody): { groups: GroupInput[]; at: Array<[number
       key = groupKey;
       const group: GroupInput = { completions: [] };
       if (prompt !== undefined) group.prompt = prompt;
-      if (label !== undefined && label !== null) group.reference = parseLabel(label);
+      if (label !== undefined && label !== null) setReference(group, label);
       groups.push(group);
     }
     const group = groups[groups.length - 1];

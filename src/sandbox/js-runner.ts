@@ -220,19 +220,28 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     return Math.floor(left);
   }
 
-  /** Runs a stdin/stdout program once in a fresh context. */
-  async function runProgram(iso: Isolate, program: ivm.Script, request: SandboxRunRequest, stdin: string): Promise<SandboxTestRun> {
+  /**
+   * What every run of a program in fresh contexts shares: the time left, `contexts` fresh contexts,
+   * `body`'s calls into program code (given the limit and what is left of it; an error from program code
+   * is the run's status), then the contexts' reports: the first context's output, every context's stderr.
+   * `exitEnds`: a process.exit(0) ends the run normally (a stdio program's, never a test's).
+   */
+  async function runFresh(
+    iso: Isolate,
+    request: SandboxRunRequest,
+    contexts: number,
+    exitEnds: boolean,
+    body: (envs: Env[], timeout: number, remaining: () => number) => Promise<void>,
+  ): Promise<SandboxTestRun> {
     const timeout = timeLeft(request);
     if (timeout <= 0) return failed('timeout', 'not run: cell deadline');
-    const env = takeEnv(iso);
+    const envs = [takeEnv(iso), ...Array.from({ length: contexts - 1 }, () => newEnv(iso))];
     const started = performance.now();
     const remaining = () => Math.max(1, Math.floor(timeout - (performance.now() - started)));
     let status: SandboxStatus = 'ok';
     let error = '';
     try {
-      env.dispatch.applySync(undefined, ['input', stdin], { timeout: SMALL_CALL_MS });
-      await guarded(iso, program.run(env.context, { timeout }), timeout);
-      await guarded(iso, env.dispatch.apply(undefined, ['drain'], { timeout: remaining() }), remaining());
+      await body(envs, timeout, remaining);
     } catch (e) {
       if (e instanceof IsolateLost) throw e;
       error = message(e);
@@ -240,12 +249,22 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
     }
     const ms = performance.now() - started;
     if (iso.isolate.isDisposed) return { ...failed('memory', error), ms: round(ms) };
-    const [exit, overflow, stdout, stderr] = decodeFields(env.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
-    releaseEnv(env);
-    // process.exit(0) in a stdio program is a normal end; any other exit is a failure.
-    if (status === 'runtime_error' && exit === '0') status = 'ok';
+    const reports = envs.map((env) => decodeFields(env.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS })));
+    envs.forEach(releaseEnv);
+    const [exit, overflow, stdout] = reports[0];
+    if (exitEnds && status === 'runtime_error' && exit === '0') status = 'ok';
     if (overflow === '1') status = 'output_limit';
+    const stderr = reports.map((report) => report[3]).join('');
     return { status, ms: round(ms), stdout, stderr: withError(stderr, status === 'ok' ? '' : error) };
+  }
+
+  /** Runs a stdin/stdout program once in a fresh context. */
+  function runProgram(iso: Isolate, program: ivm.Script, request: SandboxRunRequest, stdin: string): Promise<SandboxTestRun> {
+    return runFresh(iso, request, 1, true, async ([env], timeout, remaining) => {
+      env.dispatch.applySync(undefined, ['input', stdin], { timeout: SMALL_CALL_MS });
+      await guarded(iso, program.run(env.context, { timeout }), timeout);
+      await guarded(iso, env.dispatch.apply(undefined, ['drain'], { timeout: remaining() }), remaining());
+    });
   }
 
   /**
@@ -253,34 +272,14 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
    * binds the program's names the test code uses to stand-ins that call the program with encoded plain
    * values. The verdict is whether the test code ran to its end.
    */
-  async function runAsserts(iso: Isolate, program: ivm.Script, tests: ivm.Script, request: SandboxRunRequest): Promise<SandboxTestRun> {
-    const timeout = timeLeft(request);
-    if (timeout <= 0) return failed('timeout', 'not run: cell deadline');
-    const env = takeEnv(iso);
-    const testEnv = newEnv(iso);
-    const started = performance.now();
-    const remaining = () => Math.max(1, Math.floor(timeout - (performance.now() - started)));
-    let status: SandboxStatus = 'ok';
-    let error = '';
-    try {
+  function runAsserts(iso: Isolate, program: ivm.Script, tests: ivm.Script, request: SandboxRunRequest): Promise<SandboxTestRun> {
+    return runFresh(iso, request, 2, false, async ([env, testEnv], timeout, remaining) => {
       await guarded(iso, program.run(env.context, { timeout }), timeout);
       const wanted = testEnv.dispatch.applySync(undefined, ['identifiers', request.assertCode], { timeout: SMALL_CALL_MS });
       const names = await guarded(iso, env.dispatch.apply(undefined, ['names', wanted], { timeout: remaining() }), remaining());
       testEnv.dispatch.applySync(undefined, ['bind', env.dispatch.derefInto(), names], { timeout: SMALL_CALL_MS });
       await guarded(iso, tests.run(testEnv.context, { timeout: remaining() }), remaining());
-    } catch (e) {
-      if (e instanceof IsolateLost) throw e;
-      error = message(e);
-      status = classify(error);
-    }
-    const ms = performance.now() - started;
-    if (iso.isolate.isDisposed) return { ...failed('memory', error), ms: round(ms) };
-    const [, overflow, stdout, stderr] = decodeFields(env.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
-    const [, , , testsStderr] = decodeFields(testEnv.dispatch.applySync(undefined, ['report'], { timeout: SMALL_CALL_MS }));
-    releaseEnv(env);
-    releaseEnv(testEnv);
-    if (overflow === '1') status = 'output_limit';
-    return { status, ms: round(ms), stdout, stderr: withError(stderr + testsStderr, status === 'ok' ? '' : error) };
+    });
   }
 
   /** Call-style tests: the harness evaluates the program and runs every test in one call. */

@@ -2,12 +2,14 @@
  * JSON whose numbers keep what their text says where a JavaScript number would
  * change it: an integral value written as a float (`3.0`, `1e5`: floats in
  * Python, 3 and 100000 to JSON.parse) and an integer past 2^53. Such a number
- * is parsed to a LosslessNumber (lossless-json) holding its text; every other
- * number stays a plain number, so code that only looks at shapes is unchanged.
+ * is parsed (by JSON.parse, whose reviver sees each number's source text) to
+ * a LosslessNumber (lossless-json) holding its text, which lossless-json's
+ * stringify writes back as it was; every other number stays a plain number,
+ * so code that only looks at shapes is unchanged.
  * Code tests need it: `3.0` must reach a Python program as a float, and a big
  * integer must be compared digit for digit.
  */
-import { LosslessNumber, isLosslessNumber, parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
+import { LosslessNumber, isLosslessNumber, stringify as losslessStringify } from 'lossless-json';
 
 export { isLosslessNumber as isExactNumber, type LosslessNumber as ExactNumber };
 
@@ -21,23 +23,17 @@ const exactNumber = (text: string): number | LosslessNumber => {
   return changesMeaning(text, value) ? new LosslessNumber(text) : value;
 };
 
-/** Node 21 and later hand revivers each value's source text; V8's parser is far faster than lossless-json's. */
-const reviverSees = (() => {
-  let source: unknown;
-  JSON.parse('1', (_key, value, context?: { source?: string }) => ((source = context?.source), value));
-  return source === '1';
-})();
-
+/** A reviver sees each number's source text (Node 21 and later; package.json's engines require 24). */
 function exactReviver(_key: string, value: unknown, context?: { source?: string }): unknown {
   return typeof value === 'number' && context?.source !== undefined ? exactNumber(context.source) : value;
 }
 
 /**
- * Parses JSON text keeping such numbers exact; throws on invalid JSON. Recursive: check the nesting
- * of untrusted text first (a value parsed by JSON.parse can be walked without recursion).
+ * Parses JSON text keeping such numbers exact; throws on invalid JSON. The reviver's walk is recursive:
+ * check the nesting of untrusted text first (a value parsed by JSON.parse can be walked without recursion).
  */
 export function parseExact(text: string): unknown {
-  return reviverSees ? JSON.parse(text, exactReviver) : losslessParse(text, null, exactNumber);
+  return JSON.parse(text, exactReviver);
 }
 
 /** JSON text of a value that may hold exact numbers, each written as its own text. */

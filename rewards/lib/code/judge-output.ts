@@ -85,13 +85,8 @@ export function judgeReturn(valueJson: string | undefined, expected: unknown, op
     return { ok: false, why: 'the return value is not JSON' };
   }
   if (nestsDeeperThan(actual, MAX_VALUE_DEPTH)) return { ok: false, why: `the return value nests deeper than ${MAX_VALUE_DEPTH} levels` };
-  if (valueJson.length <= EXACT_READ_CHARS && holdsInteger(actual, true)) {
-    try {
-      actual = parseExact(valueJson);
-    } catch {
-      // JSON.parse reads it and lossless-json does not (a duplicate key): its numbers as doubles
-    }
-  }
+  // JSON.parse read it and its nesting is checked: the exact parse cannot fail.
+  if (valueJson.length <= EXACT_READ_CHARS && holdsInteger(actual, true)) actual = parseExact(valueJson);
   if (valuesEqual(actual, expected, options)) return { ok: true };
   const unwrapped = options.unwrapSingleton === true && Array.isArray(expected) && expected.length === 1 && valuesEqual(actual, expected[0], options);
   return unwrapped ? { ok: true } : { ok: false };

@@ -6,6 +6,7 @@
  * and the Latin letters of Western and Central European languages) are
  * classified by code; others once each, by Unicode property, and remembered.
  */
+import { CJK_MARKS, CJK_SCRIPTS, SEA_SCRIPTS } from '../text/unspaced.ts';
 import { scriptOfChar } from './scripts.ts';
 
 export interface Token {
@@ -51,9 +52,9 @@ const MARK: CharClass = { kind: Kind.Mark, script: '', upper: false };
 const LATIN_UPPER: CharClass = { kind: Kind.Letter, script: 'Latin', upper: true };
 const LATIN_LOWER: CharClass = { kind: Kind.Letter, script: 'Latin', upper: false };
 
-const SEA = new Set(['Thai', 'Lao', 'Khmer', 'Myanmar']);
-const CJK_SCRIPTS = new Set(['Han', 'Hiragana', 'Katakana']);
-const CJK_MARKS = new Set([0x30fc, 0x3005, 0x3006]); // ー 々 〆, which live inside Japanese words
+const SEA = new Set<string>(SEA_SCRIPTS);
+const CJK = new Set<string>(CJK_SCRIPTS);
+const CJK_MARK_CODES = new Set(CJK_MARKS.map((mark) => mark.codePointAt(0)!));
 const LETTER = /^\p{L}$/u;
 const MARK_RE = /^\p{M}$/u;
 const NUMBER = /^\p{N}$/u;
@@ -93,10 +94,10 @@ function classify(code: number, char: string): CharClass {
 function classifyRare(code: number, char: string): CharClass {
   if (code < 0x250 && code >= 0xc0 && code !== 0xd7 && code !== 0xf7) return char.toLowerCase() !== char ? LATIN_UPPER : LATIN_LOWER;
   if (code === 0x2019) return JOINER;
-  if (CJK_MARKS.has(code)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
+  if (CJK_MARK_CODES.has(code)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
   if (LETTER.test(char)) {
     const script = scriptOfChar(char);
-    if (CJK_SCRIPTS.has(script)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
+    if (CJK.has(script)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
     if (SEA.has(script)) return { kind: Kind.Sea, script, upper: false };
     return { kind: Kind.Letter, script, upper: char.toLowerCase() !== char };
   }

@@ -6,11 +6,18 @@
  * so a whole English text through it would cost more than the rest of a rule.
  */
 
-/** Han, kana and the marks that live inside Japanese words (ー 々 〆). */
-export const CJK_CHARS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆`;
-/** Thai, Lao, Khmer and Myanmar letters and their combining marks. */
-export const SEA_CHARS = String.raw`\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}`;
-export const UNSPACED_CHARS = CJK_CHARS + SEA_CHARS;
+/** Chinese and Japanese: their runs are cut into words together. */
+export const CJK_SCRIPTS = ['Han', 'Hiragana', 'Katakana'] as const;
+/** Marks that live inside Japanese words but belong to no CJK script: ー 々 〆. */
+export const CJK_MARKS = ['\u30fc', '\u3005', '\u3006'] as const;
+/** Southeast Asian scripts: each one's runs (letters and combining marks) are cut on their own. */
+export const SEA_SCRIPTS = ['Thai', 'Lao', 'Khmer', 'Myanmar'] as const;
+
+const scriptClass = (scripts: readonly string[]) => scripts.map((script) => String.raw`\p{Script=${script}}`).join('');
+/** Regex class contents: Han, kana and the marks that live inside Japanese words. */
+const CJK_CHARS = scriptClass(CJK_SCRIPTS) + CJK_MARKS.join('');
+/** Regex class contents: the characters of every unspaced script (the SEA ones with their combining marks). */
+export const UNSPACED_CHARS = CJK_CHARS + scriptClass(SEA_SCRIPTS);
 
 export const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gv');
 const KANA = new RegExp(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'v');
