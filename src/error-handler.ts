@@ -39,7 +39,7 @@ function validationDetails(issues: readonly ValidationIssue[]): ErrorDetail[] {
   const anyOfAt = new Set(issues.filter((i) => i.keyword === 'anyOf').map((i) => i.instancePath));
   const kept = issues.filter((i) => i.keyword === 'anyOf' || !anyOfAt.has(i.instancePath));
   return kept.map((issue) => {
-    const extra = issue.params?.additionalProperty ? ` (${String(issue.params.additionalProperty)})` : '';
+    const extra = typeof issue.params?.additionalProperty === 'string' ? ` (${issue.params.additionalProperty})` : '';
     const message = issue.keyword === 'anyOf' ? 'does not match any of the allowed shapes' : (issue.message ?? 'is invalid');
     return { pointer: issue.instancePath, message: `${message}${extra}` };
   });
