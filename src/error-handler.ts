@@ -81,7 +81,9 @@ function toCatalogError(error: FastifyError, bodyLimit: number, path: string, co
  * route, nor the error handler, so it is answered here in the same catalog body.
  */
 export function frameworkErrorsFor(bodyLimit: number) {
-  return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(raw, request, reply, bodyLimit);
+  return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    sendError(raw, request, reply, bodyLimit);
+  };
 }
 
 /** The request's path as sent, without its query. */
