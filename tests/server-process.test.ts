@@ -8,6 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { GroupReport } from '../src/scoring/types.ts';
 import { fixtureRules } from './helpers.ts';
 import { spawnServer } from './spawn-server.ts';
 
@@ -22,13 +23,13 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 function lines(response: Response) {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
-  return async function next(): Promise<Record<string, any> | undefined> {
+  return async function next(): Promise<unknown> {
     for (;;) {
       const newline = buffered.indexOf('\n');
       if (newline >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        return JSON.parse(line);
+        return JSON.parse(line) as unknown;
       }
       const { value, done } = await reader.read();
       if (done) return undefined;
@@ -93,8 +94,8 @@ describe('server process', { timeout: 240_000 }, () => {
     const next = lines(await stream);
     const group = await next();
     expect(group).toMatchObject({ id: 'long' });
-    const reasons = group!.completions.map((c: { rewards: Record<string, { reason?: string }> }) => c.rewards['test-sleep'].reason);
-    expect(reasons.filter((r: string | undefined) => r === 'timeout').length).toBeGreaterThanOrEqual(9);
+    const reasons = (group as GroupReport).completions.map((c) => c.rewards['test-sleep'].reason);
+    expect(reasons.filter((r) => r === 'timeout').length).toBeGreaterThanOrEqual(9);
     expect(await next()).toMatchObject({ done: true });
     const [code] = await exited;
     expect(code).toBe(0);
