@@ -55,7 +55,7 @@ export function tokenize(src: string): Token[] {
       if (TEXT_COMMANDS.has(name)) {
         const { content, end } = readGroup(src, i);
         // `\text{-}4`, `\text{13}`: digits and signs in text are still math.
-        if (/^[\d\s.+\-,()/]+$/.test(content) && /[\d+\-]/.test(content)) out.push(...tokenize(content).slice(0, -1));
+        if (/^[\d\s.+\-,()/]+$/.test(content) && /[\d+-]/.test(content)) out.push(...tokenize(content).slice(0, -1));
         else push('text', content);
         i = end;
       } else if (name === 'begin' || name === 'end') {
