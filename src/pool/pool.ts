@@ -203,7 +203,9 @@ export function createPool(options: PoolOptions): Pool {
       entry.inFlight = false;
       if (i === except || entry.settled) return;
       entry.attempts--;
-      back.get(entry.caller)?.push(entry) ?? back.set(entry.caller, [entry]);
+      const entries = back.get(entry.caller);
+      if (entries) entries.push(entry);
+      else back.set(entry.caller, [entry]);
     });
     slot.inFlight = [];
     for (const [caller, entries] of back) queue.unshift(caller, entries);
