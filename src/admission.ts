@@ -31,7 +31,7 @@ export interface AdmissionOptions {
   queuedCells(): number;
 }
 
-export interface AdmissionStats {
+interface AdmissionStats {
   /** Bytes of admitted requests not yet answered. */
   queuedBytes: number;
   callers: number;

@@ -34,7 +34,7 @@ import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
 /** What the code sandbox runs here, and why a language it could run is off (shown by /readyz and GET /v1/rewards). */
-export interface SandboxStatus {
+interface SandboxStatus {
   languages: string[];
   unavailable: Record<string, string>;
 }
@@ -44,7 +44,7 @@ export interface BuildOptions {
   pythonOff?: string;
 }
 
-export interface AppState {
+interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, new scoring work is refused, in-flight requests finish. */
   draining: boolean;
   /** Aborted when a shutdown's grace period is nearly over: requests still scoring answer with what they have. */

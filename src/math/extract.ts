@@ -17,7 +17,7 @@ export interface ExtractOptions {
   proseNumbers?: boolean;
 }
 
-export type AnswerSource = 'boxed' | 'answer_tag' | 'marker' | 'whole' | 'math' | 'number';
+type AnswerSource = 'boxed' | 'answer_tag' | 'marker' | 'whole' | 'math' | 'number';
 
 export interface Extraction {
   /** One or more answer texts (several boxes or spans joined by "and" form a list). */
@@ -104,7 +104,7 @@ function isBareMath(s: string): boolean {
 }
 
 /** Math spans `$$..$$`, `\[..\]`, `$..$`, `\(..\)`; inline ones do not cross a line break (those go to `broken`). */
-export function mathSpans(text: string, broken: Span[] = []): Span[] {
+function mathSpans(text: string, broken: Span[] = []): Span[] {
   const out: Span[] = [];
   const re = /\$\$|\\\[|\\\(|(?<!\\)\$/g;
   const unclosed = new Set<string>(); // a closer not found once is not searched again (keeps this linear)

@@ -5,7 +5,7 @@
  */
 import { ParseError } from './limits.ts';
 
-export type TokenType = 'num' | 'letters' | 'cmd' | 'op' | 'text' | 'begin' | 'end' | 'eof';
+type TokenType = 'num' | 'letters' | 'cmd' | 'op' | 'text' | 'begin' | 'end' | 'eof';
 
 export interface Token {
   type: TokenType;
@@ -78,7 +78,7 @@ export function tokenize(src: string): Token[] {
 }
 
 /** Reads a brace group starting at `i` (after optional spaces); returns its raw content. */
-export function readGroup(src: string, i: number): { content: string; end: number } {
+function readGroup(src: string, i: number): { content: string; end: number } {
   while (src[i] === ' ') i++;
   if (src[i] !== '{') throw new ParseError('expected {');
   let depth = 0;

@@ -46,7 +46,7 @@ export interface PoolOptions {
   startWorker?: StartWorker;
 }
 
-export interface PoolStats {
+interface PoolStats {
   size: number;
   /** Ready workers, standbys included; below `size` only while replacements boot. */
   alive: number;
@@ -56,7 +56,7 @@ export interface PoolStats {
 }
 
 /** Receives each submitted cell's outcome, with the cell's index in its `submit` call. Must not throw. */
-export type OutcomeSink = (index: number, outcome: CellOutcome) => void;
+type OutcomeSink = (index: number, outcome: CellOutcome) => void;
 
 export interface Pool {
   /**

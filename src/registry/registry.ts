@@ -58,7 +58,7 @@ export interface Registry {
 
 const passThrough = (results: ScoreResult[]): ScoreResult => results[0];
 
-export function builtinInfo(rule: RewardDefinition, sandbox?: RuleInfo['sandbox']): RuleInfo {
+function builtinInfo(rule: RewardDefinition, sandbox?: RuleInfo['sandbox']): RuleInfo {
   const info: RuleInfo = {
     id: rule.id,
     version: rule.version,

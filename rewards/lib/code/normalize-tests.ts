@@ -16,12 +16,12 @@ import type { SandboxLanguage } from '../../types.ts';
 import { parseExact } from './exact-json.ts';
 import { normalizeLanguage } from './languages.ts';
 
-export interface CallCase {
+interface CallCase {
   args: unknown[];
   expected: unknown;
 }
 
-export interface StdioCase {
+interface StdioCase {
   stdin: string;
   stdout: string;
 }

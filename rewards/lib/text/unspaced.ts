@@ -8,12 +8,11 @@
  */
 
 /** Han, kana and the marks that live inside Japanese words (ー 々 〆). */
-export const CJK_CHARS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆`;
+const CJK_CHARS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆`;
 /** Thai, Lao, Khmer and Myanmar letters and their combining marks. */
-export const SEA_CHARS = String.raw`\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}`;
+const SEA_CHARS = String.raw`\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}`;
 export const UNSPACED_CHARS = CJK_CHARS + SEA_CHARS;
 
-export const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gv');
 const KANA = new RegExp(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'v');
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
