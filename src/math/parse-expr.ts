@@ -13,7 +13,6 @@ import type { Token } from './lexer.ts';
 import { freeVariables } from './expr-equal.ts';
 
 export const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'exp', 'lg', 'sqrt', 'abs', 'floor', 'ceil', 'det', 'gcd', 'lcm', 'max', 'min']);
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega']);
 /** Words that end a number as a unit of measure (`35 cm`, `125 miles`); no single letters, which are variables. */
 const UNITS = new Set([
   'cm', 'mm', 'km', 'meters', 'meter', 'metres', 'metre', 'centimeters', 'centimetres', 'millimeters', 'kilometers', 'kilometres', 'kg', 'grams', 'gram', 'kilograms', 'mg', 'ml',
@@ -347,10 +346,10 @@ export abstract class ExprParser {
     });
   }
 
-  protected greekOrSymbol(name: string): Value {
+  /** π and ∞ are constants; any other name (a Greek letter, a variable) is a symbol. */
+  protected symbolOrConstant(name: string): Value {
     if (name === 'pi') return expr(this.sym('pi'));
     if (name === 'infty' || name === 'infin') return expr(this.count(new this.m.ConstantNode(Infinity)));
-    if (GREEK.has(name)) return expr(this.sym(name));
     return expr(this.sym(name));
   }
 }
