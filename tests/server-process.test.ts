@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GroupReport } from '../src/scoring/types.ts';
-import { fixtureRules } from './helpers.ts';
+import { createGate, fixtureRules } from './helpers.ts';
 import { spawnServer } from './spawn-server.ts';
 
 const children: ChildProcess[] = [];
@@ -47,14 +47,16 @@ describe('server process', { timeout: 240_000 }, () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', pools: { score: { size: 1 } } });
 
     const secret = 'SECRET-COMPLETION-TEXT-42';
-    // A fast group, then a slow one: once the fast group's line is read, the slow one is certainly in flight.
+    // A fast group, then one held until the test creates the gate file: once the fast group's line is
+    // read, the held one is in flight, and it stays so through the shutdown checks below.
+    const gate = createGate();
     const stream = await post(
       url,
       {
         rewards: [{ id: 'test-sleep', params: { ms: 1 } }],
         groups: [
           { id: 'fast', completions: ['a'] },
-          { id: 'slow', rewards: [{ id: 'test-sleep', params: { ms: 1500 } }], completions: [secret] },
+          { id: 'slow', rewards: [{ id: 'test-sleep', params: { gate: gate.path } }], completions: [secret] },
         ],
       },
       { accept: 'application/x-ndjson' },
@@ -72,6 +74,7 @@ describe('server process', { timeout: 240_000 }, () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toMatchObject({ code: 'VERDICT_SHUTTING_DOWN' });
 
+    gate.open();
     const slow = await next();
     expect(slow).toMatchObject({ id: 'slow', completions: [{ reward: 1 }] }); // scored, not cut short
     expect(await next()).toMatchObject({ done: true, rules: { 'test-sleep': { scored: 2, failed: 0 } } });
@@ -80,6 +83,7 @@ describe('server process', { timeout: 240_000 }, () => {
     expect(code).toBe(0);
     expect(output()).toContain('draining');
     expect(output()).not.toContain(secret); // logs carry counts and codes, never completions
+    gate.remove();
   });
 
   it('answers what still scores at four fifths of the grace period, then exits 0 within it', async () => {
