@@ -238,7 +238,7 @@ describe('hostile programs', () => {
     const payload = stringifyExact({ rewards: [{ id: 'code-tests', params }], groups });
     const batch = app.inject({ method: 'POST', url: '/v1/score', payload, headers: { 'content-type': 'application/json' } }).then((r) => ({ status: r.statusCode, body: r.json() }));
     // /healthz answers while the sandbox is busy with the attacks.
-    await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => app.verdict.pools.sandbox.stats().busy, { timeout: 30_000 }).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 
     const { status, body } = await batch;
