@@ -2,7 +2,7 @@
 // style: a promise nobody awaits or catches, a promise handed to a caller that ignores it, a value that
 // stringifies as "[object Object]", a method taken off its object. The unsafe-any family is left off:
 // parsed JSON and mathjs trees are typed loosely on purpose and would need a cast per read.
-// Layout is Prettier's (.prettierrc.json).
+// Layout is Prettier's (prettier.config.js).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';

@@ -1,4 +1,7 @@
-/** The `verdict` CLI as real processes (bin/verdict.js): score (in process, or on a server with --url), interrupt and resume, filter, serve; and the progress display. */
+/**
+ * The `verdict` CLI as real processes (bin/verdict.js): score (in process, or on a server with --url),
+ * interrupt and resume, filter, serve; and the progress display.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
