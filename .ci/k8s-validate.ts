@@ -14,6 +14,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests of any kind, read by optional chaining and checked by the schemas below
 type Obj = Record<string, any>;
 const dir = path.resolve(process.argv[2] ?? 'docker/k8s');
 const problems: string[] = [];
@@ -74,7 +75,7 @@ function checkUnknownFields(objects: Obj[]): void {
     .join('\n');
   const options: ts.CompilerOptions = { strict: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] };
   const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
+  const [getSourceFile, fileExists, readFile] = [host.getSourceFile.bind(host), host.fileExists.bind(host), host.readFile.bind(host)];
   host.fileExists = (f) => f === file || fileExists(f);
   host.readFile = (f) => (f === file ? source : readFile(f));
   host.getSourceFile = (f, lang, ...rest) => (f === file ? ts.createSourceFile(f, source, lang) : getSourceFile(f, lang, ...rest));

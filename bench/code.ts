@@ -66,9 +66,9 @@ export async function benchCode(): Promise<
       for (let run = 0; run < RUNS; run++) {
         const { status, json, ms } = await postJson(`${url}/v1/score`, body(suite, suite.programs));
         if (status !== 200) throw new Error(`status ${status}: ${JSON.stringify(json).slice(0, 300)}`);
-        const cells = json.groups.flatMap((g: any) => g.completions.map((c: any) => c.rewards['code-tests']));
+        const cells = json.groups.flatMap((g) => g.completions.map((c) => c.rewards['code-tests']));
         for (const cell of cells) times.push(cell.ms);
-        passed += cells.filter((c: any) => c.score === 1).length;
+        passed += cells.filter((c) => c.score === 1).length;
         runs.push((cells.length * 1000) / ms);
       }
       const after = treeCpu(process.pid);

@@ -64,7 +64,7 @@ export async function benchFamilies(log: (line: string) => void = console.log): 
           const { status, json, ms } = await postJson(`${url}/v1/score`, body);
           if (status !== 200) throw new Error(`${id}: status ${status} ${JSON.stringify(json).slice(0, 200)}`);
           times.push(ms);
-          cellMs = (json.groups as Array<{ completions: Array<{ rewards: Record<string, { ms: number }> }> }>).map((g) => g.completions[0].rewards[id].ms);
+          cellMs = json.groups.map((g) => g.completions[0].rewards[id].ms);
         }
         cellMs.sort((a, b) => a - b);
         const batchMs = median(times);

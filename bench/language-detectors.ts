@@ -22,6 +22,7 @@ const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'tr', 'vi', 'ru', '
 const SCRIPT: Record<string, string> = { ru: 'Cyrillic', uk: 'Cyrillic', ar: 'Arabic', fa: 'Arabic', hi: 'Devanagari' };
 const ISO3: Record<string, string> = { eng: 'en', spa: 'es', fra: 'fr', deu: 'de', por: 'pt', ita: 'it', rus: 'ru', ukr: 'uk', arb: 'ar', pes: 'fa', hin: 'hi', nld: 'nl', tur: 'tr', vie: 'vi', cat: 'ca', glg: 'gl', bul: 'bg', srp: 'sr', mar: 'mr', urd: 'ur', ron: 'ro' };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped packages from DETECTORS_DIR, each called the way its README shows
 async function load(name: string, entry?: string): Promise<any> {
   const dir = process.env.DETECTORS_DIR;
   if (!dir) return undefined;

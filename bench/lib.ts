@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
+import type { ScoreResponse } from '../src/scoring/types.ts';
 
 export async function startServer(overrides: Partial<Config> = {}): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp(loadConfig({}, { logLevel: 'warn', port: 0, ...overrides }));
@@ -20,10 +21,11 @@ export function median(values: readonly number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; json: any; ms: number }> {
+/** POSTs a batch to /v1/score; `json` is the error body instead when `status` is not 200. */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; json: ScoreResponse; ms: number }> {
   const started = performance.now();
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await response.json();
+  const json = (await response.json()) as ScoreResponse;
   return { status: response.status, json, ms: performance.now() - started };
 }
 

@@ -37,7 +37,9 @@ export function processTree(root: number): ProcStat[] {
     const s = procStat(pid);
     if (!s) continue;
     if (pid === root) found = [s];
-    byParent.get(s.ppid)?.push(s) ?? byParent.set(s.ppid, [s]);
+    const siblings = byParent.get(s.ppid);
+    if (siblings) siblings.push(s);
+    else byParent.set(s.ppid, [s]);
   }
   for (let i = 0; i < found.length; i++) found.push(...(byParent.get(found[i].pid) ?? []));
   return found;

@@ -94,7 +94,7 @@ async function measure(name: string, open: (file: string) => Ops | Promise<Ops>)
   try {
     const ops = await open(path.join(dir, 'rules.sqlite'));
     let cpu = process.cpuUsage();
-    let wall = performance.now();
+    const wall = performance.now();
     for (let i = 0; i < RULES; i++) await ops.append(i);
     const append = { cpu: cpuMs(cpu) / RULES, wall: (performance.now() - wall) / RULES };
     cpu = process.cpuUsage();

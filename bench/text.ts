@@ -12,7 +12,9 @@
  * training) and cold (forgotten before each run: every word seen for the
  * first time), printed beside the 3 ms goal, with the fastest warm run's
  * wall time: what a run costs when no other process competes for the core.
- * Then cells/s for every text rule on a ~300-word completion.
+ * Then cells/s for every text rule on a ~300-word completion, and the cost of
+ * the long inputs the tests score without timing them (a 20k-character
+ * fuzzy_match, a catastrophic pattern over 100k characters).
  */
 import { reward as cosineLength } from '../rewards/cosine-length.ts';
 import { reward as languageConsistency } from '../rewards/language-consistency.ts';
@@ -94,10 +96,10 @@ for (const lang of languages) {
   console.log(`${lang.padEnd(6)} ${String(completion.length).padStart(6)} ${row}   <=${GOAL_MS} ${verdict.padEnd(4)}  ${fmt(result.score ?? NaN, 3)}`);
 }
 
-async function timeCell(rule: RewardDefinition, sample: Sample, params: Record<string, unknown>): Promise<number[]> {
+async function timeCell(rule: RewardDefinition, sample: Sample, params: Record<string, unknown>, runs = RUNS): Promise<number[]> {
   for (let i = 0; i < WARM; i++) await rule.score(sample, params, ctx);
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const started = performance.now();
     await rule.score(sample, params, ctx);
     times.push(performance.now() - started);
@@ -130,4 +132,21 @@ for (const [rule, sample, params] of rules) {
   const label = rule.id === 'text-similarity' ? `text-similarity ${String(params.evaluation_metric)}` : rule.id;
   const total = times.reduce((a, b) => a + b, 0);
   console.log(`${label.padEnd(34)} ${fmt(percentile(times, 50), 3).padStart(9)} ${fmt((1000 * RUNS) / total, 0).padStart(9)}`);
+}
+
+// tests/text-similarity.test.ts and tests/text-string-rules.test.ts score these without timing them.
+const LONG_RUNS = 20;
+const lorem = 'lorem ipsum dolor sit amet '.repeat(750);
+const abs = 'ab '.repeat(33_000);
+const catastrophic = { pattern: String.raw`(\w+\s?)*end$`, flags: '', full_match: false, scope: 'answer', max_input_chars: 100_000 };
+const long: Array<[string, RewardDefinition, Sample, Record<string, unknown>]> = [
+  ['text-similarity fuzzy_match, 20k chars', textSimilarity, { completion: lorem, reference: lorem.replace(/o/g, '0') }, { evaluation_metric: 'fuzzy_match', scope: 'answer', max_input_chars: 100_000 }],
+  ['regex-match (\\w+\\s?)*end$, 100k, match', regexMatch, { completion: `${abs}end` }, catastrophic],
+  ['regex-match (\\w+\\s?)*end$, 100k, none', regexMatch, { completion: `${abs}en!` }, catastrophic],
+];
+console.log(`\nlong inputs (in-process, warm, ${LONG_RUNS} runs)`);
+console.log('input                                        median ms');
+for (const [label, rule, sample, params] of long) {
+  const times = await timeCell(rule, sample, params, LONG_RUNS);
+  console.log(`${label.padEnd(44)} ${fmt(percentile(times, 50), 2).padStart(9)}`);
 }

@@ -68,9 +68,8 @@ export const reward = defineReward<Params>({
     const { length, source } = completionLength(sample, params.unit);
     const progress = params.clip_length ? Math.min(1, length / params.max_len) : length / params.max_len;
     const cosine = Math.cos(progress * Math.PI);
-    const [low, high] = judged.correct
-      ? [params.min_value_correct, params.max_value_correct]
-      : [params.max_value_wrong, params.min_value_wrong]; // swapped for wrong answers, as open-r1
+    // The wrong answers' bounds are swapped, as open-r1's are.
+    const [low, high] = judged.correct ? [params.min_value_correct, params.max_value_correct] : [params.max_value_wrong, params.min_value_wrong];
     const score = low + 0.5 * (high - low) * (1 + cosine);
     return { score, details: { correct: judged.correct, correct_source: judged.source, length, length_source: source } };
   },

@@ -89,7 +89,6 @@ export const reasons = {
   wrong_choice: { with: 'score', meaning: 'The picked letter is not the reference: 0.', rules: ['multiple-choice'] },
 } as const satisfies Record<string, ReasonInfo>;
 
-export type ReasonCode = keyof typeof reasons;
 
 /** What a completion's own `error` can say; its cells are then `null` with `no_completion`. */
 export const completionErrors = {

@@ -66,7 +66,7 @@ export const reward = defineReward<Params>({
       }
     }
     const score = counts.filter((c) => c === 1).length / needles.length;
-    const details: Record<string, unknown> = { counts: Object.fromEntries(needles.map((n, i) => [n, occurrences(text, n)])) };
+    const details: Record<string, unknown> = { counts: Object.fromEntries(needles.map((n) => [n, occurrences(text, n)])) };
     if (empty.length > 0) details.empty = empty;
     return { score, details };
   },

@@ -30,7 +30,7 @@ export interface Sample {
 }
 
 /** One group of a request, as a rule's `batchContext` sees it. */
-export interface BatchGroup {
+interface BatchGroup {
   prompt?: string;
   metadata?: Record<string, unknown>;
 }
@@ -85,7 +85,7 @@ export interface SandboxRunRequest {
 }
 
 /** How a test run failed; `js-function` reports it as the cell's reason. */
-export type SandboxFailure = 'timeout' | 'runtime_error' | 'memory' | 'output_limit' | 'compile_error';
+type SandboxFailure = 'timeout' | 'runtime_error' | 'memory' | 'output_limit' | 'compile_error';
 
 export type SandboxStatus = 'ok' | SandboxFailure;
 
@@ -156,7 +156,7 @@ export interface RewardDefinition<P = Record<string, unknown>> {
  * it before anything runs, so a group without a usable reference is a 400
  * naming the group, not a column of `null` cells.
  */
-export interface ReferenceNeed<P = Record<string, unknown>> {
+interface ReferenceNeed<P = Record<string, unknown>> {
   /** The shapes the rule reads, as the error message and the docs state them. */
   shapes: string;
   /** Whether these params need the group's reference (default: always); e.g. not when a param gives it. */

@@ -1,7 +1,7 @@
 /** POST /v1/rewards, /v1/rewards/validate, /v1/rewards/{id}/try and DELETE /v1/rewards/{id}: requests and answers. */
 import { rulePresetSchema } from './rule-preset.ts';
 
-export const ruleKinds = ['preset', 'composite', 'string-check', 'regex', 'text-similarity', 'javascript'] as const;
+const ruleKinds = ['preset', 'composite', 'string-check', 'regex', 'text-similarity', 'javascript'] as const;
 
 export const ruleRegistrationSchema = {
   $id: 'RuleRegistration',

@@ -18,7 +18,7 @@ export const ruleExampleSchema = {
 } as const;
 
 /** The id pattern of a registered rule: what RewardSpec accepts, without `@version`. */
-export const ruleIdSchema = {
+const ruleIdSchema = {
   type: 'string',
   pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
   description: 'Rule id; registering an existing id creates its next version',

@@ -14,7 +14,6 @@
  * hold, so one caller's flood never shuts the others out. Callers are API keys, else
  * connections.
  */
-import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Overloaded, ShuttingDown } from './errors.ts';
@@ -32,7 +31,7 @@ export interface AdmissionOptions {
   queuedCells(): number;
 }
 
-export interface AdmissionStats {
+interface AdmissionStats {
   /** Bytes of admitted requests not yet answered. */
   queuedBytes: number;
   callers: number;

@@ -34,7 +34,7 @@ import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
-export interface AppState {
+interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, new scoring work is refused, in-flight requests finish. */
   draining: boolean;
   /** Aborted when a shutdown's grace period is nearly over: requests still scoring answer with what they have. */

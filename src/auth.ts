@@ -34,7 +34,7 @@ declare module 'fastify' {
 }
 
 /** The query parameter a `urlKey` route reads its key from. */
-export const URL_KEY_PARAM = 'api_key';
+const URL_KEY_PARAM = 'api_key';
 
 /** Routes added by plugins that cannot carry a config (Swagger UI's pages), open by their declared path. */
 const openPluginPrefixes = ['/docs'];
@@ -66,7 +66,7 @@ function urlKey(request: FastifyRequest): string | undefined {
 }
 
 /** HOST values that only this machine can reach. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || host === '::ffff:127.0.0.1';
 }
 

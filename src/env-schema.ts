@@ -105,4 +105,3 @@ export const envSchema = {
   },
 } as const;
 
-export type EnvVariable = keyof typeof envSchema.properties;

@@ -39,7 +39,7 @@ function validationDetails(issues: readonly ValidationIssue[]): ErrorDetail[] {
   const anyOfAt = new Set(issues.filter((i) => i.keyword === 'anyOf').map((i) => i.instancePath));
   const kept = issues.filter((i) => i.keyword === 'anyOf' || !anyOfAt.has(i.instancePath));
   return kept.map((issue) => {
-    const extra = issue.params?.additionalProperty ? ` (${String(issue.params.additionalProperty)})` : '';
+    const extra = typeof issue.params?.additionalProperty === 'string' ? ` (${issue.params.additionalProperty})` : '';
     const message = issue.keyword === 'anyOf' ? 'does not match any of the allowed shapes' : (issue.message ?? 'is invalid');
     return { pointer: issue.instancePath, message: `${message}${extra}` };
   });
@@ -81,7 +81,9 @@ function toCatalogError(error: FastifyError, bodyLimit: number, path: string, co
  * route, nor the error handler, so it is answered here in the same catalog body.
  */
 export function frameworkErrorsFor(bodyLimit: number) {
-  return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(raw, request, reply, bodyLimit);
+  return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    sendError(raw, request, reply, bodyLimit);
+  };
 }
 
 /** The request's path as sent, without its query. */

@@ -8,7 +8,7 @@ import secureJson from 'secure-json-parse';
 import { InvalidJson, TooDeep } from './errors.ts';
 import { keepReferenceTexts } from './reference-text.ts';
 
-export const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
+const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
 
 /**
  * Whether a parsed value nests arrays and objects deeper than `limit`. Checked
@@ -16,7 +16,7 @@ export const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references 
  * by a walk of the containers only, without recursion: scanning the raw text
  * instead visited every character, which cost more than the parse itself.
  */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+function nestsDeeperThan(value: unknown, limit: number): boolean {
   const stack: Array<[object, number]> = [];
   if (value !== null && typeof value === 'object') stack.push([value, 1]);
   while (stack.length > 0) {

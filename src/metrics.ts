@@ -11,8 +11,9 @@ import { isFailure } from './scoring/summarize.ts';
 export interface Metrics {
   registry: Registry;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
-  observeCell(ruleId: string, outcome: CellOutcome): void;
-  cacheHit(): void;
+  // Properties, not methods: both are handed on unbound (to the pools and the cache).
+  observeCell: (ruleId: string, outcome: CellOutcome) => void;
+  cacheHit: () => void;
   /** A batch's rule could not score more than NULL_WARN_PERCENT of its cells. */
   nullShareWarning(ruleId: string): void;
   workerRestart(pool: string): void;

@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, score } from './helpers.ts';
+import { buildTestApp, createGate, score } from './helpers.ts';
 
 const MAX_QUEUED = 8;
 let app: FastifyInstance;
@@ -25,6 +25,11 @@ const sleepBatch = (cells: number, ms: number, tag: string) => ({
   rewards: [{ id: 'test-sleep', params: { ms } }],
   groups: [{ completions: Array.from({ length: cells }, (_, i) => `${tag} ${i}`) }],
 });
+/** Cells that run until `gate` opens: the queue stays full for as long as the test needs it. */
+const heldBatch = (cells: number, gate: { path: string }, tag: string) => ({
+  rewards: [{ id: 'test-sleep', params: { gate: gate.path } }],
+  groups: [{ completions: Array.from({ length: cells }, (_, i) => `${tag} ${i}`) }],
+});
 const queued = () => app.verdict.pools.score.stats().queued;
 
 function heapAfterGc(): number {
@@ -35,7 +40,8 @@ function heapAfterGc(): number {
 
 describe('bounded queue', () => {
   it('refuses a request beyond the queue with 503, Retry-After and VERDICT_OVERLOADED', async () => {
-    const busy = score(app, sleepBatch(MAX_QUEUED, 300, 'busy')); // fills the queue: 8 cells of 300 ms on one worker
+    const gate = createGate();
+    const busy = score(app, heldBatch(MAX_QUEUED, gate, 'busy')); // fills the queue: 8 held cells on one worker
     await expect.poll(queued, { timeout: 5_000 }).toBeGreaterThan(0);
 
     const response = await app.inject({ method: 'POST', url: '/v1/score', payload: sleepBatch(MAX_QUEUED, 1, 'late') });
@@ -43,7 +49,9 @@ describe('bounded queue', () => {
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(response.json()).toMatchObject({ statusCode: 503, code: 'VERDICT_OVERLOADED', error: 'Service Unavailable' });
 
+    gate.open();
     expect((await busy).status).toBe(200); // the admitted request is untouched by the refusal
+    gate.remove();
   });
 
   it('keeps the queue and the heap bounded under a flood of refused requests', async () => {
@@ -60,7 +68,8 @@ describe('bounded queue', () => {
         request.on('error', reject);
         request.end(payload);
       });
-    const busy = score(app, sleepBatch(MAX_QUEUED, 250, 'flood'));
+    const gate = createGate();
+    const busy = score(app, heldBatch(MAX_QUEUED, gate, 'flood'));
     await expect.poll(queued, { timeout: 5_000 }).toBeGreaterThan(0);
     // 400 refused requests of 64 x 1 KB completions: ~26 MB if any of them were kept.
     const big = JSON.stringify(sleepBatch(64, 1, 'x'.repeat(1024)));
@@ -74,22 +83,27 @@ describe('bounded queue', () => {
     }
     const grown = heapAfterGc() - before;
     agent.destroy();
+    gate.open();
     expect((await busy).status).toBe(200);
+    gate.remove();
     expect([...statuses]).toEqual([503]);
     expect(maxQueued).toBeLessThanOrEqual(MAX_QUEUED);
     expect(grown).toBeLessThan(8 * 1024 * 1024);
   });
 
   it('answers at deadline_ms with timeout cells while its cells still wait in a busy queue', async () => {
+    const gate = createGate();
     let busyDone = false;
-    const busy = score(app, sleepBatch(4, 400, 'slow')).then((r) => ((busyDone = true), r)); // the worker is busy for ~1.6 s
+    const busy = score(app, heldBatch(4, gate, 'slow')).then((r) => ((busyDone = true), r)); // the worker is held until the gate opens
     await expect.poll(queued, { timeout: 5_000 }).toBeGreaterThan(0);
     const { status, body } = await score(app, { ...sleepBatch(2, 1, 'waiting'), deadline_ms: 200 });
     expect(status, JSON.stringify(body)).toBe(200);
     expect(busyDone).toBe(false); // answered before the cells ahead of it were scored
     const cells = body.groups[0].completions.map((c: { rewards: Record<string, unknown> }) => c.rewards['test-sleep']);
     expect(cells).toEqual([expect.objectContaining({ score: null, reason: 'timeout' }), expect.objectContaining({ score: null, reason: 'timeout' })]);
+    gate.open();
     await busy;
+    gate.remove();
   });
 
   it('scores the next request normally once the queue has drained', async () => {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, score } from './helpers.ts';
+import { buildTestApp, createGate, score } from './helpers.ts';
 
 let app: FastifyInstance;
 let port: number;
@@ -38,8 +38,9 @@ describe.each([
   ['an NDJSON stream', { accept: 'application/x-ndjson' }],
 ])('a client that disconnects (%s)', (_name, headers) => {
   it('releases its queued cells at once, while the worker still runs the cells before them', async () => {
+    const gate = createGate(); // the busy cell runs until the abandoned request's cells are released
     let busyDone = false;
-    const busy = score(app, sleepBatch(1, 1500, `busy ${_name}`)).then((r) => ((busyDone = true), r));
+    const busy = score(app, { ...sleepBatch(1, 1, `busy ${_name}`), rewards: [{ id: 'test-sleep', params: { gate: gate.path } }] }).then((r) => ((busyDone = true), r));
     await expect.poll(() => stats().busy, { timeout: 30_000 }).toBe(1);
 
     const abandoned = send(sleepBatch(200, 50, `gone ${_name}`), headers);
@@ -48,7 +49,9 @@ describe.each([
     await expect.poll(() => stats().queued, { timeout: 30_000 }).toBe(0);
     expect(busyDone).toBe(false); // released while the worker still runs the busy cell
 
+    gate.open();
     expect((await busy).status).toBe(200);
+    gate.remove();
     const after = await score(app, sleepBatch(2, 1, `after ${_name}`));
     expect(after.body.rules['test-sleep']).toMatchObject({ scored: 2, failed: 0 });
   });

@@ -1,4 +1,7 @@
-/** The `verdict` CLI as real processes (bin/verdict.js): score (in process, or on a server with --url), interrupt and resume, filter, serve; and the progress display. */
+/**
+ * The `verdict` CLI as real processes (bin/verdict.js): score (in process, or on a server with --url),
+ * interrupt and resume, filter, serve; and the progress display.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -6,7 +9,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FineTuningRow } from '../src/cli/filter-groups.ts';
 import { createProgress } from '../src/cli/progress.ts';
+import type { ScoredGroup } from '../src/cli/score-groups.ts';
 import { selfTestPython } from '../src/sandbox/self-test.ts';
 import { buildTestApp } from './helpers.ts';
 import { freePort } from './spawn-server.ts';
@@ -41,8 +46,8 @@ function run(args: string[], env: Record<string, string> = {}): { child: ChildPr
   return { child, done };
 }
 
-const readLines = (name: string) =>
-  fs.readFileSync(file(name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+/** The lines of an output file: scored groups (`verdict score`), or `T` (the rows of `verdict filter`). */
+const readLines = <T = ScoredGroup>(name: string): T[] => fs.readFileSync(file(name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
 
 /** Resolves once `name` holds at least `n` complete lines. */
 async function waitForLines(name: string, n: number, child: ChildProcess): Promise<void> {
@@ -65,7 +70,7 @@ describe('verdict score', { timeout: 240_000 }, () => {
     expect(out.map((g) => g.id)).toEqual(Array.from({ length: 20 }, (_, i) => `g${i}`));
     expect(out[3]).toMatchObject({ id: 'g3', prompt: 'What is 3 + 1?', reference: '4' });
     expect(out[3].advantages).toEqual([expect.closeTo(1 / 3, 12), expect.closeTo(-2 / 3, 12), expect.closeTo(1 / 3, 12)]); // Dr. GRPO: r - mean
-    expect(out[3].completions.map((c: any) => [c.completion, c.reward, c.rewards['math-answer'].score])).toEqual([
+    expect(out[3].completions.map((c) => [c.completion, c.reward, c.rewards['math-answer'].score])).toEqual([
       ['\\boxed{4}', 1, 1],
       ['\\boxed{5}', 0, 0],
       ['<think>3 plus one</think> The answer is \\boxed{4}.', 1, 1],
@@ -103,7 +108,7 @@ describe('verdict score', { timeout: 240_000 }, () => {
     expect(finished.stderr).toMatch(new RegExp(`resuming: ${afterKill} of ${groups} groups already in`));
     const out = readLines('big.out.jsonl');
     expect(out.map((g) => g.id).sort()).toEqual(Array.from({ length: groups }, (_, i) => `g${i}`).sort());
-    expect(out.every((g) => g.completions.map((c: any) => c.reward).join() === '1,0,1')).toBe(true);
+    expect(out.every((g) => g.completions.map((c) => c.reward).join() === '1,0,1')).toBe(true);
   }, 400_000);
 
   it.each([
@@ -130,7 +135,8 @@ describe('verdict score', { timeout: 240_000 }, () => {
     const { code, stderr } = await run(['score', file('any-int.jsonl'), '--rewards', 'code-tests', '-o', file('any-int.out.jsonl')]).done;
     expect(code, stderr).toBe(0);
     const [group] = readLines('any-int.out.jsonl');
-    expect(group.completions[0].rewards['code-tests'].details.tests.map((t: { status: string }) => t.status)).toEqual(['passed', 'passed', 'passed']);
+    const tests = group.completions[0].rewards['code-tests'].details?.tests as Array<{ status: string }>;
+    expect(tests.map((t) => t.status)).toEqual(['passed', 'passed', 'passed']);
     expect(group.completions[0].reward).toBe(1);
   });
 
@@ -167,7 +173,7 @@ describe('verdict score --url', { timeout: 240_000 }, () => {
     // chunks back longest so later ones finish first.
     const refusedKeys = new Set<string>();
     const log: string[] = [];
-    const front = http.createServer(async (req, res) => {
+    const pass = async (req: http.IncomingMessage, res: http.ServerResponse) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString();
@@ -183,7 +189,9 @@ describe('verdict score --url', { timeout: 240_000 }, () => {
       const answer = await fetch(`${target}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       log.push(`200 ${first}`);
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
-    });
+    };
+    // A failure in front drops the connection: the CLI's retries and exit code say so, not an unhandled rejection.
+    const front = http.createServer((req, res) => void pass(req, res).catch((error: Error) => res.destroy(error)));
     await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(front.address() as { port: number }).port}`;
     try {
@@ -193,7 +201,7 @@ describe('verdict score --url', { timeout: 240_000 }, () => {
       expect(code, stderr).toBe(0);
       const out = readLines('remote.out.jsonl');
       expect(out.map((g) => g.id)).toEqual(Array.from({ length: 20 }, (_, i) => `g${i}`)); // input order, not finishing order
-      expect(out.every((g) => g.completions.map((c: any) => c.reward).join() === '1,0,1')).toBe(true);
+      expect(out.every((g) => g.completions.map((c) => c.reward).join() === '1,0,1')).toBe(true);
       expect(log.filter((l) => l.startsWith('503')).length).toBe(5); // five chunks, each refused once
       expect(log.filter((l) => l.startsWith('200')).length).toBe(5); // and each scored once
       expect(stderr).toMatch(/503 VERDICT_OVERLOADED; retrying in 1\.0 s/);
@@ -246,14 +254,14 @@ describe('verdict filter (rejection sampling)', { timeout: 180_000 }, () => {
     fs.writeFileSync(file('scored.jsonl'), scored.map((g) => JSON.stringify(g)).join('\n'));
     const { code, stderr } = await run(['filter', file('scored.jsonl'), '-o', file('sft.jsonl'), ...extra]).done;
     expect(code, stderr).toBe(0);
-    expect(readLines('sft.jsonl').map((r) => [r.prompt, r.completion, r.reward])).toEqual(expected);
+    expect(readLines<FineTuningRow>('sft.jsonl').map((r) => [r.prompt, r.completion, r.reward])).toEqual(expected);
   });
 
   it('writes chat rows with the rule breakdown, scoring an unscored file first when given --rewards', async () => {
     const input = writeInput('raw.jsonl', 3);
     const { code, stderr } = await run(['filter', input, '--rewards', 'math-answer', '--threshold', '1', '--format', 'messages', '-o', file('chat.jsonl')]).done;
     expect(code, stderr).toBe(0);
-    const rows = readLines('chat.jsonl');
+    const rows = readLines<FineTuningRow>('chat.jsonl');
     expect(rows).toHaveLength(6); // 2 right answers per group
     expect(rows[0]).toEqual({
       messages: [{ role: 'user', content: 'What is 0 + 1?' }, { role: 'assistant', content: '\\boxed{1}' }],

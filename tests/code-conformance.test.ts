@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ScoreResponse } from '../src/scoring/types.ts';
 import { corpus, requireInCi } from './fixtures/corpora.ts';
 import { buildTestApp, score } from './helpers.ts';
 
@@ -46,8 +47,8 @@ it.skipIf(!present)('scores every canonical solution 1.0 and every wrong solutio
   const failures: string[] = [];
   let solutions = 0;
   let wrongs = 0;
-  body.groups.forEach((group: any, g: number) => {
-    group.completions.forEach((completion: any, i: number) => {
+  (body as ScoreResponse).groups.forEach((group, g) => {
+    group.completions.forEach((completion, i) => {
       const cell = completion.rewards['code-tests'];
       const ok = i === 0 ? cell.score === 1 : cell.score !== null && cell.score < 1;
       if (ok && i === 0) solutions++;

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
+import type { GroupReport } from '../src/scoring/types.ts';
 import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -218,7 +219,7 @@ const good: Record<Lang, { code: string; reference: unknown }> = {
 const controls = (id: string) => (Object.keys(good) as Lang[]).map((language) => ({ id: `${id} ${language}`, reference: good[language].reference, completions: [good[language].code] }));
 
 const params = { timeout_ms: 1000 };
-const cellOf = (group: any) => group.completions[0].rewards['code-tests'];
+const cellOf = (group: GroupReport) => group.completions[0].rewards['code-tests'];
 
 describe('hostile programs', () => {
   it(`cover every class in each language, ${rows.length} programs in all`, () => {
@@ -239,31 +240,31 @@ describe('hostile programs', () => {
     const payload = stringifyExact({ rewards: [{ id: 'code-tests', params }], groups });
     const batch = app.inject({ method: 'POST', url: '/v1/score', payload, headers: { 'content-type': 'application/json' } }).then((r) => ({ status: r.statusCode, body: r.json() }));
     // /healthz answers while the sandbox is busy with the attacks.
-    await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => app.verdict.pools.sandbox.stats().busy, { timeout: 30_000 }).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 
     const { status, body } = await batch;
     expect(status).toBe(200);
     const outcomes = rows.map((r, i) => {
       const cell = cellOf(body.groups[2 * i]);
-      const test = cell.details?.tests?.[0];
-      const outcome = r.expect === 'pass' ? (cell.score === 1 ? 'pass' : `${cell.score} ${cell.reason ?? ''} ${JSON.stringify(test)}`) : cell.score === 0 && r.expect.includes(test?.status) ? 'as expected' : `${cell.score} ${cell.reason ?? ''} ${JSON.stringify(test)}`;
+      const test = (cell.details?.tests as Array<{ status: string }> | undefined)?.[0];
+      const outcome = r.expect === 'pass' ? (cell.score === 1 ? 'pass' : `${cell.score} ${cell.reason ?? ''} ${JSON.stringify(test)}`) : cell.score === 0 && r.expect.includes(test?.status ?? '') ? 'as expected' : `${cell.score} ${cell.reason ?? ''} ${JSON.stringify(test)}`;
       return { program: body.groups[2 * i].id, outcome, next: cellOf(body.groups[2 * i + 1]).score };
     });
     expect(outcomes).toEqual(rows.map((r, i) => ({ program: `${i} ${r.language}: ${r.tries}`, outcome: r.expect === 'pass' ? 'pass' : 'as expected', next: 1 })));
 
     // The next request, in the same slot, scores correct programs normally.
     const next = await score(app, { rewards: [{ id: 'code-tests', params }], groups: controls('next request') });
-    expect(next.body.groups.map((g: any) => [g.id, cellOf(g).score])).toEqual(controls('next request').map((g) => [g.id, 1]));
+    expect(next.body.groups.map((g: GroupReport) => [g.id, cellOf(g).score])).toEqual(controls('next request').map((g) => [g.id, 1]));
   }, 600_000);
 
   it('a request with a deadline loses only the cell that outlives it, and the next request is whole', async () => {
     const attack = fence('javascript', 'function f() { try { new FinalizationRegistry(() => { for (;;) {} }).register({}, 0) } catch (e) {} for (;;) {} }');
     const groups = [{ id: 'attack', reference: good.javascript.reference, completions: [attack] }, ...controls('same request')];
     const { body } = await score(app, { rewards: [{ id: 'code-tests', params }], groups, deadline_ms: 20_000 });
-    expect(body.groups.map((g: any) => [g.id, cellOf(g).score])).toEqual([['attack', 0], ...controls('same request').map((g) => [g.id, 1])]);
+    expect(body.groups.map((g: GroupReport) => [g.id, cellOf(g).score])).toEqual([['attack', 0], ...controls('same request').map((g) => [g.id, 1])]);
     const next = await score(app, { rewards: [{ id: 'code-tests', params }], groups: controls('next request') });
-    expect(next.body.groups.map((g: any) => [g.id, cellOf(g).score])).toEqual(controls('next request').map((g) => [g.id, 1]));
+    expect(next.body.groups.map((g: GroupReport) => [g.id, cellOf(g).score])).toEqual(controls('next request').map((g) => [g.id, 1]));
   }, 120_000);
 
   // The second job looks for SECRET without ever holding it: it hashes what follows each "LEFTOVER:" in

@@ -97,7 +97,7 @@ describe('the schema of the environment (src/env-schema.ts), the one source', ()
     for (const [name, shown] of rows) {
       const p = properties[name];
       expect(p, name).toBeDefined();
-      expect(shown, name).toBe(p.default !== undefined ? `\`${p.default}\`` : (p.defaultNote ?? '(unset)'));
+      expect(shown, name).toBe(p.default !== undefined ? `\`${String(p.default as string | number | boolean)}\`` : (p.defaultNote ?? '(unset)'));
     }
   });
 

@@ -75,7 +75,7 @@ export function deepNode(depth: number, kind: 'arr' | 'obj', key = 'a'): Node {
 const formatPieces = ['<think>', '</think>', '<answer>', '</answer>', '\n', '\r\n', ' ', 'reasoning', 'step 1', '4', '\\boxed{4}', 'The answer is 4.', '<|im_end|>'];
 
 /** Completions that exercise the format rules' branches: tag soup, empty parts, odd Unicode. */
-export const completionText: fc.Arbitrary<string> = fc.oneof(
+const completionText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.constantFrom(...formatPieces), { maxLength: 12 }).map((p) => p.join('')) },
   { weight: 1, arbitrary: hostileString },
 );

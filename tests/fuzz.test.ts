@@ -72,9 +72,12 @@ async function send(options: InjectOptions): Promise<LightMyRequestResponse> {
   }
 }
 
+/** A string as it is, anything else (an object payload or URL) as JSON. */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+
 function describeRequest(options: InjectOptions): string {
-  const payload = typeof options.payload === 'string' ? options.payload : String(options.payload ?? '');
-  return `${options.method ?? 'GET'} ${options.url} (${payload.length} chars) ${payload.slice(0, 200)}`;
+  const payload = asText(options.payload);
+  return `${options.method ?? 'GET'} ${asText(options.url)} (${payload.length} chars) ${payload.slice(0, 200)}`;
 }
 
 /** The property itself: a 4xx with the catalog body, or a 2xx that keeps the invariants; never a 5xx. */
@@ -88,7 +91,7 @@ async function sendAndCheck(options: InjectOptions): Promise<void> {
     expect(body, where).toMatchObject({ statusCode: status, code: expect.stringMatching(/^VERDICT_/), error: expect.any(String), message: expect.any(String) });
     return;
   }
-  if (options.url === '/v1/score' && options.method === 'POST') checkScored(JSON.parse(String(options.payload)), response, where);
+  if (options.url === '/v1/score' && options.method === 'POST') checkScored(JSON.parse(asText(options.payload)), response, where);
   if (options.url === '/v1/jobs' && options.method === 'POST') jobIds.push(response.json().id);
 }
 

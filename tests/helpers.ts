@@ -1,5 +1,5 @@
 /** Builds the real app (real worker pools) for a test file, with test-only rule fixtures loaded. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +17,17 @@ export async function buildTestApp(overrides: Partial<Config> = {}): Promise<Fas
   app.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return app;
+}
+
+/**
+ * A file that holds the cells of `test-sleep` with `{ gate: gate.path }` until `open()` creates it: the
+ * test decides when they end, so "still running while ..." holds by construction, not by a margin of
+ * time. `remove()` once the held batch has answered.
+ */
+export function createGate(): { path: string; open(): void; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'verdict-gate-'));
+  const file = path.join(dir, 'open');
+  return { path: file, open: () => writeFileSync(file, ''), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function score(app: FastifyInstance, body: unknown) {

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobStore } from '../src/storage/create-job-store.ts';
 import type { JobStore } from '../src/storage/job-store.ts';
-import { buildTestApp } from './helpers.ts';
+import { buildTestApp, createGate } from './helpers.ts';
 import { backends, type Backend } from './storage-backends.ts';
 
 const echo = (values: string[][]) => ({ rewards: [{ id: 'test-echo' }], groups: values.map((completions) => ({ completions })) });
@@ -74,15 +74,18 @@ describe.each(backends)('jobs on %s', (name, create, available) => {
   });
 
   it.skipIf(!available)('refuses a job beyond MAX_JOBS queued or running with 503 and Retry-After', async () => {
-    const running = await submit(sleepy(400, 3));
+    const gate = createGate(); // the first job runs until the other two are submitted
+    const running = await submit({ ...sleepy(1, 3), rewards: [{ id: 'test-sleep', params: { gate: gate.path } }] });
     const queued = await submit(sleepy(1, 1));
     const refused = await submit(sleepy(1, 1));
     expect([running.statusCode, queued.statusCode]).toEqual([202, 202]);
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json().code).toBe('VERDICT_TOO_MANY_JOBS');
+    gate.open();
     for (const { json } of [running, queued]) expect((await finished(json().id)).status).toBe('done');
     expect((await submit(sleepy(1, 1))).statusCode).toBe(202); // room again
+    gate.remove();
   });
 });
 

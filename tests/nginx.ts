@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { freePort } from './spawn-server.ts';
 import { tempDir } from './storage-backends.ts';
 
-export const NGINX = '/usr/sbin/nginx';
+const NGINX = '/usr/sbin/nginx';
 export const nginxMissing = fs.existsSync(NGINX) ? '' : `${NGINX} is absent (apt-get install nginx)`;
 
 export interface Nginx {

@@ -1,7 +1,7 @@
 /** Operations through HTTP: metrics, the cross-request cache, Idempotency-Key, NDJSON streaming, draining (jobs: jobs.test.ts). */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, score } from './helpers.ts';
+import { buildTestApp, createGate, score } from './helpers.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -79,18 +79,26 @@ describe('NDJSON streaming', () => {
     // loading the rule), so the fast group's order does not depend on a cold start on a loaded CI machine.
     await app.verdict.pools.score.ready();
     await score(app, { rewards: [{ id: 'test-sleep', params: { ms: 1 } }], groups: [{ completions: ['w1', 'w2', 'w3', 'w4'] }] });
-    const response = await app.inject({
+    // The slow group's cell runs until the fast group's two cells have been scored.
+    const gate = createGate();
+    const scored = async () => metricValue(await scrape(), 'verdict_cells_total{rule="test-sleep",outcome="scored"}');
+    const before = await scored();
+    const answer = app.inject({
       method: 'POST',
       url: '/v1/score',
       headers: { accept: 'application/x-ndjson' },
       payload: {
         rewards: [{ id: 'test-sleep', params: { ms: 1 } }],
         groups: [
-          { id: 'slow', rewards: [{ id: 'test-sleep', params: { ms: 1500 } }], completions: ['a'] },
+          { id: 'slow', rewards: [{ id: 'test-sleep', params: { gate: gate.path } }], completions: ['a'] },
           { id: 'fast', completions: ['b', 'c'] },
         ],
       },
     });
+    await expect.poll(scored, { timeout: 30_000 }).toBe(before + 2);
+    gate.open();
+    const response = await answer;
+    gate.remove();
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/x-ndjson');
     const lines = response.body.trim().split('\n').map((l) => JSON.parse(l));

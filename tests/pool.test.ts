@@ -9,7 +9,7 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeChunk, encodeChunk } from '../src/pool/protocol.ts';
-import { buildTestApp, score } from './helpers.ts';
+import { buildTestApp, createGate, score } from './helpers.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -83,19 +83,23 @@ describe('killable workers', () => {
 
   it('answers /healthz while every worker is busy, before the batch that keeps them busy ends', async () => {
     await app.verdict.pools.score.ready(); // replacements of workers killed above have started
+    // The cells run until the gate opens: the batch cannot end before the probes.
+    const gate = createGate();
     let batchDone = false;
     const busy = score(app, {
-      rewards: [{ id: 'test-sleep', params: { ms: 100 } }],
-      groups: [{ completions: Array.from({ length: 40 }, (_, i) => String(i)) }],
+      rewards: [{ id: 'test-sleep', params: { gate: gate.path } }],
+      groups: [{ completions: Array.from({ length: 4 }, (_, i) => String(i)) }],
     }).then((result) => ((batchDone = true), result));
     await expect.poll(() => app.verdict.pools.score.stats().busy, { timeout: 30_000 }).toBe(2);
     for (let i = 0; i < 10; i++) {
       const res = await app.inject({ method: 'GET', url: '/healthz' });
       expect(res.statusCode).toBe(200);
     }
-    expect(batchDone).toBe(false); // ten probes answered while 40 cells of 100 ms were still being scored
+    expect(batchDone).toBe(false);
+    gate.open();
     const { body } = await busy;
-    expect(body.rules['test-sleep'].scored).toBe(40);
+    expect(body.rules['test-sleep'].scored).toBe(4);
+    gate.remove();
   });
 
   it('runs its workers, standbys included, at a lower CPU priority than the process that serves HTTP (WORKER_NICENESS)', async () => {

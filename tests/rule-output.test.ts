@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capCellDetails } from '../src/scoring/cap-details.ts';
 import { createCellCache } from '../src/scoring/cell-cache.ts';
+import type { ScoreResponse } from '../src/scoring/types.ts';
 import { buildTestApp, score } from './helpers.ts';
 
 const js = (id: string, source: string, expected: number | null, reason?: string) => ({
@@ -68,10 +69,10 @@ describe('details of a response', () => {
     const completions = Array.from({ length: 8 }, (_, i) => `c${i}`);
     const { status, body } = await score(app, { rewards: [{ id: 'ten-kb' }], groups: [{ completions }] });
     expect(status).toBe(200);
-    const cells = body.groups[0].completions.map((c: any) => c.rewards['ten-kb']);
-    expect(cells.every((c: any) => c.score === 1)).toBe(true);
-    const kept = cells.filter((c: any) => typeof c.details.pad === 'string').length;
-    const cut = cells.filter((c: any) => c.details._truncated?.by === 'RESPONSE_DETAILS_LIMIT_BYTES');
+    const cells = (body as ScoreResponse).groups[0].completions.map((c) => c.rewards['ten-kb']);
+    expect(cells.every((c) => c.score === 1)).toBe(true);
+    const kept = cells.filter((c) => typeof c.details?.pad === 'string').length;
+    const cut = cells.filter((c) => (c.details?._truncated as { by?: string } | undefined)?.by === 'RESPONSE_DETAILS_LIMIT_BYTES');
     expect(kept).toBe(4); // 4 x 10 kB fit in 50,000 bytes, the fifth does not
     expect(cut).toHaveLength(4);
     expect(cut[0].details).toEqual({ _truncated: { bytes: expect.any(Number), limit: 50_000, by: 'RESPONSE_DETAILS_LIMIT_BYTES' } });
@@ -108,7 +109,7 @@ describe('what a rule returns', () => {
   });
 
   // [why, weight, status]
-  const weights: Array<[string, unknown, number]> = [
+  const weights: Array<[string, number | string, number]> = [
     ['a weight of 1e6 is accepted', 1e6, 200],
     ['a weight of -1e6 is accepted', -1e6, 200],
     ['a weight of 1e308 made rewards null: refused', 1e308, 400],

@@ -20,7 +20,7 @@ async function startChild(options: Record<string, unknown>): Promise<SandboxChil
   });
   const waiting = new Map<number, (msg: { result?: SandboxRunResult; error?: string }) => void>();
   let nextId = 0;
-  child.on('message', (msg: any) => waiting.get(msg.id)?.(msg));
+  child.on('message', (msg: { id: number; result?: SandboxRunResult; error?: string }) => waiting.get(msg.id)?.(msg));
   await new Promise((resolve) => child.once('message', resolve));
   return {
     run(request) {

@@ -8,7 +8,8 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureRules } from './helpers.ts';
+import type { ScoreResponse } from '../src/scoring/types.ts';
+import { createGate, fixtureRules } from './helpers.ts';
 import { nginxMissing, startNginx, type Nginx } from './nginx.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 import { backends, type Backend } from './storage-backends.ts';
@@ -17,9 +18,10 @@ const postgres = backends.find(([name]) => name === 'postgres')!;
 const missing = !postgres[2] ? 'TEST_DATABASE_URL is not set (.ci/pg-start.sh sets it)' : nginxMissing;
 if (missing) console.warn(`scale-out test SKIPPED: ${missing}`);
 
-async function post(url: string, body: unknown): Promise<{ status: number; json: any }> {
+/** `T` is the body a success answers with (a refusal's error body otherwise, or null when it is no JSON). */
+async function post<T = ScoreResponse>(url: string, body: unknown): Promise<{ status: number; json: T }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: await response.json().catch(() => null) };
+  return { status: response.status, json: (await response.json().catch(() => null)) as T };
 }
 
 const rule = {
@@ -70,24 +72,25 @@ describe.skipIf(missing !== '')('scale-out behind nginx', () => {
     for (let i = 0; i < 4; i++) {
       const { status, json } = await post(`${nginx.url}/v1/score`, scoring);
       expect(status).toBe(200);
-      expect(json.groups[0].completions.map((c: any) => c.reward)).toEqual([1, 0, 1, 0]);
+      expect(json.groups[0].completions.map((c) => c.reward)).toEqual([1, 0, 1, 0]);
       expect(json.groups[0].completions[0].rewards['scale-out-exact'].version).toBe('scale-out-exact@1');
     }
   });
 
   it('SIGKILL of replica A under load fails no scoring request', async () => {
     const outcomes: Array<{ status: number; ok: boolean }> = [];
-    const stopAt = Date.now() + 6_000; // bounded: 4 clients for 6 s, at most 300 requests each
+    let beforeKill = Infinity; // until the kill
+    // 4 clients until 40 requests were answered after the kill (counted, not timed: the machine may be slow); at most 300 each.
     const client = async () => {
-      for (let i = 0; i < 300 && Date.now() < stopAt; i++) {
+      for (let i = 0; i < 300 && outcomes.length < beforeKill + 40; i++) {
         const { status, json } = await post(`${nginx.url}/v1/score`, scoring);
-        outcomes.push({ status, ok: status === 200 && json.groups[0].completions.map((c: any) => c.reward).join() === '1,0,1,0' });
+        outcomes.push({ status, ok: status === 200 && json.groups[0].completions.map((c) => c.reward).join() === '1,0,1,0' });
       }
     };
     const load = Promise.all([client(), client(), client(), client()]);
-    // Kill once both replicas have answered under this load (counted, not timed: the machine may be slow).
-    await expect.poll(() => outcomes.length, { timeout: 5_000, interval: 50 }).toBeGreaterThanOrEqual(8);
-    const beforeKill = outcomes.length;
+    // Kill once both replicas have answered under this load.
+    await expect.poll(() => outcomes.length, { timeout: 30_000, interval: 50 }).toBeGreaterThanOrEqual(8);
+    beforeKill = outcomes.length;
     a.child.kill('SIGKILL');
     await load;
     const failed = outcomes.filter((o) => !o.ok);
@@ -116,9 +119,8 @@ describe.skipIf(missing !== '')('scale-out behind nginx', () => {
 
       // Once the flaky upstream's failure window (fail_timeout=5s) has passed, round robin reaches it;
       // register until it does (nginx's per-worker round robin makes the exact turn unpredictable).
-      await new Promise((r) => setTimeout(r, 5_500));
       const registrations: number[] = [];
-      for (let i = 0; i < 40 && !registrations.includes(503); i++) {
+      for (let i = 0; i < 100 && !registrations.includes(503); i++) {
         registrations.push((await post(`${front.url}/v1/rewards`, rule)).status);
         if (!registrations.includes(503)) await new Promise((r) => setTimeout(r, 300));
       }
@@ -161,9 +163,12 @@ describe.skipIf(missing !== '')('jobs behind nginx', () => {
   });
 
   it('a job is polled on either replica, and finished by the other when the replica running it is SIGKILLed mid-job', async () => {
-    // Eight groups of one 1.5 s cell on one worker: 12 s of work, long enough to be cut in the middle.
-    const body = { rewards: [{ id: 'test-sleep', params: { ms: 1500 } }], groups: Array.from({ length: 8 }, (_, i) => ({ id: `g${i}`, completions: [`job ${i}`] })) };
-    const submitted = await post(`${nginx.url}/v1/jobs`, body);
+    // Eight groups of one cell on one worker: the first scores at once, the others are held until the gate
+    // opens after the kill, so the job is cut in the middle by construction.
+    const gate = createGate();
+    const groups = Array.from({ length: 8 }, (_, i) => ({ id: `g${i}`, completions: [`job ${i}`] }));
+    const body = { rewards: [{ id: 'test-sleep', params: { gate: gate.path } }], groups: [{ ...groups[0], rewards: [{ id: 'test-sleep', params: { ms: 1 } }] }, ...groups.slice(1)] };
+    const submitted = await post<{ id: string }>(`${nginx.url}/v1/jobs`, body);
     expect(submitted.status).toBe(202);
     const { id } = submitted.json;
 
@@ -171,19 +176,21 @@ describe.skipIf(missing !== '')('jobs behind nginx', () => {
     const poll = async () => {
       const response = await fetch(`${nginx.url}/v1/jobs/${id}`);
       polls.push(response.status);
-      return response.json() as Promise<{ status: string; progress: { groups_done: number }; result?: any }>;
+      return response.json() as Promise<{ status: string; progress: { groups_done: number }; result?: ScoreResponse }>;
     };
     await expect.poll(async () => (await poll()).progress.groups_done, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(1);
     const runner = replicas.findIndex((r) => r.output().includes(`"job":"${id}","msg":"job started"`));
     expect(runner).toBeGreaterThanOrEqual(0);
     const survivor = replicas[1 - runner];
     replicas[runner].child.kill('SIGKILL');
+    gate.open();
 
     await expect.poll(async () => (await poll()).status, { timeout: 120_000, interval: 500 }).toBe('done');
     const job = await poll();
-    expect(job.result.groups.map((g: any) => [g.id, g.completions[0].reward])).toEqual(body.groups.map((g) => [g.id, 1]));
+    expect(job.result!.groups.map((g) => [g.id, g.completions[0].reward])).toEqual(body.groups.map((g) => [g.id, 1]));
     expect(survivor.output()).toContain(`"job":"${id}","msg":"job started"`); // taken over, not lost
     expect(new Set(polls)).toEqual(new Set([200])); // every poll answered, before and after the kill
     console.info(`scale-out jobs: ${polls.length} polls through nginx, all 200; job ${id} finished by the surviving replica`);
+    gate.remove();
   }, 240_000);
 });

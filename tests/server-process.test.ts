@@ -8,7 +8,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixtureRules } from './helpers.ts';
+import type { GroupReport } from '../src/scoring/types.ts';
+import { createGate, fixtureRules } from './helpers.ts';
 import { spawnServer } from './spawn-server.ts';
 
 const children: ChildProcess[] = [];
@@ -22,13 +23,13 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 function lines(response: Response) {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
-  return async function next(): Promise<Record<string, any> | undefined> {
+  return async function next(): Promise<unknown> {
     for (;;) {
       const newline = buffered.indexOf('\n');
       if (newline >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        return JSON.parse(line);
+        return JSON.parse(line) as unknown;
       }
       const { value, done } = await reader.read();
       if (done) return undefined;
@@ -46,14 +47,16 @@ describe('server process', { timeout: 240_000 }, () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', pools: { score: { size: 1 } } });
 
     const secret = 'SECRET-COMPLETION-TEXT-42';
-    // A fast group, then a slow one: once the fast group's line is read, the slow one is certainly in flight.
+    // A fast group, then one held until the test creates the gate file: once the fast group's line is
+    // read, the held one is in flight, and it stays so through the shutdown checks below.
+    const gate = createGate();
     const stream = await post(
       url,
       {
         rewards: [{ id: 'test-sleep', params: { ms: 1 } }],
         groups: [
           { id: 'fast', completions: ['a'] },
-          { id: 'slow', rewards: [{ id: 'test-sleep', params: { ms: 1500 } }], completions: [secret] },
+          { id: 'slow', rewards: [{ id: 'test-sleep', params: { gate: gate.path } }], completions: [secret] },
         ],
       },
       { accept: 'application/x-ndjson' },
@@ -71,6 +74,7 @@ describe('server process', { timeout: 240_000 }, () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toMatchObject({ code: 'VERDICT_SHUTTING_DOWN' });
 
+    gate.open();
     const slow = await next();
     expect(slow).toMatchObject({ id: 'slow', completions: [{ reward: 1 }] }); // scored, not cut short
     expect(await next()).toMatchObject({ done: true, rules: { 'test-sleep': { scored: 2, failed: 0 } } });
@@ -79,6 +83,7 @@ describe('server process', { timeout: 240_000 }, () => {
     expect(code).toBe(0);
     expect(output()).toContain('draining');
     expect(output()).not.toContain(secret); // logs carry counts and codes, never completions
+    gate.remove();
   });
 
   it('answers what still scores at four fifths of the grace period, then exits 0 within it', async () => {
@@ -93,8 +98,8 @@ describe('server process', { timeout: 240_000 }, () => {
     const next = lines(await stream);
     const group = await next();
     expect(group).toMatchObject({ id: 'long' });
-    const reasons = group!.completions.map((c: { rewards: Record<string, { reason?: string }> }) => c.rewards['test-sleep'].reason);
-    expect(reasons.filter((r: string | undefined) => r === 'timeout').length).toBeGreaterThanOrEqual(9);
+    const reasons = (group as GroupReport).completions.map((c) => c.rewards['test-sleep'].reason);
+    expect(reasons.filter((r) => r === 'timeout').length).toBeGreaterThanOrEqual(9);
     expect(await next()).toMatchObject({ done: true });
     const [code] = await exited;
     expect(code).toBe(0);

@@ -7,8 +7,8 @@ import net from 'node:net';
 export interface SpawnedServer {
   child: ChildProcess;
   url: string;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
+  /** Everything it wrote to stdout and stderr so far (a property: tests take it out of the object). */
+  output: () => string;
 }
 
 export async function freePort(): Promise<number> {

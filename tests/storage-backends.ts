@@ -17,7 +17,7 @@ export interface Backend {
   cleanup(): Promise<void>;
 }
 
-export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
 export function tempDir(prefix = 'verdict-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

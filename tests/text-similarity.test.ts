@@ -83,10 +83,10 @@ describe('the rule', () => {
     if (reason) expect(result.reason).toBe(reason);
   });
 
-  it('scores a 20k-character fuzzy match without a quadratic blow-up', async () => {
+  // Its cost (the bit-parallel LCS against a quadratic one) is measured by `npm run bench:text`.
+  it('scores a 20k-character fuzzy match', async () => {
     const text = 'lorem ipsum dolor sit amet '.repeat(750);
-    const started = performance.now();
-    await reward.score({ completion: text, reference: text.replace(/o/g, '0') }, defaults as never, ctx);
-    expect(performance.now() - started).toBeLessThan(5000); // ~0.1 s here; generous for a loaded CI machine
+    const result = await reward.score({ completion: text, reference: text.replace(/o/g, '0') }, defaults as never, ctx);
+    expect(result.score).toBeCloseTo(8 / 9, 3); // the 3 o's of every 27 characters are the only characters lost
   });
 });

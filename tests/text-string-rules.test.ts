@@ -129,10 +129,12 @@ describe('regex-match', () => {
   ];
   it.each(rows)('%s', (...row) => expectRow(regexMatch as never, defaults, row));
 
-  it('matches 100k characters without backtracking blow-up', async () => {
-    const started = performance.now();
-    await regexMatch.score({ completion: `${'ab '.repeat(33_000)}end` }, { ...defaults, pattern: String.raw`(\w+\s?)*end$` }, ctx);
-    expect(performance.now() - started).toBeLessThan(5000); // ~0.1 s here; generous for a loaded CI machine
+  // A backtracking engine would never finish the second (nested quantifiers, no match): the test's
+  // timeout is the guard. The cost itself is measured by `npm run bench:text`.
+  it('judges 100k characters against a catastrophic pattern, matching or not', async () => {
+    const params = { ...defaults, pattern: String.raw`(\w+\s?)*end$` };
+    expect((await regexMatch.score({ completion: `${'ab '.repeat(33_000)}end` }, params, ctx)).score).toBe(1);
+    expect((await regexMatch.score({ completion: `${'ab '.repeat(33_000)}en!` }, params, ctx)).score).toBe(0);
   });
 });
 

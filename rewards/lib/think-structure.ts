@@ -13,7 +13,7 @@ export interface ThinkOptions {
   answerTag: boolean;
 }
 
-export type ThinkFailure =
+type ThinkFailure =
   | 'missing_think'
   | 'text_before_think'
   | 'unclosed_think'
@@ -24,7 +24,7 @@ export type ThinkFailure =
   | 'missing_answer_tag'
   | 'text_after_answer';
 
-export interface ThinkStructure {
+interface ThinkStructure {
   think: string;
   answer: string;
   /** Anti-hacking signals, reported whatever the verdict. */

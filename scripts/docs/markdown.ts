@@ -17,7 +17,7 @@ export function prose(text: string): string {
 }
 
 /** A table cell: one line, pipes escaped. */
-export function cell(text: string): string {
+function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 

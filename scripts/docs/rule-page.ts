@@ -22,7 +22,7 @@ interface ParamSchema {
   description?: string;
 }
 
-export const narrativePath = (id: string) => new URL(`../../rewards/${id}.md`, import.meta.url);
+const narrativePath = (id: string) => new URL(`../../rewards/${id}.md`, import.meta.url);
 
 function typeOf(p: ParamSchema): string {
   if (p.enum) return p.enum.map((v) => code(JSON.stringify(v))).join(', ');

@@ -13,7 +13,7 @@ import { compileFormula, reservedNames, type Formula } from '../registry/formula
 import { fromOpenAiGrader } from '../registry/openai-graders.ts';
 import type { Registry } from '../registry/registry.ts';
 
-export interface GraderLeaf {
+interface GraderLeaf {
   /** The grader's key in a multi grader (its `name`, or its type, when alone). */
   name: string;
   rule: string;

@@ -19,7 +19,7 @@ export interface DecimalInfo {
 }
 
 /** Fewest significant digits a decimal needs to stand for an exact value it is not equal to. */
-export const MIN_SIG_DIGITS = 6;
+const MIN_SIG_DIGITS = 6;
 
 /** The decimal a whole side is (`-0.5`, `3.9 \times 10^{-12}`, `1.2e-5`), else null. */
 export function decimalOf(node: MathNode): DecimalInfo | null {
@@ -62,7 +62,7 @@ function powerOfTen(node: MathNode): number | null {
 const pow10 = (k: number): Q.Rational => (k >= 0 ? Q.int(10n ** BigInt(k)) : Q.rational(1n, 10n ** BigInt(-k)));
 
 /** x rounded half away from zero, or cut toward zero, at the digit 10^place. */
-export function roundAt(x: Q.Rational, place: number, cut = false): Q.Rational {
+function roundAt(x: Q.Rational, place: number, cut = false): Q.Rational {
   const scaled = Q.div(x, pow10(place));
   let k = scaled.n / scaled.d;
   const rest = scaled.n - k * scaled.d;

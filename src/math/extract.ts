@@ -17,7 +17,7 @@ export interface ExtractOptions {
   proseNumbers?: boolean;
 }
 
-export type AnswerSource = 'boxed' | 'answer_tag' | 'marker' | 'whole' | 'math' | 'number';
+type AnswerSource = 'boxed' | 'answer_tag' | 'marker' | 'whole' | 'math' | 'number';
 
 export interface Extraction {
   /** One or more answer texts (several boxes or spans joined by "and" form a list). */
@@ -28,7 +28,7 @@ export interface Extraction {
 const MAX_SEARCH_CHARS = 50_000;
 /** Words after a box, in its sentence, that withdraw it. */
 const REFUTED = /^[^.\n$]{0,120}?\b(?:wrong|incorrect|not (?:correct|right|the (?:final )?answer)|isn't (?:correct|right))\b/i;
-const MARKER = /(?:final\s+answer|(?<![<\/])\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
+const MARKER = /(?:final\s+answer|(?<![</])\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
 const NUMBER = /(?<![A-Za-z0-9_.,^]|[\^_]\{)-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
 /** Words allowed in a bare math answer. */
 const MATH_WORDS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'log', 'exp', 'sqrt', 'and', 'frac', 'dfrac', 'tfrac', 'infty', 'inf', 'text', 'left', 'right', 'cdot', 'times', 'pmatrix', 'bmatrix', 'begin', 'end', 'boxed', 'quad', 'qquad', 'mbox', 'circ', 'pct', 'percent', 'cup', 'approx', 'leq', 'geq', 'neq', 'lt', 'gt', 'mathrm', 'textbf', 'array', 'mid', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'pmod', 'mod', 'sum', 'prod', 'binom', 'lfloor', 'rfloor', 'lceil', 'rceil', 'emptyset', 'varnothing', 'mathbb']);
@@ -69,7 +69,7 @@ export function extractAnswer(text: string, options: ExtractOptions): Extraction
 }
 
 /** A gold that is a whole solution: its boxes, tags, `####` or a marker sentence with math say where its answer is. */
-const SOLUTION = /\\(?:boxed|fbox)\b|<\/?answer>|<\/think>|####|final\s+answer|(?<![<\/])\banswer\s*(?:is\b|:)/i;
+const SOLUTION = /\\(?:boxed|fbox)\b|<\/?answer>|<\/think>|####|final\s+answer|(?<![</])\banswer\s*(?:is\b|:)/i;
 
 /**
  * The gold's answer: a whole solution is searched like a completion (no number fallback), by its
@@ -104,7 +104,7 @@ function isBareMath(s: string): boolean {
 }
 
 /** Math spans `$$..$$`, `\[..\]`, `$..$`, `\(..\)`; inline ones do not cross a line break (those go to `broken`). */
-export function mathSpans(text: string, broken: Span[] = []): Span[] {
+function mathSpans(text: string, broken: Span[] = []): Span[] {
   const out: Span[] = [];
   const re = /\$\$|\\\[|\\\(|(?<!\\)\$/g;
   const unclosed = new Set<string>(); // a closer not found once is not searched again (keeps this linear)

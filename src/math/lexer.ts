@@ -5,7 +5,7 @@
  */
 import { ParseError } from './limits.ts';
 
-export type TokenType = 'num' | 'letters' | 'cmd' | 'op' | 'text' | 'begin' | 'end' | 'eof';
+type TokenType = 'num' | 'letters' | 'cmd' | 'op' | 'text' | 'begin' | 'end' | 'eof';
 
 export interface Token {
   type: TokenType;
@@ -55,7 +55,7 @@ export function tokenize(src: string): Token[] {
       if (TEXT_COMMANDS.has(name)) {
         const { content, end } = readGroup(src, i);
         // `\text{-}4`, `\text{13}`: digits and signs in text are still math.
-        if (/^[\d\s.+\-,()/]+$/.test(content) && /[\d+\-]/.test(content)) out.push(...tokenize(content).slice(0, -1));
+        if (/^[\d\s.+\-,()/]+$/.test(content) && /[\d+-]/.test(content)) out.push(...tokenize(content).slice(0, -1));
         else push('text', content);
         i = end;
       } else if (name === 'begin' || name === 'end') {
@@ -78,7 +78,7 @@ export function tokenize(src: string): Token[] {
 }
 
 /** Reads a brace group starting at `i` (after optional spaces); returns its raw content. */
-export function readGroup(src: string, i: number): { content: string; end: number } {
+function readGroup(src: string, i: number): { content: string; end: number } {
   while (src[i] === ' ') i++;
   if (src[i] !== '{') throw new ParseError('expected {');
   let depth = 0;

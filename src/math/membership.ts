@@ -42,13 +42,13 @@ function holds(l: number, op: RelOp, r: number): boolean {
 }
 
 /** Replaces the variable (a symbol, or a name such as `f(x)`) by the probe `__t`. */
-export function substitute(node: MathNode, target: string): MathNode {
+function substitute(node: MathNode, target: string): MathNode {
   const { math } = getMath();
   return node.transform((n) => (formatNode(n) === target ? new math.SymbolNode(T) : n));
 }
 
 /** The membership predicate of a set-like value, or null when it is none. */
-export function setPredicate(v: Value, deadline: number): Predicate | null {
+function setPredicate(v: Value, deadline: number): Predicate | null {
   switch (v.kind) {
     case 'interval':
     case 'tuple': {
@@ -75,7 +75,7 @@ export function setPredicate(v: Value, deadline: number): Predicate | null {
 }
 
 /** The predicate "t satisfies the relation", with `target` as the variable. */
-export function relationPredicate(v: Value, target: string, deadline: number): Predicate | null {
+function relationPredicate(v: Value, target: string, deadline: number): Predicate | null {
   if (v.kind !== 'relation') return setPredicate(v, deadline);
   const sides = v.sides.map((s) => (s.kind === 'expr' ? substitute(s.node, target) : s));
   return (t) => {
@@ -122,7 +122,7 @@ export function inTarget(v: Value): string | null {
 }
 
 /** The one variable of a relation: a lone non-constant side that is a symbol or `f(x)`, else the only free symbol. */
-export function relationTarget(v: Value): string | null {
+function relationTarget(v: Value): string | null {
   if (v.kind !== 'relation') return null;
   const own = inTarget(v);
   if (own) return own;

@@ -48,7 +48,9 @@ function unicodeNumbers(text: string): string {
 
 export function normalizeText(raw: string): string {
   // Each repair runs only when its character is there: most completions need none of them.
+  // eslint-disable-next-line no-control-regex -- BEL (from `\a`) is one of the escapes a string literal ate, see CONTROL
   if (!/[\f\b\v\x07\t\r\u0080-\uffff]/.test(raw) && !raw.includes('\\\\') && !raw.includes('\\n')) return raw;
+  // eslint-disable-next-line no-control-regex -- the keys of CONTROL, BEL among them
   let text = /[\f\b\v\x07]/.test(raw) ? raw.replace(/[\f\b\v\x07]/g, (c) => CONTROL[c]!) : raw;
   // A TAB or CR glued to letters was `\t...` (\text, \times) or `\r...` (\right).
   if (text.includes('\t')) text = text.replace(/\t(?=(?:ext|imes|frac|an|heta|au|o\b|op))/g, '\\t');
@@ -56,7 +58,7 @@ export function normalizeText(raw: string): string {
   if (text.includes('\\\\')) text = text.replace(DOUBLED, '\\');
   // A literal backslash-n between sentences is an escaped newline.
   text = text.replace(/\\n(?![a-zA-Z])/g, '\n');
-  if (/[^\x00-\x7F]/.test(text)) {
+  if (/[^\p{ASCII}]/u.test(text)) {
     text = unicodeNumbers(text);
     for (const [re, to] of UNICODE) text = text.replace(re, to);
     // Full-width digits and signs, mathematical letters (`１２`, `𝑥`) become plain ones.
@@ -71,7 +73,7 @@ export function textNorm(s: string): string {
     .replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox|operatorname)\s*\{([^{}]*)\}/g, '$1')
     .replace(/[\s~]+/g, ' ')
     .trim()
-    .replace(/^[\s"'`(\[]+|[\s"'`.!?;:,)\]]+$/g, '')
+    .replace(/^[\s"'`([]+|[\s"'`.!?;:,)\]]+$/g, '')
     .replace(/^(?:the|a|an)\s+/i, '');
   return t.length > 1 ? t.toLowerCase() : t;
 }

@@ -13,9 +13,8 @@ import type { Token } from './lexer.ts';
 import { freeVariables } from './expr-equal.ts';
 
 export const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'exp', 'lg', 'sqrt', 'abs', 'floor', 'ceil', 'det', 'gcd', 'lcm', 'max', 'min']);
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega']);
 /** Words that end a number as a unit of measure (`35 cm`, `125 miles`); no single letters, which are variables. */
-export const UNITS = new Set([
+const UNITS = new Set([
   'cm', 'mm', 'km', 'meters', 'meter', 'metres', 'metre', 'centimeters', 'centimetres', 'millimeters', 'kilometers', 'kilometres', 'kg', 'grams', 'gram', 'kilograms', 'mg', 'ml',
   'liters', 'litres', 'liter', 'litre', 'gallons', 'gallon', 'sec', 'secs', 'seconds', 'second', 'min', 'mins', 'minutes', 'minute', 'hr', 'hrs', 'hours', 'hour', 'days', 'day', 'weeks', 'week',
   'months', 'month', 'years', 'year', 'yr', 'yrs', 'miles', 'mile', 'mph', 'kph', 'kmh', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'yard', 'yd', 'units', 'unit', 'sq', 'square', 'cubic',
@@ -32,7 +31,7 @@ const MULTI_ARG = new Set(['max', 'min', 'gcd', 'lcm']);
 const DEGREE_WORDS = new Set(['degrees', 'degree', 'deg']);
 /** Functions whose argument in degrees (`\sin 30^\circ`) is an angle, taken in radians. */
 const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
-export const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
+const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
 export const CONNECTORS = new Set(['and', 'or']);
 /** Commands that are operators or separators, never the start of an operand. */
 const NOT_OPERAND = new Set(['degree', 'cdot', 'times', 'div', 'ast', 'pm', 'mp', 'cup', 'cap', 'setminus', 'le', 'leq', 'leqslant', 'ge', 'geq', 'geqslant', 'ne', 'neq', 'lt', 'gt', 'in', 'notin', 'approx', 'equiv', 'quad', 'qquad', 'mid', 'rangle', 'rfloor', 'rceil', 'rvert', '}', 'to', 'implies', 'Rightarrow', 'iff', 'pmod', 'bmod', 'mod', 'dots', 'ldots', 'cdots']);
@@ -347,10 +346,10 @@ export abstract class ExprParser {
     });
   }
 
-  protected greekOrSymbol(name: string): Value {
+  /** π and ∞ are constants; any other name (a Greek letter, a variable) is a symbol. */
+  protected symbolOrConstant(name: string): Value {
     if (name === 'pi') return expr(this.sym('pi'));
     if (name === 'infty' || name === 'infin') return expr(this.count(new this.m.ConstantNode(Infinity)));
-    if (GREEK.has(name)) return expr(this.sym(name));
     return expr(this.sym(name));
   }
 }

@@ -36,8 +36,8 @@ export abstract class PrimaryParser extends ExprParser {
   private letters(word: string): Value {
     const lower = word.toLowerCase();
     if (FUNCTIONS.has(lower)) return this.parseFunction(lower);
-    if (lower === 'pi') return this.greekOrSymbol('pi');
-    if (['inf', 'infty', 'infinity', 'oo'].includes(lower)) return this.greekOrSymbol('infty');
+    if (lower === 'pi') return this.symbolOrConstant('pi');
+    if (['inf', 'infty', 'infinity', 'oo'].includes(lower)) return this.symbolOrConstant('infty');
     const fn = [...FUNCTIONS].find((f) => f.length > 1 && lower.startsWith(f) && lower.length > f.length);
     const head = fn ?? word[0]!;
     if (word.length > head.length) {
@@ -122,7 +122,7 @@ export abstract class PrimaryParser extends ExprParser {
         throw new ParseError('an ellipsis');
       default:
         if (FUNCTIONS.has(name) || ['arcsin', 'arccos', 'arctan'].includes(name)) return this.parseFunction(name);
-        return this.greekOrSymbol(name);
+        return this.symbolOrConstant(name);
     }
   }
 

@@ -16,7 +16,7 @@ const gcd = (a: bigint, b: bigint): bigint => {
 };
 
 /** Bits of |x| (0 for 0). */
-export const bits = (x: bigint): number => (x === 0n ? 0 : (x < 0n ? -x : x).toString(16).length * 4);
+const bits = (x: bigint): number => (x === 0n ? 0 : (x < 0n ? -x : x).toString(16).length * 4);
 
 const SMALL = 1n << 64n;
 
@@ -66,14 +66,6 @@ export const key = (a: Rational) => (a.d === 1n ? String(a.n) : `${a.n}/${a.d}`)
 export function floor(a: Rational): bigint {
   const q = a.n / a.d;
   return a.n < 0n && q * a.d !== a.n ? q - 1n : q;
-}
-
-/** Has a finite decimal expansion (denominator 2^a 5^b). */
-export function terminates(a: Rational): boolean {
-  let d = a.d;
-  while (d % 2n === 0n) d /= 2n;
-  while (d % 5n === 0n) d /= 5n;
-  return d === 1n;
 }
 
 export const toNumber = (a: Rational): number => {

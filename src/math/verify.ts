@@ -38,7 +38,7 @@ const clip = (s: string) => (s.length > MAX_DETAIL_CHARS ? `${s.slice(0, MAX_DET
  * dropped except one between two letters or digits, a final period and the brackets of `(C)` dropped.
  * Braces and that one space stay: `\sqrt{2+1}` is not `\sqrt{2}+1`, `1 2` is not `12`; the maths decides those.
  */
-export function textKey(s: string): string {
+function textKey(s: string): string {
   return stripText(s)
     .replace(/\\[,;:! ]|\$|\\\(|\\\)/g, '')
     .trim()

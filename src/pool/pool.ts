@@ -1,7 +1,9 @@
 /**
  * A pool of workers that score cells off the HTTP event loop: the scheduling.
- * Starting, messaging and killing processes is worker-process.ts's; this file
- * decides which cells go where and when a cell has had its time.
+ * Starting, messaging and killing processes is worker-process.ts's, keeping
+ * enough of them started worker-set.ts's, and telling when a cell has had its
+ * time deadline.ts's; this file decides which cells go where and acts on
+ * deadlines and deaths.
  *
  * Each worker runs its chunks in order, one cell at a time, holding at most
  * the running chunk and the next. At most `size` workers run cells at once.
@@ -13,10 +15,12 @@
  * `standby` workers kept ready takes over at once while the replacement boots.
  * A worker that dies fails only the cell it was running.
  */
+import { deadlineStep } from './deadline.ts';
 import { FairQueue } from './fair-queue.ts';
 import type { CellJob, CellOutcome, WorkerOptions } from './protocol.ts';
 import { encodeChunk, type ToWorker, type WorkerResult } from './protocol.ts';
-import { processWorkers, type PoolLogger, type StartWorker, type WorkerHandle } from './worker-process.ts';
+import { processWorkers, type PoolLogger, type RunningCell, type StartWorker } from './worker-process.ts';
+import { createWorkerSet, type Worker } from './worker-set.ts';
 
 export type { PoolLogger } from './worker-process.ts';
 
@@ -46,7 +50,7 @@ export interface PoolOptions {
   startWorker?: StartWorker;
 }
 
-export interface PoolStats {
+interface PoolStats {
   size: number;
   /** Ready workers, standbys included; below `size` only while replacements boot. */
   alive: number;
@@ -56,7 +60,7 @@ export interface PoolStats {
 }
 
 /** Receives each submitted cell's outcome, with the cell's index in its `submit` call. Must not throw. */
-export type OutcomeSink = (index: number, outcome: CellOutcome) => void;
+type OutcomeSink = (index: number, outcome: CellOutcome) => void;
 
 export interface Pool {
   /**
@@ -89,68 +93,32 @@ interface Entry {
   timedOut?: boolean;
 }
 
-interface Slot {
-  handle: WorkerHandle;
-  ready: boolean;
-  /** Killed by the pool: no longer counted, its exit changes nothing. */
-  killed: boolean;
+interface Slot extends Worker {
   /** Cells sent and not yet reported, in the order the worker runs them. */
   inFlight: Entry[];
   /** When inFlight[0] became the oldest unreported cell: its start, until the board says better. */
   headSince: number;
   /** The cell sent SIGINT at its deadline, as the board showed it: still running at the next look, it is killed. */
-  interrupted?: { id: number; startedAt: number };
+  interrupted?: RunningCell;
   timer?: NodeJS.Timeout;
-  exited: Promise<void>;
 }
 
 const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other workers
-const ESCALATE_MS = 1_000; // after SIGINT, how long a cell may still run before its worker is killed (a niced worker may wait that long for a core)
-const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
 const now = () => performance.timeOrigin + performance.now();
 
 export function createPool(options: PoolOptions): Pool {
   for (const [key, min] of [['size', 1], ['standby', 0]] as const) {
     if (!Number.isInteger(options[key]) || options[key] < min) throw new Error(`pool ${options.name}: ${key} must be an integer >= ${min}, got ${options[key]}`);
   }
-  const startWorker = options.startWorker ?? processWorkers(options);
   const queue = new FairQueue<Entry>();
-  const slots = new Set<Slot>();
-  let restarts = 0;
   let nextId = 1;
   let closing = false;
-  let earlyDeaths = 0;
-  let readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
   function settle(entry: Entry, outcome: CellOutcome): void {
     if (entry.settled) return;
     entry.settled = true;
     options.onOutcome?.(entry.job.ruleId, outcome);
     entry.sink(entry.index, outcome);
-  }
-
-  function spawn(): void {
-    if (closing) return;
-    let exited!: () => void;
-    const slot = { ready: false, killed: false, inFlight: [], headSince: 0, exited: new Promise<void>((r) => (exited = r)) } as unknown as Slot;
-    slots.add(slot);
-    slot.handle = startWorker({
-      ready() {
-        slot.ready = true;
-        earlyDeaths = 0;
-        if (allReady()) {
-          for (const w of readyWaiters) w.resolve();
-          readyWaiters = [];
-        }
-        pump();
-      },
-      results: (results) => onResults(slot, results),
-      fatal: (message) => options.logger.error({ pool: options.name, err: message }, 'worker failed to start'),
-      exit(code, signal) {
-        onExit(slot, code, signal);
-        exited();
-      },
-    });
   }
 
   function onResults(slot: Slot, results: WorkerResult[]): void {
@@ -166,10 +134,9 @@ export function createPool(options: PoolOptions): Pool {
     pump();
   }
 
-  function onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
+  /** A worker died under its cells: the one it was running fails (or is retried once), the others go back to the queue. */
+  function onDeath(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     clearTimeout(slot.timer);
-    slots.delete(slot);
-    if (closing || slot.killed) return; // a killed worker was replaced at the kill
     const culprit = runningIndex(slot);
     options.logger.warn({ pool: options.name, code, signal, cells: slot.inFlight.length }, 'worker died');
     const died = slot.inFlight[culprit];
@@ -178,14 +145,6 @@ export function createPool(options: PoolOptions): Pool {
       if (options.retryOnce && died.attempts < 2) queue.unshift(died.caller, [died]);
       else settle(died, { score: null, reason: options.crashReason, details: { message: `worker exited (${signal ?? `code ${code}`})` }, ms: 0 });
     }
-    if (!slot.ready) earlyDeaths++;
-    restarts++;
-    options.onRestart?.();
-    if (earlyDeaths >= 3) {
-      for (const w of readyWaiters) w.reject(new Error(`pool ${options.name}: workers die at start-up`));
-      readyWaiters = [];
-    }
-    setTimeout(spawn, slot.ready ? 0 : RESPAWN_BACKOFF_MS * Math.min(earlyDeaths, 10)).unref();
     pump();
   }
 
@@ -203,7 +162,9 @@ export function createPool(options: PoolOptions): Pool {
       entry.inFlight = false;
       if (i === except || entry.settled) return;
       entry.attempts--;
-      back.get(entry.caller)?.push(entry) ?? back.set(entry.caller, [entry]);
+      const entries = back.get(entry.caller);
+      if (entries) entries.push(entry);
+      else back.set(entry.caller, [entry]);
     });
     slot.inFlight = [];
     for (const [caller, entries] of back) queue.unshift(caller, entries);
@@ -213,55 +174,34 @@ export function createPool(options: PoolOptions): Pool {
     return { score: null, reason: options.timeoutReason, details: { timeout_ms: entry.job.timeoutMs }, ms };
   }
 
-  /**
-   * Arms the slot's timer for the deadline of the cell it runs, or acts on a deadline already past:
-   * SIGINT first; SIGKILL if the same cell still runs ESCALATE_MS later.
-   */
+  /** Arms the slot's timer for its next deadline, or acts on one already past (deadline.ts decides which). */
   function watch(slot: Slot): void {
     clearTimeout(slot.timer);
     if (slot.inFlight.length === 0 || slot.killed) return;
-    const running = slot.handle.current();
-    const index = running ? slot.inFlight.findIndex((e) => e.id === running.id) : -1;
-    const entry = slot.inFlight[Math.max(index, 0)];
-    const startedAt = index >= 0 ? running!.startedAt : slot.headSince;
-    const { interrupted } = slot;
-    if (interrupted && (interrupted.id !== running?.id || interrupted.startedAt !== running.startedAt)) slot.interrupted = undefined;
-    const left = startedAt + entry.job.timeoutMs - now();
-    if (left > 0) {
-      // A cell after it may start any moment, unannounced (its results wait in the worker): look again
-      // before the shortest deadline among them could pass.
-      let next = left;
-      for (let i = Math.max(index, 0) + 1; i < slot.inFlight.length; i++) next = Math.min(next, slot.inFlight[i].job.timeoutMs);
-      slot.timer = setTimeout(() => watch(slot), next);
+    const step = deadlineStep({ cells: slot.inFlight, board: slot.handle.current(), headSince: slot.headSince, interrupted: slot.interrupted }, now());
+    if (step.act === 'wait') {
+      slot.interrupted = step.interrupted;
+      slot.timer = setTimeout(() => watch(slot), step.ms);
       return;
     }
-    const ms = now() - startedAt;
-    if (!slot.interrupted && index >= 0) {
-      slot.interrupted = { id: running!.id, startedAt };
+    const entry = slot.inFlight[step.index];
+    if (step.act === 'interrupt') {
+      slot.interrupted = step.running;
       entry.timedOut = true;
       slot.handle.interrupt();
-      slot.timer = setTimeout(() => watch(slot), ESCALATE_MS);
+      slot.timer = setTimeout(() => watch(slot), step.ms);
       return;
     }
-    options.logger.warn({ pool: options.name, rule: entry.job.ruleId, ms: Math.round(ms) }, 'cell deadline missed; killing worker');
-    slot.killed = true;
-    slot.handle.kill();
-    giveBack(slot, Math.max(index, 0));
-    settle(entry, timedOut(entry, ms));
-    restarts++;
-    options.onRestart?.();
-    spawn(); // the standby takes the cells now; this one becomes the next standby
+    options.logger.warn({ pool: options.name, rule: entry.job.ruleId, ms: Math.round(step.ms) }, 'cell deadline missed; killing worker');
+    workers.replace(slot); // the standby takes the cells now; the replacement becomes the next standby
+    giveBack(slot, step.index);
+    settle(entry, timedOut(entry, step.ms));
     pump();
-  }
-
-  /** Workers that may take cells: ready and not killed. */
-  function usable(): Slot[] {
-    return [...slots].filter((s) => s.ready && !s.killed);
   }
 
   function pump(): void {
     if (queue.length === 0 || closing) return;
-    const candidates = usable();
+    const candidates = workers.usable();
     let running = candidates.filter((s) => s.inFlight.length > 0).length;
     // Emptiest workers first. A worker gets its next chunk while it still runs the current one, so it
     // does not sit idle while this process is busy (parsing a request, writing a response).
@@ -298,7 +238,18 @@ export function createPool(options: PoolOptions): Pool {
     }
   }
 
-  for (let i = 0; i < options.size + options.standby; i++) spawn();
+  const workers = createWorkerSet<Slot>({
+    name: options.name,
+    count: options.size + options.standby,
+    startWorker: options.startWorker ?? processWorkers(options),
+    logger: options.logger,
+    create: () => ({ inFlight: [], headSince: 0 }),
+    ready: () => pump(),
+    results: onResults,
+    died: onDeath,
+    onRestart: options.onRestart,
+  });
+  workers.start();
 
   return {
     submit(jobs, sink, signal, caller = '') {
@@ -335,31 +286,21 @@ export function createPool(options: PoolOptions): Pool {
     },
     stats() {
       let busy = 0;
-      for (const slot of slots) if (slot.inFlight.length > 0 && !slot.killed) busy++;
-      return { size: options.size, alive: usable().length, busy, queued: queue.length, restarts };
+      for (const slot of workers.all()) if (slot.inFlight.length > 0 && !slot.killed) busy++;
+      return { size: options.size, alive: workers.usable().length, busy, queued: queue.length, restarts: workers.restarts() };
     },
-    ready() {
-      if (allReady()) return Promise.resolve();
-      return new Promise((resolve, reject) => readyWaiters.push({ resolve, reject }));
-    },
+    ready: () => workers.ready(),
     async close() {
       closing = true;
       const closed: CellOutcome = { score: null, reason: options.crashReason, details: { message: 'pool closed' }, ms: 0 };
-      const all = [...slots];
-      for (const slot of all) {
+      for (const slot of workers.all()) {
         clearTimeout(slot.timer);
         for (const entry of slot.inFlight) settle(entry, closed);
-        slot.handle.kill();
       }
-      await Promise.all(all.map((slot) => slot.exited));
+      await workers.close();
       for (const entry of queue.drain()) settle(entry, closed);
     },
   };
-
-  /** Every worker, standbys included, is up. A killed worker counts as down from the kill, not from its exit. */
-  function allReady(): boolean {
-    return usable().length >= options.size + options.standby;
-  }
 }
 
 /** The pool as one caller sees it: every cell it submits is queued under `caller`. */

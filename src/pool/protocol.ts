@@ -14,7 +14,7 @@ export interface CellOutcome extends ScoreResult {
   ms: number;
 }
 
-export type WorkerKind = 'score' | 'sandbox';
+type WorkerKind = 'score' | 'sandbox';
 
 export interface WorkerOptions {
   kind: WorkerKind;

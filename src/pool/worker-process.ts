@@ -52,9 +52,9 @@ export interface WorkerHandle {
 export type StartWorker = (events: WorkerEvents) => WorkerHandle;
 
 /** The board's layout, in float64s: id, started at, id again (a torn read shows two different ids). */
-export const BOARD_BYTES = 24;
+const BOARD_BYTES = 24;
 
-export function readBoard(fd: number, buffer = new Float64Array(3)): RunningCell | undefined {
+function readBoard(fd: number, buffer = new Float64Array(3)): RunningCell | undefined {
   for (let attempt = 0; attempt < 3; attempt++) {
     if (fs.readSync(fd, buffer, 0, BOARD_BYTES, 0) < BOARD_BYTES) return undefined;
     if (buffer[0] === buffer[2]) return buffer[0] > 0 ? { id: buffer[0], startedAt: buffer[1] } : undefined;

@@ -85,7 +85,7 @@ export function compileFormula(text: string, names: readonly string[]): Formula 
   try {
     tree = parse(text);
   } catch (error) {
-    throw new Error(`cannot parse: ${(error as Error).message}`);
+    throw new Error(`cannot parse: ${(error as Error).message}`, { cause: error });
   }
   const used = new Set<string>();
   const evaluate = check(tree, new Set(names), used);

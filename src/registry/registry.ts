@@ -5,7 +5,7 @@
  */
 import type { RewardDefinition, ScoreResult } from '../../rewards/types.ts';
 import { InvalidParams, UnknownReward, withDetails } from '../errors.ts';
-import { createParamsValidator, type ParamsValidator } from './params-validator.ts';
+import { createParamsValidator } from './params-validator.ts';
 
 export interface Leaf {
   rule: RewardDefinition;
@@ -53,12 +53,11 @@ export interface Registry {
   get(id: string): RuleInfo | undefined;
   builtinIds(): string[];
   isBuiltin(id: string): boolean;
-  validator: ParamsValidator;
 }
 
 const passThrough = (results: ScoreResult[]): ScoreResult => results[0];
 
-export function builtinInfo(rule: RewardDefinition, sandbox?: RuleInfo['sandbox']): RuleInfo {
+function builtinInfo(rule: RewardDefinition, sandbox?: RuleInfo['sandbox']): RuleInfo {
   const info: RuleInfo = {
     id: rule.id,
     version: rule.version,
@@ -88,7 +87,6 @@ export function createRegistry(builtins: readonly RewardDefinition[], source?: R
   }
 
   const registry: Registry = {
-    validator,
     bindBuiltin(id, params, pointer) {
       const rule = byId.get(id);
       if (!rule) return undefined;

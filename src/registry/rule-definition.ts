@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RewardExample } from '../../rewards/types.ts';
 import { InvalidRule, withDetails } from '../errors.ts';
 
-export type RuleKind = 'preset' | 'composite' | 'string-check' | 'regex' | 'text-similarity' | 'javascript';
+type RuleKind = 'preset' | 'composite' | 'string-check' | 'regex' | 'text-similarity' | 'javascript';
 
 export interface RuleExampleInput {
   name?: string;
@@ -21,7 +21,7 @@ export interface RuleExampleInput {
   tolerance?: number;
 }
 
-export interface SubRule {
+interface SubRule {
   id: string;
   params?: Record<string, unknown>;
 }

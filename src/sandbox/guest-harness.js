@@ -18,6 +18,7 @@
  * arguments and results as encoded plain values (strings, never an object of
  * the program's realm), so the program cannot reach the test code's realm.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions -- the file is this one function expression: js-harness.ts calls it
 (function harness(settings) {
   'use strict';
   const G = globalThis;

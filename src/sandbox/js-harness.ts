@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 
-const guestSource = fs.readFileSync(new URL('./guest-harness.js', import.meta.url), 'utf8');
+// The file is one function expression, called below with the settings: the `;` that ends it as a
+// statement (Prettier writes one) cannot stand inside that call.
+const guestSource = fs.readFileSync(new URL('./guest-harness.js', import.meta.url), 'utf8').trim().replace(/;$/, '');
 
 export interface HarnessSettings {
   /** Output kept per test (stdout and stderr together), in characters. */

@@ -25,7 +25,7 @@ export interface Cell extends ScoredCell {
 }
 
 /** A cell waiting for its rule's batch context, and its cache key once the context is known. */
-export interface AwaitingCell {
+interface AwaitingCell {
   cell: Cell;
   key: (context: string) => string;
 }

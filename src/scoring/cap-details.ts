@@ -7,7 +7,7 @@
  */
 import type { CellOutcome } from '../pool/protocol.ts';
 
-export interface Truncation {
+interface Truncation {
   /** Serialized size of the details as the rule returned them, in bytes. */
   bytes: number;
   limit: number;

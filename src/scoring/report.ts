@@ -14,7 +14,7 @@ export interface ScoredCell {
 const notRun: CellOutcome = { score: null, reason: 'no_completion', ms: 0 };
 
 /** One rule's result for one completion: its leaves' outcomes combined, with `id@version`. */
-export function ruleReport(planned: PlannedRule, cells: readonly (ScoredCell | undefined)[]): CellReport {
+function ruleReport(planned: PlannedRule, cells: readonly (ScoredCell | undefined)[]): CellReport {
   const outcomes = cells.map((cell) => cell?.outcome ?? notRun);
   const result = planned.bound.combine(outcomes);
   const report: CellReport = {

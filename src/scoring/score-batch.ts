@@ -36,12 +36,9 @@ export interface ScoreOptions extends PlanOptions {
 /** Advantages that depend only on the group can be final before the batch is. */
 const perGroupMethods = new Set(['group', 'none', 'rloo']);
 
-export function scoreBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): Promise<ScoreResponse> {
-  try {
-    return startBatch(body, deps, options);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+/** startBatch whose planning errors (thrown synchronously there) reject the promise instead. */
+export async function scoreBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): Promise<ScoreResponse> {
+  return startBatch(body, deps, options);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The request and response of POST /v1/score, as TypeScript sees them (the schemas in schemas/ are the contract). */
-export interface RewardSpec {
+interface RewardSpec {
   id: string;
   name?: string;
   weight?: number;

@@ -7,7 +7,7 @@
  */
 import { TooManyJobs } from '../errors.ts';
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
 export interface JobError {
   code: string;

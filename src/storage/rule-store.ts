@@ -24,14 +24,14 @@ export interface StoredRule {
   unreadable?: string;
 }
 
-export interface NewRule {
+interface NewRule {
   id: string;
   kind: string;
   definition: Record<string, unknown>;
   hash: string;
 }
 
-export interface AppendResult {
+interface AppendResult {
   rule: StoredRule;
   /** False when the latest version already had this content hash (a retried registration). */
   created: boolean;

@@ -11,10 +11,10 @@
  */
 import { LosslessNumber, isLosslessNumber, stringify as losslessStringify } from 'lossless-json';
 
-export { isLosslessNumber as isExactNumber, type LosslessNumber as ExactNumber };
+export { isLosslessNumber as isExactNumber };
 
 /** Whether a JSON number's text says more than the JavaScript number it parses to. */
-export function changesMeaning(text: string, value: number): boolean {
+function changesMeaning(text: string, value: number): boolean {
   return Number.isInteger(value) && (!Number.isSafeInteger(value) || /[.eE]/.test(text));
 }
 

@@ -21,7 +21,7 @@ interface Fence {
 const OPENER = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
 
 /** The part of a completion that holds its answer. */
-export function answerRegion(completion: string): string {
+function answerRegion(completion: string): string {
   const thinkEnd = completion.lastIndexOf('</think>');
   const text = thinkEnd >= 0 ? completion.slice(thinkEnd + '</think>'.length) : completion;
   const open = text.lastIndexOf('<answer>');
@@ -31,7 +31,7 @@ export function answerRegion(completion: string): string {
 }
 
 /** Every fenced block, in order; an unclosed last block runs to the end of the text. */
-export function fencedBlocks(text: string): Fence[] {
+function fencedBlocks(text: string): Fence[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const blocks: Fence[] = [];
   let open: { marker: string; tag: string; body: string[] } | undefined;

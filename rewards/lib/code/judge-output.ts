@@ -15,7 +15,7 @@ export interface JudgeOptions {
 }
 
 /** Nesting of a return value the judge reads; deeper is a wrong answer, never an error. */
-export const MAX_VALUE_DEPTH = 1000;
+const MAX_VALUE_DEPTH = 1000;
 /** Return values up to this size are read with exact numbers; larger ones compare big integers as doubles. */
 const EXACT_READ_CHARS = 1024 * 1024;
 
@@ -43,7 +43,7 @@ export function stdoutMatches(actual: string, expected: string, options: JudgeOp
 }
 
 /** Deep equality; recursion goes no deeper than `expected` nests (a request's depth is bounded). */
-export function valuesEqual(actual: unknown, expected: unknown, options: JudgeOptions): boolean {
+function valuesEqual(actual: unknown, expected: unknown, options: JudgeOptions): boolean {
   if (isNumeric(actual) && isNumeric(expected)) return numbersEqual(actual, expected, options.tolerance);
   if (isNumeric(actual) || isNumeric(expected)) return false;
   if (actual === null || expected === null || typeof actual !== 'object' || typeof expected !== 'object') return actual === expected;

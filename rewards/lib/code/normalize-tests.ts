@@ -16,12 +16,12 @@ import type { SandboxLanguage } from '../../types.ts';
 import { parseExact } from './exact-json.ts';
 import { normalizeLanguage } from './languages.ts';
 
-export interface CallCase {
+interface CallCase {
   args: unknown[];
   expected: unknown;
 }
 
-export interface StdioCase {
+interface StdioCase {
   stdin: string;
   stdout: string;
 }
@@ -114,7 +114,7 @@ function fromOpenR1(testCases: unknown[]): NormalizedTests {
   const cases: StdioCase[] = [];
   for (const t of testCases) {
     if (!isObj(t) || typeof t.input !== 'string' || typeof t.output !== 'string') return { error: 'each test case needs string input and output' };
-    if (t.type !== undefined && t.type !== 'stdin_stdout') return { error: `unsupported test case type "${String(t.type)}"` };
+    if (t.type !== undefined && t.type !== 'stdin_stdout') return { error: `unsupported test case type ${JSON.stringify(t.type)}` };
     cases.push({ stdin: t.input, stdout: t.output });
   }
   return { suite: { kind: 'stdio', cases } };
@@ -181,7 +181,7 @@ function fromLiveCodeBench(ref: Obj): NormalizedTests {
     }
     for (const t of list) {
       if (!isObj(t) || typeof t.input !== 'string' || typeof t.output !== 'string') return { error: `each of ${key} needs string input and output` };
-      if (t.testtype !== undefined && t.testtype !== 'stdin') return { error: `${key}: testtype "${String(t.testtype)}" is not supported; only stdin tests run` };
+      if (t.testtype !== undefined && t.testtype !== 'stdin') return { error: `${key}: testtype ${JSON.stringify(t.testtype)} is not supported; only stdin tests run` };
       cases.push({ stdin: t.input, stdout: t.output });
     }
   }

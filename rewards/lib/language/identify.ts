@@ -24,7 +24,7 @@ const ELD_SCALE = 25;
  * words are weak evidence ("calculamos la suma" leans Romanian), so there
  * the target needs only three quarters of the winner's score.
  */
-export function nearTarget(words: number): number {
+function nearTarget(words: number): number {
   return words < 5 ? 0.75 : 0.94;
 }
 

@@ -184,7 +184,8 @@ function boundToOperator(sentence: string, token: Token): boolean {
 function isOperator(char: string | undefined, single: boolean, adjacent: boolean): boolean {
   if (char === undefined) return false;
   const code = char.charCodeAt(0);
-  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x2e || code === 0x2c) return false; // the common neighbours: letters, . and ,
+  // The common neighbours: letters, . and ,
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x2e || code === 0x2c) return false;
   if (OPERATORS.has(char) || (single && BRACKETS.has(char))) return true;
   return char === '-' && !adjacent;
 }

@@ -16,7 +16,7 @@ import { loadDetector, scoreWords } from './identify.ts';
 import { IDENTIFIED_SCRIPTS, LANGUAGE_SCRIPT, normalizeLanguage, scriptLabel } from './languages.ts';
 import { proseSentences, type Target } from './prose-words.ts';
 
-export type TargetSource = 'metadata' | 'param' | 'prompt' | 'default_language' | 'batch';
+type TargetSource = 'metadata' | 'param' | 'prompt' | 'default_language' | 'batch';
 
 export type Resolved =
   | { target: Target; source: TargetSource }
@@ -50,7 +50,7 @@ function known(raw: string, source: TargetSource): Resolved {
 }
 
 /** Fewest words of the prompt's main language that tell it: "Hi" or "What is 2+2?" do not. */
-export const MIN_PROMPT_WORDS = 3;
+const MIN_PROMPT_WORDS = 3;
 const NO_TARGET: Target = { code: '', script: '' };
 /** The runner-up's score may be at most this share of the winner's. */
 const PROMPT_MARGIN = 0.95;

@@ -12,7 +12,7 @@ import type { Sample } from '../../types.ts';
 import { utf8Bytes } from './normalize.ts';
 
 export type LengthUnit = 'chars' | 'tokens';
-export type LengthSource = 'chars' | 'completion_ids' | 'num_tokens' | 'estimate';
+type LengthSource = 'chars' | 'completion_ids' | 'num_tokens' | 'estimate';
 
 export interface MeasuredLength {
   length: number;

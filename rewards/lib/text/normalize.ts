@@ -19,7 +19,7 @@ const BLANKS = /[\u2800\u3164\uffa0]/g;
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 const SPLIT_AM = /\u0e4d\u0e32|\u0ecd\u0eb2/g;
 const AM: Record<string, string> = { '\u0e4d\u0e32': '\u0e33', '\u0ecd\u0eb2': '\u0eb3' };
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export function normalizeText(text: string): string {

@@ -7,7 +7,7 @@
  */
 import { RE2JS } from 're2js';
 
-export type RegexFlag = 'i' | 'm' | 's';
+type RegexFlag = 'i' | 'm' | 's';
 
 const FLAG_BITS: Record<RegexFlag, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
 const MAX_CACHED = 256;

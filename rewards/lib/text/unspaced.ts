@@ -19,7 +19,6 @@ const CJK_CHARS = scriptClass(CJK_SCRIPTS) + CJK_MARKS.join('');
 /** Regex class contents: the characters of every unspaced script (the SEA ones with their combining marks). */
 export const UNSPACED_CHARS = CJK_CHARS + scriptClass(SEA_SCRIPTS);
 
-export const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gv');
 const KANA = new RegExp(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'v');
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });

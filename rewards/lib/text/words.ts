@@ -12,7 +12,7 @@ const METRIC_TOKEN = new RegExp(String.raw`[${UNSPACED_CHARS}]+|[[\p{L}\p{M}\p{N
 const NUMBER = /\p{N}+/gu;
 /** Combining marks on a plain Latin letter or digit: NFKC has composed every real accent, so these only vary a word ("wait\u0301"). */
 const STACKED_MARKS = /([a-z0-9])\p{M}+/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** A token longer than this, in UTF-16 units, is no word: a loop written without spaces ("waitwaitwait…", "!!!!…"). */
 const LONG_TOKEN = 24;

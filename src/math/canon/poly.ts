@@ -10,7 +10,7 @@ import { spend } from '../budget.ts';
 import { LIMITS, LimitError } from '../limits.ts';
 import * as Q from '../rational.ts';
 
-export type AtomKind = 'prime' | 'pi' | 'ln' | 'i' | 'var' | 'opaque' | 'root';
+type AtomKind = 'prime' | 'pi' | 'ln' | 'i' | 'var' | 'opaque' | 'root';
 
 export interface Atom {
   key: string;
@@ -48,8 +48,6 @@ export function polyKey(p: Poly): string {
   return [...p.values()].map((m) => (m.key ? `${Q.key(m.coef)}*${m.key}` : Q.key(m.coef))).sort().join(' + ');
 }
 
-export const ZERO_POLY: Poly = new Map();
-
 export function constPoly(q: Q.Rational): Poly {
   return Q.isZero(q) ? new Map() : new Map([['', { coef: q, factors: [], exp: null, key: '' }]]);
 }
@@ -57,8 +55,6 @@ export function constPoly(q: Q.Rational): Poly {
 export function atomPoly(atom: Atom, exponent: Q.Rational = Q.ONE): Poly {
   return normalize(Q.ONE, new Map([[atom.key, [atom, exponent]]]), null);
 }
-
-export const isZeroPoly = (p: Poly) => p.size === 0;
 
 /** The rational value of a constant polynomial, else null. */
 export function rationalOf(p: Poly): Q.Rational | null {
@@ -155,7 +151,7 @@ function normalize(coef: Q.Rational, factors: Map<string, [Atom, Q.Rational]>, e
   return extra ? mulPoly(mono, extra) : mono;
 }
 
-export function mulMono(a: Mono, b: Mono): Poly {
+function mulMono(a: Mono, b: Mono): Poly {
   spend(1 + a.factors.length + b.factors.length);
   // Constants and a constant times a monomial need no normalising.
   if (!a.factors.length && !a.exp) return new Map([[b.key, { ...b, coef: Q.mul(a.coef, b.coef) }]]);

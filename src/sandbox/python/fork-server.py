@@ -622,7 +622,7 @@ def host_main(jobs_r, results_w):
     own_pid_ns = os.open('/proc/self/ns/pid', os.O_RDONLY)
     w = fork_job_process(own_pid_ns, jobs_r, results_w)
     while True:
-        # The next job's W is forked while this one's runs: a fork costs ~10 ms here, off the job's path.
+        # The next job's W is forked while this one's runs: the fork's cost stays off the job's path.
         following = fork_job_process(own_pid_ns, jobs_r, results_w)
         _, status = os.waitpid(w, 0)  # W was PID 1 of its namespace: nothing of the job outlives it
         code = os.waitstatus_to_exitcode(status)
