@@ -21,7 +21,10 @@ interface Pair {
 
 const RUNS = 9;
 const file = path.resolve(process.env.VERDICT_CORPORA_DIR ?? path.resolve(process.cwd(), '../shared'), 'bench/math-synthetic-1024.jsonl');
-const pairs: Pair[] = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Pair);
+const pairs: Pair[] = readFileSync(file, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as Pair);
 
 interface Row {
   mode: string;
@@ -91,7 +94,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of rows) {
     const sorted = [...r.perPair].sort((a, b) => a - b);
     const agreement = r.mode.includes('think-format') ? 'n/a' : `${r.agree}/${pairs.length}`;
-    console.log(`| ${r.mode} | ${fmt(r.batchMs)} | ${fmt(r.bestMs)} | ${fmt((pairs.length * 1000) / r.batchMs, 0)} | ${fmt(percentile(sorted, 50), 3)} | ${fmt(percentile(sorted, 99), 2)} | ${agreement} |`);
+    console.log(
+      `| ${r.mode} | ${fmt(r.batchMs)} | ${fmt(r.bestMs)} | ${fmt((pairs.length * 1000) / r.batchMs, 0)} | ${fmt(percentile(sorted, 50), 3)} | ${fmt(percentile(sorted, 99), 2)} | ${agreement} |`,
+    );
   }
   printWorst(worstAnswers());
 }

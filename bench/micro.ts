@@ -48,7 +48,9 @@ console.log(`per cell observed: prom-client Histogram ${fmt((1000 * promPerCell)
 // 256 completions with LaTeX (quotes and backslashes to escape), 3 rules each: one chunk's worth of cells.
 const completion = (i: number) => `<think>\n${'We have \\frac{a}{b} = "x" and \\sqrt{2}. '.repeat(40)}\n</think>\nThe answer is \\boxed{${i}}.`;
 const samples = Array.from({ length: 256 }, (_, i) => ({ completion: completion(i), prompt: 'Compute \\int_0^1 x\\,dx.', reference: String(i) }));
-const jobs: CellJob[] = samples.flatMap((sample) => ['math-answer', 'think-format', 'tag-count'].map((ruleId) => ({ ruleId, params: {}, sample, timeoutMs: 2000 })));
+const jobs: CellJob[] = samples.flatMap((sample) =>
+  ['math-answer', 'think-format', 'tag-count'].map((ruleId) => ({ ruleId, params: {}, sample, timeoutMs: 2000 })),
+);
 const chunkJson = perCall(() => {
   const { chunk, texts } = encodeChunk(jobs, 1);
   JSON.parse(chunk);
@@ -56,4 +58,6 @@ const chunkJson = perCall(() => {
 }, 50);
 const textsInside = perCall(() => JSON.parse(JSON.stringify(jobs)), 50);
 const cloned = perCall(() => v8.deserialize(v8.serialize(jobs)), 50);
-console.log(`a chunk of 768 cells (256 completions): encodeChunk + parse ${fmt(chunkJson, 2)} CPU ms, texts inside the JSON ${fmt(textsInside, 2)} ms, structured clone ${fmt(cloned, 2)} ms`);
+console.log(
+  `a chunk of 768 cells (256 completions): encodeChunk + parse ${fmt(chunkJson, 2)} CPU ms, texts inside the JSON ${fmt(textsInside, 2)} ms, structured clone ${fmt(cloned, 2)} ms`,
+);

@@ -32,24 +32,40 @@ const paramsSchema = {
         "'ilike': 'like' ignoring case, with the same hazards.",
     },
     scope: scopeParam,
-    trim: { type: 'boolean', default: true, description: "Trim surrounding whitespace of the input and reference (the answer scope is always trimmed; 'verbatim' never is)" },
+    trim: {
+      type: 'boolean',
+      default: true,
+      description: "Trim surrounding whitespace of the input and reference (the answer scope is always trimmed; 'verbatim' never is)",
+    },
     reference: { type: 'string', description: "Compare with this instead of the group's reference" },
     extract: {
       type: 'object',
       additionalProperties: false,
       required: ['pattern'],
-      description: "Compare only what a pattern captures in the scope's text: the first group of its last match (verl's gsm8k: the last \"#### n\"); no match scores 0 (no_answer)",
+      description:
+        'Compare only what a pattern captures in the scope\'s text: the first group of its last match (verl\'s gsm8k: the last "#### n"); no match scores 0 (no_answer)',
       properties: {
-        pattern: { type: 'string', minLength: 1, maxLength: 1000, description: 'RE2 syntax (no backreferences or lookaround); the first capture group, else the whole match' },
+        pattern: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 1000,
+          description: 'RE2 syntax (no backreferences or lookaround); the first capture group, else the whole match',
+        },
         flags: { type: 'string', pattern: '^[ims]*$', default: '', description: 'i: ignore case, m: ^ and $ at line ends, s: . matches newlines' },
-        last_chars: { type: 'integer', minimum: 1, maximum: 1_000_000, description: "Search only the text's last this many characters (verl's gsm8k reads the last 300)" },
+        last_chars: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1_000_000,
+          description: "Search only the text's last this many characters (verl's gsm8k reads the last 300)",
+        },
         remove: { type: 'string', maxLength: 100, default: '', description: 'Characters deleted from the captured text (verl\'s gsm8k deletes "," and "$")' },
       },
     },
     normalize: {
       enum: ['none', 'squad'],
       default: 'none',
-      description: "'squad': compare the input and each reference as SQuAD's normalize_answer leaves them (lower case; ASCII punctuation and the articles a, an, the removed; whitespace collapsed), as search-R1's exact match does",
+      description:
+        "'squad': compare the input and each reference as SQuAD's normalize_answer leaves them (lower case; ASCII punctuation and the articles a, an, the removed; whitespace collapsed), as search-R1's exact match does",
     },
   },
 } as const;
@@ -73,7 +89,8 @@ const MATCHES: Record<Exclude<Params['operation'], 'ne'>, (input: string, refere
 export const reward = defineReward<Params>({
   id: 'string-check',
   version: 3,
-  description: "OpenAI's string_check grader: eq, ne, like (contains), ilike (contains, ignoring case); 1 or 0. Optionally on what a pattern captures (the last match), SQuAD-normalised: a trainer's exact match.",
+  description:
+    "OpenAI's string_check grader: eq, ne, like (contains), ilike (contains, ignoring case); 1 or 0. Optionally on what a pattern captures (the last match), SQuAD-normalised: a trainer's exact match.",
   paramsSchema,
   range: [0, 1],
   reference: { shapes: referenceStringShapes, required: (params) => params.reference === undefined, check: referenceStringProblem },
@@ -81,12 +98,27 @@ export const reward = defineReward<Params>({
     { name: 'exact answer after the thinking', sample: { completion: '<think>capital of France</think>\nParis\n', reference: 'Paris' }, expected: 1 },
     { name: 'eq is case-sensitive', sample: { completion: 'paris', reference: 'Paris' }, expected: 0 },
     { name: 'ilike: contains, ignoring case', sample: { completion: 'It is PARIS.', reference: 'paris' }, params: { operation: 'ilike' }, expected: 1 },
-    { name: 'ne with a fixed reference: refuses to answer', sample: { completion: 'I cannot help' }, params: { operation: 'ne', reference: 'I cannot help' }, expected: 0 },
-    { name: 'a zero-width space hides nothing from ne', sample: { completion: 'I cannot\u200b help' }, params: { operation: 'ne', reference: 'I cannot help' }, expected: 0 },
-    { name: "verbatim: OpenAI's literal reading, nothing split off or trimmed", sample: { completion: '<think>x</think>\nParis', reference: 'Paris' }, params: { scope: 'verbatim' }, expected: 0 },
+    {
+      name: 'ne with a fixed reference: refuses to answer',
+      sample: { completion: 'I cannot help' },
+      params: { operation: 'ne', reference: 'I cannot help' },
+      expected: 0,
+    },
+    {
+      name: 'a zero-width space hides nothing from ne',
+      sample: { completion: 'I cannot\u200b help' },
+      params: { operation: 'ne', reference: 'I cannot help' },
+      expected: 0,
+    },
+    {
+      name: "verbatim: OpenAI's literal reading, nothing split off or trimmed",
+      sample: { completion: '<think>x</think>\nParis', reference: 'Paris' },
+      params: { scope: 'verbatim' },
+      expected: 0,
+    },
     { name: 'no reference: not scored', sample: { completion: 'Paris' }, expected: null, reason: 'no_reference' },
     {
-      name: "verl's gsm8k: the last \"#### n\", commas removed, equal as text",
+      name: 'verl\'s gsm8k: the last "#### n", commas removed, equal as text',
       sample: { completion: 'First #### 12, then 48 + 24 = 72 and 1000 + 200:\n#### 1,200', reference: '1200' },
       params: { scope: 'verbatim', extract: { pattern: String.raw`#### (\-?[0-9\.\,]+)`, last_chars: 300, remove: ',$' } },
       expected: 1,

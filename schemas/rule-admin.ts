@@ -22,7 +22,9 @@ export const ruleRegistrationSchema = {
 } as const;
 
 /** What the server answers for RulePreset's example (registered, validated, tried): its examples' outcomes. */
-const flags = (thinkBlocks: number, tagCount: number) => ({ flags: { think_blocks: thinkBlocks, tag_count: tagCount, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } });
+const flags = (thinkBlocks: number, tagCount: number) => ({
+  flags: { think_blocks: thinkBlocks, tag_count: tagCount, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 },
+});
 const outcomes = [
   { name: 'answer tag present', expected: 1, score: 1, passed: true, details: flags(1, 4) },
   { name: 'bare answer', expected: 0, score: 0, passed: true, reason: 'missing_answer_tag', details: flags(1, 2) },
@@ -57,7 +59,18 @@ export const ruleRegisteredSchema = {
     created: { type: 'boolean', description: 'false when the latest version already had this content (a retried registration)' },
     examples: { type: 'array', items: exampleOutcomeSchema },
   },
-  examples: [{ id: 'strict-format', version: 1, ref: 'strict-format@1', kind: 'preset', hash: presetHash, created_at: '2026-12-07T08:12:36.303Z', created: true, examples: outcomes }],
+  examples: [
+    {
+      id: 'strict-format',
+      version: 1,
+      ref: 'strict-format@1',
+      kind: 'preset',
+      hash: presetHash,
+      created_at: '2026-12-07T08:12:36.303Z',
+      created: true,
+      examples: outcomes,
+    },
+  ],
 } as const;
 
 export const ruleValidationSchema = {
@@ -109,13 +122,15 @@ export const ruleTryResponseSchema = {
     results: { type: 'array', items: { $ref: 'CellResult#' } },
   },
   // strict-format@1 (RulePreset's example) on RuleTryRequest's example
-  examples: [{
-    rule: 'strict-format@1',
-    results: [
-      { score: 1, ms: 0.626, version: 'strict-format@1', ...flagsDetails(1, 4) },
-      { score: 0, ms: 0.127, version: 'strict-format@1', reason: 'missing_think', ...flagsDetails(0, 0) },
-    ],
-  }],
+  examples: [
+    {
+      rule: 'strict-format@1',
+      results: [
+        { score: 1, ms: 0.626, version: 'strict-format@1', ...flagsDetails(1, 4) },
+        { score: 0, ms: 0.127, version: 'strict-format@1', reason: 'missing_think', ...flagsDetails(0, 0) },
+      ],
+    },
+  ],
 } as const;
 
 export const ruleDeprecatedSchema = {

@@ -5,7 +5,10 @@ export const cellResultSchema = {
   required: ['score', 'ms', 'version'],
   properties: {
     score: { type: ['number', 'null'] },
-    reason: { type: 'string', description: 'Reason code (docs/errors.md lists them all): why the score is null, or what a 0 or 1 means, e.g. timeout, unparsable_gold, empty_think' },
+    reason: {
+      type: 'string',
+      description: 'Reason code (docs/errors.md lists them all): why the score is null, or what a 0 or 1 means, e.g. timeout, unparsable_gold, empty_think',
+    },
     details: { type: 'object', additionalProperties: true },
     ms: { type: 'number', description: 'Time spent scoring this cell, in ms' },
     version: { type: 'string', description: 'id@version of the rule that scored it' },
@@ -81,20 +84,45 @@ export const scoreResponseSchema = {
     },
   },
   // The server's answer to ScoreRequest's example (tests/docs.test.ts sends it and compares, times aside).
-  examples: [{
-    groups: [{
-      id: 'q1',
-      completions: [
-        { reward: 1, rewards: { 'think-format': { score: 1, ms: 3.026, version: 'think-format@3', details: { flags: { think_blocks: 1, tag_count: 2, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } } } } },
-        { reward: 0, rewards: { 'think-format': { score: 0, ms: 0.886, version: 'think-format@3', reason: 'missing_think', details: { flags: { think_blocks: 0, tag_count: 0, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } } } } },
+  examples: [
+    {
+      groups: [
+        {
+          id: 'q1',
+          completions: [
+            {
+              reward: 1,
+              rewards: {
+                'think-format': {
+                  score: 1,
+                  ms: 3.026,
+                  version: 'think-format@3',
+                  details: { flags: { think_blocks: 1, tag_count: 2, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } },
+                },
+              },
+            },
+            {
+              reward: 0,
+              rewards: {
+                'think-format': {
+                  score: 0,
+                  ms: 0.886,
+                  version: 'think-format@3',
+                  reason: 'missing_think',
+                  details: { flags: { think_blocks: 0, tag_count: 0, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } },
+                },
+              },
+            },
+          ],
+          advantages: [0.7070067953266834, -0.7070067953266834],
+          mean: 0.5,
+          std: 0.7071067811865476,
+          zero_std: false,
+        },
       ],
-      advantages: [0.7070067953266834, -0.7070067953266834],
-      mean: 0.5,
-      std: 0.7071067811865476,
-      zero_std: false,
-    }],
-    rules: { 'think-format': { mean: 0.5, scored: 2, skipped: 0, failed: 0 } },
-    warnings: [],
-    timing: { total_ms: 13.435, cells: 2, unique_cells: 2 },
-  }],
+      rules: { 'think-format': { mean: 0.5, scored: 2, skipped: 0, failed: 0 } },
+      warnings: [],
+      timing: { total_ms: 13.435, cells: 2, unique_cells: 2 },
+    },
+  ],
 } as const;

@@ -65,7 +65,14 @@ const cores = Math.max(1, os.availableParallelism());
 const machineDefaults = { poolSize: cores, sandboxPoolSize: Math.max(1, cores - 1) };
 
 // The options env-schema's own instance has, plus the schema's annotations as known keywords.
-const ajv = new Ajv({ allErrors: true, removeAdditional: true, useDefaults: true, coerceTypes: true, allowUnionTypes: true, keywords: [loadEnv.keywords.separator] });
+const ajv = new Ajv({
+  allErrors: true,
+  removeAdditional: true,
+  useDefaults: true,
+  coerceTypes: true,
+  allowUnionTypes: true,
+  keywords: [loadEnv.keywords.separator],
+});
 ajv.addVocabulary(['configKey', 'section', 'defaultNote']);
 
 type Env = Record<string, string | undefined>;
@@ -77,7 +84,13 @@ function rejection(error: ErrorObject, env: Env): Error {
   const name = error.instancePath.slice(1);
   const { enum: choices, minimum, maximum } = properties[name];
   const got = `got "${env[name]}"`;
-  if (choices) return new Error(`${name} must be ${choices.slice(0, -1).map((c) => `"${c}"`).join(', ')} or "${choices.at(-1)}", ${got}`);
+  if (choices)
+    return new Error(
+      `${name} must be ${choices
+        .slice(0, -1)
+        .map((c) => `"${c}"`)
+        .join(', ')} or "${choices.at(-1)}", ${got}`,
+    );
   const bounds = [minimum !== undefined && `>= ${minimum}`, maximum !== undefined && `<= ${maximum}`].filter(Boolean).join(' and ');
   return new Error(`${name} must be an integer ${bounds}, ${got}`);
 }

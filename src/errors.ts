@@ -24,7 +24,11 @@ export const TooDeep = createError('VERDICT_TOO_DEEP', 'Body nests arrays and ob
 /** A body that is not JSON (`text/plain` too); the message quotes the type sent. */
 export const UnsupportedMediaType = createError('VERDICT_UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type %s; send application/json', 415);
 /** A request not received within `HEADERS_TIMEOUT_MS` / `REQUEST_TIMEOUT_MS`; the connection is closed. */
-export const RequestTimeout = createError('VERDICT_REQUEST_TIMEOUT', 'The request was not received in time (HEADERS_TIMEOUT_MS for its headers, REQUEST_TIMEOUT_MS for all of it)', 408);
+export const RequestTimeout = createError(
+  'VERDICT_REQUEST_TIMEOUT',
+  'The request was not received in time (HEADERS_TIMEOUT_MS for its headers, REQUEST_TIMEOUT_MS for all of it)',
+  408,
+);
 /** Headers over Node's 16 KiB; the connection is closed. */
 export const HeadersTooLarge = createError('VERDICT_HEADERS_TOO_LARGE', 'The request headers exceed %s bytes', 431);
 /** Bytes that are not HTTP; the connection is closed. */
@@ -34,7 +38,11 @@ export const BodyTooLarge = createError('VERDICT_BODY_TOO_LARGE', 'Body exceeds 
 /** More completions than `MAX_COMPLETIONS` in one request. */
 export const TooManyCompletions = createError('VERDICT_TOO_MANY_COMPLETIONS', 'Batch has %s completions; the limit is %s (MAX_COMPLETIONS)', 413);
 /** More (completion × rule) cells than `MAX_CELLS` in one request. */
-export const TooManyCells = createError('VERDICT_TOO_MANY_CELLS', 'Batch has %s cells (completions x rules, a composite counting each of its leaves); the limit is %s (MAX_CELLS)', 413);
+export const TooManyCells = createError(
+  'VERDICT_TOO_MANY_CELLS',
+  'Batch has %s cells (completions x rules, a composite counting each of its leaves); the limit is %s (MAX_CELLS)',
+  413,
+);
 
 // Rewards
 /** An unknown rule id or version (the message lists the known ids). */
@@ -106,7 +114,11 @@ export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', '
 /** The scoring queue is full, or the estimated wait is over `MAX_QUEUE_WAIT_MS` (decided from `Content-Length` before the body is read); `Retry-After: 1`. */
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s waiting); retry later', 503);
 /** The rule store (PostgreSQL, SQLite) cannot serve; rules already loaded keep scoring; `Retry-After: 5`. */
-export const StoreUnavailable = createError('VERDICT_STORE_UNAVAILABLE', 'The rule store is unavailable (%s); rules already loaded keep scoring; retry later', 503);
+export const StoreUnavailable = createError(
+  'VERDICT_STORE_UNAVAILABLE',
+  'The rule store is unavailable (%s); rules already loaded keep scoring; retry later',
+  503,
+);
 /** The replica is draining after SIGTERM; another replica can take the request. */
 export const ShuttingDown = createError('VERDICT_SHUTTING_DOWN', 'This replica is shutting down; retry on another', 503);
 /** `MAX_JOBS` jobs are queued or running. */

@@ -17,7 +17,13 @@ interface Stored<T> {
 
 export interface IdempotencyStore {
   /** `size(result)`: the bytes a finished result holds, counted against the limit. */
-  run<T extends object>(caller: string, key: string, body: unknown, compute: () => Promise<T>, size: (result: T) => number): Promise<{ result: T; replayed: boolean }>;
+  run<T extends object>(
+    caller: string,
+    key: string,
+    body: unknown,
+    compute: () => Promise<T>,
+    size: (result: T) => number,
+  ): Promise<{ result: T; replayed: boolean }>;
 }
 
 const MAX_KEYS = 1_000;

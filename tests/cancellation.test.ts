@@ -40,7 +40,9 @@ describe.each([
   it('releases its queued cells at once, while the worker still runs the cells before them', async () => {
     const gate = createGate(); // the busy cell runs until the abandoned request's cells are released
     let busyDone = false;
-    const busy = score(app, { ...sleepBatch(1, 1, `busy ${_name}`), rewards: [{ id: 'test-sleep', params: { gate: gate.path } }] }).then((r) => ((busyDone = true), r));
+    const busy = score(app, { ...sleepBatch(1, 1, `busy ${_name}`), rewards: [{ id: 'test-sleep', params: { gate: gate.path } }] }).then(
+      (r) => ((busyDone = true), r),
+    );
     await expect.poll(() => stats().busy, { timeout: 30_000 }).toBe(1);
 
     const abandoned = send(sleepBatch(200, 50, `gone ${_name}`), headers);

@@ -14,8 +14,22 @@ describe('loadConfig', () => {
   });
 
   it('reads every kind of variable: integers, lists, choices', () => {
-    const config = loadConfig({ PORT: '9000', POOL_SIZE: '3', MAX_COMPLETIONS: '10', WORKER_NICENESS: '0', REWARD_MODULES: 'a.ts, b.ts', SANDBOX_MEMORY_MB: '128' });
-    expect(config).toMatchObject({ port: 9000, poolSize: 3, maxCompletions: 10, workerNiceness: 0, rewardModules: ['a.ts', 'b.ts'], sandbox: { memoryMb: 128 } });
+    const config = loadConfig({
+      PORT: '9000',
+      POOL_SIZE: '3',
+      MAX_COMPLETIONS: '10',
+      WORKER_NICENESS: '0',
+      REWARD_MODULES: 'a.ts, b.ts',
+      SANDBOX_MEMORY_MB: '128',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      poolSize: 3,
+      maxCompletions: 10,
+      workerNiceness: 0,
+      rewardModules: ['a.ts', 'b.ts'],
+      sandbox: { memoryMb: 128 },
+    });
     expect(loadConfig({ SANDBOX_PYTHON: 'off', VERDICT_OPEN_REGISTRATION: 'off', VERDICT_API_KEYS: 'k1,,k2 ' })).toMatchObject({
       pythonSandbox: 'off',
       openRegistration: false,
@@ -39,7 +53,11 @@ describe('loadConfig', () => {
     ['a job lease too short to renew', { JOB_LEASE_MS: '500' }, /JOB_LEASE_MS must be an integer >= 10000/],
     ['default deadline above the cap', { CELL_TIMEOUT_MS: '90000' }, /exceeds MAX_CELL_TIMEOUT_MS/],
     ['a headers deadline above the whole request deadline', { HEADERS_TIMEOUT_MS: '200000' }, /exceeds REQUEST_TIMEOUT_MS/],
-    ['registration opened with a word other than on or off', { VERDICT_OPEN_REGISTRATION: 'yes' }, /^VERDICT_OPEN_REGISTRATION must be "on" or "off", got "yes"$/],
+    [
+      'registration opened with a word other than on or off',
+      { VERDICT_OPEN_REGISTRATION: 'yes' },
+      /^VERDICT_OPEN_REGISTRATION must be "on" or "off", got "yes"$/,
+    ],
     ['a Python mode that does not exist', { SANDBOX_PYTHON: 'maybe' }, /^SANDBOX_PYTHON must be "auto", "on" or "off", got "maybe"$/],
     ['a log level pino does not have', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be "fatal", .* or "silent", got "verbose"$/],
   ];
@@ -60,7 +78,10 @@ describe('loadConfig', () => {
 });
 
 describe('the schema of the environment (src/env-schema.ts), the one source', () => {
-  const properties = envSchema.properties as Record<string, { configKey: string; section: string; description: string; default?: unknown; defaultNote?: string }>;
+  const properties = envSchema.properties as Record<
+    string,
+    { configKey: string; section: string; description: string; default?: unknown; defaultNote?: string }
+  >;
 
   it('sets every Config field from exactly one variable, each described, placed and defaulted', () => {
     const keys = Object.values(properties).map((p) => p.configKey.split('.')[0]);
@@ -104,8 +125,12 @@ describe('the schema of the environment (src/env-schema.ts), the one source', ()
   it('docs/security.md cites only real variables and real error codes', async () => {
     const page = fs.readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
     const errors = (await import('../src/errors.ts')) as Record<string, unknown>;
-    const catalog = new Set(Object.entries(errors).flatMap(([name, e]) => (name !== 'withDetails' && typeof e === 'function' ? [new (e as new () => { code: string })().code] : [])));
-    const cited = [...new Set(page.match(/VERDICT_[A-Z_]+(?=`| )/g) ?? [])].filter((code) => !['VERDICT_ADMIN_KEYS', 'VERDICT_API_KEYS', 'VERDICT_OPEN_REGISTRATION', 'VERDICT_KEY'].includes(code));
+    const catalog = new Set(
+      Object.entries(errors).flatMap(([name, e]) => (name !== 'withDetails' && typeof e === 'function' ? [new (e as new () => { code: string })().code] : [])),
+    );
+    const cited = [...new Set(page.match(/VERDICT_[A-Z_]+(?=`| )/g) ?? [])].filter(
+      (code) => !['VERDICT_ADMIN_KEYS', 'VERDICT_API_KEYS', 'VERDICT_OPEN_REGISTRATION', 'VERDICT_KEY'].includes(code),
+    );
     expect(cited.length).toBeGreaterThan(10);
     expect(cited.filter((code) => !catalog.has(code))).toEqual([]);
     // Every `SCREAMING_SNAKE` name in backticks is a variable of the schema or an error code (VERDICT_KEY: the Python client's).

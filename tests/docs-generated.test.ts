@@ -43,12 +43,12 @@ describe('vocabularies, both ways', () => {
     expect(documented.sort()).toEqual([...catalog].sort());
   });
 
-  it("every reason code (and completion error) of the catalog is in docs/errors.md, and the page lists no other", () => {
+  it('every reason code (and completion error) of the catalog is in docs/errors.md, and the page lists no other', () => {
     const documented = [...reasonPart.matchAll(/^\| `([a-z_]+)` \| /gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual([...Object.keys(reasons), ...Object.keys(completionErrors)].sort());
   });
 
-  it("README lists every built-in rule, linked to its page, in its generated block", () => {
+  it('README lists every built-in rule, linked to its page, in its generated block', () => {
     const readme = read('README.md');
     const block = readme.slice(readme.indexOf(README_BEGIN), readme.indexOf(README_END));
     const listed = [...block.matchAll(/^\| \[`([a-z-]+)`\]\(docs\/rules\/\1\.md\) \|/gm)].map((m) => m[1]);
@@ -67,7 +67,15 @@ describe('vocabularies, both ways', () => {
 });
 
 describe('links', () => {
-  const pages = ['README.md', 'CHANGELOG.md', ...fs.readdirSync(path.join(root, 'docs')).filter((n) => n.endsWith('.md')).map((n) => `docs/${n}`), ...ids.map((id) => `docs/rules/${id}.md`)];
+  const pages = [
+    'README.md',
+    'CHANGELOG.md',
+    ...fs
+      .readdirSync(path.join(root, 'docs'))
+      .filter((n) => n.endsWith('.md'))
+      .map((n) => `docs/${n}`),
+    ...ids.map((id) => `docs/rules/${id}.md`),
+  ];
   it.each(pages)('%s links only to files that exist', (page) => {
     if (!fs.existsSync(path.join(root, page))) return expect.fail(`${page} is missing`);
     const text = read(page).replace(/```[\s\S]*?```/g, '');

@@ -45,11 +45,24 @@ describe('OpenAPI', () => {
     description: string;
     media: Array<[string, Media]>;
   }
-  async function documented(): Promise<{ document: { components: object; paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, Media> }> }>> }; responses: Documented[] }> {
+  async function documented(): Promise<{
+    document: {
+      components: object;
+      paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, Media> }> }>>;
+    };
+    responses: Documented[];
+  }> {
     const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    const responses = Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, Media> }> }>>).flatMap(([path, operations]) =>
+    const responses = Object.entries(
+      document.paths as Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, Media> }> }>>,
+    ).flatMap(([path, operations]) =>
       Object.entries(operations).flatMap(([method, operation]) =>
-        Object.entries(operation.responses).map(([status, response]) => ({ route: `${method.toUpperCase()} ${path}`, status, description: response.description, media: Object.entries(response.content ?? {}) })),
+        Object.entries(operation.responses).map(([status, response]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          status,
+          description: response.description,
+          media: Object.entries(response.content ?? {}),
+        })),
       ),
     );
     return { document, responses };
@@ -100,7 +113,10 @@ describe('OpenAPI', () => {
 
   it("shows real answers: each success example is what the server answers to its route's request example", async () => {
     const { document } = await documented();
-    const paths = document.paths as Record<string, Record<string, { requestBody?: { content: Record<string, Media> }; responses: Record<string, { content?: Record<string, Media> }> }>>;
+    const paths = document.paths as Record<
+      string,
+      Record<string, { requestBody?: { content: Record<string, Media> }; responses: Record<string, { content?: Record<string, Media> }> }>
+    >;
     const example = (path: string, method: string, status: string) => paths[path][method].responses[status].content!['application/json'].example;
     // A request body is a shared schema: its example is the component's.
     const components = (document.components as { schemas: Record<string, { examples?: object[] }> }).schemas;
@@ -111,7 +127,15 @@ describe('OpenAPI', () => {
     // Times, clocks, ids and machine facts differ from run to run.
     const volatile = new Set(['ms', 'total_ms', 'execution_time', 'created_at', 'started_at', 'finished_at', 'id', 'node', 'pools']);
     const steady = (value: unknown): unknown =>
-      Array.isArray(value) ? value.map(steady) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([k]) => !volatile.has(k)).map(([k, v]) => [k, steady(v)])) : value;
+      Array.isArray(value)
+        ? value.map(steady)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .filter(([k]) => !volatile.has(k))
+                .map(([k, v]) => [k, steady(v)]),
+            )
+          : value;
     const post = async (url: string, payload: object) => (await app.inject({ method: 'POST', url, payload })).json();
 
     for (const path of ['/v1/score', '/v1/openrlhf', '/v1/graders/run', '/v1/graders/validate', '/v1/rewards/validate']) {
@@ -121,7 +145,9 @@ describe('OpenAPI', () => {
     expect(steady(registered)).toEqual(steady(example('/v1/rewards', 'post', '201')));
     expect(registered.hash).toBe((example('/v1/rewards', 'post', '201') as { hash: string }).hash);
     expect(steady(await post('/v1/rewards', request('/v1/rewards')))).toEqual(steady(example('/v1/rewards', 'post', '200')));
-    expect(steady(await post('/v1/rewards/strict-format/try', request('/v1/rewards/{id}/try')))).toEqual(steady(example('/v1/rewards/{id}/try', 'post', '200')));
+    expect(steady(await post('/v1/rewards/strict-format/try', request('/v1/rewards/{id}/try')))).toEqual(
+      steady(example('/v1/rewards/{id}/try', 'post', '200')),
+    );
     // The documented rule shows its first two examples.
     const cut = (info: { examples: unknown[] }) => ({ ...info, examples: info.examples.slice(0, 2) });
     expect(cut((await app.inject({ method: 'GET', url: '/v1/rewards/tag-count' })).json())).toEqual(example('/v1/rewards/{id}', 'get', '200'));

@@ -15,7 +15,10 @@ import { buildTestApp, createGate } from './helpers.ts';
 import { backends, type Backend } from './storage-backends.ts';
 
 const echo = (values: string[][]) => ({ rewards: [{ id: 'test-echo' }], groups: values.map((completions) => ({ completions })) });
-const sleepy = (ms: number, cells: number) => ({ rewards: [{ id: 'test-sleep', params: { ms } }], groups: [{ completions: Array.from({ length: cells }, (_, i) => `s${i}`) }] });
+const sleepy = (ms: number, cells: number) => ({
+  rewards: [{ id: 'test-sleep', params: { ms } }],
+  groups: [{ completions: Array.from({ length: cells }, (_, i) => `s${i}`) }],
+});
 
 describe.each(backends)('jobs on %s', (name, create, available) => {
   let backend: Backend;
@@ -97,26 +100,33 @@ describe.each(backends)('a job whose process died, on %s', (name, create, availa
     await backend?.cleanup();
   });
 
-  it.skipIf(!available)('is taken over once its lease lapses and finished by another process, claimed twice in all', async () => {
-    backend = await create();
-    store = await createJobStore(backend.config, { maxActive: 10, maxFinished: 10, ttlMs: 3_600_000, leaseMs: 10_000, concurrency: 1 });
-    await store.create({ id: 'orphan', groups: 1, request: '{}' });
+  it.skipIf(!available)(
+    'is taken over once its lease lapses and finished by another process, claimed twice in all',
+    async () => {
+      backend = await create();
+      store = await createJobStore(backend.config, { maxActive: 10, maxFinished: 10, ttlMs: 3_600_000, leaseMs: 10_000, concurrency: 1 });
+      await store.create({ id: 'orphan', groups: 1, request: '{}' });
 
-    const holder = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/claim-job.ts'], { env: { ...process.env, ...backend.env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    holder.stdout!.on('data', (d) => (out += d));
-    await expect.poll(() => out, { timeout: 90_000 }).toContain('claimed orphan');
-    expect((await store.get('orphan'))?.status).toBe('running');
-    holder.kill('SIGKILL');
-    await once(holder, 'exit');
+      const holder = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/claim-job.ts'], {
+        env: { ...process.env, ...backend.env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      holder.stdout!.on('data', (d) => (out += d));
+      await expect.poll(() => out, { timeout: 90_000 }).toContain('claimed orphan');
+      expect((await store.get('orphan'))?.status).toBe('running');
+      holder.kill('SIGKILL');
+      await once(holder, 'exit');
 
-    const claims: string[] = [];
-    store.work(async (job) => {
-      claims.push(job.id);
-      await job.finish({ result: '{"taken":"over"}' });
-    });
-    await expect.poll(async () => (await store.get('orphan'))?.status, { timeout: 60_000 }).toBe('done');
-    expect(claims).toEqual(['orphan']);
-    expect(await store.get('orphan')).toMatchObject({ status: 'done', result: '{"taken":"over"}', progress: { groups_done: 1, groups: 1 } });
-  }, 180_000);
+      const claims: string[] = [];
+      store.work(async (job) => {
+        claims.push(job.id);
+        await job.finish({ result: '{"taken":"over"}' });
+      });
+      await expect.poll(async () => (await store.get('orphan'))?.status, { timeout: 60_000 }).toBe('done');
+      expect(claims).toEqual(['orphan']);
+      expect(await store.get('orphan')).toMatchObject({ status: 'done', result: '{"taken":"over"}', progress: { groups_done: 1, groups: 1 } });
+    },
+    180_000,
+  );
 });

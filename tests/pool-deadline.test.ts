@@ -8,17 +8,62 @@ describe('deadlineStep', () => {
   // [why, watched, now, step]
   const rows: Array<[string, Watched, number, DeadlineStep]> = [
     // the board shows cell 1 since 1000 with 500 ms: 200 left, but cell 2 (100 ms) may start unannounced any moment
-    ['looks again before the shortest deadline after the running cell', { cells: cells(500, 100), board: { id: 1, startedAt: 1000 }, headSince: 0, interrupted: undefined }, 1300, { act: 'wait', ms: 100, interrupted: undefined }],
-    ['a running cell alone: looks again at its own deadline', { cells: cells(500), board: { id: 1, startedAt: 1000 }, headSince: 0, interrupted: undefined }, 1300, { act: 'wait', ms: 200, interrupted: undefined }],
+    [
+      'looks again before the shortest deadline after the running cell',
+      { cells: cells(500, 100), board: { id: 1, startedAt: 1000 }, headSince: 0, interrupted: undefined },
+      1300,
+      { act: 'wait', ms: 100, interrupted: undefined },
+    ],
+    [
+      'a running cell alone: looks again at its own deadline',
+      { cells: cells(500), board: { id: 1, startedAt: 1000 }, headSince: 0, interrupted: undefined },
+      1300,
+      { act: 'wait', ms: 200, interrupted: undefined },
+    ],
     // no board yet: the head counts from when it became the head
-    ['times the head from headSince before the board shows it', { cells: cells(500), board: undefined, headSince: 1000, interrupted: undefined }, 1400, { act: 'wait', ms: 100, interrupted: undefined }],
-    ['the board ahead of the head: timed from the board', { cells: cells(500, 500), board: { id: 2, startedAt: 1400 }, headSince: 1000, interrupted: undefined }, 1600, { act: 'wait', ms: 300, interrupted: undefined }],
-    ['past its deadline, shown by the board: interrupted first', { cells: cells(500, 500), board: { id: 2, startedAt: 1000 }, headSince: 0, interrupted: undefined }, 1500, { act: 'interrupt', index: 1, running: { id: 2, startedAt: 1000 }, ms: 1000 }],
-    ['the same cell, same start, at the next look: killed', { cells: cells(500), board: { id: 1, startedAt: 1000 }, headSince: 0, interrupted: { id: 1, startedAt: 1000 } }, 2500, { act: 'kill', index: 0, ms: 1500 }],
+    [
+      'times the head from headSince before the board shows it',
+      { cells: cells(500), board: undefined, headSince: 1000, interrupted: undefined },
+      1400,
+      { act: 'wait', ms: 100, interrupted: undefined },
+    ],
+    [
+      'the board ahead of the head: timed from the board',
+      { cells: cells(500, 500), board: { id: 2, startedAt: 1400 }, headSince: 1000, interrupted: undefined },
+      1600,
+      { act: 'wait', ms: 300, interrupted: undefined },
+    ],
+    [
+      'past its deadline, shown by the board: interrupted first',
+      { cells: cells(500, 500), board: { id: 2, startedAt: 1000 }, headSince: 0, interrupted: undefined },
+      1500,
+      { act: 'interrupt', index: 1, running: { id: 2, startedAt: 1000 }, ms: 1000 },
+    ],
+    [
+      'the same cell, same start, at the next look: killed',
+      { cells: cells(500), board: { id: 1, startedAt: 1000 }, headSince: 0, interrupted: { id: 1, startedAt: 1000 } },
+      2500,
+      { act: 'kill', index: 0, ms: 1500 },
+    ],
     // a worker that reused an id for a new start is a new cell: interrupted, not killed
-    ['the same id started again: interrupted anew', { cells: cells(500), board: { id: 1, startedAt: 3000 }, headSince: 0, interrupted: { id: 1, startedAt: 1000 } }, 3600, { act: 'interrupt', index: 0, running: { id: 1, startedAt: 3000 }, ms: 1000 }],
-    ['past its deadline and never on the board: killed at once', { cells: cells(500), board: undefined, headSince: 1000, interrupted: undefined }, 1600, { act: 'kill', index: 0, ms: 600 }],
-    ['the interrupted cell ended and the next runs in time: the interrupt no longer stands', { cells: cells(500, 500), board: { id: 2, startedAt: 2000 }, headSince: 0, interrupted: { id: 1, startedAt: 1000 } }, 2100, { act: 'wait', ms: 400, interrupted: undefined }],
+    [
+      'the same id started again: interrupted anew',
+      { cells: cells(500), board: { id: 1, startedAt: 3000 }, headSince: 0, interrupted: { id: 1, startedAt: 1000 } },
+      3600,
+      { act: 'interrupt', index: 0, running: { id: 1, startedAt: 3000 }, ms: 1000 },
+    ],
+    [
+      'past its deadline and never on the board: killed at once',
+      { cells: cells(500), board: undefined, headSince: 1000, interrupted: undefined },
+      1600,
+      { act: 'kill', index: 0, ms: 600 },
+    ],
+    [
+      'the interrupted cell ended and the next runs in time: the interrupt no longer stands',
+      { cells: cells(500, 500), board: { id: 2, startedAt: 2000 }, headSince: 0, interrupted: { id: 1, startedAt: 1000 } },
+      2100,
+      { act: 'wait', ms: 400, interrupted: undefined },
+    ],
   ];
   it.each(rows)('%s', (_why, watched, now, step) => {
     expect(deadlineStep(watched, now)).toEqual(step);

@@ -27,12 +27,7 @@ const literals = (text: string) => [...text.matchAll(/'([a-z][a-z0-9_]*)'/g)].ma
  * a union type), `fail(...)` helpers, `crashReason: '...'` options, and type aliases named `*Failure` or
  * `*Reason` (a union a rule passes through, such as the sandbox's test statuses).
  */
-const forms = [
-  /\breason\??:\s*([^,}\n;)]+)/g,
-  /\bfail\(([^;\n]*)\)/g,
-  /\w+Reason:\s*('[a-z_]+')/g,
-  /\btype \w*(?:Failure|Reason)\w* =([^;]+);/g,
-];
+const forms = [/\breason\??:\s*([^,}\n;)]+)/g, /\bfail\(([^;\n]*)\)/g, /\w+Reason:\s*('[a-z_]+')/g, /\btype \w*(?:Failure|Reason)\w* =([^;]+);/g];
 
 /** Files whose `reason` is another vocabulary. */
 const otherReasons: Record<string, string> = { 'src/routes/health.ts': "why /readyz is not ready ('draining'), not a cell's reason" };
@@ -78,16 +73,20 @@ describe('the reason-code catalog', () => {
     const known = new Set([...builtinIds, '*', 'composite']);
     for (const [code, info] of Object.entries(catalog)) {
       expect(info.rules.length, code).toBeGreaterThan(0);
-      expect(info.rules.filter((rule) => !known.has(rule)), code).toEqual([]);
+      expect(
+        info.rules.filter((rule) => !known.has(rule)),
+        code,
+      ).toEqual([]);
     }
   });
 
-  it("names the rule whose own file writes the code (rewards/<id>.ts)", () => {
+  it('names the rule whose own file writes the code (rewards/<id>.ts)', () => {
     const unnamed: string[] = [];
     for (const [code, files] of emitted) {
       for (const file of files) {
         const id = /^rewards\/([a-z-]+)\.ts$/.exec(file)?.[1];
-        if (id && builtinIds.includes(id) && code in catalog && !catalog[code].rules.some((rule) => rule === id || rule === '*')) unnamed.push(`${code} in ${file}`);
+        if (id && builtinIds.includes(id) && code in catalog && !catalog[code].rules.some((rule) => rule === id || rule === '*'))
+          unnamed.push(`${code} in ${file}`);
       }
     }
     expect(unnamed).toEqual([]);
@@ -97,7 +96,10 @@ describe('the reason-code catalog', () => {
   it.each(withReason)('%s example "%s": %s is listed for the rule, with what it comes with', (id, _name, code, expected) => {
     const info = catalog[code];
     expect(info, code).toBeDefined();
-    expect(info.rules.some((rule) => rule === id || rule === '*'), `${code} should name ${id}`).toBe(true);
+    expect(
+      info.rules.some((rule) => rule === id || rule === '*'),
+      `${code} should name ${id}`,
+    ).toBe(true);
     if (info.with === 'null') expect(expected).toBeNull();
     if (info.with === 'score') expect(expected).not.toBeNull();
   });

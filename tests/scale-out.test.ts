@@ -167,7 +167,10 @@ describe.skipIf(missing !== '')('jobs behind nginx', () => {
     // opens after the kill, so the job is cut in the middle by construction.
     const gate = createGate();
     const groups = Array.from({ length: 8 }, (_, i) => ({ id: `g${i}`, completions: [`job ${i}`] }));
-    const body = { rewards: [{ id: 'test-sleep', params: { gate: gate.path } }], groups: [{ ...groups[0], rewards: [{ id: 'test-sleep', params: { ms: 1 } }] }, ...groups.slice(1)] };
+    const body = {
+      rewards: [{ id: 'test-sleep', params: { gate: gate.path } }],
+      groups: [{ ...groups[0], rewards: [{ id: 'test-sleep', params: { ms: 1 } }] }, ...groups.slice(1)],
+    };
     const submitted = await post<{ id: string }>(`${nginx.url}/v1/jobs`, body);
     expect(submitted.status).toBe(202);
     const { id } = submitted.json;

@@ -40,7 +40,11 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
   const dataDir = tempDir();
 
   const call = async (what: Outcome['what'], method: string, path: string, body?: object): Promise<Outcome & { json: unknown }> => {
-    const response = await fetch(`${server.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const json: unknown = await response.json().catch(() => null);
     return { what, status: response.status, code: (json as { code?: string } | null)?.code, retryAfter: response.headers.get('retry-after'), json };
   };
@@ -49,7 +53,15 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
   beforeAll(async () => {
     cluster = await startCluster();
     await cluster.query('CREATE DATABASE verdict');
-    server = await spawnServer({ ...process.env, DATABASE_URL: cluster.urlOf('verdict'), DATA_DIR: dataDir, SANDBOX_PYTHON: 'off', POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', LOG_LEVEL: 'warn' });
+    server = await spawnServer({
+      ...process.env,
+      DATABASE_URL: cluster.urlOf('verdict'),
+      DATA_DIR: dataDir,
+      SANDBOX_PYTHON: 'off',
+      POOL_SIZE: '1',
+      SANDBOX_POOL_SIZE: '1',
+      LOG_LEVEL: 'warn',
+    });
     expect((await call('register', 'POST', '/v1/rewards', preset('kept', 0))).status).toBe(201);
   }, 300_000);
 
@@ -75,7 +87,11 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
           if (outcome.status === 201) acknowledged.push(id);
         } else if (kind === 1) {
           const outcome = await call('score', 'POST', '/v1/score', scoring);
-          outcomes.push({ ...outcome, status: outcome.status === 200 && (outcome.json as ScoreResponse).groups[0].completions.map((c) => c.reward).join() === '1,0' ? 200 : -outcome.status });
+          outcomes.push({
+            ...outcome,
+            status:
+              outcome.status === 200 && (outcome.json as ScoreResponse).groups[0].completions.map((c) => c.reward).join() === '1,0' ? 200 : -outcome.status,
+          });
         } else {
           outcomes.push(await call('list', 'GET', '/v1/rewards'));
         }
@@ -109,7 +125,12 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
     expectOnlyUnavailable(outcomes);
     expect(outcomes.filter((o) => o.what === 'register' && o.status === 201).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.what === 'score').length).toBeGreaterThan(0);
-    console.info(`store faults: ${outcomes.length} requests while backends were killed 8 times; registrations ${outcomes.filter((o) => o.what === 'register').map((o) => o.status).join(',')}`);
+    console.info(
+      `store faults: ${outcomes.length} requests while backends were killed 8 times; registrations ${outcomes
+        .filter((o) => o.what === 'register')
+        .map((o) => o.status)
+        .join(',')}`,
+    );
   });
 
   it('answers 503 with Retry-After while PostgreSQL is stopped, keeps scoring, and recovers when it starts', { timeout: 120_000 }, async () => {

@@ -36,7 +36,12 @@ describe('string-check', () => {
     ['the params reference overrides the group', { completion: 'yes', reference: 'no' }, { reference: 'yes' }, 1],
     ['an object reference is unusable', { completion: 'x', reference: { a: 1 } }, {}, null, 'no_reference'],
     // Normalised (version 2): invisible and fullwidth characters neither hide nor fake a match.
-    ['regression: a zero-width space inside the answer does not escape ne', { completion: 'I can\u200bnot help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
+    [
+      'regression: a zero-width space inside the answer does not escape ne',
+      { completion: 'I can\u200bnot help' },
+      { operation: 'ne', reference: 'I cannot help' },
+      0,
+    ],
     ['regression: a Braille blank is not an answer that differs', { completion: '<think>x</think>\u2800' }, { operation: 'ne', reference: '' }, 0],
     ['regression: a Braille blank reads as the space it shows', { completion: 'I\u2800cannot\u3164help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
     ['fullwidth letters equal their plain forms', { completion: 'Ｐａｒｉｓ', reference: 'Paris' }, {}, 1],
@@ -46,7 +51,12 @@ describe('string-check', () => {
     ['verbatim never trims', { completion: 'Paris\n', reference: 'Paris' }, { scope: 'verbatim' }, 0],
     ['verbatim keeps invisible characters', { completion: 'Par\u200bis', reference: 'Paris' }, { scope: 'verbatim' }, 0],
     // OpenAI's semantics, hazards included (docs/text-rules.md): these pass by design.
-    ['hazard kept: like passes a copy of the prompt that holds the reference', { completion: 'Is the capital Paris, Lyon or Nice?', reference: 'Paris' }, { operation: 'like' }, 1],
+    [
+      'hazard kept: like passes a copy of the prompt that holds the reference',
+      { completion: 'Is the capital Paris, Lyon or Nice?', reference: 'Paris' },
+      { operation: 'like' },
+      1,
+    ],
     ['hazard kept: like passes a negation', { completion: 'not Paris', reference: 'Paris' }, { operation: 'like' }, 1],
     ['hazard kept: ne passes an empty answer', { completion: '<think>x</think>', reference: 'Paris' }, { operation: 'ne' }, 1],
     ['the safe choice: eq on the answer refuses both', { completion: 'not Paris', reference: 'Paris' }, {}, 0],
@@ -55,7 +65,7 @@ describe('string-check', () => {
 });
 
 // verl's scorers (verl/utils/reward_score/gsm8k.py, search_r1_like_qa_em.py) as string-check params.
-describe('string-check as a trainer\'s exact match (extract, normalize)', () => {
+describe("string-check as a trainer's exact match (extract, normalize)", () => {
   const gsm8k = { pattern: String.raw`#### (\-?[0-9\.\,]+)`, flags: '', last_chars: 300, remove: ',$' };
   const answerTag = { pattern: '<answer>(.*?)</answer>', flags: 's', remove: '' };
   const defaults = { operation: 'eq', scope: 'verbatim', trim: true, normalize: 'none' };
@@ -67,13 +77,35 @@ describe('string-check as a trainer\'s exact match (extract, normalize)', () => 
     ['gsm8k: "1200.0" is not "1200" as text, as verl compares', { completion: '#### 1200.0', reference: '1200' }, { extract: gsm8k }, 0],
     ['gsm8k: a negative answer', { completion: '#### -5', reference: '-5' }, { extract: gsm8k }, 1],
     ['gsm8k: "####" needs its space', { completion: '####72', reference: '72' }, { extract: gsm8k }, 0, 'no_answer'],
-    ['gsm8k: an answer before the last 300 characters is not read', { completion: `#### 72\n${'x'.repeat(300)}`, reference: '72' }, { extract: gsm8k }, 0, 'no_answer'],
+    [
+      'gsm8k: an answer before the last 300 characters is not read',
+      { completion: `#### 72\n${'x'.repeat(300)}`, reference: '72' },
+      { extract: gsm8k },
+      0,
+      'no_answer',
+    ],
     ['gsm8k: the 300 are characters, not UTF-16 units', { completion: `#### 72${'🙂'.repeat(293)}`, reference: '72' }, { extract: gsm8k }, 1],
     ['gsm8k: the ground truth is not trimmed under verbatim', { completion: '#### 72', reference: ' 72' }, { extract: gsm8k }, 0],
     ['gsm8k: ne does not pass a missing answer', { completion: 'no answer', reference: '72' }, { extract: gsm8k, operation: 'ne' }, 0, 'no_answer'],
-    ['a pattern RE2 refuses is not scored', { completion: 'aa', reference: 'a' }, { extract: { pattern: String.raw`(a)\1`, flags: '', remove: '' } }, null, 'invalid_pattern'],
-    ['without a group the whole match is the input', { completion: 'id: AB-12', reference: 'AB-12' }, { extract: { pattern: '[A-Z]+-[0-9]+', flags: '', remove: '' } }, 1],
-    ['search-R1: the last <answer>, articles and punctuation dropped', { completion: '<answer>Lyon</answer><answer>The Paris.</answer>', reference: ['Paris'] }, em, 1],
+    [
+      'a pattern RE2 refuses is not scored',
+      { completion: 'aa', reference: 'a' },
+      { extract: { pattern: String.raw`(a)\1`, flags: '', remove: '' } },
+      null,
+      'invalid_pattern',
+    ],
+    [
+      'without a group the whole match is the input',
+      { completion: 'id: AB-12', reference: 'AB-12' },
+      { extract: { pattern: '[A-Z]+-[0-9]+', flags: '', remove: '' } },
+      1,
+    ],
+    [
+      'search-R1: the last <answer>, articles and punctuation dropped',
+      { completion: '<answer>Lyon</answer><answer>The Paris.</answer>', reference: ['Paris'] },
+      em,
+      1,
+    ],
     ['search-R1: an answer spanning lines', { completion: '<answer>\nNew\nYork\n</answer>', reference: 'new york' }, em, 1],
     ['search-R1: any target', { completion: '<answer>Paris, France</answer>', reference: ['Paris', 'paris france'] }, em, 1],
     ['search-R1: a wrong answer', { completion: '<answer>Lyon</answer>', reference: ['Paris'] }, em, 0],
@@ -170,7 +202,13 @@ describe('multiple-choice', () => {
     ['a leading list of letters is a hedge', { completion: 'A) B) C) D)', reference: 'A' }, {}, 0, 'multiple_choices'],
     ['"A. or C." is a hedge', { completion: 'A. or C.', reference: 'A' }, {}, 0, 'multiple_choices'],
     ['a negated letter is no choice', { completion: 'Not (C).', reference: 'C' }, {}, 0, 'no_choice'],
-    ['every option ruled out picks none', { completion: 'Option A is wrong. Option B is wrong. Option C is wrong. Option D is wrong.', reference: 'D' }, {}, 0, 'no_choice'],
+    [
+      'every option ruled out picks none',
+      { completion: 'Option A is wrong. Option B is wrong. Option C is wrong. Option D is wrong.', reference: 'D' },
+      {},
+      0,
+      'no_choice',
+    ],
     ['"C) is wrong" rejects C', { completion: 'C) is wrong; the answer is neither', reference: 'C' }, {}, 0, 'no_choice'],
     ['the pronoun I is not option I', { completion: 'Answer: I think B', reference: 'I' }, {}, 0, 'wrong_choice'],
     ['"Answer: I think B" reads B', { completion: 'Answer: I think B', reference: 'B' }, {}, 1],
@@ -180,7 +218,13 @@ describe('multiple-choice', () => {
     ['"(B), not (C)" picks B', { completion: '(B), not (C)', reference: 'B' }, {}, 1],
     ['option I alone is still I', { completion: 'Answer: I.', reference: 'I' }, {}, 1],
     ['regression: a fullwidth letter is the letter', { completion: '\\boxed{Ｃ}', reference: 'C' }, {}, 1],
-    ['regression: a zero-width space cannot split "A or C" into one choice', { completion: 'The answer is A\u200b or C', reference: 'A' }, {}, 0, 'multiple_choices'],
+    [
+      'regression: a zero-width space cannot split "A or C" into one choice',
+      { completion: 'The answer is A\u200b or C', reference: 'A' },
+      {},
+      0,
+      'multiple_choices',
+    ],
   ];
   it.each(rows)('%s', (...row) => expectRow(multipleChoice as never, defaults, row));
 

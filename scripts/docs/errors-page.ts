@@ -41,7 +41,8 @@ export function httpErrors(): CatalogError[] {
   return found;
 }
 
-const emitters = (info: ReasonInfo) => info.rules.map((rule) => (rule === '*' ? 'every rule' : rule === 'composite' ? 'registered composites' : `[${rule}](rules/${rule}.md)`)).join(', ');
+const emitters = (info: ReasonInfo) =>
+  info.rules.map((rule) => (rule === '*' ? 'every rule' : rule === 'composite' ? 'registered composites' : `[${rule}](rules/${rule}.md)`)).join(', ');
 
 const comesWith = { null: '`null`', score: 'a score', 'null or score': '`null` or a score' } as const;
 
@@ -61,13 +62,13 @@ export function errorsPage(): string {
     '- A score of `0` means **wrong**: the rule judged the completion and it failed (`mismatch`,',
     '  `missing_think`, `no_code`, …). It trains the policy away from that answer.',
     '- `score: null` means **could not score**, always with a `reason`: the gold cannot be read, the',
-    '  sandbox is off, the deadline passed. The completion\'s `reward` leaves that rule out; when no rule',
-    '  scored, `reward` is `null` and the completion gets advantage 0 (no gradient). A caller\'s mistake',
+    "  sandbox is off, the deadline passed. The completion's `reward` leaves that rule out; when no rule",
+    "  scored, `reward` is `null` and the completion gets advantage 0 (no gradient). A caller's mistake",
     '  (no reference where a rule needs one) is a `400` before anything runs, not a column of `null`s, and',
     '  a rule `null` on more than `NULL_WARN_PERCENT` of its cells adds a `null_share` entry to the',
-    '  response\'s `warnings`.',
+    "  response's `warnings`.",
     '- Never turn a `null` into `0` by default: a policy learns to reach whatever a `null` becomes. What each',
-    '  trainer does with one, and the adapters\' `on_null`: [integrations.md](integrations.md).',
+    "  trainer does with one, and the adapters' `on_null`: [integrations.md](integrations.md).",
     '',
     '## HTTP errors',
     '',
@@ -84,10 +85,10 @@ export function errorsPage(): string {
     '## Reason codes',
     '',
     "A cell's `reason` is one of these. *Comes with* says whether the cell then has a score (the meaning",
-    'says which) or is `null`. A **failure** is the machinery\'s, not the rule\'s: it counts as `failed` in',
-    'the response\'s `rules` summary (the others as `skipped` when `null`) and is never cached. A',
+    "says which) or is `null`. A **failure** is the machinery's, not the rule's: it counts as `failed` in",
+    "the response's `rules` summary (the others as `skipped` when `null`) and is never cached. A",
     '**configuration** reason means the run is set up wrong rather than one completion: the Python',
-    "client's `on_null=\"raise\"` stops the step on it.",
+    'client\'s `on_null="raise"` stops the step on it.',
     '',
     table(
       ['reason', 'comes with', 'kind', 'emitted by', 'meaning'],
@@ -102,7 +103,10 @@ export function errorsPage(): string {
     '',
     "A completion's own `error` (its cells are then `null` with `no_completion`):",
     '',
-    table(['error', 'meaning'], Object.entries(completionErrors).map(([error, meaning]) => [code(error), meaning])),
+    table(
+      ['error', 'meaning'],
+      Object.entries(completionErrors).map(([error, meaning]) => [code(error), meaning]),
+    ),
   );
   return `${parts.join('\n')}\n`;
 }

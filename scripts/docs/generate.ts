@@ -21,7 +21,11 @@ export const README_END = '<!-- rules:end -->';
 const firstSentence = (text: string) => /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
 
 function readmeRules(): string {
-  const rows = builtinRewards.map((rule) => [`[${code(rule.id)}](docs/rules/${rule.id}.md)`, `[${rule.range.join(', ')}]`, prose(firstSentence(rule.description))]);
+  const rows = builtinRewards.map((rule) => [
+    `[${code(rule.id)}](docs/rules/${rule.id}.md)`,
+    `[${rule.range.join(', ')}]`,
+    prose(firstSentence(rule.description)),
+  ]);
   return table(['rule', 'range', 'what it scores'], rows);
 }
 

@@ -44,7 +44,12 @@ function paramsTable(rule: RewardDefinition): string {
   const entries = Object.entries(schema.properties ?? {});
   if (entries.length === 0) return 'None.';
   const required = new Set(schema.required ?? []);
-  const rows = entries.map(([name, p]) => [code(name), typeOf(p), required.has(name) ? 'required' : 'default' in p ? code(JSON.stringify(p.default)) : '(unset)', prose(p.description ?? '')]);
+  const rows = entries.map(([name, p]) => [
+    code(name),
+    typeOf(p),
+    required.has(name) ? 'required' : 'default' in p ? code(JSON.stringify(p.default)) : '(unset)',
+    prose(p.description ?? ''),
+  ]);
   return table(['param', 'type', 'default', 'meaning'], rows);
 }
 
@@ -52,18 +57,27 @@ function facts(rule: RewardDefinition): string[] {
   const lines = [
     `- **Version** ${rule.version}: echoed in every result as ${code(`${rule.id}@${rule.version}`)}, bumped whenever scores change.`,
     `- **Range** [${rule.range[0]}, ${rule.range[1]}], or \`null\` with a reason.`,
-    `- **Runs in** ${rule.executor === 'sandbox' ? 'the code sandbox\'s child processes (`SANDBOX_POOL_SIZE`)' : 'the scoring pool (`POOL_SIZE`)'}, with a deadline of ${rule.timeoutMs !== undefined ? `${rule.timeoutMs} ms` : '`CELL_TIMEOUT_MS`'} unless the request sets one.`,
-    rule.reference ? `- **Reference** (the group's \`reference\`): ${prose(rule.reference.shapes)}. A group without a usable one is a \`400\`.` : '- **Reference**: not read.',
+    `- **Runs in** ${rule.executor === 'sandbox' ? "the code sandbox's child processes (`SANDBOX_POOL_SIZE`)" : 'the scoring pool (`POOL_SIZE`)'}, with a deadline of ${rule.timeoutMs !== undefined ? `${rule.timeoutMs} ms` : '`CELL_TIMEOUT_MS`'} unless the request sets one.`,
+    rule.reference
+      ? `- **Reference** (the group's \`reference\`): ${prose(rule.reference.shapes)}. A group without a usable one is a \`400\`.`
+      : '- **Reference**: not read.',
   ];
   if (rule.needsGroup) lines.push("- **Reads the group**: the other completions of the completion's group.");
-  if (rule.needsVerdicts) lines.push('- **Reads other verdicts**: the scores of the other rules of the request for the same completion (`correct_from`); it runs after them.');
+  if (rule.needsVerdicts)
+    lines.push('- **Reads other verdicts**: the scores of the other rules of the request for the same completion (`correct_from`); it runs after them.');
   return lines;
 }
 
 function reasonsTable(id: string): string {
   const own = Object.entries(reasons as Record<string, ReasonInfo>).filter(([, info]) => info.rules.includes(id));
-  const rows = own.map(([reason, info]) => [code(reason), info.with === 'score' ? 'a score' : info.with === 'null' ? '`null`' : '`null` or a score', prose(info.meaning)]);
-  const common = Object.entries(reasons as Record<string, ReasonInfo>).filter(([, info]) => info.rules.includes('*')).map(([reason]) => code(reason));
+  const rows = own.map(([reason, info]) => [
+    code(reason),
+    info.with === 'score' ? 'a score' : info.with === 'null' ? '`null`' : '`null` or a score',
+    prose(info.meaning),
+  ]);
+  const common = Object.entries(reasons as Record<string, ReasonInfo>)
+    .filter(([, info]) => info.rules.includes('*'))
+    .map(([reason]) => code(reason));
   const tail = `Like every rule, also ${common.join(', ')} ([errors.md](../errors.md#reason-codes)).`;
   return rows.length ? `${table(['reason', 'comes with', 'meaning'], rows)}\n\n${tail}` : tail;
 }
@@ -72,7 +86,15 @@ function example(rule: RewardDefinition, e: RewardDefinition['examples'][number]
   const input: Record<string, unknown> = { ...e.sample };
   if (e.params) input.params = e.params;
   const outcome = e.expected === null ? '`null`' : code(String(e.expected));
-  return [`- **${e.name}**: ${outcome}${e.reason ? ` with ${code(e.reason)}` : ''}`, '', '  ```json', ...JSON.stringify(input, null, 2).split('\n').map((line) => `  ${line}`), '  ```'].join('\n');
+  return [
+    `- **${e.name}**: ${outcome}${e.reason ? ` with ${code(e.reason)}` : ''}`,
+    '',
+    '  ```json',
+    ...JSON.stringify(input, null, 2)
+      .split('\n')
+      .map((line) => `  ${line}`),
+    '  ```',
+  ].join('\n');
 }
 
 export function rulePage(rule: RewardDefinition): string {

@@ -28,7 +28,21 @@ export interface ScoredGroup extends Omit<GroupReport, 'completions'> {
 const groupFields = ['prompt', 'reference', 'metadata', 'rewards', 'completions'] as const;
 
 /** Column names datasets give their reference under. */
-const REFERENCE_LIKE = ['answer', 'solution', 'ground_truth', 'gold', 'label', 'labels', 'target', 'expected', 'test_list', 'test', 'input_output', 'public_test_cases', 'tests'];
+const REFERENCE_LIKE = [
+  'answer',
+  'solution',
+  'ground_truth',
+  'gold',
+  'label',
+  'labels',
+  'target',
+  'expected',
+  'test_list',
+  'test',
+  'input_output',
+  'public_test_cases',
+  'tests',
+];
 
 export interface ScoreGroupsOptions {
   input: string;

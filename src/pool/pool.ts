@@ -107,8 +107,12 @@ const CHUNK_MAX = 64; // cells per message: amortises IPC without starving other
 const now = () => performance.timeOrigin + performance.now();
 
 export function createPool(options: PoolOptions): Pool {
-  for (const [key, min] of [['size', 1], ['standby', 0]] as const) {
-    if (!Number.isInteger(options[key]) || options[key] < min) throw new Error(`pool ${options.name}: ${key} must be an integer >= ${min}, got ${options[key]}`);
+  for (const [key, min] of [
+    ['size', 1],
+    ['standby', 0],
+  ] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < min)
+      throw new Error(`pool ${options.name}: ${key} must be an integer >= ${min}, got ${options[key]}`);
   }
   const queue = new FairQueue<Entry>();
   let nextId = 1;
@@ -217,11 +221,18 @@ export function createPool(options: PoolOptions): Pool {
       nextId += chunk.length;
       let message: ToWorker;
       try {
-        message = { type: 'run', ...encodeChunk(chunk.map((entry) => entry.job), firstId) };
+        message = {
+          type: 'run',
+          ...encodeChunk(
+            chunk.map((entry) => entry.job),
+            firstId,
+          ),
+        };
         slot.handle.run(message);
       } catch (error) {
         // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
-        for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
+        for (const entry of chunk)
+          settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
         continue;
       }
       chunk.forEach((entry, i) => {

@@ -12,7 +12,10 @@ import { UnsupportedGrader, withDetails } from '../errors.ts';
 import { failure, failures, success } from './responses.ts';
 
 const why = 'Verdict does not run Python graders; register a `javascript` rule (POST /v1/rewards) or use code-tests';
-const unsupported = failure('A grader Verdict cannot run, or a malformed one; `details` points at it', withDetails(new UnsupportedGrader('"python"', why), [{ pointer: '/grader/type', message: why }]));
+const unsupported = failure(
+  'A grader Verdict cannot run, or a malformed one; `details` points at it',
+  withDetails(new UnsupportedGrader('"python"', why), [{ pointer: '/grader/type', message: why }]),
+);
 
 interface RunBody {
   grader: Record<string, unknown>;

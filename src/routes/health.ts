@@ -27,9 +27,21 @@ const pools = { score: { size: 2, alive: 3, busy: 0, queued: 0, restarts: 0 }, s
 const ready = { status: 'ready', node: 'v24.22.3', pools, sandbox: { languages: ['javascript', 'typescript', 'python'], unavailable: {} } };
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Liveness', response: { 200: success('The process answers (the pools are not asked)', healthSchema, { status: 'ok' }) } }, logLevel: 'warn' }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness',
+        response: { 200: success('The process answers (the pools are not asked)', healthSchema, { status: 'ok' }) },
+      },
+      logLevel: 'warn',
+    },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get(
     '/readyz',
@@ -40,7 +52,11 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Readiness',
         response: {
           200: success('Ready: every pool has a live worker; `sandbox` says which languages run', healthSchema, ready),
-          503: success('Not ready: draining after SIGTERM, or a pool has no live worker (`reason`)', healthSchema, { ...ready, status: 'unavailable', reason: 'draining' }),
+          503: success('Not ready: draining after SIGTERM, or a pool has no live worker (`reason`)', healthSchema, {
+            ...ready,
+            status: 'unavailable',
+            reason: 'draining',
+          }),
         },
       },
       logLevel: 'warn',
@@ -50,7 +66,9 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const stats = { score: pools.score.stats(), sandbox: pools.sandbox.stats() };
       const down = Object.entries(stats).find(([, s]) => s.alive === 0);
       const reason = state.draining ? 'draining' : down ? `${down[0]} pool has no live worker` : undefined;
-      return reply.status(reason ? 503 : 200).send({ status: reason ? 'unavailable' : 'ready', reason, node: process.version, pools: stats, sandbox: app.verdict.sandbox });
+      return reply
+        .status(reason ? 503 : 200)
+        .send({ status: reason ? 'unavailable' : 'ready', reason, node: process.version, pools: stats, sandbox: app.verdict.sandbox });
     },
   );
 }

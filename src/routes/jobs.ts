@@ -22,7 +22,13 @@ const jobSchema = {
 } as const;
 
 // Answers the server gave for ScoreRequest's example as a job: one just submitted, another polled once done.
-const submitted = { id: '843eab50-f1e1-4e30-86e3-c2a0826e24ee', status: 'running', created_at: '2026-12-07T08:12:30.636Z', progress: { groups_done: 0, groups: 1 }, started_at: '2026-12-07T08:12:30.638Z' };
+const submitted = {
+  id: '843eab50-f1e1-4e30-86e3-c2a0826e24ee',
+  status: 'running',
+  created_at: '2026-12-07T08:12:30.636Z',
+  progress: { groups_done: 0, groups: 1 },
+  started_at: '2026-12-07T08:12:30.638Z',
+};
 const done = {
   id: '1a605d56-ab04-4662-b4eb-e4c70572f813',
   status: 'done',

@@ -40,7 +40,10 @@ export const failures = {
   unauthenticated: failure('`VERDICT_API_KEYS` is set and no key, or an unknown one, was sent', new errors.Unauthenticated()),
   tooLarge: failure('Over a request limit: `BODY_LIMIT_BYTES`, `MAX_COMPLETIONS` or `MAX_CELLS`', new errors.TooManyCompletions(20_000, 16_384)),
   unsupportedMediaType: failure('The body is not `application/json`', new errors.UnsupportedMediaType('"text/plain"')),
-  overloaded: failure('The queue is full, the store is down or the replica is draining; retry after `Retry-After`', new errors.Overloaded('an estimated 12 s of requests')),
+  overloaded: failure(
+    'The queue is full, the store is down or the replica is draining; retry after `Retry-After`',
+    new errors.Overloaded('an estimated 12 s of requests'),
+  ),
   forbidden: failure('An API key on an admin route, or registration closed (no `VERDICT_ADMIN_KEYS`)', new errors.Forbidden('register or deprecate rules')),
   storeUnavailable: failure('The rule store cannot serve; rules already loaded keep scoring', new errors.StoreUnavailable('ECONNREFUSED')),
   rewardNotFound: failure('No rule with that id', new errors.RewardNotFound('"nope"')),

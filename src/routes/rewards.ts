@@ -33,7 +33,11 @@ export async function rewardRoutes(app: FastifyInstance): Promise<void> {
         tags: ['rewards'],
         summary: 'One reward rule',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        response: { 200: success('The rule: version, params schema, range, examples (a registered rule: also its stored definition)', rewardInfoSchema), 401: failures.unauthenticated, 404: failures.rewardNotFound },
+        response: {
+          200: success('The rule: version, params schema, range, examples (a registered rule: also its stored definition)', rewardInfoSchema),
+          401: failures.unauthenticated,
+          404: failures.rewardNotFound,
+        },
       },
     },
     async (request) => {

@@ -16,16 +16,35 @@ import { scoreBatch } from '../scoring/score-batch.ts';
 import { failure, failures, success } from './responses.ts';
 
 const formulaWhy = 'function "import" is not allowed; use min, max, abs';
-const failedExample = { pointer: '/examples/0', message: 'example 1: expected 1, got 0 (missing_think)', expected: 1, score: 0, reason: 'missing_think', details: { flags: { think_blocks: 0, tag_count: 0, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } } };
+const failedExample = {
+  pointer: '/examples/0',
+  message: 'example 1: expected 1, got 0 (missing_think)',
+  expected: 1,
+  score: 0,
+  reason: 'missing_think',
+  details: { flags: { think_blocks: 0, tag_count: 0, boxed_in_answer: 0, distinct_boxed: 0, repetition_rate: 0 } },
+};
 /** The statuses of the routes that check a registration (POST /v1/rewards and /validate). */
 const registration = {
-  400: failure('The registration is malformed, or a check refuses it (a formula, a gate, a pattern); `details` points at where', withDetails(new InvalidRule(`/formula ${formulaWhy}`), [{ pointer: '/formula', message: formulaWhy }])),
+  400: failure(
+    'The registration is malformed, or a check refuses it (a formula, a gate, a pattern); `details` points at where',
+    withDetails(new InvalidRule(`/formula ${formulaWhy}`), [{ pointer: '/formula', message: formulaWhy }]),
+  ),
   401: failures.unauthenticated,
-  403: failure('Registration is closed (no `VERDICT_ADMIN_KEYS`, and no loopback `HOST` or `VERDICT_OPEN_REGISTRATION=on`), or the key is an API key', new RegistrationClosed()),
+  403: failure(
+    'Registration is closed (no `VERDICT_ADMIN_KEYS`, and no loopback `HOST` or `VERDICT_OPEN_REGISTRATION=on`), or the key is an API key',
+    new RegistrationClosed(),
+  ),
   409: failure('The id is a built-in rule, or the store is full (`MAX_RULES`, `MAX_RULE_STORE_BYTES`)', new BuiltinRewardConflict('"think-format"')),
-  413: failure('The definition is over `MAX_RULE_SOURCE_BYTES` / `MAX_RULE_BYTES`, or has more than `MAX_RULE_EXAMPLES` examples', new RuleTooLarge('without its examples', 70_000, 65_536, 'MAX_RULE_SOURCE_BYTES')),
+  413: failure(
+    'The definition is over `MAX_RULE_SOURCE_BYTES` / `MAX_RULE_BYTES`, or has more than `MAX_RULE_EXAMPLES` examples',
+    new RuleTooLarge('without its examples', 70_000, 65_536, 'MAX_RULE_SOURCE_BYTES'),
+  ),
   415: failures.unsupportedMediaType,
-  422: failure('Golden examples did not score as stated: nothing was stored; one `details` entry per failing example', withDetails(new ExamplesFailed(1, 1), [failedExample])),
+  422: failure(
+    'Golden examples did not score as stated: nothing was stored; one `details` entry per failing example',
+    withDetails(new ExamplesFailed(1, 1), [failedExample]),
+  ),
 };
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
 
@@ -62,7 +81,11 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         summary: 'Register a rule (or its next version); its examples must pass first',
         body: { $ref: 'RuleRegistration#' },
         response: {
-          200: success('The latest version already has this content: nothing stored (`created: false`), so a retry makes no new version', ruleRegisteredSchema, { ...ruleRegisteredSchema.examples[0], created: false }),
+          200: success(
+            'The latest version already has this content: nothing stored (`created: false`), so a retry makes no new version',
+            ruleRegisteredSchema,
+            { ...ruleRegisteredSchema.examples[0], created: false },
+          ),
           201: success('Stored as a new version, its examples passed', ruleRegisteredSchema),
           ...registration,
           503: failures.storeUnavailable,
@@ -99,7 +122,11 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         tags: ['rewards'],
         summary: 'Run every registration check, examples included, without storing',
         body: { $ref: 'RuleRegistration#' },
-        response: { 200: success('Every check passed, examples included; nothing was stored', ruleValidationSchema), ...registration, 503: failures.overloaded },
+        response: {
+          200: success('Every check passed, examples included; nothing was stored', ruleValidationSchema),
+          ...registration,
+          503: failures.overloaded,
+        },
       },
     },
     async (request) => {
@@ -129,7 +156,10 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const { samples, params } = request.body as { samples: Array<{ completion: string; prompt?: string; reference?: unknown; metadata?: Record<string, unknown> }>; params?: Record<string, unknown> };
+      const { samples, params } = request.body as {
+        samples: Array<{ completion: string; prompt?: string; reference?: unknown; metadata?: Record<string, unknown> }>;
+        params?: Record<string, unknown>;
+      };
       const result = await scoreBatch(
         {
           rewards: [{ id, params }],

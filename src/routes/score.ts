@@ -29,7 +29,10 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         },
         body: { $ref: 'ScoreRequest#' },
         response: {
-          200: success("Each completion's reward and per-rule results, each group's advantages, a summary per rule (NDJSON: one line per group, then a summary line)", scoreResponseSchema),
+          200: success(
+            "Each completion's reward and per-rule results, each group's advantages, a summary per rule (NDJSON: one line per group, then a summary line)",
+            scoreResponseSchema,
+          ),
           400: failures.badRequest,
           401: failures.unauthenticated,
           413: failures.tooLarge,

@@ -7,7 +7,10 @@ import fs from 'node:fs';
 
 // The file is one function expression, called below with the settings: the `;` that ends it as a
 // statement (Prettier writes one) cannot stand inside that call.
-const guestSource = fs.readFileSync(new URL('./guest-harness.js', import.meta.url), 'utf8').trim().replace(/;$/, '');
+const guestSource = fs
+  .readFileSync(new URL('./guest-harness.js', import.meta.url), 'utf8')
+  .trim()
+  .replace(/;$/, '');
 
 export interface HarnessSettings {
   /** Output kept per test (stdout and stderr together), in characters. */

@@ -47,7 +47,9 @@ export async function selfTestPython(input: Record<string, unknown> = {}): Promi
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${reason} (is bubblewrap installed and are unprivileged user namespaces enabled? set SANDBOX_PYTHON=off to run without Python)`, { cause: error });
+    throw new Error(`${reason} (is bubblewrap installed and are unprivileged user namespaces enabled? set SANDBOX_PYTHON=off to run without Python)`, {
+      cause: error,
+    });
   } finally {
     listener.close();
     runner.close();

@@ -8,7 +8,18 @@
  */
 import pg from 'pg';
 import { PgBoss, type Job } from 'pg-boss';
-import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type ClaimedJob, type JobError, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+import {
+  fromJobRow,
+  jobColumns,
+  lostJob,
+  MAX_ATTEMPTS,
+  tooMany,
+  type ClaimedJob,
+  type JobError,
+  type JobRow,
+  type JobStore,
+  type JobStoreOptions,
+} from './job-store.ts';
 
 const QUEUE = 'verdict-jobs';
 const LOCK = 7_201_003; // advisory lock serializing job creation (keeps MAX_JOBS exact) and the migration
@@ -57,7 +68,12 @@ export async function createPostgresJobStore(connectionString: string, options: 
   await boss.start();
   if (!(await boss.getQueue(QUEUE))) {
     // retryLimit leaves one claim more than MAX_ATTEMPTS: the one that records the job as lost.
-    await boss.createQueue(QUEUE, { heartbeatSeconds: leaseSeconds, retryLimit: MAX_ATTEMPTS, expireInSeconds: MAX_RUN_SECONDS, deleteAfterSeconds: Math.ceil(options.ttlMs / 1000) });
+    await boss.createQueue(QUEUE, {
+      heartbeatSeconds: leaseSeconds,
+      retryLimit: MAX_ATTEMPTS,
+      expireInSeconds: MAX_RUN_SECONDS,
+      deleteAfterSeconds: Math.ceil(options.ttlMs / 1000),
+    });
   }
 
   const stopping = new AbortController();
@@ -82,7 +98,12 @@ export async function createPostgresJobStore(connectionString: string, options: 
         );
         const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM verdict_jobs WHERE status IN ('queued', 'running')");
         tooMany(rows[0].n, options);
-        await client.query("INSERT INTO verdict_jobs (id, status, request, groups, created_at) VALUES ($1, 'queued', $2, $3, $4)", [job.id, job.request, job.groups, now]);
+        await client.query("INSERT INTO verdict_jobs (id, status, request, groups, created_at) VALUES ($1, 'queued', $2, $3, $4)", [
+          job.id,
+          job.request,
+          job.groups,
+          now,
+        ]);
         // In the same transaction: a job is never recorded without being queued, nor queued without its record.
         await boss.send(QUEUE, { id: job.id }, { db: { executeSql: (text, values) => client.query(text, values) } });
       }),
@@ -120,7 +141,11 @@ export async function createPostgresJobStore(connectionString: string, options: 
         if (!finished) throw new Error(`job ${id} given back: ${String(claimed.signal.reason?.message ?? 'not finished')}`);
       };
       boss
-        .work<{ id: string }>(QUEUE, { localConcurrency: options.concurrency, pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: checkSeconds }, handler)
+        .work<{ id: string }>(
+          QUEUE,
+          { localConcurrency: options.concurrency, pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: checkSeconds },
+          handler,
+        )
         .catch((error: Error) => onError(error));
     },
     async close() {
