@@ -68,7 +68,7 @@ export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', '
 
 // Capacity
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s waiting); retry later', 503);
-export const StoreUnavailable = createError('VERDICT_STORE_UNAVAILABLE', 'The rule store is unavailable (%s); rules already loaded keep scoring; retry later', 503);
+export const StoreUnavailable = createError('VERDICT_STORE_UNAVAILABLE', 'The store (rules, jobs) is unavailable (%s); rules already loaded keep scoring; retry later', 503);
 export const ShuttingDown = createError('VERDICT_SHUTTING_DOWN', 'This replica is shutting down; retry on another', 503);
 export const TooManyJobs = createError('VERDICT_TOO_MANY_JOBS', '%s jobs are kept; the limit is %s (MAX_JOBS); retry later', 503);
 

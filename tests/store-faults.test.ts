@@ -1,14 +1,16 @@
 /**
  * A database fault is a 503, never a crash. The real server on a PostgreSQL
  * cluster of this test's own: its backends are killed (pg_terminate_backend)
- * under a load of registrations, scoring and listing, then the cluster is
- * stopped and started (pg_ctl). The server keeps running; a request that
- * needs the store gets 503 VERDICT_STORE_UNAVAILABLE with Retry-After;
- * scoring with the rules already loaded keeps answering; once the database is
- * back, registration works again, LISTEN is re-subscribed and a change missed
- * while disconnected is picked up by the re-sync.
- * Regression: a connection dropped during a registration killed the replica
- * (an unhandled `error` event on the client checked out by inTransaction).
+ * under a load of registrations, job submissions and polls, scoring and
+ * listing, then the cluster is stopped and started (pg_ctl). The server keeps
+ * running; a request that needs the store (rules or jobs) gets 503
+ * VERDICT_STORE_UNAVAILABLE with Retry-After; scoring with the rules already
+ * loaded keeps answering; once the database is back, registration and jobs
+ * work again, every acknowledged job finishes, LISTEN is re-subscribed and a
+ * change missed while disconnected is picked up by the re-sync.
+ * Regressions: a connection dropped during a registration, then during a job
+ * submission, killed the replica (an unhandled `error` event on the client
+ * checked out by inTransaction); the job store's errors were 500s.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -26,7 +28,7 @@ const preset = (id: string, n: number) => ({ id, kind: 'preset', description: `#
 const scoring = { rewards: [{ id: 'kept' }], groups: [{ completions: [good, 'no think'] }] };
 
 interface Outcome {
-  what: 'register' | 'score' | 'list';
+  what: 'register' | 'score' | 'list' | 'submit' | 'poll';
   status: number;
   code?: string;
   retryAfter?: string | null;
@@ -48,8 +50,25 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
   beforeAll(async () => {
     cluster = await startCluster();
     await cluster.query('CREATE DATABASE verdict');
-    server = await spawnServer({ ...process.env, DATABASE_URL: cluster.urlOf('verdict'), DATA_DIR: dataDir, SANDBOX_PYTHON: 'off', POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', LOG_LEVEL: 'warn' });
+    server = await spawnServer({
+      ...process.env,
+      DATABASE_URL: cluster.urlOf('verdict'),
+      DATA_DIR: dataDir,
+      SANDBOX_PYTHON: 'off',
+      POOL_SIZE: '1',
+      SANDBOX_POOL_SIZE: '1',
+      LOG_LEVEL: 'warn',
+      // Jobs are limited by the database's faults here, not by MAX_JOBS; a lapsed claim is retried soon;
+      // four run at once, so the backlog piled up under load drains in a few polls.
+      MAX_JOBS: '100000',
+      MAX_FINISHED_JOBS: '100000',
+      JOB_LEASE_MS: '10000',
+      JOB_CONCURRENCY: '4',
+    });
     expect((await call('register', 'POST', '/v1/rewards', preset('kept', 0))).status).toBe(201);
+    const first = await call('submit', 'POST', '/v1/jobs', scoring);
+    expect(first.status).toBe(202);
+    jobs.push(first.json.id);
   }, 300_000);
 
   afterAll(async () => {
@@ -58,6 +77,8 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
   });
 
   const acknowledged: string[] = [];
+  /** Jobs acknowledged with 202: each must finish once the database is back. */
+  const jobs: string[] = [];
 
   /** Clients registering, scoring and listing until `until` resolves; every answer is kept. */
   async function load(until: Promise<unknown>): Promise<Outcome[]> {
@@ -75,19 +96,26 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
         } else if (kind === 1) {
           const outcome = await call('score', 'POST', '/v1/score', scoring);
           outcomes.push({ ...outcome, status: outcome.status === 200 && outcome.json.groups[0].completions.map((c: any) => c.reward).join() === '1,0' ? 200 : -outcome.status });
-        } else {
+        } else if (kind === 2) {
           outcomes.push(await call('list', 'GET', '/v1/rewards'));
+        } else if (kind === 3) {
+          const outcome = await call('submit', 'POST', '/v1/jobs', scoring);
+          outcomes.push(outcome);
+          if (outcome.status === 202) jobs.push(outcome.json.id);
+        } else {
+          outcomes.push(await call('poll', 'GET', `/v1/jobs/${jobs.at(-1)}`));
         }
       }
     };
-    await Promise.all([client(0), client(0), client(1), client(2)]);
+    await Promise.all([client(0), client(0), client(1), client(2), client(3), client(4)]);
     return outcomes;
   }
 
   function expectOnlyUnavailable(outcomes: Outcome[]): void {
+    const ok = { register: 201, submit: 202, poll: 200 } as Record<string, number>;
     const wrong = outcomes.filter((o) => {
-      if (o.what !== 'register') return o.status !== 200; // scoring and listing read memory: never affected
-      if (o.status === 201) return false;
+      if (!ok[o.what]) return o.status !== 200; // scoring and listing read memory: never affected
+      if (o.status === ok[o.what]) return false;
       return !(o.status === 503 && o.code === 'VERDICT_STORE_UNAVAILABLE' && o.retryAfter === '5');
     });
     expect(wrong, JSON.stringify(wrong.slice(0, 5))).toEqual([]);
@@ -107,8 +135,10 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
     expect(await kills).toBeGreaterThan(0); // connections were really ended (the listener's, at least)
     expectOnlyUnavailable(outcomes);
     expect(outcomes.filter((o) => o.what === 'register' && o.status === 201).length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.what === 'submit' && o.status === 202).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.what === 'score').length).toBeGreaterThan(0);
-    console.info(`store faults: ${outcomes.length} requests while backends were killed 8 times; registrations ${outcomes.filter((o) => o.what === 'register').map((o) => o.status).join(',')}`);
+    const statuses = (what: Outcome['what']) => outcomes.filter((o) => o.what === what).map((o) => o.status).join(',');
+    console.info(`store faults: ${outcomes.length} requests while backends were killed 8 times; registrations ${statuses('register')}; job submissions ${statuses('submit')}`);
   });
 
   it('answers 503 with Retry-After while PostgreSQL is stopped, keeps scoring, and recovers when it starts', { timeout: 120_000 }, async () => {
@@ -116,7 +146,10 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
     const down = await load(new Promise((r) => setTimeout(r, 3_000)));
     alive();
     expectOnlyUnavailable(down);
-    expect(down.filter((o) => o.what === 'register').every((o) => o.status === 503)).toBe(true);
+    for (const what of ['register', 'submit', 'poll'] as const) {
+      expect(down.filter((o) => o.what === what).length).toBeGreaterThan(0);
+      expect(down.filter((o) => o.what === what).every((o) => o.status === 503)).toBe(true);
+    }
     expect(down.filter((o) => o.what === 'score').length).toBeGreaterThan(0);
     const deprecate = await call('register', 'DELETE', '/v1/rewards/kept');
     expect(deprecate).toMatchObject({ status: 503, code: 'VERDICT_STORE_UNAVAILABLE', retryAfter: '5' });
@@ -129,6 +162,9 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
       back = await call('register', 'POST', '/v1/rewards', preset('after-restart', 1));
     }
     expect(back.status).toBe(201);
+    const job = await call('submit', 'POST', '/v1/jobs', scoring);
+    expect(job.status).toBe(202);
+    jobs.push(job.json.id);
     alive();
   });
 
@@ -158,6 +194,15 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
     } finally {
       await Promise.all([admin.end(), writer.end()]);
     }
+    alive();
+  });
+
+  it('finishes every acknowledged job once the database is back', { timeout: 120_000 }, async () => {
+    const statusOf = async (id: string) => (await call('poll', 'GET', `/v1/jobs/${id}`)).json?.status;
+    for (const id of jobs) await expect.poll(() => statusOf(id), { timeout: 60_000, interval: 200 }).toBe('done');
+    const last = (await call('poll', 'GET', `/v1/jobs/${jobs.at(-1)}`)).json;
+    expect(last.result.groups[0].completions.map((c: any) => c.reward)).toEqual([1, 0]);
+    expect(jobs.length).toBeGreaterThan(2);
     alive();
   });
 

@@ -52,7 +52,7 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
         tags: ['scoring'],
         summary: 'Poll a job; `result` is present once `status` is `done`',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        response: { 200: jobSchema, 404: { $ref: 'Error#' } },
+        response: { 200: jobSchema, 404: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
