@@ -16,6 +16,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSY_TIMEOUT_MS, openSqlite, relaxed } from '../src/storage/open-sqlite.ts';
 import { buildTestApp } from './helpers.ts';
 import { pgMissing, startCluster, type Cluster } from './pg-cluster.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
@@ -240,6 +241,51 @@ describe('SQLite faults', () => {
     } finally {
       other.close();
       await app.close();
+    }
+  });
+});
+
+describe('SQLite faults in the job store', () => {
+  it('answers a submission 503 with Retry-After while another process holds the jobs file, and runs it once released', { timeout: 300_000 }, async () => {
+    const dataDir = tempDir();
+    const app = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false } });
+    const other = new Database(path.join(dataDir, 'jobs.sqlite'));
+    const job = { rewards: [{ id: 'think-format' }], groups: [{ completions: [good, 'no think'] }] };
+    try {
+      other.prepare('BEGIN IMMEDIATE').run();
+      // Regression: the job store waited 5 s (the event loop blocked) and then answered 500 VERDICT_INTERNAL.
+      const blocked = await app.inject({ method: 'POST', url: '/v1/jobs', payload: job });
+      expect(blocked.statusCode).toBe(503);
+      expect(blocked.json()).toMatchObject({ code: 'VERDICT_STORE_UNAVAILABLE', message: expect.stringContaining('SQLITE_BUSY') });
+      expect(blocked.headers['retry-after']).toBe('5');
+      other.prepare('ROLLBACK').run();
+      const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', payload: job });
+      expect(submitted.statusCode).toBe(202);
+      const poll = async () => (await app.inject({ method: 'GET', url: `/v1/jobs/${submitted.json().id}` })).json();
+      await expect.poll(async () => (await poll()).status, { timeout: 60_000 }).toBe('done');
+      expect((await poll()).result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
+    } finally {
+      other.close();
+      await app.close();
+    }
+  });
+
+  it('opens every store file with the same short lock wait and full durability; a relaxed write restores it', () => {
+    const db = openSqlite(path.join(tempDir(), 'x.sqlite'), ['CREATE TABLE t (n INTEGER)']);
+    try {
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+      expect(BUSY_TIMEOUT_MS).toBeLessThanOrEqual(1_000); // the wait blocks the event loop: a 503, not a stall
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const FULL = 2;
+      const NORMAL = 1;
+      expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+      expect(relaxed(db, () => db.pragma('synchronous', { simple: true }))).toBe(NORMAL);
+      expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+      expect(() => relaxed(db, () => db.prepare('INSERT INTO nowhere VALUES (1)').run())).toThrow(/no such table/);
+      expect(db.pragma('synchronous', { simple: true })).toBe(FULL); // restored after a failed write too
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      db.close();
     }
   });
 });

@@ -6,11 +6,9 @@
  * process after a restart or by another sharing the file.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { createClaimLoop } from './claim-loop.ts';
 import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+import { guarded, openSqlite, relaxed } from './open-sqlite.ts';
 
 /** Applied in order; PRAGMA user_version records how many ran. */
 const migrations = [
@@ -36,16 +34,7 @@ const migrations = [
 const POLL_MS = 500; // how soon a job queued by another process, or a lapsed lease, is noticed
 
 export function createSqliteJobStore(file: string, options: JobStoreOptions): JobStore {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL'); // an acknowledged job is on disk
-  db.pragma('busy_timeout = 5000');
-  db.transaction(() => {
-    const applied = db.pragma('user_version', { simple: true }) as number;
-    for (const sql of migrations.slice(applied)) db.exec(sql);
-    db.pragma(`user_version = ${migrations.length}`);
-  }).immediate();
+  const db = openSqlite(file, migrations); // as the rule store: an acknowledged job is on disk; a held lock is a 503
 
   const owner = randomUUID();
   const finishedStates = "status IN ('done', 'failed')";
@@ -97,24 +86,29 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     leaseMs: options.leaseMs,
     pollMs: POLL_MS,
     onError: options.onError,
-    claim: async () => claim.immediate(),
-    renew: async (id) => renew.run({ id, owner, lease: Date.now() + options.leaseMs }).changes > 0,
-    release: async (id) => void giveBack.run({ id, owner }),
-    progress: async (id, done) => void progress.run({ id, owner, done }),
+    claim: async () => guarded(() => claim.immediate()),
+    // Progress and renewals (one per job every few hundred ms, and per lease third) skip the fsync:
+    // a lost progress count is corrected by the next write, and a renewal is lost only with the
+    // machine, which took its holder with it, so the lease was due to lapse anyway.
+    renew: async (id) => guarded(() => relaxed(db, () => renew.run({ id, owner, lease: Date.now() + options.leaseMs }).changes > 0)),
+    release: async (id) => void guarded(() => giveBack.run({ id, owner })),
+    progress: async (id, done) => void guarded(() => relaxed(db, () => progress.run({ id, owner, done }))),
     finish: async (id, outcome) => {
       const error = 'error' in outcome ? outcome.error : undefined;
-      end.run({ id, owner, status: error ? 'failed' : 'done', result: error ? null : (outcome as { result: string }).result, code: error?.code ?? null, message: error?.message ?? null, now: Date.now() });
+      guarded(() =>
+        end.run({ id, owner, status: error ? 'failed' : 'done', result: error ? null : (outcome as { result: string }).result, code: error?.code ?? null, message: error?.message ?? null, now: Date.now() }),
+      );
     },
   });
 
   return {
     backend: 'sqlite',
     async create(job) {
-      create.immediate(job);
+      guarded(() => create.immediate(job));
       loop.wake();
     },
     async get(id) {
-      const row = select.get(id);
+      const row = guarded(() => select.get(id));
       if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - options.ttlMs)) return undefined;
       return fromJobRow(row);
     },
