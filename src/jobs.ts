@@ -67,9 +67,7 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
     async submit(body) {
       // Every mistake (rules, limits, references) is a 4xx now, not a failed job later.
       planBatch(body, scoring.registry, config);
-      const id = randomUUID();
-      await store.create({ id, groups: body.groups.length, request: stringifyRequest(body) });
-      return (await store.get(id))!;
+      return store.create({ id: randomUUID(), groups: body.groups.length, request: stringifyRequest(body) });
     },
     get: (id) => store.get(id),
     close: () => store.close(),

@@ -86,6 +86,24 @@ describe.each(backends)('jobs on %s', (name, create, available) => {
   });
 });
 
+describe.each(backends)('the %s job store', (name, create, available) => {
+  let backend: Backend;
+  let store: JobStore;
+  afterAll(async () => {
+    await store?.close();
+    await backend?.cleanup();
+  });
+
+  it.skipIf(!available)('returns the record it created, as a poll reads it, in one round trip', async () => {
+    backend = await create();
+    store = await createJobStore(backend.config, { maxActive: 10, maxFinished: 10, ttlMs: 3_600_000, leaseMs: 10_000, concurrency: 0 });
+    const record = await store.create({ id: 'returned', groups: 3, request: '{}' });
+    expect(record).toMatchObject({ id: 'returned', status: 'queued', progress: { groups_done: 0, groups: 3 } });
+    expect(new Date(record.created_at).toISOString()).toBe(record.created_at);
+    expect(record).toEqual(await store.get('returned'));
+  });
+});
+
 describe.each(backends)('a job whose process died, on %s', (name, create, available) => {
   let backend: Backend;
   let store: JobStore;

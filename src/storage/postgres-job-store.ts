@@ -72,9 +72,13 @@ export async function createPostgresJobStore(connectionString: string, options: 
         );
         const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM verdict_jobs WHERE status IN ('queued', 'running')");
         tooMany(rows[0].n, options);
-        await client.query("INSERT INTO verdict_jobs (id, status, request, groups, created_at) VALUES ($1, 'queued', $2, $3, $4)", [job.id, job.request, job.groups, now]);
+        const { rows: inserted } = await client.query<JobRow>(
+          `INSERT INTO verdict_jobs (id, status, request, groups, created_at) VALUES ($1, 'queued', $2, $3, $4) RETURNING ${jobColumns}`,
+          [job.id, job.request, job.groups, now],
+        );
         // In the same transaction: a job is never recorded without being queued, nor queued without its record.
         await boss.send(QUEUE, { id: job.id }, { db: { executeSql: (text, values) => client.query(text, values) } });
+        return fromJobRow(inserted[0]);
       }),
     async get(id) {
       const { rows } = await guarded(() => pool.query<JobRow>(`SELECT ${jobColumns} FROM verdict_jobs WHERE id = $1`, [id]));

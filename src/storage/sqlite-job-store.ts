@@ -43,7 +43,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE ${finishedStates} ORDER BY finished_at DESC, id LIMIT -1 OFFSET ?)`,
   );
   const countActive = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')");
-  const insert = db.prepare("INSERT INTO jobs (id, status, request, groups, created_at) VALUES (@id, 'queued', @request, @groups, @now)");
+  const insert = db.prepare<{ id: string; request: string; groups: number; now: number }, JobRow>(
+    `INSERT INTO jobs (id, status, request, groups, created_at) VALUES (@id, 'queued', @request, @groups, @now) RETURNING ${jobColumns}`,
+  );
   const select = db.prepare<[string], JobRow>(`SELECT ${jobColumns} FROM jobs WHERE id = ?`);
   const next = db.prepare<{ now: number }, { id: string; attempts: number; request: string }>(
     "SELECT id, attempts, request FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now) ORDER BY created_at LIMIT 1",
@@ -65,7 +67,7 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     evictOld.run(now - options.ttlMs);
     evictBeyond.run(options.maxFinished);
     tooMany(countActive.get()!.n, options);
-    insert.run({ ...job, now });
+    return insert.get({ ...job, now })!;
   });
   const claim = db.transaction(() => {
     for (;;) {
@@ -104,8 +106,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
   return {
     backend: 'sqlite',
     async create(job) {
-      guarded(() => create.immediate(job));
+      const row = guarded(() => create.immediate(job));
       loop.wake();
+      return fromJobRow(row);
     },
     async get(id) {
       const row = guarded(() => select.get(id));
