@@ -86,6 +86,65 @@ describe.each(backends)('jobs on %s', (name, create, available) => {
   });
 });
 
+describe.each(backends)('a job that meets a full scoring queue, on %s', (name, create, available) => {
+  let backend: Backend;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    if (!available) return;
+    backend = await create();
+    // A queue of 4 cells on one worker; a job of 4 cells fits only once it is empty. A lease of 1 s
+    // bounds each wait for room: past it the claim is given back, several times over below.
+    app = await buildTestApp({ ...backend.config, poolSize: 1, sandboxPoolSize: 1, maxQueuedCells: 4, jobConcurrency: 1, jobLeaseMs: 1_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await backend?.cleanup();
+  });
+
+  it.skipIf(!available)('waits for room (giving its claim back each lease, uncounted) and is never failed for it', async () => {
+    let n = 0;
+    let loading = true;
+    let answered = 0;
+    const statuses: string[] = [];
+    // Live requests of two distinct (uncached) 200 ms cells, back to back: the queue stays full.
+    const live = async () => {
+      while (loading) {
+        const cells = [`live ${n++}`, `live ${n++}`];
+        const response = await app.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'test-sleep', params: { ms: 200 } }], groups: [{ completions: cells }] } });
+        if (response.statusCode === 200) answered++;
+      }
+    };
+    const clients = [live(), live(), live()];
+    await expect.poll(() => app.verdict.pools.score.canAccept(1), { timeout: 30_000, interval: 10 }).toBe(false);
+
+    const job = { rewards: [{ id: 'test-sleep', params: { ms: 1 } }], groups: [{ completions: ['j0', 'j1', 'j2', 'j3'] }] };
+    const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', payload: job });
+    expect(submitted.statusCode).toBe(202);
+    const id = submitted.json().id;
+    const status = async () => {
+      const current = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json().status as string;
+      statuses.push(current);
+      return current;
+    };
+    await expect.poll(status, { timeout: 30_000, interval: 50 }).not.toBe('queued'); // claimed, the queue full
+    // Twenty more live answers (some eight seconds of cells): several leases with the queue full.
+    const until = answered + 20;
+    while (answered < until) {
+      await status();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    loading = false;
+    await Promise.all(clients);
+
+    await expect.poll(status, { timeout: 60_000 }).toMatch(/^(done|failed)$/);
+    const finished = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json();
+    expect(finished.error).toBeUndefined(); // regression: failed VERDICT_OVERLOADED, then as lost after three give-backs
+    expect(finished).toMatchObject({ status: 'done', progress: { groups_done: 1, groups: 1 } });
+    expect(finished.result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 1, 1, 1]);
+    expect(statuses).not.toContain('failed');
+  }, 180_000);
+});
+
 describe.each(backends)('the %s job store', (name, create, available) => {
   let backend: Backend;
   let store: JobStore;

@@ -54,6 +54,11 @@ export interface ClaimedJob {
   progress(groupsDone: number): Promise<void>;
   /** Stores the result (or the error) and ends the claim. */
   finish(outcome: { result: string } | { error: JobError }): Promise<void>;
+  /**
+   * Gives the job back to the queue without counting this claim against MAX_ATTEMPTS: it could not
+   * start for want of capacity here, which is no fault of the job's. Ends the claim.
+   */
+  postpone(): Promise<void>;
 }
 
 export interface JobStore {

@@ -11,6 +11,7 @@
  * never a crash; pg-boss's own pool gets the same deadlines, and its errors
  * (a lost connection in its polling or monitoring) go to `onError`.
  */
+import type pg from 'pg';
 import { PgBoss, type Job } from 'pg-boss';
 import { clientConfig, createPostgresPool, guarded, inTransaction } from './postgres-pool.ts';
 import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type ClaimedJob, type JobError, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
@@ -48,6 +49,10 @@ export async function createPostgresJobStore(connectionString: string, options: 
     await boss.createQueue(QUEUE, { heartbeatSeconds: leaseSeconds, retryLimit: MAX_ATTEMPTS, expireInSeconds: MAX_RUN_SECONDS, deleteAfterSeconds: Math.ceil(options.ttlMs / 1000) });
   }
 
+  /** A pg-boss job's data: the record's id, and the claims of the pg-boss jobs it replaced (postponed). */
+  type Dispatch = { id: string; claims?: number };
+  /** pg-boss's statements on `client`, inside its transaction. */
+  const executor = (client: pg.PoolClient) => ({ db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
   const stopping = new AbortController();
   const end = (id: string, outcome: { result: string } | { error: JobError }) => {
     const error = 'error' in outcome ? outcome.error : undefined;
@@ -77,7 +82,7 @@ export async function createPostgresJobStore(connectionString: string, options: 
           [job.id, job.request, job.groups, now],
         );
         // In the same transaction: a job is never recorded without being queued, nor queued without its record.
-        await boss.send(QUEUE, { id: job.id }, { db: { executeSql: (text, values) => client.query(text, values) } });
+        await boss.send(QUEUE, { id: job.id } satisfies Dispatch, executor(client));
         return fromJobRow(inserted[0]);
       }),
     async get(id) {
@@ -87,10 +92,11 @@ export async function createPostgresJobStore(connectionString: string, options: 
       return fromJobRow(row);
     },
     work(run) {
-      const handler = async ([job]: Job<{ id: string }>[]) => {
+      const handler = async ([job]: Job<Dispatch>[]) => {
         const { id } = job.data;
-        if (job.retryCount >= MAX_ATTEMPTS) {
-          await end(id, { error: lostJob(job.retryCount) });
+        const claims = job.retryCount + (job.data.claims ?? 0);
+        if (claims >= MAX_ATTEMPTS) {
+          await end(id, { error: lostJob(claims) });
           return;
         }
         const { rows } = await guarded(() =>
@@ -110,13 +116,23 @@ export async function createPostgresJobStore(connectionString: string, options: 
             await end(id, outcome);
             finished = true;
           },
+          async postpone() {
+            // This pg-boss job completes and a new one queues the record, in one transaction: the
+            // claims so far ride along, this one not among them.
+            await inTransaction(pool, undefined, async (client) => {
+              await boss.complete(QUEUE, job, null, executor(client));
+              await client.query("UPDATE verdict_jobs SET status = 'queued' WHERE id = $1 AND status = 'running'", [id]);
+              await boss.send(QUEUE, { id, claims } satisfies Dispatch, executor(client));
+            });
+            finished = true;
+          },
         };
         await run(claimed);
         // Not finished: thrown, so pg-boss puts it back for the next claim.
         if (!finished) throw new Error(`job ${id} given back: ${String(claimed.signal.reason?.message ?? 'not finished')}`);
       };
       boss
-        .work<{ id: string }>(QUEUE, { localConcurrency: options.concurrency, pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: checkSeconds }, handler)
+        .work<Dispatch>(QUEUE, { localConcurrency: options.concurrency, pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: checkSeconds }, handler)
         .catch((error: Error) => onError(error));
     },
     async close() {

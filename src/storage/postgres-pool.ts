@@ -65,13 +65,13 @@ export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient)
   }
 }
 
-/** `work` in a transaction holding the advisory lock `lock` (it serializes writers that check a limit first), guarded. */
-export function inTransaction<T>(pool: pg.Pool, lock: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** `work` in a transaction, guarded; with `lock`, holding that advisory lock (it serializes writers that check a limit first). */
+export function inTransaction<T>(pool: pg.Pool, lock: number | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   return guarded(() =>
     withClient(pool, async (client) => {
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+        if (lock !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lock]);
         const result = await work(client);
         await client.query('COMMIT'); // synchronous_commit (default on): resolves once the WAL is flushed
         return result;

@@ -59,7 +59,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
        request = NULL, owner = NULL, lease_until = NULL WHERE id = @id AND (owner = @owner OR @owner IS NULL)`,
   );
   const renew = db.prepare("UPDATE jobs SET lease_until = @lease WHERE id = @id AND owner = @owner AND status = 'running'");
-  const giveBack = db.prepare("UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'");
+  const giveBack = db.prepare<{ id: string; owner: string; uncounted: number }>(
+    "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL, attempts = attempts - @uncounted WHERE id = @id AND owner = @owner AND status = 'running'",
+  );
   const progress = db.prepare("UPDATE jobs SET groups_done = @done WHERE id = @id AND owner = @owner AND status = 'running'");
 
   const create = db.transaction((job: { id: string; groups: number; request: string }) => {
@@ -93,7 +95,8 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     // a lost progress count is corrected by the next write, and a renewal is lost only with the
     // machine, which took its holder with it, so the lease was due to lapse anyway.
     renew: async (id) => guarded(() => relaxed(db, () => renew.run({ id, owner, lease: Date.now() + options.leaseMs }).changes > 0)),
-    release: async (id) => void guarded(() => giveBack.run({ id, owner })),
+    release: async (id) => void guarded(() => giveBack.run({ id, owner, uncounted: 0 })),
+    postpone: async (id) => void guarded(() => giveBack.run({ id, owner, uncounted: 1 })),
     progress: async (id, done) => void guarded(() => relaxed(db, () => progress.run({ id, owner, done }))),
     finish: async (id, outcome) => {
       const error = 'error' in outcome ? outcome.error : undefined;
