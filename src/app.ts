@@ -42,6 +42,11 @@ export interface SandboxStatus {
 export interface BuildOptions {
   /** Why Python is off, when it is (server.ts: SANDBOX_PYTHON=off, or a failed self-test). */
   pythonOff?: string;
+  /**
+   * Whether this app takes background jobs (default true). The CLI's in-process engine takes none: it
+   * opens no job store (no jobs.sqlite, no pg-boss schema or polling) and has no /v1/jobs routes.
+   */
+  jobs?: boolean;
 }
 
 export interface AppState {
@@ -63,7 +68,6 @@ declare module 'fastify' {
       state: AppState;
       metrics: Metrics;
       idempotency: IdempotencyStore;
-      jobs: Jobs;
       admission: Admission;
       sandbox: SandboxStatus;
     };
@@ -154,15 +158,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
   const scoring: ScoringDeps = { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) };
-  const jobStore = await createJobStore(config, {
-    maxActive: config.maxJobs,
-    maxFinished: config.maxFinishedJobs,
-    ttlMs: config.jobTtlMs,
-    leaseMs: config.jobLeaseMs,
-    concurrency: config.jobConcurrency,
-    onError: (err) => app.log.warn({ err }, 'job store error'),
-  });
-  const jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+  let jobs: Jobs | undefined;
+  if (options.jobs ?? true) {
+    const jobStore = await createJobStore(config, {
+      maxActive: config.maxJobs,
+      maxFinished: config.maxFinishedJobs,
+      ttlMs: config.jobTtlMs,
+      leaseMs: config.jobLeaseMs,
+      concurrency: config.jobConcurrency,
+      onError: (err) => app.log.warn({ err }, 'job store error'),
+    });
+    jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+  }
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   const state: AppState = {
@@ -186,7 +193,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     state,
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),
-    jobs,
     admission,
     sandbox,
   });
@@ -199,7 +205,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('onClose', async () => {
-    await jobs.close(); // running jobs are given back (their cells cut short) while the pools still answer
+    await jobs?.close(); // running jobs are given back (their cells cut short) while the pools still answer
     await Promise.all([pools.score.close(), pools.sandbox.close()]);
   });
 
@@ -208,7 +214,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(rewardRoutes);
   await app.register(ruleAdminRoutes, { rules });
   await app.register(scoreRoutes);
-  await app.register(jobRoutes);
+  if (jobs) await app.register(jobRoutes, { jobs });
   await app.register(metricsRoutes);
   await app.register(openRlhfRoutes);
   await app.register(graderRoutes);

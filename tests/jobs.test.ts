@@ -2,13 +2,20 @@
  * Background jobs on both stores (SQLite, and PostgreSQL when TEST_DATABASE_URL
  * is set): submit and poll, bad input refused at submission, finished jobs
  * evicted rather than refusing new ones, MAX_JOBS counting only queued and
- * running jobs, and a job whose process was SIGKILLed taken over once its
- * lease lapses. Two replicas behind nginx: tests/scale-out.test.ts.
+ * running jobs, a job that meets a full scoring queue waiting rather than
+ * failing, the CLI's engine opening no job store, and a job whose process was
+ * SIGKILLed taken over once its lease lapses. Two replicas behind nginx:
+ * tests/scale-out.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { createEngine } from '../src/cli/engine.ts';
+import { loadConfig } from '../src/config.ts';
 import { createJobStore } from '../src/storage/create-job-store.ts';
 import type { JobStore } from '../src/storage/job-store.ts';
 import { buildTestApp } from './helpers.ts';
@@ -143,6 +150,49 @@ describe.each(backends)('a job that meets a full scoring queue, on %s', (name, c
     expect(finished.result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 1, 1, 1]);
     expect(statuses).not.toContain('failed');
   }, 180_000);
+});
+
+describe.each(backends)('the CLI engine on %s', (name, create, available) => {
+  let backend: Backend;
+  afterAll(async () => backend?.cleanup());
+
+  it.skipIf(!available)('opens no job store: no jobs.sqlite, no pg-boss schema, no job table, and no /v1/jobs', async () => {
+    backend = await create();
+    const engine = await createEngine({ ...backend.env, DATA_DIR: backend.config.dataDir, POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', SANDBOX_PYTHON: 'off' });
+    try {
+      const scored = await engine.score({ rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>a</think> b'] }] }, String);
+      expect(scored.groups[0].completions[0].reward).toBe(1); // the engine works (and opened its rule store)
+      expect(fs.readdirSync(backend.config.dataDir)).not.toContain('jobs.sqlite');
+      if (backend.config.databaseUrl) {
+        const client = new pg.Client({ connectionString: backend.config.databaseUrl });
+        await client.connect();
+        try {
+          const { rows } = await client.query("SELECT to_regclass('verdict_jobs') AS jobs, to_regclass('rule_versions') AS rules, (SELECT count(*)::int FROM pg_namespace WHERE nspname = 'pgboss') AS boss");
+          expect(rows[0]).toEqual({ jobs: null, rules: 'rule_versions', boss: 0 });
+        } finally {
+          await client.end();
+        }
+      }
+    } finally {
+      await engine.close();
+    }
+    const app = await buildApp(loadConfig({}, { ...backend.config, logLevel: 'silent', poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false } }), { jobs: false });
+    try {
+      const response = await app.inject({ method: 'POST', url: '/v1/jobs', payload: echo([['1']]) });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().code).toBe('VERDICT_ROUTE_NOT_FOUND');
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+});
+
+describe('pg-boss', () => {
+  it.each(['server', 'cli'])('is loaded by the PostgreSQL job store only, never when dist/%s.js starts', (entry) => {
+    // A static import of a package left in node_modules runs when the bundle loads (scripts/build.js).
+    const lines = fs.readFileSync(`dist/${entry}.js`, 'utf8').split('\n').filter((line) => line.includes('"pg-boss"'));
+    expect(lines.map((line) => line.trim())).toEqual(['const { PgBoss } = await import("pg-boss");']);
+  });
 });
 
 describe.each(backends)('the %s job store', (name, create, available) => {

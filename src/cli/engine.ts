@@ -15,9 +15,9 @@ export interface Engine {
 }
 
 export async function createEngine(env: Record<string, string | undefined>): Promise<Engine> {
-  // It runs no background jobs: those queued by a server sharing DATA_DIR or DATABASE_URL are the server's.
-  const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [], jobConcurrency: 0 });
-  const app = await buildApp(config);
+  const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [] });
+  // No job store: jobs queued by a server sharing DATA_DIR or DATABASE_URL are the server's to run.
+  const app = await buildApp(config, { jobs: false });
   await Promise.all([app.verdict.pools.score.ready(), app.verdict.pools.sandbox.ready()]);
   return {
     async score(body, where) {

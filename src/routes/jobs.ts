@@ -1,6 +1,7 @@
 /** POST /v1/jobs submits a scoring request to run in the background; GET /v1/jobs/:id polls it, on any replica. */
 import type { FastifyInstance } from 'fastify';
 import { JobNotFound } from '../errors.ts';
+import type { Jobs } from '../jobs.ts';
 import type { ScoreRequest } from '../scoring/types.ts';
 import type { JobRecord } from '../storage/job-store.ts';
 
@@ -28,7 +29,7 @@ function jobJson({ result, ...job }: JobRecord): string {
   return result === undefined ? head : `${head.slice(0, -1)},"result":${result}}`;
 }
 
-export async function jobRoutes(app: FastifyInstance): Promise<void> {
+export async function jobRoutes(app: FastifyInstance, { jobs }: { jobs: Jobs }): Promise<void> {
   app.post(
     '/v1/jobs',
     {
@@ -40,7 +41,7 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const job = await app.verdict.jobs.submit(request.body as ScoreRequest);
+      const job = await jobs.submit(request.body as ScoreRequest);
       return reply.status(202).header('location', `/v1/jobs/${job.id}`).type('application/json; charset=utf-8').send(jobJson(job));
     },
   );
@@ -57,7 +58,7 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const job = await app.verdict.jobs.get(id);
+      const job = await jobs.get(id);
       if (!job) throw new JobNotFound(JSON.stringify(id));
       return reply.type('application/json; charset=utf-8').send(jobJson(job));
     },

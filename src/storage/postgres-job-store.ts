@@ -12,7 +12,7 @@
  * (a lost connection in its polling or monitoring) go to `onError`.
  */
 import type pg from 'pg';
-import { PgBoss, type Job } from 'pg-boss';
+import type { Job } from 'pg-boss';
 import { clientConfig, createPostgresPool, guarded, inTransaction } from './postgres-pool.ts';
 import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type ClaimedJob, type JobError, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
 
@@ -41,6 +41,8 @@ export async function createPostgresJobStore(connectionString: string, options: 
 
   const leaseSeconds = Math.max(10, Math.round(options.leaseMs / 1000)); // pg-boss's minimum heartbeat
   const checkSeconds = Math.max(1, Math.floor(leaseSeconds / 3));
+  // Loaded here only: a server on SQLite, and the CLI, never need it (scripts/build.js).
+  const { PgBoss } = await import('pg-boss');
   const boss = new PgBoss({ ...clientConfig(connectionString), max: 4, superviseIntervalSeconds: checkSeconds, monitorIntervalSeconds: checkSeconds });
   boss.on('error', onError);
   await boss.start();
