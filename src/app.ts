@@ -192,7 +192,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     scoring,
     state,
     metrics,
-    idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),
+    idempotency: createIdempotencyStore({
+      ttlMs: config.idempotencyTtlMs,
+      maxBytes: config.idempotencyLimitBytes,
+      // With API keys, only the configured keys score: each gets an equal share. Without, anyone may.
+      callers: config.apiKeys.length > 0 ? new Set([...config.apiKeys, ...config.adminKeys]).size : undefined,
+    }),
     admission,
     sandbox,
   });
