@@ -15,7 +15,7 @@ import { keepReferenceTexts, stringifyRequest } from './reference-text.ts';
 import { planBatch } from './scoring/plan-rules.ts';
 import type { QueueFull } from './scoring/run-cells.ts';
 import { startBatch, type ScoringDeps } from './scoring/score-batch.ts';
-import type { ScoreRequest } from './scoring/types.ts';
+import type { ScoreRequest, ScoreResponse } from './scoring/types.ts';
 import type { ClaimedJob, JobRecord, JobStore } from './storage/job-store.ts';
 
 export interface Jobs {
@@ -63,6 +63,7 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
       lastWrite = performance.now();
       job.progress(done).catch((error: Error) => logger.warn({ job: job.id, err: error.message }, 'job progress not stored'));
     };
+    let result: ScoreResponse;
     try {
       const scored = await admitted(job, () =>
         startBatch(body, jobScoring, {
@@ -75,16 +76,19 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
         }),
       );
       if (!scored) return; // postponed, or given back
-      const result = await scored;
+      result = await scored;
       if (job.signal.aborted) return; // cut short: given back, to be run again in full
-      await job.finish({ result: JSON.stringify(result) });
-      logger.info({ job: job.id, groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms) }, 'job done');
     } catch (error) {
       if (job.signal.aborted) return;
       const { code, message } = error as Error & { code?: string };
       await job.finish({ error: { code: code ?? 'VERDICT_INTERNAL', message } });
       logger.warn({ job: job.id, code }, 'job failed');
+      return;
     }
+    // Outside the try: a result the store cannot take now is not the job's failure; the claim is
+    // given back (or lapses) and the job runs again.
+    await job.finish({ result: JSON.stringify(result) });
+    logger.info({ job: job.id, groups: result.groups.length, cells: result.timing.cells, ms: Math.round(result.timing.total_ms) }, 'job done');
   }
 
   /**

@@ -200,7 +200,11 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
 
   it('finishes every acknowledged job once the database is back', { timeout: 120_000 }, async () => {
     const statusOf = async (id: string) => (await call('poll', 'GET', `/v1/jobs/${id}`)).json?.status;
-    for (const id of jobs) await expect.poll(() => statusOf(id), { timeout: 60_000, interval: 200 }).toBe('done');
+    for (const id of jobs) {
+      await expect.poll(() => statusOf(id), { timeout: 60_000, interval: 200 }).toMatch(/^(done|failed)$/);
+      const { status, error } = (await call('poll', 'GET', `/v1/jobs/${id}`)).json;
+      expect({ id, status, error }).toEqual({ id, status: 'done', error: undefined });
+    }
     const last = (await call('poll', 'GET', `/v1/jobs/${jobs.at(-1)}`)).json;
     expect(last.result.groups[0].completions.map((c: any) => c.reward)).toEqual([1, 0]);
     expect(jobs.length).toBeGreaterThan(2);
@@ -264,6 +268,25 @@ describe('SQLite faults in the job store', () => {
       const poll = async () => (await app.inject({ method: 'GET', url: `/v1/jobs/${submitted.json().id}` })).json();
       await expect.poll(async () => (await poll()).status, { timeout: 60_000 }).toBe('done');
       expect((await poll()).result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
+    } finally {
+      other.close();
+      await app.close();
+    }
+  });
+
+  it('never records a result the store refused to take as the job failing: the job runs again and is done', { timeout: 300_000 }, async () => {
+    const dataDir = tempDir();
+    const app = await buildTestApp({ dataDir, poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false } });
+    const other = new Database(path.join(dataDir, 'jobs.sqlite'));
+    try {
+      // A fault in the real file: storing the result of a job's first claim fails.
+      other.exec("CREATE TRIGGER refuse_first_result BEFORE UPDATE ON jobs WHEN NEW.status = 'done' AND OLD.attempts = 1 BEGIN SELECT RAISE(ABORT, 'disk said no'); END");
+      const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: [good] }] } });
+      expect(submitted.statusCode).toBe(202);
+      const poll = async () => (await app.inject({ method: 'GET', url: `/v1/jobs/${submitted.json().id}` })).json();
+      await expect.poll(async () => (await poll()).status, { timeout: 60_000 }).toMatch(/^(done|failed)$/);
+      expect(await poll()).toMatchObject({ status: 'done', progress: { groups_done: 1, groups: 1 } }); // regression: failed SQLITE_CONSTRAINT_TRIGGER
+      expect(other.prepare('SELECT attempts FROM jobs').get()).toEqual({ attempts: 2 });
     } finally {
       other.close();
       await app.close();
