@@ -34,6 +34,12 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS verdict_jobs (
 const POLL_SECONDS = 1; // how soon an idle replica claims a queued job
 const MAX_RUN_SECONDS = 24 * 3600; // pg-boss's own cap on a job's active time; the heartbeat is what detects a death
 
+/** A pg-boss job's data: the record's id, and the claims of the pg-boss jobs it replaced (postponed). */
+type Dispatch = { id: string; claims?: number };
+
+/** pg-boss's statements on `client`, inside its transaction. */
+const executor = (client: pg.PoolClient) => ({ db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
+
 export async function createPostgresJobStore(connectionString: string, options: JobStoreOptions): Promise<JobStore> {
   const onError = options.onError ?? (() => undefined);
   const pool = createPostgresPool(connectionString, onError);
@@ -51,10 +57,6 @@ export async function createPostgresJobStore(connectionString: string, options: 
     await boss.createQueue(QUEUE, { heartbeatSeconds: leaseSeconds, retryLimit: MAX_ATTEMPTS, expireInSeconds: MAX_RUN_SECONDS, deleteAfterSeconds: Math.ceil(options.ttlMs / 1000) });
   }
 
-  /** A pg-boss job's data: the record's id, and the claims of the pg-boss jobs it replaced (postponed). */
-  type Dispatch = { id: string; claims?: number };
-  /** pg-boss's statements on `client`, inside its transaction. */
-  const executor = (client: pg.PoolClient) => ({ db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
   const stopping = new AbortController();
   const end = (id: string, outcome: { result: string } | { error: JobError }) => {
     const error = 'error' in outcome ? outcome.error : undefined;
