@@ -24,7 +24,9 @@ function renderLocally(): Obj[] {
   const known = new Set(['apiVersion', 'kind', 'labels', 'resources', 'images']);
   for (const key of Object.keys(k)) if (!known.has(key)) throw new Error(`kustomization.yaml uses "${key}", which this renderer does not implement`);
   const objects = (k.resources as string[]).flatMap((file) =>
-    parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8')).map((d) => d.toJSON() as Obj).filter(Boolean),
+    parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
+      .map((d) => d.toJSON() as Obj)
+      .filter(Boolean),
   );
   for (const { pairs, includeSelectors, includeTemplates } of (k.labels ?? []) as Obj[]) {
     if (includeSelectors || includeTemplates) throw new Error('labels.includeSelectors/includeTemplates are not implemented');
@@ -72,7 +74,15 @@ function checkUnknownFields(objects: Obj[]): void {
   const source = objects
     .map((o, i) => `import type { I${o.kind} as T${i} } from '${modelPath(o)}';\nexport const o${i}: T${i} = ${JSON.stringify(o, null, 1)};`)
     .join('\n');
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
   host.fileExists = (f) => f === file || fileExists(f);
@@ -102,7 +112,10 @@ function checkPolicy(objects: Obj[]): void {
   need(matches(find('Service')?.spec?.selector), 'the Service selects the Deployment pods');
   const hpa = find('HorizontalPodAutoscaler');
   need(hpa?.spec?.scaleTargetRef?.name === deployment?.metadata?.name, 'the HPA scales the Deployment');
-  need(hpa?.spec?.metrics?.some((m: Obj) => m.resource?.name === 'cpu'), 'the HPA scales on CPU');
+  need(
+    hpa?.spec?.metrics?.some((m: Obj) => m.resource?.name === 'cpu'),
+    'the HPA scales on CPU',
+  );
   need(matches(find('PodDisruptionBudget')?.spec?.selector?.matchLabels), 'the PDB covers the Deployment pods');
 }
 

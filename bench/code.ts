@@ -29,8 +29,15 @@ const jsSuite: Suite = {
   programs: 1024,
   warmUp: 1024,
   // Each completion differs, so nothing is answered from a cache.
-  completion: (i) => '```javascript\n' + `function solve(xs, k) {\n  // variant ${i}\n  let best = -Infinity;\n  for (const x of xs) best = Math.max(best, x * k);\n  return best;\n}\n` + '```',
-  reference: { language: 'javascript', fn_name: 'solve', tests: Array.from({ length: TESTS }, (_, t) => ({ args: [[t, t + 1, t + 2], 2], expected: 2 * (t + 2) })) },
+  completion: (i) =>
+    '```javascript\n' +
+    `function solve(xs, k) {\n  // variant ${i}\n  let best = -Infinity;\n  for (const x of xs) best = Math.max(best, x * k);\n  return best;\n}\n` +
+    '```',
+  reference: {
+    language: 'javascript',
+    fn_name: 'solve',
+    tests: Array.from({ length: TESTS }, (_, t) => ({ args: [[t, t + 1, t + 2], 2], expected: 2 * (t + 2) })),
+  },
 };
 
 const pySuite: Suite = {
@@ -74,7 +81,16 @@ export async function benchCode(): Promise<
       const after = treeCpu(process.pid);
       const cpuMsPerProgram = (after.self + after.descendants - before.self - before.descendants) / (RUNS * suite.programs);
       times.sort((a, b) => a - b);
-      results.push({ label: suite.label, programs: suite.programs, programsPerSec: median(runs), runs, p50: percentile(times, 50), p99: percentile(times, 99), cpuMsPerProgram, passed: passed / RUNS });
+      results.push({
+        label: suite.label,
+        programs: suite.programs,
+        programsPerSec: median(runs),
+        runs,
+        p50: percentile(times, 50),
+        p99: percentile(times, 99),
+        cpuMsPerProgram,
+        passed: passed / RUNS,
+      });
     }
     return results;
   } finally {

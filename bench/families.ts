@@ -10,7 +10,20 @@ import { perSec, type BenchRow } from './table.ts';
 const FAMILIES: Array<[string, string[]]> = [
   ['format', ['think-format', 'tag-count']],
   ['math', ['math-answer']],
-  ['text', ['language-consistency', 'repetition-penalty', 'length', 'cosine-length', 'overlong-penalty', 'text-similarity', 'string-check', 'multiple-choice', 'regex-match']],
+  [
+    'text',
+    [
+      'language-consistency',
+      'repetition-penalty',
+      'length',
+      'cosine-length',
+      'overlong-penalty',
+      'text-similarity',
+      'string-check',
+      'multiple-choice',
+      'regex-match',
+    ],
+  ],
   ['code', ['code-tests']],
 ];
 const CELLS: Record<string, number> = { code: 128 }; // sandboxed runs are slow: fewer cells keep the run short
@@ -56,7 +69,11 @@ export async function benchFamilies(log: (line: string) => void = console.log): 
           continue;
         }
         const cells = CELLS[family] ?? 1024;
-        const body = exampleBatch(id, rule.examples.filter((e) => !REFUSED.has(e.reason ?? '')), cells);
+        const body = exampleBatch(
+          id,
+          rule.examples.filter((e) => !REFUSED.has(e.reason ?? '')),
+          cells,
+        );
         await postJson(`${url}/v1/score`, body); // warm-up
         const times: number[] = [];
         let cellMs: number[] = [];
@@ -68,7 +85,13 @@ export async function benchFamilies(log: (line: string) => void = console.log): 
         }
         cellMs.sort((a, b) => a - b);
         const batchMs = median(times);
-        rows.push({ benchmark: `family: ${family}`, workload: `${id}, ${cells} cells from its examples`, figure: perSec((cells * 1000) / batchMs, 'cells'), p50: percentile(cellMs, 50), p99: percentile(cellMs, 99) });
+        rows.push({
+          benchmark: `family: ${family}`,
+          workload: `${id}, ${cells} cells from its examples`,
+          figure: perSec((cells * 1000) / batchMs, 'cells'),
+          p50: percentile(cellMs, 50),
+          p99: percentile(cellMs, 99),
+        });
         log(`  ${id}: ${batchMs.toFixed(0)} ms per ${cells} cells`);
       }
     }

@@ -35,7 +35,8 @@ export async function benchJsonBody(log: (line: string) => void = console.log): 
   const batch = mixedBatch(1024, RULES);
   const body = Buffer.from(JSON.stringify(batch));
   const parses: number[] = [];
-  for (let i = 0; i < PARSES; i++) parses.push(cpuMs(() => secureJson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' })));
+  for (let i = 0; i < PARSES; i++)
+    parses.push(cpuMs(() => secureJson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' })));
   const parse = median(parses);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-bench-'));
   const server = await spawnServer({ PATH: process.env.PATH, CACHE_SIZE: '0', SANDBOX_PYTHON: 'off', LOG_LEVEL: 'error', DATA_DIR: dataDir });

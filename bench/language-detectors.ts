@@ -20,7 +20,29 @@ type Detect = (text: string) => Ranked;
 
 const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'tr', 'vi', 'ru', 'uk', 'ar', 'fa', 'hi'];
 const SCRIPT: Record<string, string> = { ru: 'Cyrillic', uk: 'Cyrillic', ar: 'Arabic', fa: 'Arabic', hi: 'Devanagari' };
-const ISO3: Record<string, string> = { eng: 'en', spa: 'es', fra: 'fr', deu: 'de', por: 'pt', ita: 'it', rus: 'ru', ukr: 'uk', arb: 'ar', pes: 'fa', hin: 'hi', nld: 'nl', tur: 'tr', vie: 'vi', cat: 'ca', glg: 'gl', bul: 'bg', srp: 'sr', mar: 'mr', urd: 'ur', ron: 'ro' };
+const ISO3: Record<string, string> = {
+  eng: 'en',
+  spa: 'es',
+  fra: 'fr',
+  deu: 'de',
+  por: 'pt',
+  ita: 'it',
+  rus: 'ru',
+  ukr: 'uk',
+  arb: 'ar',
+  pes: 'fa',
+  hin: 'hi',
+  nld: 'nl',
+  tur: 'tr',
+  vie: 'vi',
+  cat: 'ca',
+  glg: 'gl',
+  bul: 'bg',
+  srp: 'sr',
+  mar: 'mr',
+  urd: 'ur',
+  ron: 'ro',
+};
 
 async function load(name: string, entry?: string): Promise<any> {
   const dir = process.env.DETECTORS_DIR;
@@ -80,5 +102,7 @@ for (const [name, detect] of Object.entries(detectors)) {
   }
   const cpu = process.cpuUsage(started);
   const pct = (n: number) => `${fmt((100 * n) / sentences.length, 1)} %`;
-  console.log(`${name.padEnd(18)} ${pct(right).padStart(7)} ${pct(restricted).padStart(12)} ${`${shortRight}/${short}`.padStart(19)} ${fmt((cpu.user + cpu.system) / sentences.length, 1).padStart(13)}`);
+  console.log(
+    `${name.padEnd(18)} ${pct(right).padStart(7)} ${pct(restricted).padStart(12)} ${`${shortRight}/${short}`.padStart(19)} ${fmt((cpu.user + cpu.system) / sentences.length, 1).padStart(13)}`,
+  );
 }

@@ -37,7 +37,8 @@ export async function postLoad(url: string, payload: string, completions: number
   });
   const result = await instance;
   const failed = [...statuses].filter(([status]) => status !== 200);
-  if (failed.length > 0 || result.errors > 0) throw new Error(`POST /v1/score under load: statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${result.errors} errors`);
+  if (failed.length > 0 || result.errors > 0)
+    throw new Error(`POST /v1/score under load: statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${result.errors} errors`);
   // Requests still in flight when the duration ends are dropped: time runs to the last answer received.
   const seconds = (last - started) / 1000;
   return { requests: latencies.length, seconds, completionsPerSec: (latencies.length * completions) / seconds, latencies };

@@ -21,7 +21,10 @@ interface Pair {
 
 const RUNS = 9;
 const file = path.resolve(process.env.VERDICT_CORPORA_DIR ?? path.resolve(process.cwd(), '../shared'), 'bench/math-synthetic-1024.jsonl');
-const pairs: Pair[] = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Pair);
+const pairs: Pair[] = readFileSync(file, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as Pair);
 
 interface Row {
   mode: string;
@@ -69,7 +72,9 @@ async function overHttp(rule: string): Promise<Row> {
       if (status !== 200) throw new Error(`status ${status}: ${JSON.stringify(json).slice(0, 300)}`);
       batches.push(ms);
       if (ms > Math.min(...batches)) continue; // per-pair figures from the least disturbed run
-      const cells = (json.groups as { completions: { rewards: Record<string, { score: number | null; ms: number }> }[] }[]).map((g) => g.completions[0]!.rewards[rule]!);
+      const cells = (json.groups as { completions: { rewards: Record<string, { score: number | null; ms: number }> }[] }[]).map(
+        (g) => g.completions[0]!.rewards[rule]!,
+      );
       perPair = cells.map((c) => c.ms);
       agree = cells.filter((c, i) => (c.score === 1) === pairs[i]!.expected).length;
     }
@@ -91,7 +96,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of rows) {
     const sorted = [...r.perPair].sort((a, b) => a - b);
     const agreement = r.mode.includes('think-format') ? 'n/a' : `${r.agree}/${pairs.length}`;
-    console.log(`| ${r.mode} | ${fmt(r.batchMs)} | ${fmt(r.bestMs)} | ${fmt((pairs.length * 1000) / r.batchMs, 0)} | ${fmt(percentile(sorted, 50), 3)} | ${fmt(percentile(sorted, 99), 2)} | ${agreement} |`);
+    console.log(
+      `| ${r.mode} | ${fmt(r.batchMs)} | ${fmt(r.bestMs)} | ${fmt((pairs.length * 1000) / r.batchMs, 0)} | ${fmt(percentile(sorted, 50), 3)} | ${fmt(percentile(sorted, 99), 2)} | ${agreement} |`,
+    );
   }
   printWorst(worstAnswers());
 }

@@ -13,7 +13,10 @@ interface Item {
 
 const GROUP_SIZE = 16;
 const file = path.resolve(process.env.VERDICT_CORPORA_DIR ?? path.resolve(process.cwd(), '../shared'), 'bench/math-synthetic-1024.jsonl');
-const items: Item[] = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Item);
+const items: Item[] = readFileSync(file, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as Item);
 
 /** The i-th completion of a group on item `it`: reasoning in <think>, then the item's answer or another item's (wrong). */
 function completion(it: number, k: number, serial: number): string {

@@ -16,7 +16,10 @@ const RUNS = 20;
 function codeBody(): string {
   const groups = Array.from({ length: GROUPS }, (_, g) => ({
     reference: { language: 'python', fn_name: 'solve', tests: Array.from({ length: 10 }, (_, t) => ({ args: [[t, t + 1, g], 2], expected: 2 * (t + g) })) },
-    completions: Array.from({ length: GROUP_SIZE }, (_, i) => '```python\n# variant ' + i + '\ndef solve(xs, k):\n    ' + 'best = max(x * k for x in xs)  # scale 1.0\n    '.repeat(12) + 'return best\n```'),
+    completions: Array.from(
+      { length: GROUP_SIZE },
+      (_, i) => '```python\n# variant ' + i + '\ndef solve(xs, k):\n    ' + 'best = max(x * k for x in xs)  # scale 1.0\n    '.repeat(12) + 'return best\n```',
+    ),
   }));
   // One float written as 3.0, as HumanEval/92 has: the step has text to keep.
   return JSON.stringify({ rewards: [{ id: 'code-tests' }], groups }).replace('"args":[[0,1,0],2]', '"args":[[0,1,0],2.0]');
@@ -24,7 +27,10 @@ function codeBody(): string {
 
 function mathBody(size: number): string {
   const filler = 'x'.repeat(Math.ceil(size / (GROUPS * GROUP_SIZE)));
-  const groups = Array.from({ length: GROUPS }, (_, g) => ({ reference: String(g), completions: Array.from({ length: GROUP_SIZE }, () => `${filler} \\boxed{${g}}`) }));
+  const groups = Array.from({ length: GROUPS }, (_, g) => ({
+    reference: String(g),
+    completions: Array.from({ length: GROUP_SIZE }, () => `${filler} \\boxed{${g}}`),
+  }));
   return JSON.stringify({ rewards: [{ id: 'math-answer' }], groups });
 }
 
@@ -40,8 +46,13 @@ function cpuMs(work: () => void): number {
 }
 
 const code = codeBody();
-for (const [label, text] of [['code batch', code], ['math batch', mathBody(code.length)]] as const) {
+for (const [label, text] of [
+  ['code batch', code],
+  ['math batch', mathBody(code.length)],
+] as const) {
   const parse = cpuMs(() => JSON.parse(text));
   const step = cpuMs(() => keepReferenceTexts(JSON.parse(text), () => text)) - parse;
-  console.log(`${label}, ${fmt(text.length / 1024, 0)} KiB: JSON.parse ${fmt(parse, 2)} ms CPU; exact reference numbers +${fmt(Math.max(0, step), 2)} ms (Node ${process.versions.node})`);
+  console.log(
+    `${label}, ${fmt(text.length / 1024, 0)} KiB: JSON.parse ${fmt(parse, 2)} ms CPU; exact reference numbers +${fmt(Math.max(0, step), 2)} ms (Node ${process.versions.node})`,
+  );
 }

@@ -36,7 +36,12 @@ interface Ops {
 const limits = { maxRules: 1e9, maxStoreBytes: 1e12 };
 
 function definition(i: number) {
-  return { kind: 'regex', pattern: `^answer ${i}$`, description: `rule ${i}, a regular expression with a few examples`, examples: [{ completion: `answer ${i}`, expected: 1 }] };
+  return {
+    kind: 'regex',
+    pattern: `^answer ${i}$`,
+    description: `rule ${i}, a regular expression with a few examples`,
+    examples: [{ completion: `answer ${i}`, expected: 1 }],
+  };
 }
 
 async function betterSqlite(file: string): Promise<Ops> {
@@ -108,7 +113,14 @@ async function measure(name: string, open: (file: string) => Ops | Promise<Ops>)
     const poll = cpuMs(cpu) / POLLS;
     await ops.close();
     const f = (n: number) => +n.toFixed(4);
-    return { engine: name, 'append cpu ms': f(append.cpu), 'append wall ms': f(append.wall), [`loadAll(${RULES}) cpu ms`]: f(loadAll), 'versionsOf cpu ms': f(versionsOf), 'data_version cpu ms': f(poll) };
+    return {
+      engine: name,
+      'append cpu ms': f(append.cpu),
+      'append wall ms': f(append.wall),
+      [`loadAll(${RULES}) cpu ms`]: f(loadAll),
+      'versionsOf cpu ms': f(versionsOf),
+      'data_version cpu ms': f(poll),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

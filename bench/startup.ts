@@ -44,7 +44,11 @@ function readProc(pid: number): Proc | undefined {
 
 /** `root` and its live descendants (bubblewrap calls setsid: its processes leave the process group). */
 function tree(root: number): Proc[] {
-  const all = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map((e) => readProc(Number(e))).filter((p) => p !== undefined);
+  const all = fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map((e) => readProc(Number(e)))
+    .filter((p) => p !== undefined);
   const byParent = new Map<number, Proc[]>();
   for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
   const found = all.filter((p) => p.pid === root);
@@ -76,7 +80,10 @@ async function startServerOnce(root: string, node: string, dataDir: string): Pro
     const giveUp = Date.now() + READY_GIVE_UP_MS;
     for (;;) {
       if (child.exitCode !== null || Date.now() > giveUp) throw new Error(`server did not start: ${stderr.slice(-2000)}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -98,7 +105,11 @@ async function startServerOnce(root: string, node: string, dataDir: string): Pro
 
 /** CPU s of one CLI run and every process it waited for (bash's `times` after it exits). */
 function cliOnce(root: string, node: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const run = spawnSync('bash', ['-c', '"$@" >/dev/null 2>&1; status=$?; times; exit $status', 'cli', node, 'bin/verdict.js', ...args], { cwd: root, env, encoding: 'utf8' });
+  const run = spawnSync('bash', ['-c', '"$@" >/dev/null 2>&1; status=$?; times; exit $status', 'cli', node, 'bin/verdict.js', ...args], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`verdict ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   const children = run.stdout.trim().split('\n')[1] ?? ''; // "0m1.234s 0m0.321s": user and system of the children
   return [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((n, m) => n + Number(m[1]) * 60 + Number(m[2]), 0);
@@ -139,7 +150,9 @@ export async function measureStartup(root = process.cwd(), node = process.execPa
 
 export async function benchStartup(log: (line: string) => void = console.log): Promise<BenchRow[]> {
   const f = await measureStartup();
-  log(`  start-up (CPU s): server ${f.server.toFixed(2)}, score worker ${f.scoreWorker.toFixed(2)}, sandbox worker ${f.sandboxWorker.toFixed(2)}, CLI resume ${f.cliResume.toFixed(2)}`);
+  log(
+    `  start-up (CPU s): server ${f.server.toFixed(2)}, score worker ${f.scoreWorker.toFixed(2)}, sandbox worker ${f.sandboxWorker.toFixed(2)}, CLI resume ${f.cliResume.toFixed(2)}`,
+  );
   const row = (workload: string, cpu: number, goal: number): BenchRow => ({
     benchmark: 'start-up',
     workload,

@@ -77,7 +77,9 @@ async function cpuPerRun(run: () => unknown, before: () => void = () => {}): Pro
 await loadDetector();
 const languages = ['en', 'es', 'fr', 'de', 'pt', 'it', 'zh', 'ja', 'ko', 'ru', 'ar', 'fa', 'th', 'hi'];
 const languageParams = { scope: 'think', prefilled_think: false, min_words: 1, tau: 1 };
-console.log(`language-consistency, ${TOKENS}-token chain of thought, CPU ms per chain of thought (in-process, mean of ${RUNS} runs; best: fastest run, wall ms)`);
+console.log(
+  `language-consistency, ${TOKENS}-token chain of thought, CPU ms per chain of thought (in-process, mean of ${RUNS} runs; best: fastest run, wall ms)`,
+);
 console.log('target  chars   warm   best   cold   goal       score');
 for (const lang of languages) {
   const completion = chainOfThought(lang);
@@ -110,16 +112,32 @@ const answer = 'Paris is the capital of France, and it has been since the tenth 
 const completion = `<think>${EN.join(' ').repeat(4)}</think>\n${answer.repeat(3)}Answer: C`;
 const group = { completions: [completion, completion.slice(0, 500), completion.slice(0, 900)], index: 0, num_tokens: [700, 120, 220] };
 const rules: Array<[RewardDefinition, Sample, Record<string, unknown>]> = [
-  [cosineLength, { completion, verdicts: { acc: 1 } }, { correct_from: 'acc', correct_threshold: 1, min_value_wrong: -1, max_value_wrong: -0.5, min_value_correct: 0.5, max_value_correct: 1, max_len: 1000, unit: 'chars', clip_length: true }],
+  [
+    cosineLength,
+    { completion, verdicts: { acc: 1 } },
+    {
+      correct_from: 'acc',
+      correct_threshold: 1,
+      min_value_wrong: -1,
+      max_value_wrong: -0.5,
+      min_value_correct: 0.5,
+      max_value_correct: 1,
+      max_len: 1000,
+      unit: 'chars',
+      clip_length: true,
+    },
+  ],
   [length, { completion, group, verdicts: { acc: 1 } }, { correct_from: 'acc', correct_threshold: 1, unit: 'chars' }],
   [overlongPenalty, { completion }, { max_completion_len: 20480, soft_punish_cache: 4096, require_tokens: false }],
   [repetitionPenalty, { completion }, { ngram_size: 3, max_penalty: -1, units: 'auto', mask_numbers: true }],
   [stringCheck, { completion, reference: 'paris' }, { operation: 'ilike', scope: 'answer', trim: true }],
   [regexMatch, { completion }, { pattern: String.raw`Answer:\s*[A-D]`, flags: '', full_match: false, scope: 'answer', max_input_chars: 100_000 }],
   [multipleChoice, { completion, reference: 'C' }, { letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', scope: 'answer' }],
-  ...['fuzzy_match', 'bleu', 'gleu', 'meteor', 'rouge_2', 'rouge_l'].map(
-    (metric): [RewardDefinition, Sample, Record<string, unknown>] => [textSimilarity, { completion, reference: answer.repeat(3) }, { evaluation_metric: metric, scope: 'answer', max_input_chars: 100_000 }],
-  ),
+  ...['fuzzy_match', 'bleu', 'gleu', 'meteor', 'rouge_2', 'rouge_l'].map((metric): [RewardDefinition, Sample, Record<string, unknown>] => [
+    textSimilarity,
+    { completion, reference: answer.repeat(3) },
+    { evaluation_metric: metric, scope: 'answer', max_input_chars: 100_000 },
+  ]),
   [languageConsistency, { completion }, { ...languageParams, target: 'en' }],
 ];
 

@@ -14,12 +14,20 @@ const paramsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    mode: { enum: ['fraction', 'binary', 'all_or_nothing'], default: 'fraction', description: 'fraction: passed/total; binary: 1 if all pass else 0; all_or_nothing: binary, stopping at the first failure' },
+    mode: {
+      enum: ['fraction', 'binary', 'all_or_nothing'],
+      default: 'fraction',
+      description: 'fraction: passed/total; binary: 1 if all pass else 0; all_or_nothing: binary, stopping at the first failure',
+    },
     stop_on_first_failure: { type: 'boolean', default: false, description: 'Run tests one at a time and stop at the first failure (the rest count as failed)' },
     max_tests: { type: 'integer', minimum: 1, maximum: 1000, default: 50, description: 'Only the first max_tests tests run and count' },
     timeout_ms: { type: 'integer', minimum: 10, maximum: 30_000, default: 2_000, description: 'Wall-clock limit per test, in ms' },
     float_tolerance: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'Numbers may differ by tolerance * max(1, |expected|); 0 = exact' },
-    default_language: { enum: ['javascript', 'typescript', 'python'], default: 'python', description: 'Language when neither the reference nor the code fence names one' },
+    default_language: {
+      enum: ['javascript', 'typescript', 'python'],
+      default: 'python',
+      description: 'Language when neither the reference nor the code fence names one',
+    },
   },
 } as const;
 
@@ -44,18 +52,27 @@ const DEADLINE_MARGIN_MS = 500; // left to report before the pool's cell deadlin
 const SNIPPET = 200; // characters of stdout/stderr shown per failed test
 
 const jsAdd = '```javascript\nfunction add(a, b) { return a + b; }\n```';
-const addTests = { language: 'javascript', fn_name: 'add', tests: [{ args: [1, 2], expected: 3 }, { args: [2, 2], expected: 4 }] };
+const addTests = {
+  language: 'javascript',
+  fn_name: 'add',
+  tests: [
+    { args: [1, 2], expected: 3 },
+    { args: [2, 2], expected: 4 },
+  ],
+};
 
 export const reward = defineReward<Params>({
   id: 'code-tests',
   version: 2,
-  description: 'Runs the last fenced program of the completion against the reference tests (function calls, stdin/stdout or assert code) in the sandbox; score = fraction of tests passed.',
+  description:
+    'Runs the last fenced program of the completion against the reference tests (function calls, stdin/stdout or assert code) in the sandbox; score = fraction of tests passed.',
   paramsSchema,
   range: [0, 1],
   executor: 'sandbox',
   timeoutMs: 60_000,
   reference: {
-    shapes: 'tests: ours ({ fn_name, tests } or { assert_code }), open-r1 verification_info, APPS/TACO/CodeContests input_output, MBPP test_list, HumanEval test + entry_point, LiveCodeBench public_test_cases',
+    shapes:
+      'tests: ours ({ fn_name, tests } or { assert_code }), open-r1 verification_info, APPS/TACO/CodeContests input_output, MBPP test_list, HumanEval test + entry_point, LiveCodeBench public_test_cases',
     check: (reference) => {
       const tests = normalizeTests(reference);
       return 'error' in tests ? tests.error : undefined;
@@ -80,7 +97,12 @@ export const reward = defineReward<Params>({
       expected: 0,
       reason: 'compile_error',
     },
-    { name: 'a reference without tests cannot be scored', sample: { completion: jsAdd, reference: { fn_name: 'add' } }, expected: null, reason: 'bad_reference' },
+    {
+      name: 'a reference without tests cannot be scored',
+      sample: { completion: jsAdd, reference: { fn_name: 'add' } },
+      expected: null,
+      reason: 'bad_reference',
+    },
   ],
   async score(sample: Sample, params: Params, ctx: RewardContext): Promise<ScoreResult> {
     // The request's own text of the reference, when it has one: `3.0` stays a float, big integers exact.

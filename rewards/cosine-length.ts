@@ -59,8 +59,19 @@ export const reward = defineReward<Params>({
     { name: 'correct at max_len or beyond: min_value_correct', sample: { completion: '\\boxed{4}', reference: '4' }, params: { max_len: 5 }, expected: 0.5 },
     { name: 'correct at half of max_len: halfway between 0.5 and 1', sample: { completion: '4', reference: '4' }, params: { max_len: 2 }, expected: 0.75 },
     { name: 'wrong at max_len: max_value_wrong', sample: { completion: '5', reference: '4' }, params: { max_len: 1 }, expected: -0.5 },
-    { name: "correctness from another rule's verdict", sample: { completion: 'xx', verdicts: { 'math-answer': 0 } }, params: { correct_from: 'math-answer', max_len: 4 }, expected: -0.75 },
-    { name: 'the named verdict is null: not scored', sample: { completion: 'x', verdicts: { 'math-answer': null } }, params: { correct_from: 'math-answer' }, expected: null, reason: 'verdict_null' },
+    {
+      name: "correctness from another rule's verdict",
+      sample: { completion: 'xx', verdicts: { 'math-answer': 0 } },
+      params: { correct_from: 'math-answer', max_len: 4 },
+      expected: -0.75,
+    },
+    {
+      name: 'the named verdict is null: not scored',
+      sample: { completion: 'x', verdicts: { 'math-answer': null } },
+      params: { correct_from: 'math-answer' },
+      expected: null,
+      reason: 'verdict_null',
+    },
   ],
   score(sample, params, ctx) {
     const judged = judgeCorrect(sample, params.correct_from, params.correct_threshold, ctx);
@@ -68,9 +79,7 @@ export const reward = defineReward<Params>({
     const { length, source } = completionLength(sample, params.unit);
     const progress = params.clip_length ? Math.min(1, length / params.max_len) : length / params.max_len;
     const cosine = Math.cos(progress * Math.PI);
-    const [low, high] = judged.correct
-      ? [params.min_value_correct, params.max_value_correct]
-      : [params.max_value_wrong, params.min_value_wrong]; // swapped for wrong answers, as open-r1
+    const [low, high] = judged.correct ? [params.min_value_correct, params.max_value_correct] : [params.max_value_wrong, params.min_value_wrong]; // swapped for wrong answers, as open-r1
     const score = low + 0.5 * (high - low) * (1 + cosine);
     return { score, details: { correct: judged.correct, correct_source: judged.source, length, length_source: source } };
   },

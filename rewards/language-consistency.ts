@@ -27,7 +27,7 @@ const paramsSchema = {
     default_language: {
       type: 'string',
       minLength: 2,
-      description: "With 'same_as_prompt': the target when the prompt cannot tell its language (too short: \"Hi\")",
+      description: 'With \'same_as_prompt\': the target when the prompt cannot tell its language (too short: "Hi")',
     },
     scope: { enum: ['think', 'think+answer', 'answer'], default: 'think', description: 'Which part of the completion is counted' },
     prefilled_think: { type: 'boolean', default: false, description: 'The chat template already emitted `<think>`' },
@@ -56,7 +56,12 @@ export const reward = defineReward<Params>({
   paramsSchema,
   range: [0, 1],
   examples: [
-    { name: 'English reasoning for an English target', sample: { completion: '<think>Add the two numbers, then halve the sum.</think> 4' }, params: { target: 'en' }, expected: 1 },
+    {
+      name: 'English reasoning for an English target',
+      sample: { completion: '<think>Add the two numbers, then halve the sum.</think> 4' },
+      params: { target: 'en' },
+      expected: 1,
+    },
     {
       name: 'an English target: a Spanish sentence is drift, 6 of 12 words are English',
       sample: { completion: '<think>First we add the two numbers. Luego dividimos la suma entre dos.</think> 4' },
@@ -86,7 +91,13 @@ export const reward = defineReward<Params>({
       params: { default_language: 'en' },
       expected: 0,
     },
-    { name: 'an empty chain of thought cannot score', sample: { completion: '<think></think> 4' }, params: { target: 'en' }, expected: 0, reason: 'too_few_words' },
+    {
+      name: 'an empty chain of thought cannot score',
+      sample: { completion: '<think></think> 4' },
+      params: { target: 'en' },
+      expected: 0,
+      reason: 'too_few_words',
+    },
     { name: 'no target can be resolved: not scored', sample: { prompt: 'Hi', completion: '<think>hi</think>' }, expected: null, reason: 'no_target' },
   ],
   async batchContext(groups, params) {

@@ -19,7 +19,8 @@ const paramsSchema = {
     unit: {
       enum: ['chars', 'tokens'],
       default: 'chars',
-      description: "Length unit; 'tokens' uses each completion's completion_ids / num_tokens, else an estimate of one token per UTF-8 byte (never below a real count)",
+      description:
+        "Length unit; 'tokens' uses each completion's completion_ids / num_tokens, else an estimate of one token per UTF-8 byte (never below a real count)",
     },
   },
 } as const;

@@ -36,12 +36,14 @@ function referenceLetter(reference: unknown, letters: string): string | undefine
 export const reward = defineReward<Params>({
   id: 'multiple-choice',
   version: 3,
-  description: 'Multiple-choice accuracy: the extracted option letter (A-Z; boxed, "Answer: C", bare, "(C)") equals the reference; several letters are a hedge (0).',
+  description:
+    'Multiple-choice accuracy: the extracted option letter (A-Z; boxed, "Answer: C", bare, "(C)") equals the reference; several letters are a hedge (0).',
   paramsSchema,
   range: [0, 1],
   reference: {
     shapes: 'an option letter ("C", "(C)") or a 0-based option index (2 = C)',
-    check: (reference, params) => (referenceLetter(reference, params.letters) ? undefined : `${JSON.stringify(reference)?.slice(0, 40)} is not one of the letters ${params.letters}`),
+    check: (reference, params) =>
+      referenceLetter(reference, params.letters) ? undefined : `${JSON.stringify(reference)?.slice(0, 40)} is not one of the letters ${params.letters}`,
   },
   examples: [
     { name: 'boxed letter', sample: { completion: '<think>B is wrong</think> \\boxed{C}', reference: 'C' }, expected: 1 },

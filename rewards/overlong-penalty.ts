@@ -36,11 +36,31 @@ export const reward = defineReward<Params>({
   paramsSchema,
   range: [-1, 0],
   examples: [
-    { name: 'within the budget: no penalty', sample: { completion: 'x', num_tokens: 100 }, params: { max_completion_len: 200, soft_punish_cache: 50 }, expected: 0 },
-    { name: 'halfway into the soft zone: -0.5', sample: { completion: 'x', num_tokens: 175 }, params: { max_completion_len: 200, soft_punish_cache: 50 }, expected: -0.5 },
+    {
+      name: 'within the budget: no penalty',
+      sample: { completion: 'x', num_tokens: 100 },
+      params: { max_completion_len: 200, soft_punish_cache: 50 },
+      expected: 0,
+    },
+    {
+      name: 'halfway into the soft zone: -0.5',
+      sample: { completion: 'x', num_tokens: 175 },
+      params: { max_completion_len: 200, soft_punish_cache: 50 },
+      expected: -0.5,
+    },
     { name: 'past L_max: -1', sample: { completion: 'x', completion_ids: [1, 2, 3] }, params: { max_completion_len: 2, soft_punish_cache: 1 }, expected: -1 },
-    { name: 'estimated from text: 10 bytes count as 10 tokens', sample: { completion: 'a'.repeat(10) }, params: { max_completion_len: 12, soft_punish_cache: 4 }, expected: -0.5 },
-    { name: 'an emoji flood is not cheap: 5 emoji are 20 bytes, past L_max 19', sample: { completion: '😀'.repeat(5) }, params: { max_completion_len: 19, soft_punish_cache: 1 }, expected: -1 },
+    {
+      name: 'estimated from text: 10 bytes count as 10 tokens',
+      sample: { completion: 'a'.repeat(10) },
+      params: { max_completion_len: 12, soft_punish_cache: 4 },
+      expected: -0.5,
+    },
+    {
+      name: 'an emoji flood is not cheap: 5 emoji are 20 bytes, past L_max 19',
+      sample: { completion: '😀'.repeat(5) },
+      params: { max_completion_len: 19, soft_punish_cache: 1 },
+      expected: -1,
+    },
     { name: 'no token counts and estimates refused', sample: { completion: 'x' }, params: { require_tokens: true }, expected: null, reason: 'no_token_counts' },
   ],
   score(sample, params) {

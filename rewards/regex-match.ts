@@ -23,7 +23,8 @@ const paramsSchema = {
     full_match: {
       type: 'boolean',
       default: false,
-      description: 'The pattern must match the whole input. Off, an unanchored pattern matches anywhere, so an answer listing every option passes: anchor it (^...$) or set this',
+      description:
+        'The pattern must match the whole input. Off, an unanchored pattern matches anywhere, so an answer listing every option passes: anchor it (^...$) or set this',
     },
     scope: scopeParam,
     max_input_chars: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 100_000, description: 'Longer inputs are not scored' },
@@ -52,10 +53,26 @@ export const reward = defineReward<Params>({
     check: (reference) => (typeof reference === 'string' && reference !== '' ? undefined : 'the reference must be a non-empty string holding the pattern'),
   },
   examples: [
-    { name: 'a date anywhere in the answer', sample: { completion: '<think>...</think> It was on 2024-03-01.' }, params: { pattern: String.raw`\d{4}-\d{2}-\d{2}` }, expected: 1 },
-    { name: 'full_match needs the whole answer to match', sample: { completion: 'Answer: 42' }, params: { pattern: String.raw`\d+`, full_match: true }, expected: 0 },
+    {
+      name: 'a date anywhere in the answer',
+      sample: { completion: '<think>...</think> It was on 2024-03-01.' },
+      params: { pattern: String.raw`\d{4}-\d{2}-\d{2}` },
+      expected: 1,
+    },
+    {
+      name: 'full_match needs the whole answer to match',
+      sample: { completion: 'Answer: 42' },
+      params: { pattern: String.raw`\d+`, full_match: true },
+      expected: 0,
+    },
     { name: 'the pattern from the reference, ignoring case', sample: { completion: 'YES', reference: '^(yes|no)$' }, params: { flags: 'i' }, expected: 1 },
-    { name: 'a backreference is not RE2: not scored', sample: { completion: 'aa' }, params: { pattern: String.raw`(a)\1` }, expected: null, reason: 'invalid_pattern' },
+    {
+      name: 'a backreference is not RE2: not scored',
+      sample: { completion: 'aa' },
+      params: { pattern: String.raw`(a)\1` },
+      expected: null,
+      reason: 'invalid_pattern',
+    },
     { name: 'no pattern at all: not scored', sample: { completion: 'x' }, expected: null, reason: 'no_pattern' },
   ],
   score(sample, params) {

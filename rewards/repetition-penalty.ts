@@ -53,7 +53,11 @@ export const reward = defineReward<Params>({
     { name: 'a loop: 6 trigrams, 2 distinct', sample: { completion: 'a b a b a b a b' }, expected: -(1 - 2 / 6) },
     { name: 'over token ids when sent', sample: { completion: 'ignored', completion_ids: [7, 7, 7, 7] }, params: { ngram_size: 2 }, expected: -(1 - 1 / 3) },
     { name: 'Chinese is segmented into words', sample: { completion: '我们计算我们计算我们计算' }, params: { ngram_size: 2 }, expected: -(1 - 2 / 5) },
-    { name: 'a loop that counts is a loop: 9 trigrams, 3 distinct', sample: { completion: 'step 1 check step 2 check step 3 check step 4' }, expected: -(1 - 3 / 9) },
+    {
+      name: 'a loop that counts is a loop: 9 trigrams, 3 distinct',
+      sample: { completion: 'step 1 check step 2 check step 3 check step 4' },
+      expected: -(1 - 3 / 9),
+    },
     { name: 'token ids required but absent', sample: { completion: 'a b c' }, params: { units: 'tokens' }, expected: null, reason: 'no_token_ids' },
   ],
   score(sample, params) {

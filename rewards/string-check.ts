@@ -26,7 +26,11 @@ const paramsSchema = {
         "'ilike': 'like' ignoring case, with the same hazards.",
     },
     scope: scopeParam,
-    trim: { type: 'boolean', default: true, description: "Trim surrounding whitespace of the input and reference (the answer scope is always trimmed; 'verbatim' never is)" },
+    trim: {
+      type: 'boolean',
+      default: true,
+      description: "Trim surrounding whitespace of the input and reference (the answer scope is always trimmed; 'verbatim' never is)",
+    },
     reference: { type: 'string', description: "Compare with this instead of the group's reference" },
   },
 } as const;
@@ -56,9 +60,24 @@ export const reward = defineReward<Params>({
     { name: 'exact answer after the thinking', sample: { completion: '<think>capital of France</think>\nParis\n', reference: 'Paris' }, expected: 1 },
     { name: 'eq is case-sensitive', sample: { completion: 'paris', reference: 'Paris' }, expected: 0 },
     { name: 'ilike: contains, ignoring case', sample: { completion: 'It is PARIS.', reference: 'paris' }, params: { operation: 'ilike' }, expected: 1 },
-    { name: 'ne with a fixed reference: refuses to answer', sample: { completion: 'I cannot help' }, params: { operation: 'ne', reference: 'I cannot help' }, expected: 0 },
-    { name: 'a zero-width space hides nothing from ne', sample: { completion: 'I cannot\u200b help' }, params: { operation: 'ne', reference: 'I cannot help' }, expected: 0 },
-    { name: "verbatim: OpenAI's literal reading, nothing split off or trimmed", sample: { completion: '<think>x</think>\nParis', reference: 'Paris' }, params: { scope: 'verbatim' }, expected: 0 },
+    {
+      name: 'ne with a fixed reference: refuses to answer',
+      sample: { completion: 'I cannot help' },
+      params: { operation: 'ne', reference: 'I cannot help' },
+      expected: 0,
+    },
+    {
+      name: 'a zero-width space hides nothing from ne',
+      sample: { completion: 'I cannot\u200b help' },
+      params: { operation: 'ne', reference: 'I cannot help' },
+      expected: 0,
+    },
+    {
+      name: "verbatim: OpenAI's literal reading, nothing split off or trimmed",
+      sample: { completion: '<think>x</think>\nParis', reference: 'Paris' },
+      params: { scope: 'verbatim' },
+      expected: 0,
+    },
     { name: 'no reference: not scored', sample: { completion: 'Paris' }, expected: null, reason: 'no_reference' },
   ],
   score(sample, params) {

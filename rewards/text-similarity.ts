@@ -24,7 +24,7 @@ const paramsSchema = {
       default: 'fuzzy_match',
       description:
         "The metric, named as in OpenAI graders. The n-gram metrics ignore word order beyond n: rouge_1 scores shuffled words 1.0 and rewards any answer holding the reference's words; " +
-        "when order matters use rouge_l, bleu (4-grams) or fuzzy_match, and for a short answer prefer string-check eq",
+        'when order matters use rouge_l, bleu (4-grams) or fuzzy_match, and for a short answer prefer string-check eq',
     },
     scope: scopeParam,
     pass_threshold: { type: 'number', minimum: 0, maximum: 1, description: 'When set, the score is 1 at or above it, else 0' },

@@ -20,11 +20,13 @@ export const errorSchema = {
       },
     },
   },
-  examples: [{
-    statusCode: 400,
-    code: 'VERDICT_UNKNOWN_REWARD',
-    error: 'Bad Request',
-    message: 'Unknown reward "mth-answer" at /rewards/0/id; known: math-answer, think-format',
-    details: [{ pointer: '/rewards/0/id', message: 'unknown reward "mth-answer"' }],
-  }],
+  examples: [
+    {
+      statusCode: 400,
+      code: 'VERDICT_UNKNOWN_REWARD',
+      error: 'Bad Request',
+      message: 'Unknown reward "mth-answer" at /rewards/0/id; known: math-answer, think-format',
+      details: [{ pointer: '/rewards/0/id', message: 'unknown reward "mth-answer"' }],
+    },
+  ],
 } as const;

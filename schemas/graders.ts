@@ -56,12 +56,23 @@ export const graderRunResponseSchema = {
     sub_rewards: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
     model_grader_token_usage_per_model: { type: 'object' },
   },
-  examples: [{
-    reward: 1,
-    metadata: { name: 'answer', type: 'multi', errors: { formula_parse_error: false, invalid_variable_error: false, other_error: false }, execution_time: 0.004, scores: { exact: 1, close: 1 }, reasons: {}, token_usage: null, sampled_model_name: null },
-    sub_rewards: { exact: 1, close: 1 },
-    model_grader_token_usage_per_model: {},
-  }],
+  examples: [
+    {
+      reward: 1,
+      metadata: {
+        name: 'answer',
+        type: 'multi',
+        errors: { formula_parse_error: false, invalid_variable_error: false, other_error: false },
+        execution_time: 0.004,
+        scores: { exact: 1, close: 1 },
+        reasons: {},
+        token_usage: null,
+        sampled_model_name: null,
+      },
+      sub_rewards: { exact: 1, close: 1 },
+      model_grader_token_usage_per_model: {},
+    },
+  ],
 } as const;
 
 export const graderValidateRequestSchema = {
@@ -85,11 +96,13 @@ export const graderValidateResponseSchema = {
       description: 'The built-in rule (and params) each grader runs as',
     },
   },
-  examples: [{
-    grader: multiExample,
-    rules: {
-      exact: { id: 'string-check', params: { operation: 'eq', scope: 'verbatim' } },
-      close: { id: 'text-similarity', params: { evaluation_metric: 'fuzzy_match', scope: 'verbatim' } },
+  examples: [
+    {
+      grader: multiExample,
+      rules: {
+        exact: { id: 'string-check', params: { operation: 'eq', scope: 'verbatim' } },
+        close: { id: 'text-similarity', params: { evaluation_metric: 'fuzzy_match', scope: 'verbatim' } },
+      },
     },
-  }],
+  ],
 } as const;

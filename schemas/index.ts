@@ -5,7 +5,14 @@ import { graderRunRequestSchema, graderRunResponseSchema, graderValidateRequestS
 import { openRlhfRequestSchema, openRlhfResponseSchema } from './openrlhf.ts';
 import { rewardInfoSchema, rewardListSchema } from './reward-info.ts';
 import { rewardSpecSchema } from './reward-spec.ts';
-import { ruleDeprecatedSchema, ruleRegisteredSchema, ruleRegistrationSchema, ruleTryRequestSchema, ruleTryResponseSchema, ruleValidationSchema } from './rule-admin.ts';
+import {
+  ruleDeprecatedSchema,
+  ruleRegisteredSchema,
+  ruleRegistrationSchema,
+  ruleTryRequestSchema,
+  ruleTryResponseSchema,
+  ruleValidationSchema,
+} from './rule-admin.ts';
 import { ruleExampleSchema } from './rule-common.ts';
 import { ruleCompositeSchema } from './rule-composite.ts';
 import { ruleJavascriptSchema } from './rule-javascript.ts';

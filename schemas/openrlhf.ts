@@ -9,18 +9,20 @@ export const openRlhfRequestSchema = {
   required: ['query'],
   properties: {
     query: { type: 'array', items: { type: 'string' }, description: 'Prompt + response as the chat template rendered them, one per sample' },
-    prompts: { type: 'array', items: { type: 'string' }, description: "The prompts alone; a query that starts with its prompt is scored without it" },
+    prompts: { type: 'array', items: { type: 'string' }, description: 'The prompts alone; a query that starts with its prompt is scored without it' },
     labels: {
       type: 'array',
       items: {},
       description: 'The reference per sample (`--label_key`); a string holding a JSON object or array is parsed',
     },
   },
-  examples: [{
-    query: ['<|user|>What is 6*7?<|assistant|><think>6*7=42</think>The answer is \\boxed{42}.', '<|user|>What is 6*7?<|assistant|>It is 41.'],
-    prompts: ['<|user|>What is 6*7?<|assistant|>', '<|user|>What is 6*7?<|assistant|>'],
-    labels: ['42', '42'],
-  }],
+  examples: [
+    {
+      query: ['<|user|>What is 6*7?<|assistant|><think>6*7=42</think>The answer is \\boxed{42}.', '<|user|>What is 6*7?<|assistant|>It is 41.'],
+      prompts: ['<|user|>What is 6*7?<|assistant|>', '<|user|>What is 6*7?<|assistant|>'],
+      labels: ['42', '42'],
+    },
+  ],
 } as const;
 
 export const openRlhfResponseSchema = {

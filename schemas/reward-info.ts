@@ -36,7 +36,11 @@ export const rewardInfoSchema = {
     hash: { type: 'string', description: 'Registered rules: sha256 of the stored definition' },
     created_at: { type: 'string', description: 'Registered rules: when this version was stored' },
     versions: { type: 'array', items: { type: 'integer' }, description: 'Registered rules: every version of the id' },
-    definition: { type: 'object', additionalProperties: true, description: 'Registered rules, GET /v1/rewards/{id} only: the stored registration (without id)' },
+    definition: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'Registered rules, GET /v1/rewards/{id} only: the stored registration (without id)',
+    },
     unreadable: { type: 'string', description: 'Registered rules: why the stored definition cannot be read (such a version is listed, never scored)' },
   },
 } as const;

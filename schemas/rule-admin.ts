@@ -48,16 +48,18 @@ export const ruleRegisteredSchema = {
     created: { type: 'boolean', description: 'false when the latest version already had this content (a retried registration)' },
     examples: { type: 'array', items: exampleOutcomeSchema },
   },
-  examples: [{
-    id: 'strict-format',
-    version: 1,
-    ref: 'strict-format@1',
-    kind: 'preset',
-    hash: 'sha256:3f1c…',
-    created_at: '2026-11-29T06:00:00.000Z',
-    created: true,
-    examples: [{ name: 'answer tag present', expected: 1, score: 1, passed: true }],
-  }],
+  examples: [
+    {
+      id: 'strict-format',
+      version: 1,
+      ref: 'strict-format@1',
+      kind: 'preset',
+      hash: 'sha256:3f1c…',
+      created_at: '2026-11-29T06:00:00.000Z',
+      created: true,
+      examples: [{ name: 'answer tag present', expected: 1, score: 1, passed: true }],
+    },
+  ],
 } as const;
 
 export const ruleValidationSchema = {

@@ -32,7 +32,11 @@ export const ruleCompositeSchema = {
       maxLength: 2000,
       description: 'Arithmetic, min/max/abs, comparisons, and/or/not and `c ? a : b` over the names; default: the weighted sum',
     },
-    weights: { type: 'object', additionalProperties: { type: 'number', minimum: -1e6, maximum: 1e6 }, description: 'Weights of the default formula (1 each), within ±1e6' },
+    weights: {
+      type: 'object',
+      additionalProperties: { type: 'number', minimum: -1e6, maximum: 1e6 },
+      description: 'Weights of the default formula (1 each), within ±1e6',
+    },
     gates: {
       type: 'object',
       additionalProperties: {
@@ -45,15 +49,17 @@ export const ruleCompositeSchema = {
     },
     range: ruleRangeSchema,
   }),
-  examples: [{
-    id: 'format-gated-tags',
-    kind: 'composite',
-    rules: { format: { id: 'think-format' }, tags: { id: 'tag-count' } },
-    gates: { tags: { rule: 'format' } },
-    formula: '0.8 * tags + 0.2 * format',
-    examples: [
-      { name: 'both pass', completion: '<think>\n2+2\n</think>\n<answer>\n4\n</answer>', expected: 1 },
-      { name: 'format fails, so tags are gated off', completion: 'just 4', expected: 0 },
-    ],
-  }],
+  examples: [
+    {
+      id: 'format-gated-tags',
+      kind: 'composite',
+      rules: { format: { id: 'think-format' }, tags: { id: 'tag-count' } },
+      gates: { tags: { rule: 'format' } },
+      formula: '0.8 * tags + 0.2 * format',
+      examples: [
+        { name: 'both pass', completion: '<think>\n2+2\n</think>\n<answer>\n4\n</answer>', expected: 1 },
+        { name: 'format fails, so tags are gated off', completion: 'just 4', expected: 0 },
+      ],
+    },
+  ],
 } as const;

@@ -14,13 +14,15 @@ export const ruleJavascriptSchema = {
     },
     range: ruleRangeSchema,
   }),
-  examples: [{
-    id: 'mentions-answer',
-    kind: 'javascript',
-    source: 'function score(sample) {\n  return sample.completion.includes(String(sample.reference)) ? 1 : 0;\n}',
-    examples: [
-      { completion: 'The answer is 42.', reference: 42, expected: 1 },
-      { completion: 'No idea.', reference: 42, expected: 0 },
-    ],
-  }],
+  examples: [
+    {
+      id: 'mentions-answer',
+      kind: 'javascript',
+      source: 'function score(sample) {\n  return sample.completion.includes(String(sample.reference)) ? 1 : 0;\n}',
+      examples: [
+        { completion: 'The answer is 42.', reference: 42, expected: 1 },
+        { completion: 'No idea.', reference: 42, expected: 0 },
+      ],
+    },
+  ],
 } as const;

@@ -22,13 +22,15 @@ export const ruleRegexSchema = {
       },
     },
   }),
-  examples: [{
-    id: 'final-answer-line',
-    kind: 'regex',
-    grader: { type: 'regex', name: 'final', input: '{{sample.output_text}}', pattern: '^Final answer: \\d+$', flags: 'm' },
-    examples: [
-      { completion: 'work...\nFinal answer: 12', expected: 1 },
-      { completion: 'The answer is 12', expected: 0 },
-    ],
-  }],
+  examples: [
+    {
+      id: 'final-answer-line',
+      kind: 'regex',
+      grader: { type: 'regex', name: 'final', input: '{{sample.output_text}}', pattern: '^Final answer: \\d+$', flags: 'm' },
+      examples: [
+        { completion: 'work...\nFinal answer: 12', expected: 1 },
+        { completion: 'The answer is 12', expected: 0 },
+      ],
+    },
+  ],
 } as const;

@@ -25,13 +25,15 @@ export const ruleStringCheckSchema = {
       },
     },
   }),
-  examples: [{
-    id: 'exact-answer',
-    kind: 'string-check',
-    grader: { type: 'string_check', name: 'exact', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' },
-    examples: [
-      { completion: 'Paris', reference: 'Paris', expected: 1 },
-      { completion: 'paris', reference: 'Paris', expected: 0 },
-    ],
-  }],
+  examples: [
+    {
+      id: 'exact-answer',
+      kind: 'string-check',
+      grader: { type: 'string_check', name: 'exact', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' },
+      examples: [
+        { completion: 'Paris', reference: 'Paris', expected: 1 },
+        { completion: 'paris', reference: 'Paris', expected: 0 },
+      ],
+    },
+  ],
 } as const;

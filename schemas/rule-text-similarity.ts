@@ -24,10 +24,12 @@ export const ruleTextSimilaritySchema = {
       },
     },
   }),
-  examples: [{
-    id: 'summary-fuzzy',
-    kind: 'text-similarity',
-    grader: { type: 'text_similarity', name: 'fuzzy', input: '{{sample.output_text}}', reference: '{{item.summary}}', evaluation_metric: 'fuzzy_match' },
-    examples: [{ completion: 'the cat sat', reference: 'the cat sat', expected: 1 }],
-  }],
+  examples: [
+    {
+      id: 'summary-fuzzy',
+      kind: 'text-similarity',
+      grader: { type: 'text_similarity', name: 'fuzzy', input: '{{sample.output_text}}', reference: '{{item.summary}}', evaluation_metric: 'fuzzy_match' },
+      examples: [{ completion: 'the cat sat', reference: 'the cat sat', expected: 1 }],
+    },
+  ],
 } as const;

@@ -55,13 +55,15 @@ export const scoreRequestSchema = {
     aggregation: { type: 'string', enum: ['sum_then_normalize', 'normalize_then_sum'], default: 'sum_then_normalize' },
     deadline_ms: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'Whole-request deadline; unfinished cells return null/timeout' },
   },
-  examples: [{
-    rewards: [{ id: 'think-format' }],
-    groups: [
-      {
-        id: 'q1',
-        completions: ['<think>2+2 is 4</think> The answer is 4.', 'The answer is 4.'],
-      },
-    ],
-  }],
+  examples: [
+    {
+      rewards: [{ id: 'think-format' }],
+      groups: [
+        {
+          id: 'q1',
+          completions: ['<think>2+2 is 4</think> The answer is 4.', 'The answer is 4.'],
+        },
+      ],
+    },
+  ],
 } as const;

@@ -194,13 +194,20 @@ const integerVars: Array<[string, keyof Config, number]> = [
   ['NULL_WARN_PERCENT', 'nullWarnPercent', 0],
 ];
 
-const list = (raw: string) => raw.split(',').map((m) => m.trim()).filter(Boolean);
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
 
 export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   const config: Config = { ...defaults };
   if (env.HOST) config.host = env.HOST;
   if (env.LOG_LEVEL) config.logLevel = env.LOG_LEVEL;
-  if (env.REWARD_MODULES) config.rewardModules = env.REWARD_MODULES.split(',').map((m) => m.trim()).filter(Boolean);
+  if (env.REWARD_MODULES)
+    config.rewardModules = env.REWARD_MODULES.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
   if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
   config.sandbox = { ...defaults.sandbox };
   if (env.SANDBOX_PYTHON) {
@@ -210,7 +217,10 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     config.sandbox.python = mode !== 'off';
   }
   if (env.SANDBOX_BWRAP_PATH) config.sandbox.bwrapPath = env.SANDBOX_BWRAP_PATH;
-  for (const [name, key] of [['SANDBOX_MEMORY_MB', 'memoryMb'], ['SANDBOX_OUTPUT_BYTES', 'outputBytes']] as const) {
+  for (const [name, key] of [
+    ['SANDBOX_MEMORY_MB', 'memoryMb'],
+    ['SANDBOX_OUTPUT_BYTES', 'outputBytes'],
+  ] as const) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     if (!/^[1-9][0-9]*$/.test(raw)) throw new Error(`${name} must be an integer >= 1, got "${raw}"`);

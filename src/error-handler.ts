@@ -50,7 +50,7 @@ function toCatalogError(error: FastifyError, bodyLimit: number, path: string, co
   if (error.validation) {
     // Pointers are into the body; a query string, header or path parameter is named as such.
     const context = error.validationContext ?? 'body';
-    const part = context === 'body' ? undefined : { querystring: 'query parameter', headers: 'header', params: 'path parameter' }[context] ?? context;
+    const part = context === 'body' ? undefined : ({ querystring: 'query parameter', headers: 'header', params: 'path parameter' }[context] ?? context);
     const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (part ? { ...d, in: context } : d));
     const first = details[0];
     const where = part ? (first.pointer === '' ? `the ${part}s` : `${part} ${first.pointer.slice(1)}`) : first.pointer === '' ? 'the body' : first.pointer;
@@ -96,7 +96,12 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
 
 /** The catalog's error body. */
 function errorBody(error: { code?: string; message: string; details?: ErrorDetail[] }, statusCode: number): Record<string, unknown> {
-  const body: Record<string, unknown> = { statusCode, code: error.code ?? 'VERDICT_INTERNAL', error: STATUS_CODES[statusCode] ?? 'Error', message: error.message };
+  const body: Record<string, unknown> = {
+    statusCode,
+    code: error.code ?? 'VERDICT_INTERNAL',
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message: error.message,
+  };
   if (error.details) body.details = error.details;
   return body;
 }

@@ -17,12 +17,20 @@ export const InvalidRequest = createError('VERDICT_INVALID_REQUEST', 'Invalid re
 export const InvalidJson = createError('VERDICT_INVALID_JSON', '%s', 400);
 export const TooDeep = createError('VERDICT_TOO_DEEP', 'Body nests arrays and objects deeper than %s levels', 400);
 export const UnsupportedMediaType = createError('VERDICT_UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type %s; send application/json', 415);
-export const RequestTimeout = createError('VERDICT_REQUEST_TIMEOUT', 'The request was not received in time (HEADERS_TIMEOUT_MS for its headers, REQUEST_TIMEOUT_MS for all of it)', 408);
+export const RequestTimeout = createError(
+  'VERDICT_REQUEST_TIMEOUT',
+  'The request was not received in time (HEADERS_TIMEOUT_MS for its headers, REQUEST_TIMEOUT_MS for all of it)',
+  408,
+);
 export const HeadersTooLarge = createError('VERDICT_HEADERS_TOO_LARGE', 'The request headers exceed %s bytes', 431);
 export const MalformedHttp = createError('VERDICT_MALFORMED_HTTP', 'Malformed HTTP request (%s)', 400);
 export const BodyTooLarge = createError('VERDICT_BODY_TOO_LARGE', 'Body exceeds the limit of %s bytes (BODY_LIMIT_BYTES)', 413);
 export const TooManyCompletions = createError('VERDICT_TOO_MANY_COMPLETIONS', 'Batch has %s completions; the limit is %s (MAX_COMPLETIONS)', 413);
-export const TooManyCells = createError('VERDICT_TOO_MANY_CELLS', 'Batch has %s cells (completions x rules, a composite counting each of its leaves); the limit is %s (MAX_CELLS)', 413);
+export const TooManyCells = createError(
+  'VERDICT_TOO_MANY_CELLS',
+  'Batch has %s cells (completions x rules, a composite counting each of its leaves); the limit is %s (MAX_CELLS)',
+  413,
+);
 
 // Rewards
 export const UnknownReward = createError('VERDICT_UNKNOWN_REWARD', 'Unknown reward %s', 400);
@@ -68,7 +76,11 @@ export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', '
 
 // Capacity
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s waiting); retry later', 503);
-export const StoreUnavailable = createError('VERDICT_STORE_UNAVAILABLE', 'The store (rules, jobs) is unavailable (%s); rules already loaded keep scoring; retry later', 503);
+export const StoreUnavailable = createError(
+  'VERDICT_STORE_UNAVAILABLE',
+  'The store (rules, jobs) is unavailable (%s); rules already loaded keep scoring; retry later',
+  503,
+);
 export const ShuttingDown = createError('VERDICT_SHUTTING_DOWN', 'This replica is shutting down; retry on another', 503);
 export const TooManyJobs = createError('VERDICT_TOO_MANY_JOBS', '%s jobs are kept; the limit is %s (MAX_JOBS); retry later', 503);
 

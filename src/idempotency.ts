@@ -23,7 +23,13 @@ interface Stored<T> {
 
 export interface IdempotencyStore {
   /** `size(result)`: the bytes a finished result holds, counted against the limits. */
-  run<T extends object>(caller: string, key: string, body: unknown, compute: () => Promise<T>, size: (result: T) => number): Promise<{ result: T; replayed: boolean }>;
+  run<T extends object>(
+    caller: string,
+    key: string,
+    body: unknown,
+    compute: () => Promise<T>,
+    size: (result: T) => number,
+  ): Promise<{ result: T; replayed: boolean }>;
 }
 
 export interface IdempotencyLimits {

@@ -44,7 +44,12 @@ export function createMetrics(): Metrics {
     labelNames: ['rule'],
     registers,
   });
-  const restarts = new Counter({ name: 'verdict_worker_restarts_total', help: 'Worker processes replaced (killed at a deadline or died)', labelNames: ['pool'], registers });
+  const restarts = new Counter({
+    name: 'verdict_worker_restarts_total',
+    help: 'Worker processes replaced (killed at a deadline or died)',
+    labelNames: ['pool'],
+    registers,
+  });
   let watched: Pools | undefined;
   // Pool gauges read the pools when scraped, not on a timer.
   const poolGauge = (name: string, help: string, read: (stats: ReturnType<Pools['score']['stats']>) => number) =>

@@ -5,6 +5,8 @@
 const MIN_NODE_MAJOR = 24; // package.json's engines
 
 if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
-  process.stderr.write(`verdict: needs Node ${MIN_NODE_MAJOR} (this is ${process.version}); \`npm ci\` installs it, \`npm start\` and \`npx verdict\` use it\n`);
+  process.stderr.write(
+    `verdict: needs Node ${MIN_NODE_MAJOR} (this is ${process.version}); \`npm ci\` installs it, \`npm start\` and \`npx verdict\` use it\n`,
+  );
   process.exit(1);
 }

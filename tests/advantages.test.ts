@@ -71,7 +71,10 @@ describe('sum_then_normalize', () => {
 
   it('sums the rules that scored, weighted, and skips the null ones', async () => {
     const { body } = await score(app, {
-      rewards: [{ id: 'test-echo', weight: 2 }, { id: 'test-echo', name: 'second', weight: 0.5, params: { field: 1 } }],
+      rewards: [
+        { id: 'test-echo', weight: 2 },
+        { id: 'test-echo', name: 'second', weight: 0.5, params: { field: 1 } },
+      ],
       groups: [{ completions: ['1,4', '1,null', 'null,null'] }],
     });
     expect(body.groups[0].completions.map((c: { reward: number | null }) => c.reward)).toEqual([4, 2, null]);

@@ -163,7 +163,11 @@ describe('registration is closed unless opened', () => {
   it.each(cases)('%s', { timeout: 300_000 }, async (_why, host, openRegistration, adminKeys, status) => {
     const app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, host, openRegistration, adminKeys });
     try {
-      const calls = [['POST', '/v1/rewards', rule, 201], ['POST', '/v1/rewards/validate', rule, 200], ['DELETE', '/v1/rewards/guarded-rule', undefined, 200]] as const;
+      const calls = [
+        ['POST', '/v1/rewards', rule, 201],
+        ['POST', '/v1/rewards/validate', rule, 200],
+        ['DELETE', '/v1/rewards/guarded-rule', undefined, 200],
+      ] as const;
       for (const [method, url, payload, whenOpen] of calls) {
         const response = await app.inject({ method, url, payload });
         expect(response.statusCode, `${method} ${url}: ${response.body.slice(0, 200)}`).toBe(status === 201 ? whenOpen : status);
@@ -221,7 +225,10 @@ describe.skipIf(nginxMissing !== '')('auth on the real server and through nginx'
     });
 
   it('refuses every variant without a key, on the server socket and through nginx', { timeout: 180_000 }, async () => {
-    for (const [name, port] of [['server', serverPort], ['nginx', nginx.port]] as const) {
+    for (const [name, port] of [
+      ['server', serverPort],
+      ['nginx', nginx.port],
+    ] as const) {
       const control = await send(port, 'GET', '/v1/rewards', undefined, API);
       expect(control.status, `${name} control`).toBe(200);
       for (const [why, method, target, level, body] of matrix) {

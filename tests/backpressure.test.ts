@@ -53,10 +53,13 @@ describe('bounded queue', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const post = (payload: string) =>
       new Promise<number>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/score', agent, headers: { 'content-type': 'application/json' } }, (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode!));
-        });
+        const request = http.request(
+          { host: '127.0.0.1', port, method: 'POST', path: '/v1/score', agent, headers: { 'content-type': 'application/json' } },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve(response.statusCode!));
+          },
+        );
         request.on('error', reject);
         request.end(payload);
       });

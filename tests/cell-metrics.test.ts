@@ -18,8 +18,19 @@ const cells: Array<[string, string, number]> = [
 
 async function reference(): Promise<string> {
   const registry = new Registry();
-  const histogram = new Histogram({ name: 'verdict_rule_duration_seconds', help: 'Time to score one cell, per rule', labelNames: ['rule'], buckets: bounds, registers: [registry] });
-  const counter = new Counter({ name: 'verdict_cells_total', help: 'Cells scored, by rule and outcome', labelNames: ['rule', 'outcome'], registers: [registry] });
+  const histogram = new Histogram({
+    name: 'verdict_rule_duration_seconds',
+    help: 'Time to score one cell, per rule',
+    labelNames: ['rule'],
+    buckets: bounds,
+    registers: [registry],
+  });
+  const counter = new Counter({
+    name: 'verdict_cells_total',
+    help: 'Cells scored, by rule and outcome',
+    labelNames: ['rule', 'outcome'],
+    registers: [registry],
+  });
   for (const [rule, outcome, seconds] of cells) {
     histogram.observe({ rule }, seconds);
     counter.inc({ rule, outcome });

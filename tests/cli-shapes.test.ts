@@ -11,14 +11,20 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => path.join(dir, name);
 
 async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/verdict.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1' } });
+  const child = spawn(process.execPath, ['bin/verdict.js', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1' },
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const [code] = await once(child, 'exit');
   return { code: code as number | null, stderr };
 }
 
-const chat = (question: string) => [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: question }];
+const chat = (question: string) => [
+  { role: 'system', content: 'Answer briefly.' },
+  { role: 'user', content: question },
+];
 // GSM8K as it ships: the gold is in `answer`, a worked solution ending in "#### n"
 const rows = [
   { id: 'a', prompt: chat('2 + 2?'), answer: 'Add them: 2+2 = <<2+2=4>>4.\n#### 4', completions: ['\\boxed{4}', '\\boxed{5}'] },
@@ -38,13 +44,21 @@ it('--reference-field reads it; chat prompts are scored and filtered as conversa
   expect(scored.code, scored.stderr).toBe(0);
   // the second gold cannot be parsed: 1 null of 3 cells is over 20%
   expect(scored.stderr).toContain(`verdict: warning: ${file('gsm8k.jsonl')}:1-2: math-answer could not score 1 of 3 cells (33%): unparsable_gold 1`);
-  const out = fs.readFileSync(file('scored.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const out = fs
+    .readFileSync(file('scored.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(out[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
   expect(out[0].prompt).toEqual(chat('2 + 2?'));
 
   const filtered = await run(['filter', file('scored.jsonl'), '-o', file('sft.jsonl'), '--best']);
   expect(filtered.code, filtered.stderr).toBe(0);
-  const sft = fs.readFileSync(file('sft.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const sft = fs
+    .readFileSync(file('sft.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   // TRL's conversational prompt-completion row: the prompt stays a conversation
   expect(sft).toEqual([expect.objectContaining({ prompt: chat('2 + 2?'), completion: [{ role: 'assistant', content: '\\boxed{4}' }], reward: 1, group: 'a' })]);
 }, 180_000);

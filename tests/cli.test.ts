@@ -30,7 +30,10 @@ function writeInput(name: string, groups: number): string {
 }
 
 function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/verdict.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1' } });
+  const child = spawn(process.execPath, ['bin/verdict.js', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DATA_DIR: file('data'), POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1' },
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.resume();
@@ -39,7 +42,11 @@ function run(args: string[]): { child: ChildProcess; done: Promise<{ code: numbe
 }
 
 const readLines = (name: string) =>
-  fs.readFileSync(file(name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  fs
+    .readFileSync(file(name), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>);
 
 /** Resolves once `name` holds at least `n` complete lines. */
 async function waitForLines(name: string, n: number, child: ChildProcess): Promise<void> {
@@ -196,16 +203,46 @@ describe('verdict score --url', { timeout: 240_000 }, () => {
 
 describe('verdict filter (rejection sampling)', { timeout: 180_000 }, () => {
   const scored = [
-    { id: 'a', prompt: 'p1', completions: [{ completion: 'x', reward: 0.2, rewards: { r: { score: 0.2 } } }, { completion: 'y', reward: 0.9, rewards: { r: { score: 0.9 } } }, { completion: 'z', reward: 0.9, rewards: { r: { score: 0.9 } } }] },
-    { id: 'b', prompt: 'p2', completions: [{ completion: 'u', reward: null, rewards: { r: { score: null } } }, { completion: 'v', reward: 0.5, rewards: { r: { score: 0.5 } } }] },
+    {
+      id: 'a',
+      prompt: 'p1',
+      completions: [
+        { completion: 'x', reward: 0.2, rewards: { r: { score: 0.2 } } },
+        { completion: 'y', reward: 0.9, rewards: { r: { score: 0.9 } } },
+        { completion: 'z', reward: 0.9, rewards: { r: { score: 0.9 } } },
+      ],
+    },
+    {
+      id: 'b',
+      prompt: 'p2',
+      completions: [
+        { completion: 'u', reward: null, rewards: { r: { score: null } } },
+        { completion: 'v', reward: 0.5, rewards: { r: { score: 0.5 } } },
+      ],
+    },
     { id: 'c', prompt: 'p3', completions: [{ completion: 'w', reward: null, rewards: { r: { score: null } } }] },
   ];
 
   it.each([
     // best per group: the first of equal bests; an all-null group keeps nothing
-    ['best per group', [], [['p1', 'y', 0.9], ['p2', 'v', 0.5]]],
+    [
+      'best per group',
+      [],
+      [
+        ['p1', 'y', 0.9],
+        ['p2', 'v', 0.5],
+      ],
+    ],
     // threshold alone keeps every completion at or above it
-    ['all at or above 0.5', ['--threshold', '0.5'], [['p1', 'y', 0.9], ['p1', 'z', 0.9], ['p2', 'v', 0.5]]],
+    [
+      'all at or above 0.5',
+      ['--threshold', '0.5'],
+      [
+        ['p1', 'y', 0.9],
+        ['p1', 'z', 0.9],
+        ['p2', 'v', 0.5],
+      ],
+    ],
     // --best with a threshold: the best, if it clears the bar
     ['best at or above 0.6', ['--threshold', '0.6', '--best'], [['p1', 'y', 0.9]]],
   ])('%s', async (_name, extra, expected) => {
@@ -217,12 +254,16 @@ describe('verdict filter (rejection sampling)', { timeout: 180_000 }, () => {
 
   it('writes chat rows with the rule breakdown, scoring an unscored file first when given --rewards', async () => {
     const input = writeInput('raw.jsonl', 3);
-    const { code, stderr } = await run(['filter', input, '--rewards', 'math-answer', '--threshold', '1', '--format', 'messages', '-o', file('chat.jsonl')]).done;
+    const { code, stderr } = await run(['filter', input, '--rewards', 'math-answer', '--threshold', '1', '--format', 'messages', '-o', file('chat.jsonl')])
+      .done;
     expect(code, stderr).toBe(0);
     const rows = readLines('chat.jsonl');
     expect(rows).toHaveLength(6); // 2 right answers per group
     expect(rows[0]).toEqual({
-      messages: [{ role: 'user', content: 'What is 0 + 1?' }, { role: 'assistant', content: '\\boxed{1}' }],
+      messages: [
+        { role: 'user', content: 'What is 0 + 1?' },
+        { role: 'assistant', content: '\\boxed{1}' },
+      ],
       reward: 1,
       rewards: { 'math-answer': 1 },
       group: 'g0',
@@ -243,7 +284,10 @@ describe('verdict serve', () => {
     const giveUp = Date.now() + 90_000;
     let status = 0;
     while (Date.now() < giveUp && child.exitCode === null && status !== 200) {
-      status = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
+      status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
@@ -275,6 +319,9 @@ describe('progress display', () => {
     const progress = createProgress({ total: 100, unit: 'groups', stream: out.stream, logEveryMs: 60_000, already: 40 });
     for (let i = 0; i < 60; i++) progress.add(1);
     const lines = out.text().trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(/^verdict: 41\/100 groups \(41\.0%\)/), expect.stringMatching(/^verdict: 100\/100 groups \(100\.0%\), .* ETA 0s$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^verdict: 41\/100 groups \(41\.0%\)/),
+      expect.stringMatching(/^verdict: 100\/100 groups \(100\.0%\), .* ETA 0s$/),
+    ]);
   });
 });

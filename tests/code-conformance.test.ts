@@ -25,7 +25,13 @@ const corpus = path.resolve(process.env.VERDICT_CORPORA_DIR ?? '../shared', 'con
 const present = fs.existsSync(corpus);
 if (!present && process.env.CI) throw new Error(`${corpus} is absent: CI runs the conformance suites (set VERDICT_CORPORA_DIR)`);
 if (!present) console.log(`code conformance skipped: ${corpus} is absent (set VERDICT_CORPORA_DIR to the shared corpora)`);
-const tasks: Task[] = present ? fs.readFileSync(corpus, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
+const tasks: Task[] = present
+  ? fs
+      .readFileSync(corpus, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+  : [];
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -40,23 +46,29 @@ function reference(task: Task) {
   return task.style === 'function' ? { language: task.language, fn_name, tests: cases } : { language: task.language, fn_name, assert_code };
 }
 
-it.skipIf(!present)('scores every canonical solution 1.0 and every wrong solution below 1.0', async () => {
-  const groups = tasks.map((task) => ({ id: task.id, reference: reference(task), completions: [task.solution, ...task.wrong_solutions].map(fence) }));
-  const { status, body } = await score(app, { rewards: [{ id: 'code-tests', params: { timeout_ms: 1000 } }], groups });
-  expect(status).toBe(200);
-  const failures: string[] = [];
-  let solutions = 0;
-  let wrongs = 0;
-  body.groups.forEach((group: any, g: number) => {
-    group.completions.forEach((completion: any, i: number) => {
-      const cell = completion.rewards['code-tests'];
-      const ok = i === 0 ? cell.score === 1 : cell.score !== null && cell.score < 1;
-      if (ok && i === 0) solutions++;
-      else if (ok) wrongs++;
-      else failures.push(`${tasks[g].id} ${i === 0 ? 'solution' : `wrong #${i}`}: ${JSON.stringify(cell).slice(0, 300)}`);
+it.skipIf(!present)(
+  'scores every canonical solution 1.0 and every wrong solution below 1.0',
+  async () => {
+    const groups = tasks.map((task) => ({ id: task.id, reference: reference(task), completions: [task.solution, ...task.wrong_solutions].map(fence) }));
+    const { status, body } = await score(app, { rewards: [{ id: 'code-tests', params: { timeout_ms: 1000 } }], groups });
+    expect(status).toBe(200);
+    const failures: string[] = [];
+    let solutions = 0;
+    let wrongs = 0;
+    body.groups.forEach((group: any, g: number) => {
+      group.completions.forEach((completion: any, i: number) => {
+        const cell = completion.rewards['code-tests'];
+        const ok = i === 0 ? cell.score === 1 : cell.score !== null && cell.score < 1;
+        if (ok && i === 0) solutions++;
+        else if (ok) wrongs++;
+        else failures.push(`${tasks[g].id} ${i === 0 ? 'solution' : `wrong #${i}`}: ${JSON.stringify(cell).slice(0, 300)}`);
+      });
     });
-  });
-  const wrongTotal = tasks.reduce((n, t) => n + t.wrong_solutions.length, 0);
-  console.log(`code conformance (HumanEval-X JS): solutions ${solutions}/${tasks.length} scored 1.0; wrong solutions ${wrongs}/${wrongTotal} scored below 1.0`);
-  expect(failures).toEqual([]);
-}, 600_000);
+    const wrongTotal = tasks.reduce((n, t) => n + t.wrong_solutions.length, 0);
+    console.log(
+      `code conformance (HumanEval-X JS): solutions ${solutions}/${tasks.length} scored 1.0; wrong solutions ${wrongs}/${wrongTotal} scored below 1.0`,
+    );
+    expect(failures).toEqual([]);
+  },
+  600_000,
+);

@@ -37,17 +37,29 @@ describe('extractProgram', () => {
 describe('normalizeTests', () => {
   const cases: Array<[string, unknown, unknown]> = [
     // our call shape
-    ['own call', { language: 'js', fn_name: 'f', tests: [{ args: [1], expected: 2 }] }, { suite: { kind: 'call', fnName: 'f', cases: [{ args: [1], expected: 2 }], language: 'javascript' } }],
+    [
+      'own call',
+      { language: 'js', fn_name: 'f', tests: [{ args: [1], expected: 2 }] },
+      { suite: { kind: 'call', fnName: 'f', cases: [{ args: [1], expected: 2 }], language: 'javascript' } },
+    ],
     // our stdio shape; stdin defaults to empty
     ['own stdio', { tests: [{ stdout: '1' }] }, { suite: { kind: 'stdio', cases: [{ stdin: '', stdout: '1' }] } }],
     // assert-style
     ['assert', { assert_code: 'assert f(1) == 2' }, { suite: { kind: 'assert', assertCode: 'assert f(1) == 2' } }],
     // open-r1 verification_info as a JSON string under its key
-    ['open-r1', { verification_info: JSON.stringify({ language: 'python', test_cases: [{ input: '1', output: '2', type: 'stdin_stdout' }] }) }, { suite: { kind: 'stdio', cases: [{ stdin: '1', stdout: '2' }], language: 'python' } }],
+    [
+      'open-r1',
+      { verification_info: JSON.stringify({ language: 'python', test_cases: [{ input: '1', output: '2', type: 'stdin_stdout' }] }) },
+      { suite: { kind: 'stdio', cases: [{ stdin: '1', stdout: '2' }], language: 'python' } },
+    ],
     // APPS stdio with lines given as lists
     ['apps stdio', { inputs: [['1', '2']], outputs: ['3'] }, { suite: { kind: 'stdio', cases: [{ stdin: '1\n2', stdout: '3' }] } }],
     // APPS call-based via input_output string: expected values come wrapped in a list
-    ['apps call', { input_output: JSON.stringify({ inputs: [[1, 2]], outputs: [[3]], fn_name: 'add' }) }, { suite: { kind: 'call', fnName: 'add', cases: [{ args: [1, 2], expected: [3] }], unwrapSingleton: true } }],
+    [
+      'apps call',
+      { input_output: JSON.stringify({ inputs: [[1, 2]], outputs: [[3]], fn_name: 'add' }) },
+      { suite: { kind: 'call', fnName: 'add', cases: [{ args: [1, 2], expected: [3] }], unwrapSingleton: true } },
+    ],
     // fn_name must be an identifier: it is evaluated by the JS harness
     ['bad fn_name', { fn_name: 'f();x', tests: [{ args: [], expected: 1 }] }, { error: 'fn_name must be an identifier' }],
     // mixed test kinds are refused
@@ -131,7 +143,14 @@ describe('program output the judge does not trust', () => {
 describe('exact numbers', () => {
   it('keeps a float written 3.0 and a big integer as their text, and nothing else', () => {
     const value = parseExact('{"args":[3.0,4,1.5,12345678901234567890,1e5,-0.0]}') as { args: unknown[] };
-    expect(value.args.map((n) => (isExactNumber(n) ? `exact ${n.value}` : n))).toEqual(['exact 3.0', 4, 1.5, 'exact 12345678901234567890', 'exact 1e5', 'exact -0.0']);
+    expect(value.args.map((n) => (isExactNumber(n) ? `exact ${n.value}` : n))).toEqual([
+      'exact 3.0',
+      4,
+      1.5,
+      'exact 12345678901234567890',
+      'exact 1e5',
+      'exact -0.0',
+    ]);
     expect(stringifyExact(value)).toBe('{"args":[3.0,4,1.5,12345678901234567890,1e5,-0.0]}');
   });
 
@@ -164,7 +183,8 @@ describe('reference text of a request body', () => {
   // Regression: a job's stored request and the CLI's --url body were written by JSON.stringify, so 3.0
   // reached Python as 3 there while /v1/score kept it.
   it('survives being written out again, as a stored job or the CLI sends it', () => {
-    const text = '{"rewards":["code-tests"],"groups":[{"reference":{"tests":[{"args":[3.0, 18446744073709551617],"expected":false}]},"completions":["x"]},{"reference":"4","completions":["y"]}]}';
+    const text =
+      '{"rewards":["code-tests"],"groups":[{"reference":{"tests":[{"args":[3.0, 18446744073709551617],"expected":false}]},"completions":["x"]},{"reference":"4","completions":["y"]}]}';
     const body = JSON.parse(text);
     keepReferenceTexts(body, () => text);
     const written = stringifyRequest(body);

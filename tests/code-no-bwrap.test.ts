@@ -20,7 +20,9 @@ describe('without bubblewrap', () => {
   it('starts with Python off, says so once, and scores Python cells null with sandbox_unavailable', async () => {
     const { child, url, output } = await spawnServer(env);
     children.push(child);
-    const warnings = output().split('\n').filter((line) => line.includes('Python is off'));
+    const warnings = output()
+      .split('\n')
+      .filter((line) => line.includes('Python is off'));
     expect(warnings).toHaveLength(1);
 
     const ready = (await (await fetch(`${url}/readyz`)).json()) as { status: string; sandbox: { languages: string[]; unavailable: Record<string, string> } };
@@ -39,7 +41,10 @@ describe('without bubblewrap', () => {
         rewards: [{ id: 'code-tests' }],
         groups: [
           { reference: { language: 'python', tests: [{ stdin: '', stdout: '1' }] }, completions: [code('python', 'print(1)')] },
-          { reference: { language: 'javascript', fn_name: 'f', tests: [{ args: [], expected: 1 }] }, completions: [code('javascript', 'function f() { return 1 }')] },
+          {
+            reference: { language: 'javascript', fn_name: 'f', tests: [{ args: [], expected: 1 }] },
+            completions: [code('javascript', 'function f() { return 1 }')],
+          },
         ],
       }),
     });

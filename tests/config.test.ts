@@ -53,8 +53,12 @@ describe('loadConfig', () => {
     const page = fs.readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
     expect([...read].filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
     const errors = (await import('../src/errors.ts')) as Record<string, unknown>;
-    const catalog = new Set(Object.entries(errors).flatMap(([name, e]) => (name !== 'withDetails' && typeof e === 'function' ? [new (e as new () => { code: string })().code] : [])));
-    const cited = [...new Set(page.match(/VERDICT_[A-Z_]+(?=`| )/g) ?? [])].filter((code) => !['VERDICT_ADMIN_KEYS', 'VERDICT_API_KEYS', 'VERDICT_OPEN_REGISTRATION', 'VERDICT_KEY'].includes(code));
+    const catalog = new Set(
+      Object.entries(errors).flatMap(([name, e]) => (name !== 'withDetails' && typeof e === 'function' ? [new (e as new () => { code: string })().code] : [])),
+    );
+    const cited = [...new Set(page.match(/VERDICT_[A-Z_]+(?=`| )/g) ?? [])].filter(
+      (code) => !['VERDICT_ADMIN_KEYS', 'VERDICT_API_KEYS', 'VERDICT_OPEN_REGISTRATION', 'VERDICT_KEY'].includes(code),
+    );
     expect(cited.length).toBeGreaterThan(10);
     expect(cited.filter((code) => !catalog.has(code))).toEqual([]);
   });

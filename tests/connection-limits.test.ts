@@ -73,7 +73,12 @@ describe('connection deadlines', () => {
     const head = `POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"groups":[`;
     const { received, written } = await dribble(head, ' ', 100);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
-    expect(bodyOf(received)).toEqual({ statusCode: 408, code: 'VERDICT_REQUEST_TIMEOUT', error: 'Request Timeout', message: expect.stringContaining('REQUEST_TIMEOUT_MS') });
+    expect(bodyOf(received)).toEqual({
+      statusCode: 408,
+      code: 'VERDICT_REQUEST_TIMEOUT',
+      error: 'Request Timeout',
+      message: expect.stringContaining('REQUEST_TIMEOUT_MS'),
+    });
     expect(written).toBeLessThan(200); // closed by the server, not by the test
   });
 
@@ -115,7 +120,10 @@ describe("Node's HTTP parser errors, in the catalog", () => {
     ['not HTTP at all', 'HELLO\r\n\r\n'],
     ['a space in the request target', 'GET /a b HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['a header without a colon', 'GET /healthz HTTP/1.1\r\nHost x\r\n\r\n'],
-    ['Content-Length and Transfer-Encoding both (request smuggling)', 'POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    [
+      'Content-Length and Transfer-Encoding both (request smuggling)',
+      'POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
     ['two Content-Length values', 'POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n{}{}'],
     ['a bad chunk size', 'POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
   ];

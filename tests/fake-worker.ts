@@ -40,11 +40,12 @@ export function createFakeWorkers({ manualBoot = false } = {}): FakeWorkers {
     let current: RunningCell | undefined;
     let stopSpin: (() => void) | undefined;
     let chain = Promise.resolve();
-    const boot = () => later(() => {
-      if (!alive) return;
-      log.push(`ready ${name}`);
-      events.ready();
-    });
+    const boot = () =>
+      later(() => {
+        if (!alive) return;
+        log.push(`ready ${name}`);
+        events.ready();
+      });
     if (manualBoot) unbooted.push(boot);
     else boot();
 

@@ -7,10 +7,7 @@
 import fc from 'fast-check';
 
 /** A JSON tree whose objects are entry lists (duplicate and prototype keys survive) and whose leaves may be any text. */
-export type Node =
-  | { raw: string }
-  | { arr: Node[] }
-  | { obj: Array<[string, Node]> };
+export type Node = { raw: string } | { arr: Node[] } | { obj: Array<[string, Node]> };
 
 export function render(node: Node): string {
   if ('raw' in node) return node.raw;
@@ -28,9 +25,39 @@ export function toNode(value: unknown): Node {
 export const protoKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'toJSON'];
 
 const oddStrings = [
-  '', ' ', '\u0000', '\uFEFF', '\uD800', '\uDFFF', '\uDC00\uD800', '\u202E', 'e\u0301\u0301\u0301', '\uD835\uDD18\uD835\uDD2B',
-  '\r\n', '\t', '<think>', '</think>', '<answer>', '</answer>', '<think>\n', '\n</think>\n', '\\boxed{', '}', '$', '\\', '"',
-  '<|im_end|>', '</s>', '<|endoftext|>', '日本語', 'العربية', '🤖', '\u0085', '\u2028', '%s', '{{sample.output_text}}',
+  '',
+  ' ',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '\uDFFF',
+  '\uDC00\uD800',
+  '\u202E',
+  'e\u0301\u0301\u0301',
+  '\uD835\uDD18\uD835\uDD2B',
+  '\r\n',
+  '\t',
+  '<think>',
+  '</think>',
+  '<answer>',
+  '</answer>',
+  '<think>\n',
+  '\n</think>\n',
+  '\\boxed{',
+  '}',
+  '$',
+  '\\',
+  '"',
+  '<|im_end|>',
+  '</s>',
+  '<|endoftext|>',
+  '日本語',
+  'العربية',
+  '🤖',
+  '\u0085',
+  '\u2028',
+  '%s',
+  '{{sample.output_text}}',
 ];
 
 /** Strings a client could send: every code unit (lone surrogates included), graphemes, format-tag soup. */
@@ -42,11 +69,46 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Literals JSON.parse rejects or maps to odd values, and strings written with hostile escapes. */
-export const rawLiteral: fc.Arbitrary<Node> = fc.constantFrom(
-  'NaN', '-NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '1e-400', '-0', '0x10', '01', '.5', '1.', '+1', '1e', '9007199254740993',
-  'undefined', 'None', 'True', 'nul', '"\\ud800"', '"\\udfff\\ud800"', '"\\u0000"', '"a\u0001b"', '"\\x41"', '"\\uZZZZ"', "'single'",
-  '"unterminated', '[1,]', '{"a":1,}', '{,}', '[,1]', '{"a"}', '{"a" 1}', '//c\n1', '/*c*/1', '1 2',
-).map((raw) => ({ raw }));
+export const rawLiteral: fc.Arbitrary<Node> = fc
+  .constantFrom(
+    'NaN',
+    '-NaN',
+    'Infinity',
+    '-Infinity',
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '-0',
+    '0x10',
+    '01',
+    '.5',
+    '1.',
+    '+1',
+    '1e',
+    '9007199254740993',
+    'undefined',
+    'None',
+    'True',
+    'nul',
+    '"\\ud800"',
+    '"\\udfff\\ud800"',
+    '"\\u0000"',
+    '"a\u0001b"',
+    '"\\x41"',
+    '"\\uZZZZ"',
+    "'single'",
+    '"unterminated',
+    '[1,]',
+    '{"a":1,}',
+    '{,}',
+    '[,1]',
+    '{"a"}',
+    '{"a" 1}',
+    '//c\n1',
+    '/*c*/1',
+    '1 2',
+  )
+  .map((raw) => ({ raw }));
 
 /** Any JSON value, a few levels deep, with hostile strings and keys. */
 export const jsonNode: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
@@ -54,7 +116,10 @@ export const jsonNode: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => (
     { depthSize: 'small', withCrossShrink: true },
     fc.oneof(
       fc.constantFrom('null', 'true', 'false', '0', '-1', '1', '0.5', '1e308', '-1e-308', '2147483648', '1e15').map((raw) => ({ raw })),
-      fc.double().filter(Number.isFinite).map((d) => ({ raw: JSON.stringify(d) })),
+      fc
+        .double()
+        .filter(Number.isFinite)
+        .map((d) => ({ raw: JSON.stringify(d) })),
       fc.integer().map((i) => ({ raw: String(i) })),
       hostileString.map((s) => ({ raw: JSON.stringify(s) })),
     ),
@@ -72,7 +137,21 @@ export function deepNode(depth: number, kind: 'arr' | 'obj', key = 'a'): Node {
 
 // ---- Valid requests: the starting points of mutations, and a fuzz target of their own.
 
-const formatPieces = ['<think>', '</think>', '<answer>', '</answer>', '\n', '\r\n', ' ', 'reasoning', 'step 1', '4', '\\boxed{4}', 'The answer is 4.', '<|im_end|>'];
+const formatPieces = [
+  '<think>',
+  '</think>',
+  '<answer>',
+  '</answer>',
+  '\n',
+  '\r\n',
+  ' ',
+  'reasoning',
+  'step 1',
+  '4',
+  '\\boxed{4}',
+  'The answer is 4.',
+  '<|im_end|>',
+];
 
 /** Completions that exercise the format rules' branches: tag soup, empty parts, odd Unicode. */
 export const completionText: fc.Arbitrary<string> = fc.oneof(
@@ -82,8 +161,20 @@ export const completionText: fc.Arbitrary<string> = fc.oneof(
 
 const completion: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: completionText },
-  { weight: 1, arbitrary: fc.record({ content: completionText, completion_ids: fc.array(fc.integer(), { maxLength: 8 }), num_tokens: fc.nat(1_000_000) }, { requiredKeys: ['content'] }) },
-  { weight: 1, arbitrary: fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool', ''), content: completionText }), { minLength: 1, maxLength: 3 }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { content: completionText, completion_ids: fc.array(fc.integer(), { maxLength: 8 }), num_tokens: fc.nat(1_000_000) },
+      { requiredKeys: ['content'] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool', ''), content: completionText }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  },
 );
 
 /** Each cheap rule's params, with right-typed and out-of-range values. */
@@ -100,35 +191,42 @@ export const ruleIds = ['think-format', 'tag-count'];
 const rareIds = ['length', 'repetition-penalty', 'language-consistency', 'math-answer', 'multiple-choice', 'string-check', 'text-similarity', 'test-echo'];
 
 const rewardSpec = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...ruleIds).chain((id) => fc.record({ id: fc.constant(id), weight: fc.double({ min: -10, max: 10, noNaN: true }), params: paramsOf[id] }, { requiredKeys: ['id'] })) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .constantFrom(...ruleIds)
+      .chain((id) => fc.record({ id: fc.constant(id), weight: fc.double({ min: -10, max: 10, noNaN: true }), params: paramsOf[id] }, { requiredKeys: ['id'] })),
+  },
   { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(...rareIds) }) },
 );
 
 /** A request the schema accepts (mostly; params may be out of range), with distinct names per list. */
-export const validRequest = fc
-  .record(
-    {
-      rewards: fc.uniqueArray(rewardSpec, { minLength: 1, maxLength: 3, selector: (r) => r.id }),
-      groups: fc.array(
-        fc.record(
-          {
-            id: fc.string({ maxLength: 12 }),
-            prompt: completionText,
-            reference: fc.oneof(fc.constantFrom('4', '\\frac{1}{2}', 'en', 'A'), fc.jsonValue({ maxDepth: 3 })),
-            metadata: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer())),
-            completions: fc.array(completion, { minLength: 1, maxLength: 8 }),
-          },
-          { requiredKeys: ['completions'] },
-        ),
-        { minLength: 1, maxLength: 4 },
+export const validRequest = fc.record(
+  {
+    rewards: fc.uniqueArray(rewardSpec, { minLength: 1, maxLength: 3, selector: (r) => r.id }),
+    groups: fc.array(
+      fc.record(
+        {
+          id: fc.string({ maxLength: 12 }),
+          prompt: completionText,
+          reference: fc.oneof(fc.constantFrom('4', '\\frac{1}{2}', 'en', 'A'), fc.jsonValue({ maxDepth: 3 })),
+          metadata: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer())),
+          completions: fc.array(completion, { minLength: 1, maxLength: 8 }),
+        },
+        { requiredKeys: ['completions'] },
       ),
-      advantages: fc.record({ method: fc.constantFrom('group', 'batch', 'none', 'rloo'), epsilon: fc.double({ min: 0, max: 1, noNaN: true }) }, { requiredKeys: [] }),
-      aggregation: fc.constantFrom('sum_then_normalize', 'normalize_then_sum'),
-      // Short deadlines kill workers mid-chunk (slow to respawn), so they are rare.
-      deadline_ms: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 19, arbitrary: fc.integer({ min: 2_000, max: 60_000 }) }),
-    },
-    { requiredKeys: ['rewards', 'groups'] },
-  );
+      { minLength: 1, maxLength: 4 },
+    ),
+    advantages: fc.record(
+      { method: fc.constantFrom('group', 'batch', 'none', 'rloo'), epsilon: fc.double({ min: 0, max: 1, noNaN: true }) },
+      { requiredKeys: [] },
+    ),
+    aggregation: fc.constantFrom('sum_then_normalize', 'normalize_then_sum'),
+    // Short deadlines kill workers mid-chunk (slow to respawn), so they are rare.
+    deadline_ms: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 19, arbitrary: fc.integer({ min: 2_000, max: 60_000 }) }),
+  },
+  { requiredKeys: ['rewards', 'groups'] },
+);
 
 // ---- Mutations: replace, drop or add at random places of a valid tree.
 
@@ -138,7 +236,11 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
   kind: fc.constantFrom('replace', 'replace', 'drop', 'addKey'),
   key: fc.oneof(fc.constantFrom(...protoKeys, 'extra', 'id', 'params', 'weight'), hostileString),
-  value: fc.oneof({ weight: 3, arbitrary: jsonNode }, { weight: 2, arbitrary: rawLiteral }, { weight: 1, arbitrary: fc.constantFrom(...protoKeys).map((k) => ({ obj: [[k, { obj: [['polluted', { raw: 'true' }]] }]] as Array<[string, Node]> })) }),
+  value: fc.oneof(
+    { weight: 3, arbitrary: jsonNode },
+    { weight: 2, arbitrary: rawLiteral },
+    { weight: 1, arbitrary: fc.constantFrom(...protoKeys).map((k) => ({ obj: [[k, { obj: [['polluted', { raw: 'true' }]] }]] as Array<[string, Node]> })) },
+  ),
 });
 
 /** Every container of the tree (arrays and objects), in document order. */
@@ -192,7 +294,20 @@ export const protectedRoutes: Array<[string, string, unknown]> = [
   ['POST', '/v1/jobs', { rewards: [{ id: 'think-format' }], groups: [{ completions: ['a'] }] }],
 ];
 
-const pathEdits = ['encode', 'encodeUpper', 'doubleEncode', 'encodeSlash', 'dupSlash', 'dotSegment', 'dotDotSegment', 'flipCase', 'trailingSlash', 'semicolon', 'query', 'fragment'] as const;
+const pathEdits = [
+  'encode',
+  'encodeUpper',
+  'doubleEncode',
+  'encodeSlash',
+  'dupSlash',
+  'dotSegment',
+  'dotDotSegment',
+  'flipCase',
+  'trailingSlash',
+  'semicolon',
+  'query',
+  'fragment',
+] as const;
 export const pathEdit = fc.tuple(fc.constantFrom(...pathEdits), fc.nat());
 
 const hexOf = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');

@@ -105,7 +105,10 @@ interface GroupShape {
 function checkScored(request: RequestShape, response: LightMyRequestResponse, where: string): void {
   let groups: GroupShape[];
   if (response.headers['content-type']?.toString().startsWith('application/x-ndjson')) {
-    const lines = response.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = response.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const last = lines.pop();
     expect(last, where).toMatchObject({ done: true });
     expect(last.error, where).toBeUndefined(); // a stream that broke after its 200 is a 5xx in disguise
@@ -134,7 +137,12 @@ function checkScored(request: RequestShape, response: LightMyRequestResponse, wh
 /** Percent-encodes every UTF-8 byte (encodeURIComponent throws on lone surrogates; Buffer writes U+FFFD). */
 const encodePath = (text: string) => [...Buffer.from(text)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 const json = { 'content-type': 'application/json' };
-const scoreRequest = (payload: string, headers: Record<string, string> = {}): InjectOptions => ({ method: 'POST', url: '/v1/score', payload, headers: { ...json, ...headers } });
+const scoreRequest = (payload: string, headers: Record<string, string> = {}): InjectOptions => ({
+  method: 'POST',
+  url: '/v1/score',
+  payload,
+  headers: { ...json, ...headers },
+});
 const assertProperty = <T extends unknown[]>(property: fc.IAsyncProperty<T>, numRuns: number, endOnFailure = false) =>
   fc.assert(property, { numRuns, seed, endOnFailure });
 
@@ -170,29 +178,57 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
   it('hostile literals and prototype keys at every level of the body', async () => {
     const key = fc.oneof(fc.constantFrom(...protoKeys), hostileString);
     await assertProperty(
-      fc.asyncProperty(validRequest, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), key, fc.oneof(rawLiteral, jsonNode), async (request, at, k, value) => {
-        await sendAndCheck(scoreRequest(render(plant(toNode(request), at, k, value))));
-      }),
+      fc.asyncProperty(
+        validRequest,
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        key,
+        fc.oneof(rawLiteral, jsonNode),
+        async (request, at, k, value) => {
+          await sendAndCheck(scoreRequest(render(plant(toNode(request), at, k, value))));
+        },
+      ),
       2_000,
     );
   });
 
   it('raw bytes, invalid UTF-8 and wrong content types', async () => {
     const contentType = fc.oneof(
-      fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/JSON', 'text/plain', 'application/xml',
-        'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/x-ndjson', '*/*', 'application/json;;', 'application/octet-stream'),
+      fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-16',
+        'application/json; charset=latin1',
+        'application/JSON',
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'application/x-ndjson',
+        '*/*',
+        'application/json;;',
+        'application/octet-stream',
+      ),
       fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 }).filter((s) => /^[\x21-\x7e][\x20-\x7e]*$/.test(s)),
     );
     const payload = fc.oneof(
       fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)),
-      fc.constantFrom(Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]), Buffer.from('{"groups":[{"completions":["\xc3\x28"]}]}', 'latin1'), Buffer.from('{}\u0000', 'utf8')),
+      fc.constantFrom(
+        Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
+        Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
+        Buffer.from('{"groups":[{"completions":["\xc3\x28"]}]}', 'latin1'),
+        Buffer.from('{}\u0000', 'utf8'),
+      ),
       validRequest.map((r) => JSON.stringify(r)),
       jsonNode.map(render),
     );
     await assertProperty(
-      fc.asyncProperty(contentType, payload, fc.constantFrom('/v1/score', '/v1/jobs', '/v1/rewards/think-format/try', '/v1/rewards/validate'), async (type, body, url) => {
-        await sendAndCheck({ method: 'POST', url, payload: body, headers: { 'content-type': type } });
-      }),
+      fc.asyncProperty(
+        contentType,
+        payload,
+        fc.constantFrom('/v1/score', '/v1/jobs', '/v1/rewards/think-format/try', '/v1/rewards/validate'),
+        async (type, body, url) => {
+          await sendAndCheck({ method: 'POST', url, payload: body, headers: { 'content-type': type } });
+        },
+      ),
       1_500,
     );
   });
@@ -204,16 +240,31 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
       id.map((i): InjectOptions => ({ method: 'DELETE', url: `/v1/rewards/${encodePath(i)}` })),
       id.map((i): InjectOptions => ({ method: 'GET', url: `/v1/jobs/${encodePath(i)}` })),
       hostileString.map((q): InjectOptions => ({ method: 'GET', url: `/v1/rewards?include_deprecated=${encodePath(q)}&${encodePath(q)}=1` })),
-      fc.tuple(id, jsonNode).map(([i, body]): InjectOptions => ({ method: 'POST', url: `/v1/rewards/${encodePath(i)}/try`, payload: render(body), headers: json })),
-      fc.tuple(fc.constantFrom(...ruleIds), fc.array(fc.record({ completion: hostileString, reference: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ['completion'] }), { minLength: 1, maxLength: 4 }))
+      fc
+        .tuple(id, jsonNode)
+        .map(([i, body]): InjectOptions => ({ method: 'POST', url: `/v1/rewards/${encodePath(i)}/try`, payload: render(body), headers: json })),
+      fc
+        .tuple(
+          fc.constantFrom(...ruleIds),
+          fc.array(fc.record({ completion: hostileString, reference: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ['completion'] }), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+        )
         .map(([i, samples]): InjectOptions => ({ method: 'POST', url: `/v1/rewards/${i}/try`, payload: JSON.stringify({ samples }), headers: json })),
       fc.tuple(fc.array(mutation, { maxLength: 3 }), hostileString).map(([m, pattern]): InjectOptions => ({
         method: 'POST',
         url: '/v1/rewards/validate',
-        payload: render(mutate(toNode({ id: 'fuzz-rule', kind: 'regex', grader: { type: 'regex', pattern }, examples: [{ completion: 'a', expected: 1 }] }), m)),
+        payload: render(
+          mutate(toNode({ id: 'fuzz-rule', kind: 'regex', grader: { type: 'regex', pattern }, examples: [{ completion: 'a', expected: 1 }] }), m),
+        ),
         headers: json,
       })),
-      fc.tuple(fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST'), fc.constantFrom('/v1/score', '/v1/jobs', '/healthz', '/readyz', '/metrics', '/openapi.json', '/v1', '/', '/v1/score/', '//v1/score', '/v1/score?x=1'))
+      fc
+        .tuple(
+          fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST'),
+          fc.constantFrom('/v1/score', '/v1/jobs', '/healthz', '/readyz', '/metrics', '/openapi.json', '/v1', '/', '/v1/score/', '//v1/score', '/v1/score?x=1'),
+        )
         .map(([method, url]): InjectOptions => ({ method: method as InjectOptions['method'], url })),
     );
     await assertProperty(fc.asyncProperty(call, sendAndCheck), 1_500);
@@ -223,7 +274,9 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
     const huge = fc.integer({ min: 100_000, max: 1_200_000 }).map((n) => 'x'.repeat(n - 20) + '<think>a</think> 4');
     await assertProperty(
       fc.asyncProperty(huge, fc.integer({ min: 1, max: 400 }), fc.constantFrom('completion', 'prompt', 'id', 'ruleId', 'count'), async (text, count, where) => {
-        const group: Record<string, unknown> = { completions: where === 'count' ? Array(count).fill('<think>a</think> b') : [where === 'completion' ? text : 'a'] };
+        const group: Record<string, unknown> = {
+          completions: where === 'count' ? Array(count).fill('<think>a</think> b') : [where === 'completion' ? text : 'a'],
+        };
         if (where === 'prompt') group.prompt = text;
         if (where === 'id') group.id = text;
         const rewards = [{ id: where === 'ruleId' ? text : 'think-format' }];
@@ -237,15 +290,24 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
     const keyed = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, apiKeys: ['fuzz-api-key'], adminKeys: ['fuzz-admin-key'] });
     try {
       await assertProperty(
-        fc.asyncProperty(fc.constantFrom(...protectedRoutes), fc.array(pathEdit, { minLength: 1, maxLength: 4 }), fc.boolean(), async ([method, path, body], edits, head) => {
-          const url = edits.reduce(editPath, path);
-          const options: InjectOptions = { method: (head && method === 'GET' ? 'HEAD' : method) as InjectOptions['method'], url, payload: body as object | undefined };
-          sent++;
-          const response = await keyed.inject(options);
-          const where = `${response.statusCode} for ${options.method} ${url} -> ${response.body.slice(0, 200)}`;
-          expect(response.statusCode >= 400 && response.statusCode < 500, where).toBe(true);
-          if (options.method !== 'HEAD') expect(response.json().code, where).toMatch(/^VERDICT_/);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...protectedRoutes),
+          fc.array(pathEdit, { minLength: 1, maxLength: 4 }),
+          fc.boolean(),
+          async ([method, path, body], edits, head) => {
+            const url = edits.reduce(editPath, path);
+            const options: InjectOptions = {
+              method: (head && method === 'GET' ? 'HEAD' : method) as InjectOptions['method'],
+              url,
+              payload: body as object | undefined,
+            };
+            sent++;
+            const response = await keyed.inject(options);
+            const where = `${response.statusCode} for ${options.method} ${url} -> ${response.body.slice(0, 200)}`;
+            expect(response.statusCode >= 400 && response.statusCode < 500, where).toBe(true);
+            if (options.method !== 'HEAD') expect(response.json().code, where).toMatch(/^VERDICT_/);
+          },
+        ),
         1_000,
       );
     } finally {
@@ -259,13 +321,32 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
   const regressions: Array<[string, string, number]> = [
     ['deadline_ms past the largest timer (2^31 - 1 ms) was a 500 from AbortSignal.timeout', fewCells({ deadline_ms: 1e15 }), 400],
     ['deadline_ms of 3e9 fired at once (timer overflow) and timed every cell out', fewCells({ deadline_ms: 3e9 }), 400],
-    ['a rule named __proto__ vanished from the response object', JSON.stringify({ rewards: [{ id: 'think-format', name: '__proto__' }], groups: [{ completions: ['a'] }] }), 400],
+    [
+      'a rule named __proto__ vanished from the response object',
+      JSON.stringify({ rewards: [{ id: 'think-format', name: '__proto__' }], groups: [{ completions: ['a'] }] }),
+      400,
+    ],
     ['10,000-deep arrays in reference overflow the stack in the cell key (500)', deep('reference', deepNode(10_000, 'arr')), 400],
     ['4,000-deep arrays in reference overflow the IPC serializer and leave the worker slot wedged', deep('reference', deepNode(4_000, 'arr')), 400],
     ['3,000-deep objects in metadata crash the worker while deserializing', deep('metadata', deepNode(3_000, 'obj')), 400],
-    ['10,000-deep params overflow the params validator (500)', render(toNode({ rewards: [{ id: 'think-format', params: { a: 1 } }], groups: [{ completions: ['a'] }] })).replace('{"a":1}', render(deepNode(10_000, 'obj'))), 400],
+    [
+      '10,000-deep params overflow the params validator (500)',
+      render(toNode({ rewards: [{ id: 'think-format', params: { a: 1 } }], groups: [{ completions: ['a'] }] })).replace(
+        '{"a":1}',
+        render(deepNode(10_000, 'obj')),
+      ),
+      400,
+    ],
     // A 2 ms deadline isolates a 64-cell chunk; the dying worker's last results then hit an emptied slot (uncaught TypeError in pool.ts).
-    ['a 2 ms deadline on 400 cells answers with timeouts', JSON.stringify({ rewards: [{ id: 'think-format' }, { id: 'tag-count' }], deadline_ms: 2, groups: [{ completions: Array.from({ length: 200 }, (_, i) => `<think>${i}</think> ${i}`) }] }), 200],
+    [
+      'a 2 ms deadline on 400 cells answers with timeouts',
+      JSON.stringify({
+        rewards: [{ id: 'think-format' }, { id: 'tag-count' }],
+        deadline_ms: 2,
+        groups: [{ completions: Array.from({ length: 200 }, (_, i) => `<think>${i}</think> ${i}`) }],
+      }),
+      200,
+    ],
     ['and the next request scores normally', fewCells({}), 200],
   ];
   it.each(regressions)('%s', async (_why, payload, status) => {
@@ -278,10 +359,18 @@ describe('fuzzing: never a 5xx, never a hang', { timeout: 300_000 }, () => {
   it('deep nesting (up to 12,000 levels) anywhere in the body', async () => {
     const depth = fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1_000, max: 12_000 }), fc.constant(10_000));
     await assertProperty(
-      fc.asyncProperty(validRequest, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), depth, fc.constantFrom<'arr' | 'obj'>('arr', 'obj'), fc.constantFrom('reference', 'metadata', 'params', 'prompt', 'x', '__proto__'), fc.constantFrom('/v1/score', '/v1/jobs'), async (request, at, n, kind, key, url) => {
-        const deep: Node = deepNode(n, kind, key);
-        await sendAndCheck({ method: 'POST', url, payload: render(plant(toNode(request), at, key, deep)), headers: json });
-      }),
+      fc.asyncProperty(
+        validRequest,
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        depth,
+        fc.constantFrom<'arr' | 'obj'>('arr', 'obj'),
+        fc.constantFrom('reference', 'metadata', 'params', 'prompt', 'x', '__proto__'),
+        fc.constantFrom('/v1/score', '/v1/jobs'),
+        async (request, at, n, kind, key, url) => {
+          const deep: Node = deepNode(n, kind, key);
+          await sendAndCheck({ method: 'POST', url, payload: render(plant(toNode(request), at, key, deep)), headers: json });
+        },
+      ),
       400,
       true, // a wedged pool would make every shrinking step wait ANSWER_WITHIN_MS
     );

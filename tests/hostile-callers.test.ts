@@ -75,7 +75,12 @@ describe('Idempotency-Key', () => {
     const small = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false }, apiKeys: [A, B], idempotencyLimitBytes: 2 * 3 * 1_024 });
     try {
       const post = (key: string, idempotencyKey: string, completions: string[]) =>
-        small.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'think-format' }], groups: [{ completions }] }, headers: { authorization: `Bearer ${key}`, 'idempotency-key': idempotencyKey } });
+        small.inject({
+          method: 'POST',
+          url: '/v1/score',
+          payload: { rewards: [{ id: 'think-format' }], groups: [{ completions }] },
+          headers: { authorization: `Bearer ${key}`, 'idempotency-key': idempotencyKey },
+        });
       expect((await post(A, 'trainer-step', [good])).statusCode).toBe(200);
       for (let i = 0; i < 30; i++) expect((await post(B, `chunk-${i}`, [`chunk ${i}`])).statusCode).toBe(200);
       expect((await post(A, 'trainer-step', [good])).headers['idempotent-replayed']).toBe('true');
@@ -123,7 +128,11 @@ describe('docs routes', () => {
 
 describe('sizes a caller controls', () => {
   it('scores 16,384 groups of one completion, each with its own rule list, as one request', { timeout: 300_000 }, async () => {
-    const groups = Array.from({ length: 16_384 }, (_, i) => ({ id: `g${i}`, rewards: [{ id: 'think-format' }, { id: 'tag-count', weight: 0.5 }], completions: [i % 2 ? good : 'x'] }));
+    const groups = Array.from({ length: 16_384 }, (_, i) => ({
+      id: `g${i}`,
+      rewards: [{ id: 'think-format' }, { id: 'tag-count', weight: 0.5 }],
+      completions: [i % 2 ? good : 'x'],
+    }));
     const response = await as(A, { groups, advantages: { method: 'none' } });
     expect(response.statusCode).toBe(200);
     expect(response.json().groups).toHaveLength(16_384);
@@ -147,7 +156,12 @@ describe('sizes a caller controls', () => {
     ['Basic with the key as password', `Basic ${Buffer.from(`x:${A}`).toString('base64')}`],
   ];
   it.each(headers)('refuses %s with 401', async (_why, authorization) => {
-    const response = await app.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: [good] }] }, headers: { authorization } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: [good] }] },
+      headers: { authorization },
+    });
     expect(response.statusCode).toBe(401);
   });
 
@@ -162,9 +176,29 @@ describe('sizes a caller controls', () => {
 describe("fastify's own 400s say where", () => {
   // [why, request, message, detail]: the query string and headers are not the body
   const cases: Array<[string, InjectOptions, string, object]> = [
-    ['an unknown query parameter', { method: 'GET', url: '/v1/rewards?foo=1' }, 'the query parameters must NOT have additional properties (foo)', { pointer: '', in: 'querystring' }],
-    ['a query value outside its enum', { method: 'GET', url: '/v1/rewards?include_deprecated=maybe' }, 'query parameter include_deprecated must be equal to one of the allowed values', { pointer: '/include_deprecated', in: 'querystring' }],
-    ['an Idempotency-Key over 256 characters', { method: 'POST', url: '/v1/score', headers: { 'idempotency-key': 'k'.repeat(300) }, payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: ['a'] }] } }, 'header idempotency-key must NOT have more than 256 characters', { in: 'headers' }],
+    [
+      'an unknown query parameter',
+      { method: 'GET', url: '/v1/rewards?foo=1' },
+      'the query parameters must NOT have additional properties (foo)',
+      { pointer: '', in: 'querystring' },
+    ],
+    [
+      'a query value outside its enum',
+      { method: 'GET', url: '/v1/rewards?include_deprecated=maybe' },
+      'query parameter include_deprecated must be equal to one of the allowed values',
+      { pointer: '/include_deprecated', in: 'querystring' },
+    ],
+    [
+      'an Idempotency-Key over 256 characters',
+      {
+        method: 'POST',
+        url: '/v1/score',
+        headers: { 'idempotency-key': 'k'.repeat(300) },
+        payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: ['a'] }] },
+      },
+      'header idempotency-key must NOT have more than 256 characters',
+      { in: 'headers' },
+    ],
   ];
   it.each(cases)('%s', async (_why, request, message, detail) => {
     const response = await app.inject({ ...request, headers: { authorization: `Bearer ${A}`, ...request.headers } });

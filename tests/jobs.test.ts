@@ -22,7 +22,10 @@ import { buildTestApp } from './helpers.ts';
 import { backends, type Backend } from './storage-backends.ts';
 
 const echo = (values: string[][]) => ({ rewards: [{ id: 'test-echo' }], groups: values.map((completions) => ({ completions })) });
-const sleepy = (ms: number, cells: number) => ({ rewards: [{ id: 'test-sleep', params: { ms } }], groups: [{ completions: Array.from({ length: cells }, (_, i) => `s${i}`) }] });
+const sleepy = (ms: number, cells: number) => ({
+  rewards: [{ id: 'test-sleep', params: { ms } }],
+  groups: [{ completions: Array.from({ length: cells }, (_, i) => `s${i}`) }],
+});
 
 describe.each(backends)('jobs on %s', (name, create, available) => {
   let backend: Backend;
@@ -108,89 +111,108 @@ describe.each(backends)('a job that meets a full scoring queue, on %s', (name, c
     await backend?.cleanup();
   });
 
-  it.skipIf(!available)('waits for room (giving its claim back each lease, uncounted) and is never failed for it', async () => {
-    let n = 0;
-    let loading = true;
-    let answered = 0;
-    const statuses: string[] = [];
-    // Live requests of two distinct (uncached) 200 ms cells, back to back: the queue stays full.
-    const live = async () => {
-      while (loading) {
-        const cells = [`live ${n++}`, `live ${n++}`];
-        const response = await app.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'test-sleep', params: { ms: 200 } }], groups: [{ completions: cells }] } });
-        if (response.statusCode === 200) answered++;
+  it.skipIf(!available)(
+    'waits for room (giving its claim back each lease, uncounted) and is never failed for it',
+    async () => {
+      let n = 0;
+      let loading = true;
+      let answered = 0;
+      const statuses: string[] = [];
+      // Live requests of two distinct (uncached) 200 ms cells, back to back: the queue stays full.
+      const live = async () => {
+        while (loading) {
+          const cells = [`live ${n++}`, `live ${n++}`];
+          const response = await app.inject({
+            method: 'POST',
+            url: '/v1/score',
+            payload: { rewards: [{ id: 'test-sleep', params: { ms: 200 } }], groups: [{ completions: cells }] },
+          });
+          if (response.statusCode === 200) answered++;
+        }
+      };
+      const clients = [live(), live(), live()];
+      await expect.poll(() => app.verdict.pools.score.canAccept(1), { timeout: 30_000, interval: 10 }).toBe(false);
+
+      const job = { rewards: [{ id: 'test-sleep', params: { ms: 1 } }], groups: [{ completions: ['j0', 'j1', 'j2', 'j3'] }] };
+      const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', payload: job });
+      expect(submitted.statusCode).toBe(202);
+      const id = submitted.json().id;
+      const status = async () => {
+        const current = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json().status as string;
+        statuses.push(current);
+        return current;
+      };
+      await expect.poll(status, { timeout: 30_000, interval: 50 }).not.toBe('queued'); // claimed, the queue full
+      // Twenty more live answers (some eight seconds of cells): several leases with the queue full.
+      const until = answered + 20;
+      while (answered < until) {
+        await status();
+        await new Promise((r) => setTimeout(r, 100));
       }
-    };
-    const clients = [live(), live(), live()];
-    await expect.poll(() => app.verdict.pools.score.canAccept(1), { timeout: 30_000, interval: 10 }).toBe(false);
+      loading = false;
+      await Promise.all(clients);
 
-    const job = { rewards: [{ id: 'test-sleep', params: { ms: 1 } }], groups: [{ completions: ['j0', 'j1', 'j2', 'j3'] }] };
-    const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', payload: job });
-    expect(submitted.statusCode).toBe(202);
-    const id = submitted.json().id;
-    const status = async () => {
-      const current = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json().status as string;
-      statuses.push(current);
-      return current;
-    };
-    await expect.poll(status, { timeout: 30_000, interval: 50 }).not.toBe('queued'); // claimed, the queue full
-    // Twenty more live answers (some eight seconds of cells): several leases with the queue full.
-    const until = answered + 20;
-    while (answered < until) {
-      await status();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    loading = false;
-    await Promise.all(clients);
-
-    await expect.poll(status, { timeout: 60_000 }).toMatch(/^(done|failed)$/);
-    const finished = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json();
-    expect(finished.error).toBeUndefined(); // regression: failed VERDICT_OVERLOADED, then as lost after three give-backs
-    expect(finished).toMatchObject({ status: 'done', progress: { groups_done: 1, groups: 1 } });
-    expect(finished.result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 1, 1, 1]);
-    expect(statuses).not.toContain('failed');
-  }, 180_000);
+      await expect.poll(status, { timeout: 60_000 }).toMatch(/^(done|failed)$/);
+      const finished = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json();
+      expect(finished.error).toBeUndefined(); // regression: failed VERDICT_OVERLOADED, then as lost after three give-backs
+      expect(finished).toMatchObject({ status: 'done', progress: { groups_done: 1, groups: 1 } });
+      expect(finished.result.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 1, 1, 1]);
+      expect(statuses).not.toContain('failed');
+    },
+    180_000,
+  );
 });
 
 describe.each(backends)('the CLI engine on %s', (name, create, available) => {
   let backend: Backend;
   afterAll(async () => backend?.cleanup());
 
-  it.skipIf(!available)('opens no job store: no jobs.sqlite, no pg-boss schema, no job table, and no /v1/jobs', async () => {
-    backend = await create();
-    const engine = await createEngine({ ...backend.env, DATA_DIR: backend.config.dataDir, POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', SANDBOX_PYTHON: 'off' });
-    try {
-      const scored = await engine.score({ rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>a</think> b'] }] }, String);
-      expect(scored.groups[0].completions[0].reward).toBe(1); // the engine works (and opened its rule store)
-      expect(fs.readdirSync(backend.config.dataDir)).not.toContain('jobs.sqlite');
-      if (backend.config.databaseUrl) {
-        const client = new pg.Client({ connectionString: backend.config.databaseUrl });
-        await client.connect();
-        try {
-          const { rows } = await client.query("SELECT to_regclass('verdict_jobs') AS jobs, to_regclass('rule_versions') AS rules, (SELECT count(*)::int FROM pg_namespace WHERE nspname = 'pgboss') AS boss");
-          expect(rows[0]).toEqual({ jobs: null, rules: 'rule_versions', boss: 0 });
-        } finally {
-          await client.end();
+  it.skipIf(!available)(
+    'opens no job store: no jobs.sqlite, no pg-boss schema, no job table, and no /v1/jobs',
+    async () => {
+      backend = await create();
+      const engine = await createEngine({ ...backend.env, DATA_DIR: backend.config.dataDir, POOL_SIZE: '1', SANDBOX_POOL_SIZE: '1', SANDBOX_PYTHON: 'off' });
+      try {
+        const scored = await engine.score({ rewards: [{ id: 'think-format' }], groups: [{ completions: ['<think>a</think> b'] }] }, String);
+        expect(scored.groups[0].completions[0].reward).toBe(1); // the engine works (and opened its rule store)
+        expect(fs.readdirSync(backend.config.dataDir)).not.toContain('jobs.sqlite');
+        if (backend.config.databaseUrl) {
+          const client = new pg.Client({ connectionString: backend.config.databaseUrl });
+          await client.connect();
+          try {
+            const { rows } = await client.query(
+              "SELECT to_regclass('verdict_jobs') AS jobs, to_regclass('rule_versions') AS rules, (SELECT count(*)::int FROM pg_namespace WHERE nspname = 'pgboss') AS boss",
+            );
+            expect(rows[0]).toEqual({ jobs: null, rules: 'rule_versions', boss: 0 });
+          } finally {
+            await client.end();
+          }
         }
+      } finally {
+        await engine.close();
       }
-    } finally {
-      await engine.close();
-    }
-    const app = await buildApp(loadConfig({}, { ...backend.config, logLevel: 'silent', poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false } }), { jobs: false });
-    try {
-      const response = await app.inject({ method: 'POST', url: '/v1/jobs', payload: echo([['1']]) });
-      expect(response.statusCode).toBe(404);
-      expect(response.json().code).toBe('VERDICT_ROUTE_NOT_FOUND');
-    } finally {
-      await app.close();
-    }
-  }, 120_000);
+      const app = await buildApp(loadConfig({}, { ...backend.config, logLevel: 'silent', poolSize: 1, sandboxPoolSize: 1, sandbox: { python: false } }), {
+        jobs: false,
+      });
+      try {
+        const response = await app.inject({ method: 'POST', url: '/v1/jobs', payload: echo([['1']]) });
+        expect(response.statusCode).toBe(404);
+        expect(response.json().code).toBe('VERDICT_ROUTE_NOT_FOUND');
+      } finally {
+        await app.close();
+      }
+    },
+    120_000,
+  );
 });
 
 describe('pg-boss', () => {
   it.each(['server', 'cli'])('is loaded by the PostgreSQL job store only, never when dist/%s.js starts', (entry) => {
     // A static import of a package left in node_modules runs when the bundle loads (scripts/build.js).
-    const lines = fs.readFileSync(`dist/${entry}.js`, 'utf8').split('\n').filter((line) => line.includes('"pg-boss"'));
+    const lines = fs
+      .readFileSync(`dist/${entry}.js`, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"pg-boss"'));
     expect(lines.map((line) => line.trim())).toEqual(['const { PgBoss } = await import("pg-boss");']);
   });
 });
@@ -221,26 +243,33 @@ describe.each(backends)('a job whose process died, on %s', (name, create, availa
     await backend?.cleanup();
   });
 
-  it.skipIf(!available)('is taken over once its lease lapses and finished by another process, claimed twice in all', async () => {
-    backend = await create();
-    store = await createJobStore(backend.config, { maxActive: 10, maxFinished: 10, ttlMs: 3_600_000, leaseMs: 10_000, concurrency: 1 });
-    await store.create({ id: 'orphan', groups: 1, request: '{}' });
+  it.skipIf(!available)(
+    'is taken over once its lease lapses and finished by another process, claimed twice in all',
+    async () => {
+      backend = await create();
+      store = await createJobStore(backend.config, { maxActive: 10, maxFinished: 10, ttlMs: 3_600_000, leaseMs: 10_000, concurrency: 1 });
+      await store.create({ id: 'orphan', groups: 1, request: '{}' });
 
-    const holder = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/claim-job.ts'], { env: { ...process.env, ...backend.env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    holder.stdout!.on('data', (d) => (out += d));
-    await expect.poll(() => out, { timeout: 90_000 }).toContain('claimed orphan');
-    expect((await store.get('orphan'))?.status).toBe('running');
-    holder.kill('SIGKILL');
-    await once(holder, 'exit');
+      const holder = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/claim-job.ts'], {
+        env: { ...process.env, ...backend.env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      holder.stdout!.on('data', (d) => (out += d));
+      await expect.poll(() => out, { timeout: 90_000 }).toContain('claimed orphan');
+      expect((await store.get('orphan'))?.status).toBe('running');
+      holder.kill('SIGKILL');
+      await once(holder, 'exit');
 
-    const claims: string[] = [];
-    store.work(async (job) => {
-      claims.push(job.id);
-      await job.finish({ result: '{"taken":"over"}' });
-    });
-    await expect.poll(async () => (await store.get('orphan'))?.status, { timeout: 60_000 }).toBe('done');
-    expect(claims).toEqual(['orphan']);
-    expect(await store.get('orphan')).toMatchObject({ status: 'done', result: '{"taken":"over"}', progress: { groups_done: 1, groups: 1 } });
-  }, 180_000);
+      const claims: string[] = [];
+      store.work(async (job) => {
+        claims.push(job.id);
+        await job.finish({ result: '{"taken":"over"}' });
+      });
+      await expect.poll(async () => (await store.get('orphan'))?.status, { timeout: 60_000 }).toBe('done');
+      expect(claims).toEqual(['orphan']);
+      expect(await store.get('orphan')).toMatchObject({ status: 'done', result: '{"taken":"over"}', progress: { groups_done: 1, groups: 1 } });
+    },
+    180_000,
+  );
 });

@@ -32,7 +32,10 @@ describe('a large body', () => {
 
   it.each([
     // secure-json-parse looks inside a large member as inside a small one
-    ['a constructor.prototype key inside a large member', `{"rewards":[{"id":"think-format"}],"groups":${JSON.stringify(groups)},"metadata":{"constructor":{"prototype":${JSON.stringify(groups)}}}}`],
+    [
+      'a constructor.prototype key inside a large member',
+      `{"rewards":[{"id":"think-format"}],"groups":${JSON.stringify(groups)},"metadata":{"constructor":{"prototype":${JSON.stringify(groups)}}}}`,
+    ],
     // and at the top level after megabytes of groups
     ['a __proto__ key after the groups', `{"groups":${JSON.stringify(groups)},"__proto__":{"x":1}}`],
     // a body cut short in the middle of a large string

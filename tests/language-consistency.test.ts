@@ -50,17 +50,37 @@ describe('countWords by script', () => {
     ['Japanese drift in a Chinese CoT', '我们计算。私は学生です。', zh, { target: 2, foreign: 4, neutral: 0 }],
     ['code, LaTeX, URLs and tags are not words', 'See `foo bar` and $x+y$ at https://x.io/a <b>ok</b>', en, { target: 4, foreign: 0, neutral: 0 }],
     ['an empty text has no words', '', en, { target: 0, foreign: 0, neutral: 0 }],
-    ['regression: zero-width spaces between letters do not make "wait" four variables', '我们先计算总和。w\u200ba\u200bi\u200bt', zh, { target: 4, foreign: 1, neutral: 0 }],
+    [
+      'regression: zero-width spaces between letters do not make "wait" four variables',
+      '我们先计算总和。w\u200ba\u200bi\u200bt',
+      zh,
+      { target: 4, foreign: 1, neutral: 0 },
+    ],
     ['regression: a soft hyphen or word joiner does not split a word', '我们计算。Wait, re\u00adcheck th\u2060is.', zh, { target: 2, foreign: 3, neutral: 0 }],
-    ['regression: a shouted English sentence is prose, not acronyms', '我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.', zh, { target: 4, foreign: 7, neutral: 0 }],
+    [
+      'regression: a shouted English sentence is prose, not acronyms',
+      '我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.',
+      zh,
+      { target: 4, foreign: 7, neutral: 0 },
+    ],
     ['regression: numbers and single letters do not break a shouted run', '我们计算。CHECK STEP 2 AGAIN, I THINK.', zh, { target: 2, foreign: 4, neutral: 2 }],
-    ['regression: leetspeak with 3+ letters is a word; "l3t", "m3" stay variables', '我们先计算总和。wa1t l3t m3 r3ch3ck th1s ag41n', zh, { target: 4, foreign: 4, neutral: 2 }],
+    [
+      'regression: leetspeak with 3+ letters is a word; "l3t", "m3" stay variables',
+      '我们先计算总和。wa1t l3t m3 r3ch3ck th1s ag41n',
+      zh,
+      { target: 4, foreign: 4, neutral: 2 },
+    ],
     ['guard: acronyms, variables and units stay neutral', '用GPU和API计算x2、3n和5cm', zh, { target: 4, foreign: 0, neutral: 5 }],
     ['guard: two acronyms side by side are not shouting', '我们用 CUDA GPU 计算', zh, { target: 3, foreign: 0, neutral: 2 }],
     ['guard: an ALL-CAPS word longer than an acronym is judged as a name', '根据NVIDIA的数据', zh, { target: 3, foreign: 0, neutral: 1 }],
     ['regression: fullwidth letters are normalised into words', '我们计算。ｗａｉｔ ｃｈｅｃｋ ａｇａｉｎ', zh, { target: 2, foreign: 3, neutral: 0 }],
     ['regression: a Hangul filler reads as the blank it shows', '我们计算。wa\u3164it now', zh, { target: 2, foreign: 3, neutral: 0 }],
-    ['regression: a word spelled out letter by letter is a word, not variables', '我们计算。w a i t l e t m e c h e c k', zh, { target: 2, foreign: 1, neutral: 13 }],
+    [
+      'regression: a word spelled out letter by letter is a word, not variables',
+      '我们计算。w a i t l e t m e c h e c k',
+      zh,
+      { target: 2, foreign: 1, neutral: 13 },
+    ],
     ['guard: three variables in a row stay neutral', '设x y z为三个数。', zh, { target: 5, foreign: 0, neutral: 3 }],
   ];
   it.each(rows)('%s', (_why, text, target, expected) => {
@@ -79,10 +99,20 @@ describe('every target is identified word by word, English included', () => {
     ['regression: a French chain of thought is not English', PROSE.fr.slice(0, 3).join(' '), en, { target: 0, foreign: 29 }],
     ['regression: a German chain of thought is not English', PROSE.de.slice(0, 3).join(' '), en, { target: 0, foreign: 28 }],
     ['an English sentence in a Spanish CoT', 'Primero calculamos la suma. Wait, let me check the arithmetic again.', es, { target: 4, foreign: 7 }],
-    ['a short sentence is judged with its neighbours', 'Primero calculamos la suma de los números. Bien. Luego multiplicamos por tres.', es, { target: 12, foreign: 0 }],
+    [
+      'a short sentence is judged with its neighbours',
+      'Primero calculamos la suma de los números. Bien. Luego multiplicamos por tres.',
+      es,
+      { target: 12, foreign: 0 },
+    ],
     ['regression: a one-word Spanish CoT cannot be told from Spanish', 'Sí.', es, { target: 1, foreign: 0 }],
     ['"Hi" alone is not Catalan: too short to be anything but the target', 'Hi', en, { target: 1, foreign: 0 }],
-    ['a clause in another language inside a sentence', 'Primero calculamos la suma de los dos números, but then we need to check the total again.', es, { target: 8, foreign: 9 }],
+    [
+      'a clause in another language inside a sentence',
+      'Primero calculamos la suma de los dos números, but then we need to check the total again.',
+      es,
+      { target: 8, foreign: 9 },
+    ],
     ['Chinese in a Spanish CoT is foreign by script', 'Calculamos la suma. 我们计算', es, { target: 3, foreign: 2 }],
     ['regression: Arabic drift inside a Persian CoT', `${PROSE.fa[0]} ${PROSE.ar[0]}`, fa, { target: 7, foreign: 4 }],
     ['Persian drift inside an Arabic CoT', `${PROSE.ar[2]} ${PROSE.fa[3]}`, ar, { target: 7, foreign: 11 }],
@@ -103,7 +133,12 @@ describe('every target is identified word by word, English included', () => {
 describe('context rules for Han, hanja and unspaced scripts', () => {
   const rows: Row[] = [
     // [why, text, target, counts]
-    ['regression: a kanji-only sentence between Japanese sentences is Japanese', 'まず、和を計算します。証明終了。次に確認します。', ja, { target: 12, foreign: 0 }],
+    [
+      'regression: a kanji-only sentence between Japanese sentences is Japanese',
+      'まず、和を計算します。証明終了。次に確認します。',
+      ja,
+      { target: 12, foreign: 0 },
+    ],
     ['regression: a kanji-only sentence closing a Japanese proof is Japanese', '和を計算します。数学的帰納法。', ja, { target: 9, foreign: 0 }],
     ['a simplified character marks Chinese even next to Japanese', '和を計算します。计算完成。', ja, { target: 5, foreign: 2 }],
     ['regression: Korean with hanja is Korean', '이 問題의 核心은 規則을 찾는 것입니다.', ko, { target: 9, foreign: 0 }],
@@ -246,7 +281,11 @@ describe('the prompt as evidence', () => {
   });
 
   it("the batch's dominant language is the one more than half of the identified prompts are in", async () => {
-    expect(await dominantPromptLanguage(['Hi', 'Find the derivative of x^2.', 'How many primes are below 100?', 'Calcula la derivada de x^2.'])).toEqual({ language: 'en', prompts: 4, identified: 3 });
+    expect(await dominantPromptLanguage(['Hi', 'Find the derivative of x^2.', 'How many primes are below 100?', 'Calcula la derivada de x^2.'])).toEqual({
+      language: 'en',
+      prompts: 4,
+      identified: 3,
+    });
     expect((await dominantPromptLanguage(['Find the derivative of x^2.', 'Calcula la derivada de x^2.'])).language).toBeUndefined();
     expect((await dominantPromptLanguage(['Hi', 'Thanks'])).language).toBeUndefined();
   });
@@ -263,7 +302,12 @@ describe('resolveTarget', () => {
     ['a Chinese prompt', { target: 'same_as_prompt', prompt: '计算两个数的和' }, 'zh', 'prompt'],
     ['a Spanish prompt goes through the identifier', { target: 'same_as_prompt', prompt: '¿Cuál es la suma de los dos números?' }, 'es', 'prompt'],
     ['regression: "Hi" is no evidence; default_language decides', { target: 'same_as_prompt', prompt: 'Hi', default_language: 'en' }, 'en', 'default_language'],
-    ['a prompt with evidence wins over default_language', { target: 'same_as_prompt', prompt: 'Calcula la derivada de x^2.', default_language: 'en' }, 'es', 'prompt'],
+    [
+      'a prompt with evidence wins over default_language',
+      { target: 'same_as_prompt', prompt: 'Calcula la derivada de x^2.', default_language: 'en' },
+      'es',
+      'prompt',
+    ],
     ["then the batch's dominant language", { target: 'same_as_prompt', prompt: 'Hola', batchLanguage: 'es' }, 'es', 'batch'],
     ['no prompt and nothing else', { target: 'same_as_prompt' }, null, 'no_target'],
     ['a short prompt and nothing else: not a guess', { target: 'same_as_prompt', prompt: 'Hi' }, null, 'no_target'],
@@ -303,7 +347,12 @@ describe('the rule', () => {
     ['tau shapes: ratio 0.5 / tau 0.8', '<think>我们先计算总和。Wait, recheck this again.</think>', { target: 'zh', tau: 0.8 }, 0.625],
     ['tau caps at 1', '<think>我们计算总和。</think>', { target: 'zh', tau: 0.5 }, 1],
     ['regression: English hidden by zero-width spaces is drift: 4 of 5', '<think>我们先计算总和。w\u200ba\u200bi\u200bt</think>', { target: 'zh' }, 4 / 5],
-    ['regression: a shouted English sentence is drift: 4 of 11', '<think>我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.</think>', { target: 'zh' }, 4 / 11],
+    [
+      'regression: a shouted English sentence is drift: 4 of 11',
+      '<think>我们先计算总和。WAIT LET ME RECHECK THIS AGAIN CAREFULLY.</think>',
+      { target: 'zh' },
+      4 / 11,
+    ],
     ['regression: leetspeak English is drift: 4 of 8', '<think>我们先计算总和。wa1t l3t m3 r3ch3ck th1s ag41n</think>', { target: 'zh' }, 4 / 8],
     ['regression: an English target scores a Spanish CoT 0, not 1', `<think>${PROSE.es.slice(0, 4).join(' ')}</think> 4`, { target: 'en' }, 0],
     ['unsupported target: not scored', '<think>hi</think>', { target: 'klingon' }, null, 'unsupported_target'],
@@ -317,7 +366,15 @@ describe('the rule', () => {
 
   it('reports target, its source, scope, method, word counts and neutral count', async () => {
     const result = await reward.score({ completion: '<think>我们计算。Wait, check 5 times.</think>' }, { ...defaults, target: 'zh' }, ctx);
-    expect(result.details).toEqual({ target: 'zh', target_source: 'param', scope: 'think', method: 'script', ratio: 2 / 5, words: { zh: 2, latin: 3 }, neutral: 1 });
+    expect(result.details).toEqual({
+      target: 'zh',
+      target_source: 'param',
+      scope: 'think',
+      method: 'script',
+      ratio: 2 / 5,
+      words: { zh: 2, latin: 3 },
+      neutral: 1,
+    });
   });
 
   it("takes the group's metadata.language over the param", async () => {

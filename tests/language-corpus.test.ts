@@ -11,7 +11,10 @@ import { buildCorpus, CORPUS_PATH, TARGETS, type CorpusCase } from './fixtures/b
 
 const ctx = { deadline: Date.now() + 60_000 };
 const params = { scope: 'think', prefilled_think: false, min_words: 1, tau: 1 };
-const corpus: CorpusCase[] = readFileSync(CORPUS_PATH, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const corpus: CorpusCase[] = readFileSync(CORPUS_PATH, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
 
 describe('the labelled language corpus', () => {
   it('is what its builder makes (labels count words as the rule documents)', () => {

@@ -21,7 +21,9 @@ it('reports the accuracy over the whole table', () => {
   const scored = rows.map(([gold, answer, expected]) => ({ expected, score: verify(gold, completionOf(answer), {}).score }));
   const right = scored.filter((r) => r.score === r.expected).length;
   const falseOnes = scored.filter((r) => r.score === 1 && r.expected === 0).length;
-  console.log(`math accuracy table: ${right}/${rows.length} (${((100 * right) / rows.length).toFixed(1)} %), ${scored.filter((r) => r.expected === 0).length} near misses, ${falseOnes} false 1`);
+  console.log(
+    `math accuracy table: ${right}/${rows.length} (${((100 * right) / rows.length).toFixed(1)} %), ${scored.filter((r) => r.expected === 0).length} near misses, ${falseOnes} false 1`,
+  );
   expect(rows.length).toBeGreaterThanOrEqual(300);
   expect(falseOnes).toBe(0);
   expect(right / rows.length).toBeGreaterThanOrEqual(0.97);

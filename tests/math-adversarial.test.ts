@@ -45,10 +45,19 @@ describe('a correct answer plus a term too small for floats', () => {
   const pairs = Object.values(accuracyTable)
     .flat()
     .filter(([gold, answer, expected]) => expected === 1 && !answer.startsWith('@') && !/\d\.\d/.test(gold));
-  const nudges = (a: string, k: number) => [`(${a}) + 10^{-${k}}`, `(${a}) + \\sin(10^{-${k}})`, `(${a}) + (\\sqrt{10^{${2 * k}}+1} - 10^{${k}})`, `(${a}) + e^{-${k * k}}`];
+  const nudges = (a: string, k: number) => [
+    `(${a}) + 10^{-${k}}`,
+    `(${a}) + \\sin(10^{-${k}})`,
+    `(${a}) + (\\sqrt{10^{${2 * k}}+1} - 10^{${k}})`,
+    `(${a}) + e^{-${k * k}}`,
+  ];
 
   it.each([7, 12, 25])('at 1e-%i', (k) => {
-    const ones = pairs.flatMap(([gold, answer]) => nudges(answer, k).filter((n) => verify(gold, `\\boxed{${n}}`, {}).score === 1).map((n) => `${gold} <- ${n}`));
+    const ones = pairs.flatMap(([gold, answer]) =>
+      nudges(answer, k)
+        .filter((n) => verify(gold, `\\boxed{${n}}`, {}).score === 1)
+        .map((n) => `${gold} <- ${n}`),
+    );
     expect(pairs.length).toBeGreaterThan(200);
     expect(ones).toEqual([]);
   });

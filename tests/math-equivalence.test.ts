@@ -14,7 +14,15 @@ describe.each(Object.entries(categories))('%s', (_category, cases) => {
 describe('verdict details', () => {
   it('explain both sides, their normal forms and the comparison path', () => {
     const { details } = verify('\\frac{2}{5}', 'so \\boxed{\\dfrac{4}{10}}', {});
-    expect(details).toMatchObject({ gold: '\\frac{2}{5}', answer: '\\dfrac{4}{10}', gold_normal: '2 / 5', answer_normal: '4 / 10', source: 'boxed', path: 'exact', reason: 'match' });
+    expect(details).toMatchObject({
+      gold: '\\frac{2}{5}',
+      answer: '\\dfrac{4}{10}',
+      gold_normal: '2 / 5',
+      answer_normal: '4 / 10',
+      source: 'boxed',
+      path: 'exact',
+      reason: 'match',
+    });
   });
 
   it('gives the same verdict every time (seeded identity test)', () => {

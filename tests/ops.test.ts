@@ -93,7 +93,10 @@ describe('NDJSON streaming', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/x-ndjson');
-    const lines = response.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = response.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id ?? 'summary')).toEqual(['fast', 'slow', 'summary']); // the fast group is not held back
     expect(lines[0]).toMatchObject({ index: 1, advantages: [0, 0] });
     expect(lines[2]).toMatchObject({ done: true, rules: { 'test-sleep': { scored: 3 } } });

@@ -13,7 +13,11 @@ const run = promisify(execFile);
 /** The application_name of the test's own connections, which terminateBackends spares. */
 const ownApplication = 'verdict-fault-test';
 const pgBin = fs.existsSync('/usr/lib/postgresql')
-  ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).map((v) => `/usr/lib/postgresql/${v}/bin`).at(-1)
+  ? fs
+      .readdirSync('/usr/lib/postgresql')
+      .sort((a, b) => Number(a) - Number(b))
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .at(-1)
   : undefined;
 export const pgMissing = pgBin && fs.existsSync(`${pgBin}/pg_ctl`) ? '' : 'no PostgreSQL binaries under /usr/lib/postgresql (apt-get install postgresql)';
 
@@ -65,7 +69,11 @@ export async function startCluster(): Promise<Cluster> {
     connect,
     urlOf,
     async terminateBackends(on?: pg.Client) {
-      const { rows } = await query("SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name <> $1 AND backend_type = 'client backend'", [ownApplication], on);
+      const { rows } = await query(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name <> $1 AND backend_type = 'client backend'",
+        [ownApplication],
+        on,
+      );
       return rows[0].n as number;
     },
     async destroy() {

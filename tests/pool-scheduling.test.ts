@@ -100,7 +100,10 @@ describe('a cell past its deadline', () => {
     expect(runs(fakes.log).filter((l) => l.split(/[ ,]/).includes('stuck'))).toHaveLength(1);
 
     // The stuck chunk's other cells go to the standby (w2) before the replacement (w3) is even ready.
-    const stuckChunk = runs(fakes.log).find((l) => l.includes('stuck'))!.split(' ')[2].split(',');
+    const stuckChunk = runs(fakes.log)
+      .find((l) => l.includes('stuck'))!
+      .split(' ')[2]
+      .split(',');
     const rest = stuckChunk.filter((t) => t !== 'stuck');
     const takeover = fakes.log.findIndex((l) => l.startsWith('run w2 '));
     expect(fakes.log[takeover].split(' ')[2].split(',').slice(0, rest.length)).toEqual(rest);

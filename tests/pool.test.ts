@@ -68,7 +68,9 @@ describe('killable workers', () => {
       groups: [{ completions: ['ok', 'throw', 'exit', 'nan', 'fine', 'bigint', 'cycle'] }],
     });
     expect(status).toBe(200);
-    const cells = body.groups[0].completions.map((c: { rewards: Record<string, { score: number; reason?: string; details?: { message: string } }> }) => c.rewards['test-crash']);
+    const cells = body.groups[0].completions.map(
+      (c: { rewards: Record<string, { score: number; reason?: string; details?: { message: string } }> }) => c.rewards['test-crash'],
+    );
     expect(cells[0].score).toBe(0.5);
     expect(cells[1]).toMatchObject({ score: null, reason: 'error', details: { message: 'boom' } });
     expect(cells[2]).toMatchObject({ score: null, reason: 'error' });

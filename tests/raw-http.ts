@@ -7,11 +7,18 @@ export interface RawResponse {
   body: string;
 }
 
-export function rawRequest(port: number, method: string, target: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  method: string,
+  target: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   const body = options.body ?? '';
   const headers: Record<string, string> = { host: `127.0.0.1:${port}`, connection: 'close', ...options.headers };
   if (body !== '' || ['POST', 'PUT', 'PATCH'].includes(method)) headers['content-length'] = String(Buffer.byteLength(body));
-  const text = `${method} ${target} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`;
+  const text = `${method} ${target} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n${body}`;
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];

@@ -11,7 +11,6 @@ import { ruleJavascriptSchema } from '../schemas/rule-javascript.ts';
 import { buildTestApp, score } from './helpers.ts';
 import { tempDir } from './storage-backends.ts';
 
-
 let app: FastifyInstance;
 const dataDir = tempDir();
 beforeAll(async () => {
@@ -100,15 +99,47 @@ describe('registration and versions', () => {
     expect(response.statusCode, response.body).toBe(201);
     expect((await get('/v1/rewards/gated')).json().definition.rules.strict.id).toBe('strict@2');
     // think-format passes, tag-count gives 0.5 (no answer tags), strict@2 passes: 0.25 + 0.25 + 0.25
-    expect(await cell('gated', '<think>\nadd\n</think>\n4')).toMatchObject({ score: 0.75, version: 'gated@1', details: { scores: { format: 1, tags: 0.5, strict: 1 } } });
+    expect(await cell('gated', '<think>\nadd\n</think>\n4')).toMatchObject({
+      score: 0.75,
+      version: 'gated@1',
+      details: { scores: { format: 1, tags: 0.5, strict: 1 } },
+    });
   });
 
   const openAi = [
     // [kind, built-in it maps onto, grader JSON as OpenAI writes it, example completion, reference, expected]
-    ['string-check', 'string-check', { type: 'string_check', name: 'eq', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' }, 'Paris', 'Paris', 1],
-    ['string-check', 'string-check', { type: 'string_check', name: 'ilike', input: '{{ sample.output_text }}', reference: 'paris', operation: 'ilike' }, 'It is PARIS', undefined, 1],
-    ['regex', 'regex-match', { type: 'regex', name: 'final', input: '{{sample.output_text}}', pattern: '^Final answer: \\d+$', flags: 'm' }, 'so\nFinal answer: 12', undefined, 1],
-    ['text-similarity', 'text-similarity', { type: 'text_similarity', name: 'f', input: '{{sample.output_text}}', reference: '{{item.summary}}', evaluation_metric: 'fuzzy_match' }, 'abcd', 'abce', 0.75],
+    [
+      'string-check',
+      'string-check',
+      { type: 'string_check', name: 'eq', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' },
+      'Paris',
+      'Paris',
+      1,
+    ],
+    [
+      'string-check',
+      'string-check',
+      { type: 'string_check', name: 'ilike', input: '{{ sample.output_text }}', reference: 'paris', operation: 'ilike' },
+      'It is PARIS',
+      undefined,
+      1,
+    ],
+    [
+      'regex',
+      'regex-match',
+      { type: 'regex', name: 'final', input: '{{sample.output_text}}', pattern: '^Final answer: \\d+$', flags: 'm' },
+      'so\nFinal answer: 12',
+      undefined,
+      1,
+    ],
+    [
+      'text-similarity',
+      'text-similarity',
+      { type: 'text_similarity', name: 'f', input: '{{sample.output_text}}', reference: '{{item.summary}}', evaluation_metric: 'fuzzy_match' },
+      'abcd',
+      'abce',
+      0.75,
+    ],
   ] as const;
   it.each(openAi)('accepts OpenAI grader JSON as-is: %s (%s)', async (kind, builtin, grader, completion, reference, expected) => {
     expect(builtinRewards.map((r) => r.id)).toContain(builtin);
@@ -125,7 +156,10 @@ describe('registration and versions', () => {
     const { body: scored } = await score(app, { rewards: [{ id: 'mentions-answer' }], groups: [{ reference: 7, completions: ['it is 7', 'it is 8'] }] });
     expect(scored.groups[0].completions.map((c: { reward: number }) => c.reward)).toEqual([1, 0]);
     // A function that throws is "could not score", never 0.
-    const throwing = await post('/v1/rewards/js-function/try', { samples: [{ completion: 'x' }], params: { source: 'function score() { throw new Error("no") }' } });
+    const throwing = await post('/v1/rewards/js-function/try', {
+      samples: [{ completion: 'x' }],
+      params: { source: 'function score() { throw new Error("no") }' },
+    });
     expect(throwing.json().results[0]).toMatchObject({ score: null, reason: 'runtime_error' });
     // A function that never returns is stopped by the sandbox and reported as a timeout, not 0.
     const spinning = await post('/v1/rewards/js-function/try', { samples: [{ completion: 'x' }], params: { source: 'function score() { for (;;) {} }' } });
@@ -152,7 +186,16 @@ describe('deprecation', () => {
 
 describe('the examples gate, validate and try', () => {
   it('refuses a rule whose examples fail, listing each failing case, and stores nothing', async () => {
-    const response = await post('/v1/rewards', preset('wrong', { examples: [{ completion: good, expected: 1 }, { name: 'claims 1', completion: 'x', expected: 1 }, { completion: 'y', expected: null }] }));
+    const response = await post(
+      '/v1/rewards',
+      preset('wrong', {
+        examples: [
+          { completion: good, expected: 1 },
+          { name: 'claims 1', completion: 'x', expected: 1 },
+          { completion: 'y', expected: null },
+        ],
+      }),
+    );
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ code: 'VERDICT_EXAMPLES_FAILED', message: '2 of 3 examples failed; the rule was not stored' });
     expect(response.json().details).toMatchObject([
@@ -189,15 +232,81 @@ describe('refusals: status, code and pointer', () => {
     ['field of another kind', '/v1/rewards', { ...preset('k'), formula: 'a' }, 400, 'VERDICT_INVALID_REQUEST', ''],
     ['built-in ids cannot be overwritten', '/v1/rewards', preset('think-format'), 409, 'VERDICT_BUILTIN_REWARD'],
     ['preset of a rule that is not built in', '/v1/rewards', { ...preset('k'), rule: 'nope' }, 400, 'VERDICT_INVALID_RULE', '/rule'],
-    ['preset params the built-in rejects', '/v1/rewards', { ...preset('k'), params: { answer_tag: 'yes' } }, 400, 'VERDICT_INVALID_PARAMS', '/params/answer_tag'],
-    ['formula calling import', '/v1/rewards', { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, formula: 'import({}, {})', examples: [{ completion: good, expected: 1 }] }, 400, 'VERDICT_INVALID_RULE', '/formula'],
-    ['formula defining a function', '/v1/rewards', { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, formula: 'f(x) = a', examples: [{ completion: good, expected: 1 }] }, 400, 'VERDICT_INVALID_RULE', '/formula'],
-    ['formula naming no sub-rule', '/v1/rewards', { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, formula: 'a + b', examples: [{ completion: good, expected: 1 }] }, 400, 'VERDICT_INVALID_RULE', '/formula'],
-    ['sub-rule that does not exist', '/v1/rewards', { id: 'k', kind: 'composite', rules: { a: { id: 'nope' } }, examples: [{ completion: good, expected: 1 }] }, 400, 'VERDICT_UNKNOWN_REWARD', '/rules/a/id'],
-    ['gate on a name not in rules', '/v1/rewards', { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, gates: { a: { rule: 'b' } }, examples: [{ completion: good, expected: 1 }] }, 400, 'VERDICT_INVALID_RULE', '/gates/a/rule'],
-    ['OpenAI template other than output_text', '/v1/rewards', { id: 'k', kind: 'string-check', grader: { type: 'string_check', input: '{{sample.output_json.x}}', reference: 'a', operation: 'eq' }, examples: [{ completion: 'a', expected: 1 }] }, 400, 'VERDICT_INVALID_RULE', '/grader/input'],
-    ['definition over MAX_RULE_SOURCE_BYTES (2048 here)', '/v1/rewards', { id: 'k', kind: 'javascript', source: big, examples: [{ completion: 'a', expected: 1 }] }, 413, 'VERDICT_RULE_TOO_LARGE'],
-    ['more examples than MAX_RULE_EXAMPLES (5 here)', '/v1/rewards', { ...preset('k'), examples: Array(6).fill({ completion: good, expected: 1 }) }, 413, 'VERDICT_TOO_MANY_EXAMPLES'],
+    [
+      'preset params the built-in rejects',
+      '/v1/rewards',
+      { ...preset('k'), params: { answer_tag: 'yes' } },
+      400,
+      'VERDICT_INVALID_PARAMS',
+      '/params/answer_tag',
+    ],
+    [
+      'formula calling import',
+      '/v1/rewards',
+      { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, formula: 'import({}, {})', examples: [{ completion: good, expected: 1 }] },
+      400,
+      'VERDICT_INVALID_RULE',
+      '/formula',
+    ],
+    [
+      'formula defining a function',
+      '/v1/rewards',
+      { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, formula: 'f(x) = a', examples: [{ completion: good, expected: 1 }] },
+      400,
+      'VERDICT_INVALID_RULE',
+      '/formula',
+    ],
+    [
+      'formula naming no sub-rule',
+      '/v1/rewards',
+      { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, formula: 'a + b', examples: [{ completion: good, expected: 1 }] },
+      400,
+      'VERDICT_INVALID_RULE',
+      '/formula',
+    ],
+    [
+      'sub-rule that does not exist',
+      '/v1/rewards',
+      { id: 'k', kind: 'composite', rules: { a: { id: 'nope' } }, examples: [{ completion: good, expected: 1 }] },
+      400,
+      'VERDICT_UNKNOWN_REWARD',
+      '/rules/a/id',
+    ],
+    [
+      'gate on a name not in rules',
+      '/v1/rewards',
+      { id: 'k', kind: 'composite', rules: { a: { id: 'think-format' } }, gates: { a: { rule: 'b' } }, examples: [{ completion: good, expected: 1 }] },
+      400,
+      'VERDICT_INVALID_RULE',
+      '/gates/a/rule',
+    ],
+    [
+      'OpenAI template other than output_text',
+      '/v1/rewards',
+      {
+        id: 'k',
+        kind: 'string-check',
+        grader: { type: 'string_check', input: '{{sample.output_json.x}}', reference: 'a', operation: 'eq' },
+        examples: [{ completion: 'a', expected: 1 }],
+      },
+      400,
+      'VERDICT_INVALID_RULE',
+      '/grader/input',
+    ],
+    [
+      'definition over MAX_RULE_SOURCE_BYTES (2048 here)',
+      '/v1/rewards',
+      { id: 'k', kind: 'javascript', source: big, examples: [{ completion: 'a', expected: 1 }] },
+      413,
+      'VERDICT_RULE_TOO_LARGE',
+    ],
+    [
+      'more examples than MAX_RULE_EXAMPLES (5 here)',
+      '/v1/rewards',
+      { ...preset('k'), examples: Array(6).fill({ completion: good, expected: 1 }) },
+      413,
+      'VERDICT_TOO_MANY_EXAMPLES',
+    ],
     ['validate refuses what register refuses', '/v1/rewards/validate', preset('think-format'), 409, 'VERDICT_BUILTIN_REWARD'],
     ['try with an unknown rule', '/v1/rewards/nope/try', { samples: [{ completion: 'x' }] }, 400, 'VERDICT_UNKNOWN_REWARD'],
   ];

@@ -99,7 +99,12 @@ describe('definition size and stored content', () => {
     const db = new Database(path.join(dataDir, 'rules.sqlite'));
     const insert = db.prepare('INSERT INTO rule_versions (id, version, kind, definition, hash, created_at) VALUES (?, 1, ?, ?, ?, ?)');
     const now = new Date().toISOString();
-    const huge = { kind: 'preset', rule: 'think-format', range: [0, 1], examples: Array.from({ length: 12 }, () => ({ completion: 'y'.repeat(1_000_000), expected: 1 })) };
+    const huge = {
+      kind: 'preset',
+      rule: 'think-format',
+      range: [0, 1],
+      examples: Array.from({ length: 12 }, () => ({ completion: 'y'.repeat(1_000_000), expected: 1 })),
+    };
     insert.run('legacy-huge', 'preset', JSON.stringify(huge), 'sha256:h', now);
     insert.run('legacy-corrupt', 'preset', '{"kind": "preset", "rule": ', 'sha256:c', now);
     insert.run('legacy-future', 'llm-judge', JSON.stringify({ kind: 'llm-judge', range: ['a', 'b'], examples: 'oops', description: 7 }), 'sha256:f', now);
@@ -116,7 +121,10 @@ describe('definition size and stored content', () => {
     expect(byId.get('legacy-future')).toMatchObject({ kind: 'llm-judge', range: [0, 1], description: 'llm-judge rule' });
 
     expect((await get('/v1/rewards/legacy-huge')).json().examples).toHaveLength(12);
-    for (const [id, i] of [['legacy-corrupt', 0], ['legacy-future', 1]] as const) {
+    for (const [id, i] of [
+      ['legacy-corrupt', 0],
+      ['legacy-future', 1],
+    ] as const) {
       const rewards = [{ id: 'think-format' }, { id: 'think-format', name: 'again' }];
       rewards[i] = { id } as { id: string; name: string };
       const response = await score(app, { rewards, groups: [{ completions: [good] }] });
@@ -146,7 +154,10 @@ describe('deprecation and purge', () => {
     const stored = () => get('/v1/rewards?include_deprecated=true').then((r) => r.json().rewards.filter((x: { kind: string }) => x.kind !== 'builtin'));
     const used = (await stored()).reduce((n: number, r: { versions: number[] }) => n + r.versions.length, 0);
     for (let i = 0; used + i < 40; i++) expect((await post('/v1/rewards', preset(`filler-${i}`))).statusCode).toBe(201);
-    expect((await post('/v1/rewards', preset('one-too-many'))).json()).toMatchObject({ code: 'VERDICT_RULE_LIMIT', message: expect.stringContaining('MAX_RULES') });
+    expect((await post('/v1/rewards', preset('one-too-many'))).json()).toMatchObject({
+      code: 'VERDICT_RULE_LIMIT',
+      message: expect.stringContaining('MAX_RULES'),
+    });
     expect((await app.inject({ method: 'DELETE', url: '/v1/rewards/filler-0' })).statusCode).toBe(200);
     expect((await post('/v1/rewards', preset('one-too-many'))).statusCode).toBe(409); // deprecated still counts
 

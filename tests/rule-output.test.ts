@@ -36,7 +36,11 @@ afterAll(() => app?.close());
 
 describe('details of a cell', () => {
   it('cuts 600 kB of details to 16 KiB, keeping the entries that fit and saying so', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'chatty' }], groups: [{ completions: ['one', 'three'] }] } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      payload: { rewards: [{ id: 'chatty' }], groups: [{ completions: ['one', 'three'] }] },
+    });
     expect(response.statusCode).toBe(200);
     for (const [i, completion] of response.json().groups[0].completions.entries()) {
       expect(completion.rewards.chatty).toMatchObject({
@@ -52,7 +56,11 @@ describe('details of a cell', () => {
   it('keeps the cache within CACHE_LIMIT_BYTES and the server answering over 40 requests of chatty cells', async () => {
     for (let i = 0; i < 40; i++) {
       const completions = Array.from({ length: 4 }, (_, c) => `request ${i} completion ${c}`);
-      const response = await app.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'chatty' }, { id: 'think-format' }], groups: [{ completions }] } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/score',
+        payload: { rewards: [{ id: 'chatty' }, { id: 'think-format' }], groups: [{ completions }] },
+      });
       expect(response.statusCode).toBe(200);
       expect(response.body.length).toBeLessThan(20_000);
       const { bytes } = app.verdict.scoring.cache!.size();
@@ -123,10 +131,20 @@ describe('what a rule returns', () => {
   });
 
   it('refuses composite weights and ranges beyond ±1e6', async () => {
-    const composite = { id: 'heavy', kind: 'composite', rules: { a: { id: 'think-format' } }, weights: { a: 1e300 }, examples: [{ completion: 'a', expected: 0 }] };
+    const composite = {
+      id: 'heavy',
+      kind: 'composite',
+      rules: { a: { id: 'think-format' } },
+      weights: { a: 1e300 },
+      examples: [{ completion: 'a', expected: 0 }],
+    };
     const response = await app.inject({ method: 'POST', url: '/v1/rewards/validate', payload: composite });
     expect(response.statusCode).toBe(400);
-    const ranged = await app.inject({ method: 'POST', url: '/v1/rewards/validate', payload: { ...js('wide', 'function score() { return 1; }', 1), range: [0, 1e300] } });
+    const ranged = await app.inject({
+      method: 'POST',
+      url: '/v1/rewards/validate',
+      payload: { ...js('wide', 'function score() { return 1; }', 1), range: [0, 1e300] },
+    });
     expect(ranged.statusCode).toBe(400);
   });
 });

@@ -17,7 +17,11 @@ const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
 const major = Number(/^>=(\d+)/.exec(pkg.engines.node)?.[1]);
 
 const cmdline = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-const loaded = (pid: number, file: RegExp) => fs.readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').some((l) => file.test(l));
+const loaded = (pid: number, file: RegExp) =>
+  fs
+    .readFileSync(`/proc/${pid}/maps`, 'utf8')
+    .split('\n')
+    .some((l) => file.test(l));
 
 /** Live child processes of `pid`, from /proc. */
 function childrenOf(pid: number): number[] {
@@ -52,7 +56,10 @@ describe('the server npm start runs', () => {
     expect(body.status).toBe('ready');
     expect(body.node).toBe(process.version); // the test runner's Node, the one npm scripts put first on PATH
     expect(body.node.startsWith(`v${major}.`)).toBe(true);
-    const start = server.output().split('\n').find((l) => l.includes('"msg":"starting"'));
+    const start = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"starting"'));
     expect(JSON.parse(start!).node).toBe(body.node);
   });
 

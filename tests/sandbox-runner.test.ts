@@ -46,55 +46,181 @@ const summary = (r: SandboxRunResult) => r.tests.map((t) => [t.status, t.value ?
 describe('sandbox runs', () => {
   const cases: Array<[string, Partial<SandboxRunRequest>, Array<[string, string]>]> = [
     // top-level const bindings are found by name
-    ['js call, const arrow', { mode: 'call', fnName: 'add', source: 'const add = (a, b) => a + b;', inputs: ['[1,2]', '[2,3]'] }, [['ok', '3'], ['ok', '5']]],
+    [
+      'js call, const arrow',
+      { mode: 'call', fnName: 'add', source: 'const add = (a, b) => a + b;', inputs: ['[1,2]', '[2,3]'] },
+      [
+        ['ok', '3'],
+        ['ok', '5'],
+      ],
+    ],
     // a loop in the second test times out that test only; the third still runs
     // an async function's value is awaited; one that never settles is a timeout, the others still count
-    ['js call, async results', { mode: 'call', fnName: 'f', source: 'async function f(x) { if (x === 2) return new Promise(() => {}); await null; return x * 10 }', inputs: ['[1]', '[2]', '[3]'] }, [['ok', '10'], ['timeout', ''], ['ok', '30']]],
-    ['js call, loop mid-batch', { mode: 'call', fnName: 'f', source: 'function f(x) { while (x === 2) {} return x }', inputs: ['[1]', '[2]', '[3]'] }, [['ok', '1'], ['timeout', ''], ['ok', '3']]],
+    [
+      'js call, async results',
+      {
+        mode: 'call',
+        fnName: 'f',
+        source: 'async function f(x) { if (x === 2) return new Promise(() => {}); await null; return x * 10 }',
+        inputs: ['[1]', '[2]', '[3]'],
+      },
+      [
+        ['ok', '10'],
+        ['timeout', ''],
+        ['ok', '30'],
+      ],
+    ],
+    [
+      'js call, loop mid-batch',
+      { mode: 'call', fnName: 'f', source: 'function f(x) { while (x === 2) {} return x }', inputs: ['[1]', '[2]', '[3]'] },
+      [
+        ['ok', '1'],
+        ['timeout', ''],
+        ['ok', '3'],
+      ],
+    ],
     // ES module syntax is rewritten; TypeScript types are stripped
-    ['ts export', { language: 'typescript', mode: 'call', fnName: 'sq', source: 'export function sq(x: number): number { return x * x }', inputs: ['[4]'] }, [['ok', '16']]],
+    [
+      'ts export',
+      { language: 'typescript', mode: 'call', fnName: 'sq', source: 'export function sq(x: number): number { return x * x }', inputs: ['[4]'] },
+      [['ok', '16']],
+    ],
     // async functions are awaited (microtasks only: no timers in the isolate)
     ['js async', { mode: 'call', fnName: 'f', source: 'async function f(x) { await null; return [x] }', inputs: ['[7]'] }, [['ok', '[7]']]],
     // undefined is not JSON: a failure, not a silent null
     ['js undefined', { mode: 'call', fnName: 'f', source: 'function f() {}', inputs: ['[]'] }, [['runtime_error', '']]],
     // stdin through readline, output through console.log
-    ['js readline', { mode: 'stdio', source: 'const rl = require("readline").createInterface({ input: process.stdin }); let s = 0; rl.on("line", (l) => (s += +l)); rl.on("close", () => console.log(s));', inputs: ['1\n2\n3\n'] }, [['ok', '6']]],
+    [
+      'js readline',
+      {
+        mode: 'stdio',
+        source:
+          'const rl = require("readline").createInterface({ input: process.stdin }); let s = 0; rl.on("line", (l) => (s += +l)); rl.on("close", () => console.log(s));',
+        inputs: ['1\n2\n3\n'],
+      },
+      [['ok', '6']],
+    ],
     // process.exit(0) ends a stdio program normally
     ['js exit(0)', { mode: 'stdio', source: 'console.log("a"); process.exit(0); console.log("b")', inputs: [''] }, [['ok', 'a']]],
     // each stdio test runs in a fresh context: no state carries over
-    ['js fresh context', { mode: 'stdio', source: 'globalThis.n = (globalThis.n ?? 0) + 1; console.log(n)', inputs: ['', ''] }, [['ok', '1'], ['ok', '1']]],
+    [
+      'js fresh context',
+      { mode: 'stdio', source: 'globalThis.n = (globalThis.n ?? 0) + 1; console.log(n)', inputs: ['', ''] },
+      [
+        ['ok', '1'],
+        ['ok', '1'],
+      ],
+    ],
     // LeetCode-style class Solution in Python
-    ['py Solution', { language: 'python', mode: 'call', fnName: 'twoSum', source: 'class Solution:\n    def twoSum(self, a, b):\n        return a + b', inputs: ['[1,2]'] }, [['ok', '3']]],
+    [
+      'py Solution',
+      { language: 'python', mode: 'call', fnName: 'twoSum', source: 'class Solution:\n    def twoSum(self, a, b):\n        return a + b', inputs: ['[1,2]'] },
+      [['ok', '3']],
+    ],
     // sys.exit(0) ends a stdio program normally; each test gets its own stdin
-    ['py stdio', { language: 'python', mode: 'stdio', source: 'import sys\nprint(int(input()) * 2)\nsys.exit(0)', inputs: ['1', '2', '3'] }, [['ok', '2'], ['ok', '4'], ['ok', '6']]],
+    [
+      'py stdio',
+      { language: 'python', mode: 'stdio', source: 'import sys\nprint(int(input()) * 2)\nsys.exit(0)', inputs: ['1', '2', '3'] },
+      [
+        ['ok', '2'],
+        ['ok', '4'],
+        ['ok', '6'],
+      ],
+    ],
     // state a test changes (builtins, sys.stdout, globals) is back to normal for the next one
-    ['py state reset', { language: 'python', mode: 'stdio', source: 'import builtins, sys, io\nprint(getattr(builtins, "marker", 0))\nbuiltins.marker = 1\nsys.stdout = io.StringIO()', inputs: ['', ''] }, [['ok', '0'], ['ok', '0']]],
+    [
+      'py state reset',
+      {
+        language: 'python',
+        mode: 'stdio',
+        source: 'import builtins, sys, io\nprint(getattr(builtins, "marker", 0))\nbuiltins.marker = 1\nsys.stdout = io.StringIO()',
+        inputs: ['', ''],
+      },
+      [
+        ['ok', '0'],
+        ['ok', '0'],
+      ],
+    ],
     // a test that times out does not take the next one with it
-    ['py after timeout', { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    while x == 1:\n        pass\n    return x', inputs: ['[1]', '[2]'] }, [['timeout', ''], ['ok', '2']]],
+    [
+      'py after timeout',
+      { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    while x == 1:\n        pass\n    return x', inputs: ['[1]', '[2]'] },
+      [
+        ['timeout', ''],
+        ['ok', '2'],
+      ],
+    ],
     // NaN and Infinity are not JSON: JSON.stringify would write null, a silent skip (regression: a js-function returning NaN was skipped_by_rule)
     ['js NaN', { mode: 'call', fnName: 'f', source: 'function f() { return NaN }', inputs: ['[]'] }, [['runtime_error', '']]],
-    ['js Infinity inside an object', { mode: 'call', fnName: 'f', source: 'function f() { return { score: 1, details: { r: -Infinity } } }', inputs: ['[]'] }, [['runtime_error', '']]],
+    [
+      'js Infinity inside an object',
+      { mode: 'call', fnName: 'f', source: 'function f() { return { score: 1, details: { r: -Infinity } } }', inputs: ['[]'] },
+      [['runtime_error', '']],
+    ],
     ['js a real null is still a value', { mode: 'call', fnName: 'f', source: 'function f() { return [null, 1] }', inputs: ['[]'] }, [['ok', '[null,1]']]],
     // a return value is output: bounded like stdout (SANDBOX_OUTPUT_BYTES)
-    ['js return value beyond the output cap', { mode: 'call', fnName: 'f', source: 'function f() { return "x".repeat(2e6) }', inputs: ['[]'] }, [['output_limit', '']]],
+    [
+      'js return value beyond the output cap',
+      { mode: 'call', fnName: 'f', source: 'function f() { return "x".repeat(2e6) }', inputs: ['[]'] },
+      [['output_limit', '']],
+    ],
     // NaN is not JSON
     ['py NaN', { language: 'python', mode: 'call', fnName: 'f', source: 'def f():\n    return float("nan")', inputs: ['[]'] }, [['runtime_error', '']]],
     // arguments arrive as the JSON text says: 3.0 is a float
-    ['py float argument', { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    return type(x).__name__', inputs: ['[3.0]', '[3]'] }, [['ok', '"float"'], ['ok', '"int"']]],
+    [
+      'py float argument',
+      { language: 'python', mode: 'call', fnName: 'f', source: 'def f(x):\n    return type(x).__name__', inputs: ['[3.0]', '[3]'] },
+      [
+        ['ok', '"float"'],
+        ['ok', '"int"'],
+      ],
+    ],
     // output printed by an atexit function counts, as under python3 program.py
-    ['py atexit output', { language: 'python', mode: 'stdio', source: 'import atexit\natexit.register(lambda: print("late"))\nprint("early")', inputs: [''] }, [['ok', 'early\nlate']]],
+    [
+      'py atexit output',
+      { language: 'python', mode: 'stdio', source: 'import atexit\natexit.register(lambda: print("late"))\nprint("early")', inputs: [''] },
+      [['ok', 'early\nlate']],
+    ],
     // assert-style: the test code reaches the program's functions and constants through plain values
-    ['py assert', { language: 'python', mode: 'script', source: 'K = 3\ndef f(x):\n    return (x, [x])', assertCode: 'assert f(2) == (2, [2]) and K == 3', inputs: [''] }, [['ok', '']]],
-    ['js assert', { mode: 'script', source: 'const K = 3; const f = (x) => [x, { x }];', assertCode: 'if (JSON.stringify(f(2)) !== \'[2,{"x":2}]\' || K !== 3) throw new Error("f")', inputs: [''] }, [['ok', '']]],
+    [
+      'py assert',
+      { language: 'python', mode: 'script', source: 'K = 3\ndef f(x):\n    return (x, [x])', assertCode: 'assert f(2) == (2, [2]) and K == 3', inputs: [''] },
+      [['ok', '']],
+    ],
+    [
+      'js assert',
+      {
+        mode: 'script',
+        source: 'const K = 3; const f = (x) => [x, { x }];',
+        assertCode: 'if (JSON.stringify(f(2)) !== \'[2,{"x":2}]\' || K !== 3) throw new Error("f")',
+        inputs: [''],
+      },
+      [['ok', '']],
+    ],
     // what the harness removes is not needed by common string and number methods
-    ['js locale methods', { mode: 'call', fnName: 'f', source: 'function f() { return ["b", "a"].sort((x, y) => x.localeCompare(y)).join("") + (1234.5).toLocaleString("en-US") }', inputs: ['[]'] }, [['ok', '"ab1,234.5"']]],
+    [
+      'js locale methods',
+      {
+        mode: 'call',
+        fnName: 'f',
+        source: 'function f() { return ["b", "a"].sort((x, y) => x.localeCompare(y)).join("") + (1234.5).toLocaleString("en-US") }',
+        inputs: ['[]'],
+      },
+      [['ok', '"ab1,234.5"']],
+    ],
   ];
   it.each(cases)('%s', async (_name, request, expected) => {
     expect(summary(await run(request))).toEqual(expected);
   });
 
-  it.each(['javascript', 'python'] as const)('reports %s test code that does not compile as the reference\'s fault, running nothing', async (language) => {
-    const result = await run({ language, mode: 'script', source: language === 'python' ? 'def f():\n    return 2' : 'function f() { return 2 }', assertCode: 'assert f( == 2', inputs: [''] });
+  it.each(['javascript', 'python'] as const)("reports %s test code that does not compile as the reference's fault, running nothing", async (language) => {
+    const result = await run({
+      language,
+      mode: 'script',
+      source: language === 'python' ? 'def f():\n    return 2' : 'function f() { return 2 }',
+      assertCode: 'assert f( == 2',
+      inputs: [''],
+    });
     expect(result.tests).toEqual([]);
     expect(result.testsError).toMatch(/./);
   });

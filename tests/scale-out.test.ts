@@ -162,7 +162,10 @@ describe.skipIf(missing !== '')('jobs behind nginx', () => {
 
   it('a job is polled on either replica, and finished by the other when the replica running it is SIGKILLed mid-job', async () => {
     // Eight groups of one 1.5 s cell on one worker: 12 s of work, long enough to be cut in the middle.
-    const body = { rewards: [{ id: 'test-sleep', params: { ms: 1500 } }], groups: Array.from({ length: 8 }, (_, i) => ({ id: `g${i}`, completions: [`job ${i}`] })) };
+    const body = {
+      rewards: [{ id: 'test-sleep', params: { ms: 1500 } }],
+      groups: Array.from({ length: 8 }, (_, i) => ({ id: `g${i}`, completions: [`job ${i}`] })),
+    };
     const submitted = await post(`${nginx.url}/v1/jobs`, body);
     expect(submitted.status).toBe(202);
     const { id } = submitted.json;

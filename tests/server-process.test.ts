@@ -14,7 +14,14 @@ import { spawnServer } from './spawn-server.ts';
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
-const env = (extra: Record<string, string> = {}) => ({ ...process.env, REWARD_MODULES: fixtureRules.join(','), POOL_SIZE: '1', SANDBOX_PYTHON: 'off', LOG_LEVEL: 'info', ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  ...process.env,
+  REWARD_MODULES: fixtureRules.join(','),
+  POOL_SIZE: '1',
+  SANDBOX_PYTHON: 'off',
+  LOG_LEVEL: 'info',
+  ...extra,
+});
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
@@ -86,8 +93,14 @@ describe('server process', { timeout: 240_000 }, () => {
     children.push(child);
     // Ten cells of 3 s on one worker: 30 s of work, far past the 5 s grace period.
     // Headers go out with the first line: nothing is read before the shutdown.
-    const stream = post(url, { rewards: [{ id: 'test-sleep', params: { ms: 3000 } }], groups: [{ id: 'long', completions: Array.from({ length: 10 }, (_, i) => `c${i}`) }] }, { accept: 'application/x-ndjson' });
-    await expect.poll(async () => ((await (await fetch(`${url}/metrics`)).text()).match(/verdict_busy_workers\{pool="score"\} 1/) ? 1 : 0), { timeout: 10_000 }).toBe(1);
+    const stream = post(
+      url,
+      { rewards: [{ id: 'test-sleep', params: { ms: 3000 } }], groups: [{ id: 'long', completions: Array.from({ length: 10 }, (_, i) => `c${i}`) }] },
+      { accept: 'application/x-ndjson' },
+    );
+    await expect
+      .poll(async () => ((await (await fetch(`${url}/metrics`)).text()).match(/verdict_busy_workers\{pool="score"\} 1/) ? 1 : 0), { timeout: 10_000 })
+      .toBe(1);
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     const next = lines(await stream);

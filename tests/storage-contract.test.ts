@@ -87,7 +87,10 @@ describe.each(backends)('%s rule store', (name, make, available) => {
 
     it('counts the bytes of stored definitions (MAX_RULE_STORE_BYTES)', async () => {
       const big = { ...rule('big'), id: 'big', definition: { kind: 'preset', pad: 'x'.repeat(10_000) } };
-      await expect(store.append(big, { maxRules: 1000, maxStoreBytes: 10_000 })).rejects.toMatchObject({ code: 'VERDICT_RULE_LIMIT', message: expect.stringContaining('MAX_RULE_STORE_BYTES') });
+      await expect(store.append(big, { maxRules: 1000, maxStoreBytes: 10_000 })).rejects.toMatchObject({
+        code: 'VERDICT_RULE_LIMIT',
+        message: expect.stringContaining('MAX_RULE_STORE_BYTES'),
+      });
     });
 
     it('refuses to purge an id another stored rule pins, then purges it once unpinned: numbers stay taken, limits are freed', async () => {

@@ -42,7 +42,11 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
   const dataDir = tempDir();
 
   const call = async (what: Outcome['what'], method: string, path: string, body?: object): Promise<Outcome & { json: any }> => {
-    const response = await fetch(`${server.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const json = (await response.json().catch(() => null)) as any;
     return { what, status: response.status, code: json?.code, retryAfter: response.headers.get('retry-after'), json };
   };
@@ -96,7 +100,10 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
           if (outcome.status === 201) acknowledged.push(id);
         } else if (kind === 1) {
           const outcome = await call('score', 'POST', '/v1/score', scoring);
-          outcomes.push({ ...outcome, status: outcome.status === 200 && outcome.json.groups[0].completions.map((c: any) => c.reward).join() === '1,0' ? 200 : -outcome.status });
+          outcomes.push({
+            ...outcome,
+            status: outcome.status === 200 && outcome.json.groups[0].completions.map((c: any) => c.reward).join() === '1,0' ? 200 : -outcome.status,
+          });
         } else if (kind === 2) {
           outcomes.push(await call('list', 'GET', '/v1/rewards'));
         } else if (kind === 3) {
@@ -138,8 +145,14 @@ describe.skipIf(pgMissing !== '')('PostgreSQL faults', () => {
     expect(outcomes.filter((o) => o.what === 'register' && o.status === 201).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.what === 'submit' && o.status === 202).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.what === 'score').length).toBeGreaterThan(0);
-    const statuses = (what: Outcome['what']) => outcomes.filter((o) => o.what === what).map((o) => o.status).join(',');
-    console.info(`store faults: ${outcomes.length} requests while backends were killed 8 times; registrations ${statuses('register')}; job submissions ${statuses('submit')}`);
+    const statuses = (what: Outcome['what']) =>
+      outcomes
+        .filter((o) => o.what === what)
+        .map((o) => o.status)
+        .join(',');
+    console.info(
+      `store faults: ${outcomes.length} requests while backends were killed 8 times; registrations ${statuses('register')}; job submissions ${statuses('submit')}`,
+    );
   });
 
   it('answers 503 with Retry-After while PostgreSQL is stopped, keeps scoring, and recovers when it starts', { timeout: 120_000 }, async () => {
@@ -280,8 +293,14 @@ describe('SQLite faults in the job store', () => {
     const other = new Database(path.join(dataDir, 'jobs.sqlite'));
     try {
       // A fault in the real file: storing the result of a job's first claim fails.
-      other.exec("CREATE TRIGGER refuse_first_result BEFORE UPDATE ON jobs WHEN NEW.status = 'done' AND OLD.attempts = 1 BEGIN SELECT RAISE(ABORT, 'disk said no'); END");
-      const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: [good] }] } });
+      other.exec(
+        "CREATE TRIGGER refuse_first_result BEFORE UPDATE ON jobs WHEN NEW.status = 'done' AND OLD.attempts = 1 BEGIN SELECT RAISE(ABORT, 'disk said no'); END",
+      );
+      const submitted = await app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        payload: { rewards: [{ id: 'think-format' }], groups: [{ completions: [good] }] },
+      });
       expect(submitted.statusCode).toBe(202);
       const poll = async () => (await app.inject({ method: 'GET', url: `/v1/jobs/${submitted.json().id}` })).json();
       await expect.poll(async () => (await poll()).status, { timeout: 60_000 }).toMatch(/^(done|failed)$/);

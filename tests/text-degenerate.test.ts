@@ -17,7 +17,11 @@ const rules = new Map(builtinRewards.map((rule) => [rule.id, rule]));
 /** A rule's params with its schema's defaults, as the registry fills them in. */
 function withDefaults(id: string, params: Record<string, unknown>): Record<string, unknown> {
   const properties = (rules.get(id)!.paramsSchema as { properties: Record<string, { default?: unknown }> }).properties;
-  const defaults = Object.fromEntries(Object.entries(properties).filter(([, p]) => p.default !== undefined).map(([k, p]) => [k, p.default]));
+  const defaults = Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, p]) => p.default !== undefined)
+      .map(([k, p]) => [k, p.default]),
+  );
   return { ...defaults, ...params };
 }
 
@@ -79,7 +83,11 @@ const rows: Row[] = [
   ['repetition-penalty', 'fullwidth and plain forms alternating', { completion: loop('ｗａｉｔ let me check wait ｌｅｔ me check', 30) }],
   ['repetition-penalty', 'Braille blanks for spaces', { completion: loop('let\u2800me\u2800check\u2800again', 50, '\u2800') }],
   ['repetition-penalty', 'Hangul fillers for spaces', { completion: loop('let\u3164me\u3164check', 50, '\u3164') }],
-  ['repetition-penalty', 'combining marks varying each repeat', { completion: Array.from({ length: 60 }, (_, i) => `wait${String.fromCharCode(0x300 + (i % 40))} let me check`).join(' ') }],
+  [
+    'repetition-penalty',
+    'combining marks varying each repeat',
+    { completion: Array.from({ length: 60 }, (_, i) => `wait${String.fromCharCode(0x300 + (i % 40))} let me check`).join(' ') },
+  ],
   ['repetition-penalty', 'case varying each repeat', { completion: loop('Wait WAIT wait wAiT let me check', 40) }],
   ['repetition-penalty', 'a punctuation flood', { completion: '!'.repeat(5000) }],
   ['repetition-penalty', 'an emoji flood', { completion: '🤔'.repeat(2000) }],
@@ -103,9 +111,24 @@ const rows: Row[] = [
   ['language-consistency', 'English target, an Italian chain of thought', { completion: think(PROSE.it.slice(0, 5).join(' ')) }, { target: 'en' }],
   ['language-consistency', 'English target, a Dutch chain of thought', { completion: think(PROSE.nl.join(' ')) }, { target: 'en' }],
   ['language-consistency', 'Spanish target, an English chain of thought', { completion: think(PROSE.en.slice(0, 5).join(' ')) }, { target: 'es' }],
-  ['language-consistency', 'Chinese target, English behind zero-width spaces', { completion: think(`我们先计算。${'w\u200ba\u200bi\u200bt l\u200be\u200bt m\u200be c\u200bh\u200be\u200bc\u200bk'}`) }, { target: 'zh' }],
-  ['language-consistency', 'Chinese target, English in fullwidth letters', { completion: think('我们先计算。ｗａｉｔ ｌｅｔ ｍｅ ｃｈｅｃｋ ａｇａｉｎ') }, { target: 'zh' }],
-  ['language-consistency', 'Chinese target, English spelled out as single letters', { completion: think('我们先计算。w a i t l e t m e c h e c k') }, { target: 'zh' }],
+  [
+    'language-consistency',
+    'Chinese target, English behind zero-width spaces',
+    { completion: think(`我们先计算。${'w\u200ba\u200bi\u200bt l\u200be\u200bt m\u200be c\u200bh\u200be\u200bc\u200bk'}`) },
+    { target: 'zh' },
+  ],
+  [
+    'language-consistency',
+    'Chinese target, English in fullwidth letters',
+    { completion: think('我们先计算。ｗａｉｔ ｌｅｔ ｍｅ ｃｈｅｃｋ ａｇａｉｎ') },
+    { target: 'zh' },
+  ],
+  [
+    'language-consistency',
+    'Chinese target, English spelled out as single letters',
+    { completion: think('我们先计算。w a i t l e t m e c h e c k') },
+    { target: 'zh' },
+  ],
   ['language-consistency', 'Chinese target, shouted English', { completion: think('我们先计算。WAIT LET ME RECHECK THIS') }, { target: 'zh' }],
   ['language-consistency', 'Chinese target, pinyin', { completion: think('women xian jisuan zonghe ranhou chengyi san') }, { target: 'zh' }],
   ['language-consistency', 'Chinese target, English leetspeak', { completion: think('我们先计算。wa1t l3t m3 r3ch3ck th1s ag41n') }, { target: 'zh' }],

@@ -10,8 +10,15 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const ids = [
-  'cosine-length', 'language-consistency', 'length', 'multiple-choice', 'overlong-penalty',
-  'regex-match', 'repetition-penalty', 'string-check', 'text-similarity',
+  'cosine-length',
+  'language-consistency',
+  'length',
+  'multiple-choice',
+  'overlong-penalty',
+  'regex-match',
+  'repetition-penalty',
+  'string-check',
+  'text-similarity',
 ];
 
 describe('text rules over HTTP', () => {
@@ -25,10 +32,12 @@ describe('text rules over HTTP', () => {
   it('scores language consistency per completion, with the group metadata as target', async () => {
     const { status, body } = await score(app, {
       rewards: [{ id: 'language-consistency' }],
-      groups: [{
-        metadata: { language: 'zh' },
-        completions: ['<think>我们先计算总和。</think> 4', '<think>我们先计算总和。Wait, recheck this again.</think> 4', '<think></think> 4'],
-      }],
+      groups: [
+        {
+          metadata: { language: 'zh' },
+          completions: ['<think>我们先计算总和。</think> 4', '<think>我们先计算总和。Wait, recheck this again.</think> 4', '<think></think> 4'],
+        },
+      ],
     });
     expect(status).toBe(200);
     const cells = body.groups[0].completions.map((c: { rewards: Record<string, unknown> }) => c.rewards['language-consistency']);
@@ -64,7 +73,10 @@ describe('text rules over HTTP', () => {
   });
 
   it('a short prompt alone, with nothing to fall back on, is not scored rather than guessed', async () => {
-    const { body } = await score(app, { rewards: [{ id: 'language-consistency' }], groups: [{ prompt: 'Hi', completions: ['<think>We add them.</think> 4'] }] });
+    const { body } = await score(app, {
+      rewards: [{ id: 'language-consistency' }],
+      groups: [{ prompt: 'Hi', completions: ['<think>We add them.</think> 4'] }],
+    });
     expect(body.groups[0].completions[0].rewards['language-consistency']).toMatchObject({ score: null, reason: 'no_target' });
   });
 
@@ -85,8 +97,19 @@ describe('text rules over HTTP', () => {
 
   it('gives the Kimi length penalty the whole group and its token counts', async () => {
     const { body } = await score(app, {
-      rewards: [{ id: 'regex-match', name: 'ok', params: { pattern: 'ok' } }, { id: 'length', params: { correct_from: 'ok', unit: 'tokens' } }],
-      groups: [{ completions: [{ content: 'ok', num_tokens: 10 }, { content: 'ok', num_tokens: 30 }, { content: 'no', num_tokens: 20 }] }],
+      rewards: [
+        { id: 'regex-match', name: 'ok', params: { pattern: 'ok' } },
+        { id: 'length', params: { correct_from: 'ok', unit: 'tokens' } },
+      ],
+      groups: [
+        {
+          completions: [
+            { content: 'ok', num_tokens: 10 },
+            { content: 'ok', num_tokens: 30 },
+            { content: 'no', num_tokens: 20 },
+          ],
+        },
+      ],
     });
     const scores = body.groups[0].completions.map((c: { rewards: Record<string, { score: number }> }) => c.rewards.length.score);
     expect(scores).toEqual([0.5, -0.5, 0]); // shortest right, longest right, wrong and in the middle: min(0, 0)
@@ -94,7 +117,10 @@ describe('text rules over HTTP', () => {
 
   it('uses completion_ids for the overlong penalty and the repetition penalty', async () => {
     const { body } = await score(app, {
-      rewards: [{ id: 'overlong-penalty', params: { max_completion_len: 4, soft_punish_cache: 2 } }, { id: 'repetition-penalty', params: { ngram_size: 2 } }],
+      rewards: [
+        { id: 'overlong-penalty', params: { max_completion_len: 4, soft_punish_cache: 2 } },
+        { id: 'repetition-penalty', params: { ngram_size: 2 } },
+      ],
       groups: [{ completions: [{ content: 'a b c d e', completion_ids: [5, 5, 5] }] }],
     });
     const cell = body.groups[0].completions[0].rewards;

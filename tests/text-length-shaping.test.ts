@@ -11,8 +11,15 @@ const verdict = (v: number | null) => ({ verdicts: { acc: v } });
 
 describe('cosine-length', () => {
   const defaults = {
-    correct_from: 'acc', correct_threshold: 1, min_value_wrong: -1, max_value_wrong: -0.5,
-    min_value_correct: 0.5, max_value_correct: 1, max_len: 1000, unit: 'chars', clip_length: true,
+    correct_from: 'acc',
+    correct_threshold: 1,
+    min_value_wrong: -1,
+    max_value_wrong: -0.5,
+    min_value_correct: 0.5,
+    max_value_correct: 1,
+    max_len: 1000,
+    unit: 'chars',
+    clip_length: true,
   } as const;
   // open-r1: min + 0.5 (max - min)(1 + cos(pi * len / max_len)), min/max swapped for wrong answers
   const openR1 = (len: number, correct: boolean, maxLen = 1000) => {
@@ -36,7 +43,12 @@ describe('cosine-length', () => {
     ['the named verdict is null: not scored', { completion: 'x', ...verdict(null) }, {}, null, 'verdict_null'],
     ['the named rule is not in the request: not scored', { completion: 'x', verdicts: {} }, {}, null, 'missing_verdict'],
     ['reference mode without a reference: not scored', { completion: 'x' }, { correct_from: 'reference' }, null, 'no_reference'],
-    ['reference mode, exact final answer (no math engine)', { completion: '<think>hm</think> \\boxed{42}', reference: '42' }, { correct_from: 'reference', max_len: 1 }, 0.5],
+    [
+      'reference mode, exact final answer (no math engine)',
+      { completion: '<think>hm</think> \\boxed{42}', reference: '42' },
+      { correct_from: 'reference', max_len: 1 },
+      0.5,
+    ],
     ['reference mode, different answer is wrong', { completion: '\\boxed{41}', reference: '42' }, { correct_from: 'reference', max_len: 1 }, -0.5],
   ];
   it.each(rows)('%s', async (_why, sample, params, score, reason) => {
@@ -55,7 +67,10 @@ describe('cosine-length', () => {
 
 describe('length (Kimi 1.5, group-relative)', () => {
   const defaults = { correct_from: 'acc', correct_threshold: 1, unit: 'chars' } as const;
-  const group = (completions: string[], index: number, num_tokens?: (number | null)[]) => ({ completion: completions[index], group: { completions, index, num_tokens } });
+  const group = (completions: string[], index: number, num_tokens?: (number | null)[]) => ({
+    completion: completions[index],
+    group: { completions, index, num_tokens },
+  });
   const texts = ['aa', 'aaaa', 'aaaaaaaaaa']; // lengths 2, 4, 10: lambda = 0.5, 0.25, -0.5
   type Row = [string, Sample, Partial<Record<keyof typeof defaults, unknown>>, number | null, string?];
   const rows: Row[] = [
@@ -96,10 +111,20 @@ describe('overlong-penalty (DAPO)', () => {
     ['completion_ids win over num_tokens', { completion: '', completion_ids: new Array(90).fill(0), num_tokens: 10 }, {}, -0.5],
     ['no soft zone: a hard cliff at L_max', { completion: '', num_tokens: 100 }, { soft_punish_cache: 0 }, 0],
     ['no soft zone, one past L_max', { completion: '', num_tokens: 101 }, { soft_punish_cache: 0 }, -1],
-    ['the paper defaults: 18432 tokens is halfway into the 4096 cache', { completion: '', num_tokens: 18432 }, { max_completion_len: 20480, soft_punish_cache: 4096 }, -0.5],
+    [
+      'the paper defaults: 18432 tokens is halfway into the 4096 cache',
+      { completion: '', num_tokens: 18432 },
+      { max_completion_len: 20480, soft_punish_cache: 4096 },
+      -0.5,
+    ],
     ['estimated: 90 ASCII characters are 90 tokens at most', { completion: 'a'.repeat(90) }, {}, -0.5],
     ['estimated: a CJK character is 3 bytes', { completion: '字'.repeat(30) }, {}, -0.5],
-    ['regression: 60,000 emoji are at least 60,000 tokens, past the paper L_max', { completion: '😀'.repeat(60_000) }, { max_completion_len: 20480, soft_punish_cache: 4096 }, -1],
+    [
+      'regression: 60,000 emoji are at least 60,000 tokens, past the paper L_max',
+      { completion: '😀'.repeat(60_000) },
+      { max_completion_len: 20480, soft_punish_cache: 4096 },
+      -1,
+    ],
     ['estimates refused', { completion: 'a' }, { require_tokens: true }, null, 'no_token_counts'],
   ];
   it.each(rows)('%s', async (_why, sample, params, score, reason) => {

@@ -25,7 +25,12 @@ describe('repetition-penalty', () => {
     ["units 'tokens' without ids: not scored", { completion: 'a b c' }, { units: 'tokens' }, null, 'no_token_ids'],
     ['Chinese without spaces is segmented (one whitespace token)', { completion: '我们计算我们计算' }, { ngram_size: 2 }, -(1 - 2 / 3)],
     ['Japanese too', { completion: '私は学生です私は学生です' }, { ngram_size: 4 }, -(1 - 4 / 5)],
-    ['regression: a loop carrying a counter repeats once numbers are masked', { completion: 'step 1 check step 2 check step 3 check step 4' }, {}, -(1 - 3 / 9)],
+    [
+      'regression: a loop carrying a counter repeats once numbers are masked',
+      { completion: 'step 1 check step 2 check step 3 check step 4' },
+      {},
+      -(1 - 3 / 9),
+    ],
     ['mask_numbers false is open-r1: the counter hides the loop', { completion: 'step 1 check step 2 check step 3 check step 4' }, { mask_numbers: false }, 0],
     ['regression: a loop without spaces is cut into repeating pieces', { completion: 'wait'.repeat(100) }, {}, -(1 - 1 / 48)],
     ['regression: a Thai loop is segmented', { completion: 'ฉันคิดว่า'.repeat(40) }, { ngram_size: 2 }, -(1 - 3 / 119)], // ฉัน|คิด|ว่า x 40,

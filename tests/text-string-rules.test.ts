@@ -34,7 +34,12 @@ describe('string-check', () => {
     ['the params reference overrides the group', { completion: 'yes', reference: 'no' }, { reference: 'yes' }, 1],
     ['an object reference is unusable', { completion: 'x', reference: { a: 1 } }, {}, null, 'no_reference'],
     // Normalised (version 2): invisible and fullwidth characters neither hide nor fake a match.
-    ['regression: a zero-width space inside the answer does not escape ne', { completion: 'I can\u200bnot help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
+    [
+      'regression: a zero-width space inside the answer does not escape ne',
+      { completion: 'I can\u200bnot help' },
+      { operation: 'ne', reference: 'I cannot help' },
+      0,
+    ],
     ['regression: a Braille blank is not an answer that differs', { completion: '<think>x</think>\u2800' }, { operation: 'ne', reference: '' }, 0],
     ['regression: a Braille blank reads as the space it shows', { completion: 'I\u2800cannot\u3164help' }, { operation: 'ne', reference: 'I cannot help' }, 0],
     ['fullwidth letters equal their plain forms', { completion: 'Ｐａｒｉｓ', reference: 'Paris' }, {}, 1],
@@ -44,7 +49,12 @@ describe('string-check', () => {
     ['verbatim never trims', { completion: 'Paris\n', reference: 'Paris' }, { scope: 'verbatim' }, 0],
     ['verbatim keeps invisible characters', { completion: 'Par\u200bis', reference: 'Paris' }, { scope: 'verbatim' }, 0],
     // OpenAI's semantics, hazards included (docs/text-rules.md): these pass by design.
-    ['hazard kept: like passes a copy of the prompt that holds the reference', { completion: 'Is the capital Paris, Lyon or Nice?', reference: 'Paris' }, { operation: 'like' }, 1],
+    [
+      'hazard kept: like passes a copy of the prompt that holds the reference',
+      { completion: 'Is the capital Paris, Lyon or Nice?', reference: 'Paris' },
+      { operation: 'like' },
+      1,
+    ],
     ['hazard kept: like passes a negation', { completion: 'not Paris', reference: 'Paris' }, { operation: 'like' }, 1],
     ['hazard kept: ne passes an empty answer', { completion: '<think>x</think>', reference: 'Paris' }, { operation: 'ne' }, 1],
     ['the safe choice: eq on the answer refuses both', { completion: 'not Paris', reference: 'Paris' }, {}, 0],
@@ -117,7 +127,13 @@ describe('multiple-choice', () => {
     ['a leading list of letters is a hedge', { completion: 'A) B) C) D)', reference: 'A' }, {}, 0, 'multiple_choices'],
     ['"A. or C." is a hedge', { completion: 'A. or C.', reference: 'A' }, {}, 0, 'multiple_choices'],
     ['a negated letter is no choice', { completion: 'Not (C).', reference: 'C' }, {}, 0, 'no_choice'],
-    ['every option ruled out picks none', { completion: 'Option A is wrong. Option B is wrong. Option C is wrong. Option D is wrong.', reference: 'D' }, {}, 0, 'no_choice'],
+    [
+      'every option ruled out picks none',
+      { completion: 'Option A is wrong. Option B is wrong. Option C is wrong. Option D is wrong.', reference: 'D' },
+      {},
+      0,
+      'no_choice',
+    ],
     ['"C) is wrong" rejects C', { completion: 'C) is wrong; the answer is neither', reference: 'C' }, {}, 0, 'no_choice'],
     ['the pronoun I is not option I', { completion: 'Answer: I think B', reference: 'I' }, {}, 0, 'wrong_choice'],
     ['"Answer: I think B" reads B', { completion: 'Answer: I think B', reference: 'B' }, {}, 1],
@@ -127,7 +143,13 @@ describe('multiple-choice', () => {
     ['"(B), not (C)" picks B', { completion: '(B), not (C)', reference: 'B' }, {}, 1],
     ['option I alone is still I', { completion: 'Answer: I.', reference: 'I' }, {}, 1],
     ['regression: a fullwidth letter is the letter', { completion: '\\boxed{Ｃ}', reference: 'C' }, {}, 1],
-    ['regression: a zero-width space cannot split "A or C" into one choice', { completion: 'The answer is A\u200b or C', reference: 'A' }, {}, 0, 'multiple_choices'],
+    [
+      'regression: a zero-width space cannot split "A or C" into one choice',
+      { completion: 'The answer is A\u200b or C', reference: 'A' },
+      {},
+      0,
+      'multiple_choices',
+    ],
   ];
   it.each(rows)('%s', (...row) => expectRow(multipleChoice as never, defaults, row));
 

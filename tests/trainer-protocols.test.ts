@@ -36,7 +36,9 @@ describe('POST /v1/openrlhf', () => {
     expect(status).toBe(200);
     expect(body.extra_logs).toEqual({ 'math-answer': [0], 'think-format': [1], scored: [1] });
     expect(body.rewards).toEqual([1]);
-    expect(body.warnings).toEqual([expect.objectContaining({ code: 'null_share', rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] })]);
+    expect(body.warnings).toEqual([
+      expect.objectContaining({ code: 'null_share', rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] }),
+    ]);
   });
 
   it('refuses samples without the label a rule needs, pointing at the label', async () => {
@@ -115,7 +117,12 @@ describe('grader errors (run and validate answer the same)', () => {
     // model graders need a model
     ['score_model', { type: 'score_model', name: 'm', model: 'gpt-4o', input: [] }, 'VERDICT_UNSUPPORTED_GRADER', '/grader/type'],
     // a python grader inside multi is found at its own pointer
-    ['python inside multi', { type: 'multi', graders: { p: { type: 'python', source: '' } }, calculate_output: 'p' }, 'VERDICT_UNSUPPORTED_GRADER', '/grader/graders/p/type'],
+    [
+      'python inside multi',
+      { type: 'multi', graders: { p: { type: 'python', source: '' } }, calculate_output: 'p' },
+      'VERDICT_UNSUPPORTED_GRADER',
+      '/grader/graders/p/type',
+    ],
     // cosine needs embeddings
     ['text_similarity cosine', { ...fuzzy, evaluation_metric: 'cosine' }, 'VERDICT_UNSUPPORTED_GRADER', '/grader/type'],
     // an operation OpenAI does not define
@@ -125,13 +132,26 @@ describe('grader errors (run and validate answer the same)', () => {
     // only the completion can be the input
     ['an input other than the completion', { ...exact, input: '{{item.answer}}' }, 'VERDICT_INVALID_RULE', '/grader/input'],
     // the formula may read only the graders' names
-    ['calculate_output naming an unknown grader', { type: 'multi', graders: { exact }, calculate_output: 'exact + other' }, 'VERDICT_INVALID_REQUEST', '/grader/calculate_output'],
+    [
+      'calculate_output naming an unknown grader',
+      { type: 'multi', graders: { exact }, calculate_output: 'exact + other' },
+      'VERDICT_INVALID_REQUEST',
+      '/grader/calculate_output',
+    ],
     // the formula language is restricted: no function definitions or imports
-    ['calculate_output with an assignment', { type: 'multi', graders: { exact }, calculate_output: 'x = 1' }, 'VERDICT_INVALID_REQUEST', '/grader/calculate_output'],
+    [
+      'calculate_output with an assignment',
+      { type: 'multi', graders: { exact }, calculate_output: 'x = 1' },
+      'VERDICT_INVALID_REQUEST',
+      '/grader/calculate_output',
+    ],
     // an unknown type lists the supported ones
     ['an unknown type', { type: 'regex_check' }, 'VERDICT_UNSUPPORTED_GRADER', '/grader/type'],
   ])('%s', async (_name, grader, code, pointer) => {
-    for (const [url, extra] of [['/v1/graders/run', { model_sample: 'x' }], ['/v1/graders/validate', {}]] as const) {
+    for (const [url, extra] of [
+      ['/v1/graders/run', { model_sample: 'x' }],
+      ['/v1/graders/validate', {}],
+    ] as const) {
       const { status, body } = await post(url, { grader, ...extra });
       expect(status, url).toBe(400);
       expect(body.code, url).toBe(code);

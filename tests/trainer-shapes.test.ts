@@ -16,22 +16,74 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const cellOf = (body: { groups: Array<{ completions: Array<{ rewards: Record<string, { score: number | null; reason?: string }> }> }> }, rule: string, g = 0, c = 0) =>
-  body.groups[g].completions[c].rewards[rule];
+const cellOf = (
+  body: { groups: Array<{ completions: Array<{ rewards: Record<string, { score: number | null; reason?: string }> }> }> },
+  rule: string,
+  g = 0,
+  c = 0,
+) => body.groups[g].completions[c].rewards[rule];
 
 describe('rules declare what they need', () => {
   it.each([
     // the README's first example, minus the reference: used to be a column of nulls
-    ['math-answer without a reference', { rewards: ['math-answer'], groups: [{ completions: ['\\boxed{4}'] }] }, 'VERDICT_MISSING_REFERENCE', '/groups/0/reference', /math-answer needs a reference/],
+    [
+      'math-answer without a reference',
+      { rewards: ['math-answer'], groups: [{ completions: ['\\boxed{4}'] }] },
+      'VERDICT_MISSING_REFERENCE',
+      '/groups/0/reference',
+      /math-answer needs a reference/,
+    ],
     // the second group only: the pointer names it, the first group is fine
-    ['a misnamed column leaves the second group without', { rewards: ['string-check'], groups: [{ reference: 'a', completions: ['a'] }, { answer: 'b', completions: ['b'] }] }, 'VERDICT_INVALID_REQUEST', '/groups/1', /answer/],
-    ['string-check in a group override, reference missing', { groups: [{ rewards: ['string-check'], completions: ['a'] }] }, 'VERDICT_MISSING_REFERENCE', '/groups/0/reference', /string-check needs/],
+    [
+      'a misnamed column leaves the second group without',
+      {
+        rewards: ['string-check'],
+        groups: [
+          { reference: 'a', completions: ['a'] },
+          { answer: 'b', completions: ['b'] },
+        ],
+      },
+      'VERDICT_INVALID_REQUEST',
+      '/groups/1',
+      /answer/,
+    ],
+    [
+      'string-check in a group override, reference missing',
+      { groups: [{ rewards: ['string-check'], completions: ['a'] }] },
+      'VERDICT_MISSING_REFERENCE',
+      '/groups/0/reference',
+      /string-check needs/,
+    ],
     // a list is several answers for string rules, but math-answer takes one gold
-    ['math-answer given a list', { rewards: ['math-answer'], groups: [{ reference: ['1', '2'], completions: ['1'] }] }, 'VERDICT_INVALID_REFERENCE', '/groups/0/reference', /one gold answer; got a list of 2/],
+    [
+      'math-answer given a list',
+      { rewards: ['math-answer'], groups: [{ reference: ['1', '2'], completions: ['1'] }] },
+      'VERDICT_INVALID_REFERENCE',
+      '/groups/0/reference',
+      /one gold answer; got a list of 2/,
+    ],
     // a dataset row without any field the rule reads names the keys it found
-    ['math-answer given a row without answer or solution', { rewards: ['math-answer'], groups: [{ reference: { question: 'q', label: '4' }, completions: ['4'] }] }, 'VERDICT_INVALID_REFERENCE', '/groups/0/reference', /keys found: question, label/],
-    ['code-tests given tests it cannot read', { rewards: ['code-tests'], groups: [{ reference: { test_list: [1] }, completions: ['x'] }] }, 'VERDICT_INVALID_REFERENCE', '/groups/0/reference', /test_list must be a list of strings/],
-    ['multiple-choice given a word', { rewards: ['multiple-choice'], groups: [{ reference: 'Paris', completions: ['A'] }] }, 'VERDICT_INVALID_REFERENCE', '/groups/0/reference', /not one of the letters/],
+    [
+      'math-answer given a row without answer or solution',
+      { rewards: ['math-answer'], groups: [{ reference: { question: 'q', label: '4' }, completions: ['4'] }] },
+      'VERDICT_INVALID_REFERENCE',
+      '/groups/0/reference',
+      /keys found: question, label/,
+    ],
+    [
+      'code-tests given tests it cannot read',
+      { rewards: ['code-tests'], groups: [{ reference: { test_list: [1] }, completions: ['x'] }] },
+      'VERDICT_INVALID_REFERENCE',
+      '/groups/0/reference',
+      /test_list must be a list of strings/,
+    ],
+    [
+      'multiple-choice given a word',
+      { rewards: ['multiple-choice'], groups: [{ reference: 'Paris', completions: ['A'] }] },
+      'VERDICT_INVALID_REFERENCE',
+      '/groups/0/reference',
+      /not one of the letters/,
+    ],
   ])('%s: 400', async (_name, body, code, pointer, message) => {
     const { status, body: error } = await score(app, body);
     expect(status).toBe(400);
@@ -76,7 +128,9 @@ describe('warnings', () => {
     const lines: Array<[object, string]> = [];
     const log = { warn: (fields: object, message: string) => void lines.push([fields, message]) };
     await scoreBatch({ rewards: ['math-answer'], groups: [{ reference: '\\frac{1}{', completions: ['SECRET \\boxed{1}'] }] }, app.verdict.scoring, { log });
-    expect(lines).toEqual([[{ rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] }, expect.stringContaining('NULL_WARN_PERCENT')]]);
+    expect(lines).toEqual([
+      [{ rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] }, expect.stringContaining('NULL_WARN_PERCENT')],
+    ]);
     expect(JSON.stringify(lines)).not.toContain('SECRET');
   });
 
@@ -87,7 +141,12 @@ describe('warnings', () => {
   });
 
   it('the streamed summary line carries them too', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/score', headers: { accept: 'application/x-ndjson' }, payload: { rewards: ['math-answer'], groups: [gold('\\frac{1}{')] } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      headers: { accept: 'application/x-ndjson' },
+      payload: { rewards: ['math-answer'], groups: [gold('\\frac{1}{')] },
+    });
     const last = JSON.parse(response.body.trim().split('\n').at(-1)!);
     expect(last).toMatchObject({ done: true, warnings: [{ rule: 'math-answer', nulls: 1, cells: 1 }] });
   });
@@ -97,7 +156,10 @@ describe('trainer inputs as they are', () => {
   it('`rewards` takes bare ids, mixed with specs, in the batch and in a group', async () => {
     const { status, body } = await score(app, {
       rewards: ['think-format', { id: 'string-check', name: 'exact', weight: 2 }],
-      groups: [{ reference: 'x', completions: ['<think>a</think>x'] }, { rewards: ['string-check'], reference: 'x', completions: ['x'] }],
+      groups: [
+        { reference: 'x', completions: ['<think>a</think>x'] },
+        { rewards: ['string-check'], reference: 'x', completions: ['x'] },
+      ],
     });
     expect(status).toBe(200);
     expect(body.groups[0].completions[0].reward).toBe(3);
@@ -151,7 +213,10 @@ describe('math references as datasets ship them', () => {
   });
 
   it('a NuminaMath-1.5 proof problem has no answer: null no_gold_answer, and a warning', async () => {
-    const { status, body } = await score(app, { rewards: ['math-answer'], groups: [{ reference: { problem: 'Prove it.', answer: 'proof' }, completions: ['\\boxed{3}'] }] });
+    const { status, body } = await score(app, {
+      rewards: ['math-answer'],
+      groups: [{ reference: { problem: 'Prove it.', answer: 'proof' }, completions: ['\\boxed{3}'] }],
+    });
     expect(status).toBe(200);
     expect(cellOf(body, 'math-answer')).toMatchObject({ score: null, reason: 'no_gold_answer' });
     expect(body.warnings[0].reasons).toEqual([{ reason: 'no_gold_answer', count: 1 }]);
@@ -166,17 +231,58 @@ describe('code references as datasets ship them (Python sandbox)', () => {
   const io = { inputs: ['1 2\n', '3 4\n'], outputs: ['3\n', '7\n'] };
   it.each([
     // MBPP: asserts on the named function, with setup code and challenge tests, run together
-    ['MBPP', { task_id: 2, text: 'Add.', test_setup_code: 'import math', test_list: ['assert add(1, 2) == 3', 'assert add(2, 2) == 4'], challenge_test_list: ['assert add(-1, 1) == 0'] }, right, wrong],
+    [
+      'MBPP',
+      {
+        task_id: 2,
+        text: 'Add.',
+        test_setup_code: 'import math',
+        test_list: ['assert add(1, 2) == 3', 'assert add(2, 2) == 4'],
+        challenge_test_list: ['assert add(-1, 1) == 0'],
+      },
+      right,
+      wrong,
+    ],
     // HumanEval: check(candidate) called with entry_point
-    ['HumanEval', { task_id: 'HumanEval/0', prompt: 'def add(a, b):', entry_point: 'add', test: "\n\nMETADATA = {}\n\n\ndef check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(0, 0) == 0\n" }, right, wrong],
+    [
+      'HumanEval',
+      {
+        task_id: 'HumanEval/0',
+        prompt: 'def add(a, b):',
+        entry_point: 'add',
+        test: '\n\nMETADATA = {}\n\n\ndef check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(0, 0) == 0\n',
+      },
+      right,
+      wrong,
+    ],
     // APPS/TACO: input_output as a JSON string, stdin tests
     ['APPS input_output string', { input_output: JSON.stringify(io) }, stdinRight, stdinWrong],
     // verl/PRIME: the ground truth is the JSON string of { inputs, outputs, fn_name }
-    ['verl prime_code ground truth with fn_name', JSON.stringify({ inputs: [[1, 2], [2, 2]], outputs: [[3], [4]], fn_name: 'add' }), right, wrong],
+    [
+      'verl prime_code ground truth with fn_name',
+      JSON.stringify({
+        inputs: [
+          [1, 2],
+          [2, 2],
+        ],
+        outputs: [[3], [4]],
+        fn_name: 'add',
+      }),
+      right,
+      wrong,
+    ],
     // CodeContests in verl's format: an object
     ['CodeContests object', io, stdinRight, stdinWrong],
     // LiveCodeBench: public tests as a JSON string, private as a list
-    ['LiveCodeBench', { public_test_cases: JSON.stringify([{ input: '1 2\n', output: '3\n', testtype: 'stdin' }]), private_test_cases: [{ input: '3 4\n', output: '7\n', testtype: 'stdin' }] }, stdinRight, stdinWrong],
+    [
+      'LiveCodeBench',
+      {
+        public_test_cases: JSON.stringify([{ input: '1 2\n', output: '3\n', testtype: 'stdin' }]),
+        private_test_cases: [{ input: '3 4\n', output: '7\n', testtype: 'stdin' }],
+      },
+      stdinRight,
+      stdinWrong,
+    ],
   ])('%s', async (_name, reference, good, bad) => {
     const { status, body } = await score(app, { rewards: ['code-tests'], groups: [{ reference, completions: [good, bad] }] });
     expect(status, JSON.stringify(body)).toBe(200);
@@ -186,7 +292,11 @@ describe('code references as datasets ship them (Python sandbox)', () => {
 
   it.each([
     // LeetCode-style functional tests need a class harness Verdict does not have: refused, not scored 0
-    ['LiveCodeBench functional tests', { public_test_cases: [{ input: '[1]', output: '1', testtype: 'functional' }] }, /testtype "functional" is not supported/],
+    [
+      'LiveCodeBench functional tests',
+      { public_test_cases: [{ input: '[1]', output: '1', testtype: 'functional' }] },
+      /testtype "functional" is not supported/,
+    ],
     // the compressed private tests of the release files must be decoded first
     ['LiveCodeBench compressed private tests', { public_test_cases: [], private_test_cases: 'eJzLSM3JyVcozy/KSQEAGgQEXQ==' }, /decode them first/],
     ['HumanEval without check()', { test: 'assert add(1, 2) == 3', entry_point: 'add' }, /check\(candidate\)/],

@@ -37,7 +37,7 @@ const END_MARKERS = ['<|im_end|>', '<|endoftext|>', '<|eot_id|>', '<|end|>', '</
 /** CRLF to LF, trailing end-of-sequence markers removed, leading whitespace dropped. */
 export function normalizeCompletion(text: string): string {
   let out = text.replace(/\r\n?/g, '\n');
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const trimmed = out.trimEnd();
     for (const marker of END_MARKERS) {

@@ -27,7 +27,10 @@ export async function createEngine(env: Record<string, string | undefined>): Pro
         const pointer = (json.details?.[0]?.pointer as string | undefined) ?? '';
         const group = /^\/groups\/(\d+)/.exec(pointer);
         const at = group ? `${where(Number(group[1]))}: ` : '';
-        throw Object.assign(new CliError(`${at}${json.code}: ${json.message}`), { code: json.code as string, groupIndex: group ? Number(group[1]) : undefined });
+        throw Object.assign(new CliError(`${at}${json.code}: ${json.message}`), {
+          code: json.code as string,
+          groupIndex: group ? Number(group[1]) : undefined,
+        });
       }
       return json as ScoreResponse;
     },

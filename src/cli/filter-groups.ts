@@ -19,7 +19,8 @@ export type FineTuningRow = Record<string, unknown>;
 
 export function filterGroup(group: ScoredGroup, options: FilterOptions): FineTuningRow[] {
   const passing = group.completions.filter((c) => c.reward !== null && (options.threshold === undefined || c.reward >= options.threshold));
-  const kept = options.keep === 'all' ? passing : passing.reduce<typeof passing>((best, c) => (best.length === 0 || c.reward! > best[0].reward! ? [c] : best), []);
+  const kept =
+    options.keep === 'all' ? passing : passing.reduce<typeof passing>((best, c) => (best.length === 0 || c.reward! > best[0].reward! ? [c] : best), []);
   return kept.map((c) => {
     const rewards = Object.fromEntries(Object.entries(c.rewards).map(([rule, cell]) => [rule, cell.score]));
     const answer = { role: 'assistant', content: c.completion };

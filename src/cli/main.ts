@@ -201,7 +201,9 @@ async function filter(positionals: string[], values: Values): Promise<void> {
     await engine?.close();
   }
   const rule = filterOptions.keep === 'best' ? 'best per group' : 'all';
-  process.stderr.write(`verdict: kept ${kept} completions from ${seen} groups (${rule}${threshold !== undefined ? `, reward >= ${threshold}` : ''}) -> ${output}\n`);
+  process.stderr.write(
+    `verdict: kept ${kept} completions from ${seen} groups (${rule}${threshold !== undefined ? `, reward >= ${threshold}` : ''}) -> ${output}\n`,
+  );
 }
 
 async function serve(values: Values): Promise<void> {

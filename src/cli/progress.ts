@@ -45,10 +45,14 @@ export function createProgress(options: ProgressOptions) {
       const now = performance.now();
       if (tty) {
         const filled = Math.round((WIDTH * pct) / 100);
-        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done}/${options.total} ${options.unit} ${rate.toFixed(1)}/s ETA ${formatDuration(eta)}   `);
+        stream.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done}/${options.total} ${options.unit} ${rate.toFixed(1)}/s ETA ${formatDuration(eta)}   `,
+        );
       } else if (now - lastLog >= (options.logEveryMs ?? 2_000) || done >= options.total) {
         lastLog = now;
-        stream.write(`verdict: ${done}/${options.total} ${options.unit} (${pct.toFixed(1)}%), ${rate.toFixed(1)} ${options.unit}/s, ETA ${formatDuration(eta)}\n`);
+        stream.write(
+          `verdict: ${done}/${options.total} ${options.unit} (${pct.toFixed(1)}%), ${rate.toFixed(1)} ${options.unit}/s, ETA ${formatDuration(eta)}\n`,
+        );
       }
     },
     finish(): { seconds: number; rate: number } {

@@ -27,7 +27,21 @@ export interface ScoredGroup extends Omit<GroupReport, 'completions'> {
 const groupFields = ['prompt', 'reference', 'metadata', 'rewards', 'completions'] as const;
 
 /** Column names datasets give their reference under. */
-const REFERENCE_LIKE = ['answer', 'solution', 'ground_truth', 'gold', 'label', 'labels', 'target', 'expected', 'test_list', 'test', 'input_output', 'public_test_cases', 'tests'];
+const REFERENCE_LIKE = [
+  'answer',
+  'solution',
+  'ground_truth',
+  'gold',
+  'label',
+  'labels',
+  'target',
+  'expected',
+  'test_list',
+  'test',
+  'input_output',
+  'public_test_cases',
+  'tests',
+];
 
 export interface ScoreGroupsOptions {
   input: string;
@@ -60,10 +74,13 @@ export async function scoreGroups(options: ScoreGroupsOptions): Promise<void> {
   let chunk: Line[] = [];
 
   const send = async (batch: Line[]) => {
-    const result = await options.engine.score({ ...options.spec, groups: batch.map((b) => b.group) }, (i) => `${options.input}:${batch[i].line}`).catch((error: CliError & { code?: string; groupIndex?: number }) => {
-      if (error.code === 'VERDICT_MISSING_REFERENCE' && error.groupIndex !== undefined) error.message += referenceHint(batch[error.groupIndex].fields, options.input);
-      throw error;
-    });
+    const result = await options.engine
+      .score({ ...options.spec, groups: batch.map((b) => b.group) }, (i) => `${options.input}:${batch[i].line}`)
+      .catch((error: CliError & { code?: string; groupIndex?: number }) => {
+        if (error.code === 'VERDICT_MISSING_REFERENCE' && error.groupIndex !== undefined)
+          error.message += referenceHint(batch[error.groupIndex].fields, options.input);
+        throw error;
+      });
     const groups = result.groups.map((report, i) => {
       const { group } = batch[i];
       const completions = report.completions.map((c, k) => ({ completion: completionText(group.completions[k]).text, ...c }));

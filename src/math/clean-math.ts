@@ -54,13 +54,21 @@ const RULES: [RegExp, string | ((...m: string[]) => string), (string | RegExp)?]
   [/(?<![\d.,]|\^\{?|_\{?)([1-9]\d{0,2})((?: \d{3})+)(?![\d.,]?\d)/g, (_m, a: string, b: string) => a + b.replace(/ /g, ''), ' '],
   [/(?<!\\)\\(?:[,;:!> ]|thinspace|enspace)|~/g, ' ', /\\|~/],
   // `2\frac12` is a mixed number, unless the integer is an exponent or index.
-  [/(?<![\^_.\d]|[\^_]\{)(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))/g, (_m, w: string, a1?: string, a2?: string, b1?: string, b2?: string) => `(${w}+\\frac{${a1 ?? a2}}{${b1 ?? b2}})`, 'frac'],
+  [
+    /(?<![\^_.\d]|[\^_]\{)(\d+)\s*\\frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))/g,
+    (_m, w: string, a1?: string, a2?: string, b1?: string, b2?: string) => `(${w}+\\frac{${a1 ?? a2}}{${b1 ?? b2}})`,
+    'frac',
+  ],
   // Degrees become one marker the parser reads: a unit after a number, radians in a trigonometric argument.
   [/\^\s*\{?\s*\\circ\s*\}?|\\circ\b|\\degree\b/g, '\\degree ', /circ|degree/],
   [/\^\s*\{\s*\}/g, ' ', '^'],
   [/\\%/g, '%', '%'],
   // `2 1/2` in plain text is a mixed number (a proper fraction after a whole number and a space).
-  [/(?<![\d.,/^_{]|[\^_]\s*)(\d+) +(\d+)\/(\d+)(?![\d.]|\s*[\^_(])/g, (m: string, w: string, a: string, b: string) => (BigInt(a) < BigInt(b) ? `(${w}+${a}/${b})` : m), '/'],
+  [
+    /(?<![\d.,/^_{]|[\^_]\s*)(\d+) +(\d+)\/(\d+)(?![\d.]|\s*[\^_(])/g,
+    (m: string, w: string, a: string, b: string) => (BigInt(a) < BigInt(b) ? `(${w}+${a}/${b})` : m),
+    '/',
+  ],
   // A backslash left dangling at the very end (`5\`) carries nothing.
   [/\\+\s*$/, '', '\\'],
 ];

@@ -51,7 +51,11 @@ export function equivalent(gold: Value, pred: Value, options: EquivalenceOptions
       return v.equal;
     }
     if (a.kind === 'text' || b.kind === 'text') return a.kind === 'text' && b.kind === 'text' && textNorm(a.text) === textNorm(b.text);
-    if ((isRelationList(a) && setLike(b)) || (isRelationList(b) && setLike(a)) || (isRelationList(a) && isRelationList(b) && !structures(a, b, cmp, options.strictVariables))) {
+    if (
+      (isRelationList(a) && setLike(b)) ||
+      (isRelationList(b) && setLike(a)) ||
+      (isRelationList(a) && isRelationList(b) && !structures(a, b, cmp, options.strictVariables))
+    ) {
       path = 'membership';
       return relationEqualsSet(a, b, options);
     }
@@ -89,7 +93,10 @@ const setLike = (v: Value) => v.kind === 'interval' || v.kind === 'union' || v.k
  * be a point, so it is never re-read this way.
  */
 const sameShape = (a: Value, b: Value) =>
-  (a.kind === b.kind && (a.kind !== 'union' || (b.kind === 'union' && a.parts.length === b.parts.length && [...a.parts, ...b.parts].every((p) => !!asInterval(p))))) || a.kind === 'tuple' || b.kind === 'tuple';
+  (a.kind === b.kind &&
+    (a.kind !== 'union' || (b.kind === 'union' && a.parts.length === b.parts.length && [...a.parts, ...b.parts].every((p) => !!asInterval(p))))) ||
+  a.kind === 'tuple' ||
+  b.kind === 'tuple';
 
 function setsByMembership(a: Value, b: Value, options: EquivalenceOptions): boolean {
   // `__x` is a name no answer can write, standing for "the element".
@@ -97,7 +104,8 @@ function setsByMembership(a: Value, b: Value, options: EquivalenceOptions): bool
   return relationEqualsSet(x, b, options);
 }
 
-const single = (v: Value): Value => ((v.kind === 'list' || v.kind === 'union') && (v.kind === 'list' ? v.items : v.parts).length === 1 ? single(v.kind === 'list' ? v.items[0]! : v.parts[0]!) : v);
+const single = (v: Value): Value =>
+  (v.kind === 'list' || v.kind === 'union') && (v.kind === 'list' ? v.items : v.parts).length === 1 ? single(v.kind === 'list' ? v.items[0]! : v.parts[0]!) : v;
 
 /** `y_1` names `y_1`; `W(n)` and `W(x)` name the same function; `y` and `f(x)` both name the graph's dependent variable. */
 function sameName(a: Value, b: Value): boolean {
@@ -105,7 +113,9 @@ function sameName(a: Value, b: Value): boolean {
   if (!isName(a) || !isName(b)) return false;
   const call = (v: Value) => {
     const n = view((v as { node: MathNode }).node);
-    return n.type === 'FunctionNode' && n.args!.length === 1 && view(n.args![0]!).type === 'SymbolNode' ? { fn: fnName(n), arg: view(n.args![0]!).name! } : null;
+    return n.type === 'FunctionNode' && n.args!.length === 1 && view(n.args![0]!).type === 'SymbolNode'
+      ? { fn: fnName(n), arg: view(n.args![0]!).name! }
+      : null;
   };
   const isY = (v: Value) => view((v as { node: MathNode }).node).type === 'SymbolNode' && view((v as { node: MathNode }).node).name === 'y';
   const [ca, cb] = [call(a), call(b)];
@@ -126,7 +136,8 @@ function sameSet(as: Value[], bs: Value[], cmp: (a: Value, b: Value) => boolean,
   const kb = bs.map(keyOf);
   const keysA = new Set(ka.map((k) => k.key).filter((k) => k !== null));
   const keysB = new Set(kb.map((k) => k.key).filter((k) => k !== null));
-  const left = (xs: Value[], keys: Key[], other: Set<string | null>) => xs.map((x, i) => [x, keys[i]!] as const).filter(([, k]) => k.key === null || !other.has(k.key));
+  const left = (xs: Value[], keys: Key[], other: Set<string | null>) =>
+    xs.map((x, i) => [x, keys[i]!] as const).filter(([, k]) => k.key === null || !other.has(k.key));
   // Renamed variables (strict_variables: false) make any two keys comparable.
   const candidates = (xs: Value[], keys: Key[], mine: Key) => xs.filter((_, i) => !(strict && mine.decisive && keys[i]!.decisive));
   return (
@@ -145,7 +156,12 @@ function structures(a: Value, b: Value, cmp: (a: Value, b: Value) => boolean, st
   const ia = asInterval(a);
   const ib = asInterval(b);
   if (ia && ib && (a.kind === 'interval' || b.kind === 'interval')) {
-    return ia.loClosed === ib.loClosed && ia.hiClosed === ib.hiClosed && cmp({ kind: 'expr', node: ia.lo }, { kind: 'expr', node: ib.lo }) && cmp({ kind: 'expr', node: ia.hi }, { kind: 'expr', node: ib.hi });
+    return (
+      ia.loClosed === ib.loClosed &&
+      ia.hiClosed === ib.hiClosed &&
+      cmp({ kind: 'expr', node: ia.lo }, { kind: 'expr', node: ib.lo }) &&
+      cmp({ kind: 'expr', node: ia.hi }, { kind: 'expr', node: ib.hi })
+    );
   }
   if (a.kind === 'union' && b.kind === 'union') return sameSet(a.parts, b.parts, cmp, strict);
   return false;

@@ -10,7 +10,6 @@ import { DECIMALS, fnName, nodeFact, view } from './value.ts';
 
 type Num = number | { re: number; im: number } | unknown[];
 
-
 export interface FloatScope {
   vars: Map<string, number>;
   /** `i` is the imaginary unit. */
@@ -32,7 +31,26 @@ export interface FloatScope {
 export class Suspicious extends Error {}
 
 /** Functions whose values are no algebraic combination of their arguments: near-identities hide in them. */
-const TRANSCENDENTAL = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'asin', 'arcsin', 'acos', 'arccos', 'atan', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'exp']);
+const TRANSCENDENTAL = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'asin',
+  'arcsin',
+  'acos',
+  'arccos',
+  'atan',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log',
+  'log10',
+  'exp',
+]);
 
 const constantCache = nodeFact<boolean>('constant');
 /** The subtree holds no variable (π and e are constants). */
@@ -62,11 +80,32 @@ function opaque(name: string, xs: number[]): number {
 }
 
 const REAL: Record<string, (...x: number[]) => number> = {
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, sec: (x) => 1 / Math.cos(x), csc: (x) => 1 / Math.sin(x), cot: (x) => 1 / Math.tan(x),
-  asin: Math.asin, arcsin: Math.asin, acos: Math.acos, arccos: Math.acos, atan: Math.atan, arctan: Math.atan,
-  sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, log: Math.log, log10: Math.log10, exp: Math.exp,
-  floor: Math.floor, ceil: Math.ceil, percent: (x) => x / 100, degree: (x) => x, gcd: (a, b) => gcdF(a, b), lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
-  max: Math.max, min: Math.min,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  sec: (x) => 1 / Math.cos(x),
+  csc: (x) => 1 / Math.sin(x),
+  cot: (x) => 1 / Math.tan(x),
+  asin: Math.asin,
+  arcsin: Math.asin,
+  acos: Math.acos,
+  arccos: Math.acos,
+  atan: Math.atan,
+  arctan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  log: Math.log,
+  log10: Math.log10,
+  exp: Math.exp,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  percent: (x) => x / 100,
+  degree: (x) => x,
+  gcd: (a, b) => gcdF(a, b),
+  lcm: (a, b) => Math.abs(a * b) / gcdF(a, b),
+  max: Math.max,
+  min: Math.min,
   nthRoot: (x, k) => (x < 0 && Math.abs(k % 2) === 1 ? -Math.pow(-x, 1 / k) : Math.pow(x, 1 / k)),
 };
 
@@ -117,7 +156,11 @@ function evalNode(node: MathNode, scope: FloatScope): Num {
   }
   if (allReal) {
     const r = xs as number[];
-    if (scope.guard && (TRANSCENDENTAL.has(name) || !(name in REAL || ['sqrt', 'abs', 'combinations', 'nthRoot', 'degree', 'percent', 'floor', 'ceil', 'gcd', 'lcm', 'max', 'min'].includes(name)))) {
+    if (
+      scope.guard &&
+      (TRANSCENDENTAL.has(name) ||
+        !(name in REAL || ['sqrt', 'abs', 'combinations', 'nthRoot', 'degree', 'percent', 'floor', 'ceil', 'gcd', 'lcm', 'max', 'min'].includes(name)))
+    ) {
       return nearStep(r, evalFunction(name, r, scope));
     }
     return evalFunction(name, r, scope);
@@ -163,12 +206,18 @@ function operator(name: string, xs: Num[], real: boolean): Num {
   if (real && name !== 'unaryMinus' && name !== 'unaryPlus' && xs.some((x) => x === Infinity || x === -Infinity)) return NaN;
   if (real) {
     switch (name) {
-      case 'add': return a! + b!;
-      case 'subtract': return a! - b!;
-      case 'multiply': return a! * b!;
-      case 'divide': return b === 0 ? NaN : a! / b!; // 1/0 is no answer, not infinity
-      case 'unaryMinus': return -a!;
-      case 'unaryPlus': return a!;
+      case 'add':
+        return a! + b!;
+      case 'subtract':
+        return a! - b!;
+      case 'multiply':
+        return a! * b!;
+      case 'divide':
+        return b === 0 ? NaN : a! / b!; // 1/0 is no answer, not infinity
+      case 'unaryMinus':
+        return -a!;
+      case 'unaryPlus':
+        return a!;
       case 'pow': {
         const r = Math.pow(a!, b!);
         if (Math.abs(r) === Infinity && Number.isFinite(a!) && Number.isFinite(b!) && a !== 0) throw new LimitError('overflow');
@@ -179,7 +228,15 @@ function operator(name: string, xs: Num[], real: boolean): Num {
         return a! < 0 || !Number.isInteger(a!) ? NaN : (math.factorial(a!) as number);
     }
   }
-  const fns: Record<string, string> = { add: 'add', subtract: 'subtract', multiply: 'multiply', divide: 'divide', unaryMinus: 'unaryMinus', unaryPlus: 'unaryPlus', pow: 'pow' };
+  const fns: Record<string, string> = {
+    add: 'add',
+    subtract: 'subtract',
+    multiply: 'multiply',
+    divide: 'divide',
+    unaryMinus: 'unaryMinus',
+    unaryPlus: 'unaryPlus',
+    pow: 'pow',
+  };
   const f = fns[name];
   if (!f) throw new RangeError(`no ${name} here`);
   if (name === 'pow' && Array.isArray(xs[0]) && !(typeof b === 'number' && Number.isInteger(b) && Math.abs(b) <= 64)) throw new LimitError('matrix power');

@@ -9,7 +9,18 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { approxEqual, decimalOf } from './approx.ts';
-import { canonEqual, constCanon, isCompleteCanon, isConstantCanon, mulC, rationalOfCanon, rationalValue, toCanon, type Canon, type CanonContext } from './canon/canonical.ts';
+import {
+  canonEqual,
+  constCanon,
+  isCompleteCanon,
+  isConstantCanon,
+  mulC,
+  rationalOfCanon,
+  rationalValue,
+  toCanon,
+  type Canon,
+  type CanonContext,
+} from './canon/canonical.ts';
 import * as Q from './rational.ts';
 import { evalFloat } from './evaluate.ts';
 import { numericEqual } from './identity.ts';
@@ -105,7 +116,10 @@ export function exprEqual(gold: MathNode, answer: MathNode, options: NumericOpti
   for (const unit of ['percent', 'degree'] as const) {
     const g = unitOf(golds[0]!, unit);
     const a = unitOf(answers[0]!, unit);
-    const scale = (x: MathNode) => (unit === 'percent' ? x : new math.OperatorNode('*', 'multiply', [x, new math.OperatorNode('/', 'divide', [new math.SymbolNode('pi'), new math.ConstantNode(180)])]));
+    const scale = (x: MathNode) =>
+      unit === 'percent'
+        ? x
+        : new math.OperatorNode('*', 'multiply', [x, new math.OperatorNode('/', 'divide', [new math.SymbolNode('pi'), new math.ConstantNode(180)])]);
     const converted = (x: MathNode, whole: MathNode) => (unit === 'percent' ? whole : scale(x));
     if (g && a) [golds, answers] = [[g], [a]];
     else if (g) golds = [g, converted(g, golds[0]!)];
@@ -167,7 +181,10 @@ function infinity(node: MathNode): number {
 
 /** When one side is a whole decimal and the other a constant: the decimal's own precision decides. */
 function approximate(a: MathNode, ca: Canon | null, b: MathNode, cb: Canon | null, options: NumericOptions): boolean | null {
-  for (const [dec, exactNode, exact] of [[decimalOf(b), a, ca], [decimalOf(a), b, cb]] as const) {
+  for (const [dec, exactNode, exact] of [
+    [decimalOf(b), a, ca],
+    [decimalOf(a), b, cb],
+  ] as const) {
     if (!dec) continue;
     if (exact && !isConstantCanon(exact)) return false;
     const q = exact ? rationalOfCanon(exact) : null;

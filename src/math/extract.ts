@@ -31,7 +31,68 @@ const REFUTED = /^[^.\n$]{0,120}?\b(?:wrong|incorrect|not (?:correct|right|the (
 const MARKER = /(?:final\s+answer|(?<![<\/])\banswer)\s*(?:is\s*:?|:|=)?|####/gi;
 const NUMBER = /(?<![A-Za-z0-9_.,^]|[\^_]\{)-?\d+(?:[.,]\d+)*(?:\/\d+)?(?:\s*%)?/g;
 /** Words allowed in a bare math answer. */
-const MATH_WORDS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'log', 'exp', 'sqrt', 'and', 'frac', 'dfrac', 'tfrac', 'infty', 'inf', 'text', 'left', 'right', 'cdot', 'times', 'pmatrix', 'bmatrix', 'begin', 'end', 'boxed', 'quad', 'qquad', 'mbox', 'circ', 'pct', 'percent', 'cup', 'approx', 'leq', 'geq', 'neq', 'lt', 'gt', 'mathrm', 'textbf', 'array', 'mid', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'pmod', 'mod', 'sum', 'prod', 'binom', 'lfloor', 'rfloor', 'lceil', 'rceil', 'emptyset', 'varnothing', 'mathbb']);
+const MATH_WORDS = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'log',
+  'exp',
+  'sqrt',
+  'and',
+  'frac',
+  'dfrac',
+  'tfrac',
+  'infty',
+  'inf',
+  'text',
+  'left',
+  'right',
+  'cdot',
+  'times',
+  'pmatrix',
+  'bmatrix',
+  'begin',
+  'end',
+  'boxed',
+  'quad',
+  'qquad',
+  'mbox',
+  'circ',
+  'pct',
+  'percent',
+  'cup',
+  'approx',
+  'leq',
+  'geq',
+  'neq',
+  'lt',
+  'gt',
+  'mathrm',
+  'textbf',
+  'array',
+  'mid',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'pmod',
+  'mod',
+  'sum',
+  'prod',
+  'binom',
+  'lfloor',
+  'rfloor',
+  'lceil',
+  'rceil',
+  'emptyset',
+  'varnothing',
+  'mathbb',
+]);
 
 export function extractAnswer(text: string, options: ExtractOptions): Extraction | null {
   let region = text;
@@ -99,7 +160,11 @@ function unwrapMath(t: string): string {
 /** A text without prose: it is the answer as a whole. */
 function isBareMath(s: string): boolean {
   if (!s || s.length > 2000) return false;
-  const words = s.replace(GLUED_CONNECTOR, ' ').replace(/\\(?:text|mbox|textbf|mathrm)\s*\{[^{}]*\}/g, ' ').match(/[a-zA-Z]{3,}/g) ?? [];
+  const words =
+    s
+      .replace(GLUED_CONNECTOR, ' ')
+      .replace(/\\(?:text|mbox|textbf|mathrm)\s*\{[^{}]*\}/g, ' ')
+      .match(/[a-zA-Z]{3,}/g) ?? [];
   return words.every((w) => MATH_WORDS.has(w.toLowerCase()));
 }
 
@@ -163,7 +228,10 @@ function fromSentence(sentence: string, proseNumbers = true): string[] | null {
     return number ? [number[0]] : joined;
   }
   // Markdown emphasis around the answer (`**5**`) is not part of it.
-  const s = sentence.replace(/[.\s]+$/, '').replace(/^[*_\s]+|[*_\s]+$/g, '').replace(/[.\s]+$/, '');
+  const s = sentence
+    .replace(/[.\s]+$/, '')
+    .replace(/^[*_\s]+|[*_\s]+$/g, '')
+    .replace(/[.\s]+$/, '');
   if (isBareMath(s)) return [s];
   const number = proseNumbers ? [...s.matchAll(NUMBER)].at(-1) : undefined;
   if (number) return [number[0]];

@@ -26,7 +26,38 @@ export function findBoxes(text: string): Span[] {
 
 const CONNECTORS = new Set(['and', 'or', 'text', 'quad', 'qquad', 'mbox', 'the', 'are']);
 /** Words that mark a second thought: the boxes around them are not one answer. */
-const CORRECTIONS = new Set(['no', 'not', 'wait', 'but', 'actually', 'hmm', 'however', 'instead', 'wrong', 'incorrect', 'mistake', 'oops', 'sorry', 'recheck', 'check', 'again', 'redo', 'let', 'maybe', 'correction', 'previous', 'earlier', 'reconsider', 'error', 'so', 'therefore', 'thus', 'hence', 'answer', 'final']);
+const CORRECTIONS = new Set([
+  'no',
+  'not',
+  'wait',
+  'but',
+  'actually',
+  'hmm',
+  'however',
+  'instead',
+  'wrong',
+  'incorrect',
+  'mistake',
+  'oops',
+  'sorry',
+  'recheck',
+  'check',
+  'again',
+  'redo',
+  'let',
+  'maybe',
+  'correction',
+  'previous',
+  'earlier',
+  'reconsider',
+  'error',
+  'so',
+  'therefore',
+  'thus',
+  'hence',
+  'answer',
+  'final',
+]);
 
 /** Text between two answer pieces that only joins them. */
 export function isConnectorGap(gap: string): boolean {

@@ -8,9 +8,34 @@
 const stripText = (s: string) => s.replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox)\s*\{([^{}]*)\}/g, '$1').replace(/\$|\\[()[\]]/g, '');
 
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
 
@@ -18,7 +43,12 @@ const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1
 export function numberWords(text: string): string | null {
   const plain = stripText(text);
   if (!/^[a-z\s.!-]*[a-z]{3}[a-z\s.!-]*$/i.test(plain)) return null;
-  const words = plain.trim().toLowerCase().replace(/[.!]$/, '').split(/[\s-]+/).filter((w) => w && w !== 'and');
+  const words = plain
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]$/, '')
+    .split(/[\s-]+/)
+    .filter((w) => w && w !== 'and');
   if (!words.length || words.length > 12) return null;
   let sign = '';
   if (words[0] === 'minus' || words[0] === 'negative') {
@@ -67,7 +97,11 @@ export interface TimeOfDay {
 /** `1:58 am`, `1:58 \text{ p.m.}`, `13:58`, `01:58:30`; null for anything else. */
 export function timeOfDay(text: string): TimeOfDay | null {
   if (!text.includes(':')) return null;
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(a\.?\s*m\.?|p\.?\s*m\.?)?$/i.exec(stripText(text).replace(/\\[,;: ]|~/g, ' ').trim());
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(a\.?\s*m\.?|p\.?\s*m\.?)?$/i.exec(
+    stripText(text)
+      .replace(/\\[,;: ]|~/g, ' ')
+      .trim(),
+  );
   if (!m) return null;
   const [h, min, sec] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
   if (h > 23 || min > 59 || sec > 59) return null;

@@ -21,7 +21,12 @@ const FLOAT_NOISE = 1e-15;
 const POINT_NOISE = 1e-12;
 
 const finite = (v: Num): boolean => (Array.isArray(v) ? v.every((x) => finite(x as Num)) : typeof v !== 'number' || Number.isFinite(v));
-const hasNaN = (v: Num): boolean => (Array.isArray(v) ? v.some((x) => hasNaN(x as Num)) : typeof v === 'number' ? Number.isNaN(v) : Number.isNaN((v as { re: number }).re) || Number.isNaN((v as { im: number }).im));
+const hasNaN = (v: Num): boolean =>
+  Array.isArray(v)
+    ? v.some((x) => hasNaN(x as Num))
+    : typeof v === 'number'
+      ? Number.isNaN(v)
+      : Number.isNaN((v as { re: number }).re) || Number.isNaN((v as { im: number }).im);
 
 /** The value, `null` outside the domain, or `suspicious`. */
 function value(node: MathNode, scope: FloatScope): Num | null | 'suspicious' {
@@ -91,10 +96,12 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['in
     const spread = attempt < 20 ? 3 : 60;
     // Step functions are sampled at integers and between them, so `\lceil x \rceil` does not answer `x`.
     const atInteger = integer === 'only' || (integer === 'also' && attempt % 2 === 0);
-    const point = new Map(names.map((v) => {
-      const x = atInteger ? 2 + Math.floor(rand() * 8) : (0.25 + rand() * spread) * (rand() < 0.3 ? -1 : 1);
-      return [v, x] as [string, number];
-    }));
+    const point = new Map(
+      names.map((v) => {
+        const x = atInteger ? 2 + Math.floor(rand() * 8) : (0.25 + rand() * spread) * (rand() < 0.3 ? -1 : 1);
+        return [v, x] as [string, number];
+      }),
+    );
     if (complex) point.delete('i');
     const verdict = atPoint(a, b, { vars: point, complex, deadline: options.deadline }, options.relTol, true);
     if (verdict === 'differ') return { equal: false, path: 'identity' };

@@ -36,7 +36,7 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (/[\d.]/.test(c) && /\d/.test(c === '.' ? src[i + 1] ?? '' : c)) {
+    if (/[\d.]/.test(c) && /\d/.test(c === '.' ? (src[i + 1] ?? '') : c)) {
       const m = /^(\d+\.(?![\d.])|\d*\.?\d+(?:[eE][+-]?\d+(?![a-zA-Z]))?)/.exec(src.slice(i))!;
       push('num', m[0].replace(/\.$/, ''));
       i += m[0].length;

@@ -32,12 +32,18 @@ function num(node: MathNode, t: number, deadline: number): number | null {
 function holds(l: number, op: RelOp, r: number): boolean {
   const tol = Number.isFinite(l) && Number.isFinite(r) ? 1e-9 * Math.max(1, Math.abs(l), Math.abs(r)) : 0;
   switch (op) {
-    case '<': return l < r - tol;
-    case '<=': return l <= r + tol;
-    case '>': return l > r + tol;
-    case '>=': return l >= r - tol;
-    case '!=': return Math.abs(l - r) > tol;
-    default: return Math.abs(l - r) <= tol;
+    case '<':
+      return l < r - tol;
+    case '<=':
+      return l <= r + tol;
+    case '>':
+      return l > r + tol;
+    case '>=':
+      return l >= r - tol;
+    case '!=':
+      return Math.abs(l - r) > tol;
+    default:
+      return Math.abs(l - r) <= tol;
   }
 }
 
@@ -53,7 +59,10 @@ export function setPredicate(v: Value, deadline: number): Predicate | null {
     case 'interval':
     case 'tuple': {
       if (v.kind === 'tuple' && (v.items.length !== 2 || v.ratio || v.items.some((i) => i.kind !== 'expr'))) return null;
-      const [lo, hi, loClosed, hiClosed] = v.kind === 'interval' ? [v.lo, v.hi, v.loClosed, v.hiClosed] : [(v.items[0] as { node: MathNode }).node, (v.items[1] as { node: MathNode }).node, false, false];
+      const [lo, hi, loClosed, hiClosed] =
+        v.kind === 'interval'
+          ? [v.lo, v.hi, v.loClosed, v.hiClosed]
+          : [(v.items[0] as { node: MathNode }).node, (v.items[1] as { node: MathNode }).node, false, false];
       const a = num(lo, 0, deadline);
       const b = num(hi, 0, deadline);
       if (a === null || b === null) return null;

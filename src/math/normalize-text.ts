@@ -5,7 +5,8 @@
  */
 
 /** Commands whose doubled backslash (`\\frac`) is a quoting accident, not a row break. */
-const KNOWN = 'boxed|fbox|frac|dfrac|tfrac|cfrac|left|right|sqrt|text|textbf|mathrm|mbox|le|leq|ge|geq|ne|neq|lt|gt|infty|pi|cdot|times|div|pm|mp|in|cup|cap|quad|qquad|begin|end|approx|circ|sin|cos|tan|log|ln|exp|sec|csc|cot|theta|alpha|beta|mathbf';
+const KNOWN =
+  'boxed|fbox|frac|dfrac|tfrac|cfrac|left|right|sqrt|text|textbf|mathrm|mbox|le|leq|ge|geq|ne|neq|lt|gt|infty|pi|cdot|times|div|pm|mp|in|cup|cap|quad|qquad|begin|end|approx|circ|sin|cos|tan|log|ln|exp|sec|csc|cot|theta|alpha|beta|mathbf';
 const DOUBLED = new RegExp(`(?<!\\\\)\\\\\\\\(?=(?:${KNOWN})(?![a-zA-Z]))`, 'g');
 
 /** Control characters that stand for a backslash escape eaten by a string literal. */
@@ -30,7 +31,26 @@ const UNICODE: [RegExp, string][] = [
   [/[\u20AC\u00A3\u00A5]/g, ''],
 ];
 
-const VULGAR: Record<string, string> = { '½': '1/2', '⅓': '1/3', '⅔': '2/3', '¼': '1/4', '¾': '3/4', '⅕': '1/5', '⅖': '2/5', '⅗': '3/5', '⅘': '4/5', '⅙': '1/6', '⅚': '5/6', '⅐': '1/7', '⅛': '1/8', '⅜': '3/8', '⅝': '5/8', '⅞': '7/8', '⅑': '1/9', '⅒': '1/10' };
+const VULGAR: Record<string, string> = {
+  '½': '1/2',
+  '⅓': '1/3',
+  '⅔': '2/3',
+  '¼': '1/4',
+  '¾': '3/4',
+  '⅕': '1/5',
+  '⅖': '2/5',
+  '⅗': '3/5',
+  '⅘': '4/5',
+  '⅙': '1/6',
+  '⅚': '5/6',
+  '⅐': '1/7',
+  '⅛': '1/8',
+  '⅜': '3/8',
+  '⅝': '5/8',
+  '⅞': '7/8',
+  '⅑': '1/9',
+  '⅒': '1/10',
+};
 const SUPER = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
 

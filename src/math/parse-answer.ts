@@ -13,15 +13,28 @@ import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { expandPlusMinus } from './plus-minus.ts';
 import { expr, type RelOp, type Value } from './value.ts';
 
-const REL_CMDS: Record<string, RelOp> = { le: '<=', leq: '<=', leqslant: '<=', ge: '>=', geq: '>=', geqslant: '>=', ne: '!=', neq: '!=', lt: '<', gt: '>', in: 'in', approx: 'approx', simeq: 'approx', equiv: '=' };
+const REL_CMDS: Record<string, RelOp> = {
+  le: '<=',
+  leq: '<=',
+  leqslant: '<=',
+  ge: '>=',
+  geq: '>=',
+  geqslant: '>=',
+  ne: '!=',
+  neq: '!=',
+  lt: '<',
+  gt: '>',
+  in: 'in',
+  approx: 'approx',
+  simeq: 'approx',
+  equiv: '=',
+};
 const REL_OPS: Record<string, RelOp> = { '=': '=', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '!=': '!=' };
 const CLOSERS: Record<string, string[]> = { '(': [')', ']'], '[': [']', ')'], '{': ['}'], '\\{': ['\\}'], langle: ['rangle'] };
 
 const setLike = (v: Value) => v.kind === 'interval' || v.kind === 'set' || v.kind === 'union' || (v.kind === 'tuple' && v.items.length === 2);
 
 class AnswerParser extends PrimaryParser {
-
-
   parseAnswer(): Value {
     const groups: Value[][] = [[]];
     const joins: Set<string>[] = [new Set()];
@@ -123,7 +136,13 @@ class AnswerParser extends PrimaryParser {
         // `\{x \in \mathbb{Z} \mid x > 0, x \ne 3\}`: the head's own membership and every condition must hold.
         const conditions: Value[] = items[0]!.kind === 'relation' ? [items[0]!] : [];
         conditions.push(this.parseItem());
-        while (this.is('op', ',') || this.is('cmd', 'land') || this.is('cmd', 'wedge') || this.is('letters', 'and') || (this.is('text') && /^\s*and\s*$/i.test(this.peek().value))) {
+        while (
+          this.is('op', ',') ||
+          this.is('cmd', 'land') ||
+          this.is('cmd', 'wedge') ||
+          this.is('letters', 'and') ||
+          (this.is('text') && /^\s*and\s*$/i.test(this.peek().value))
+        ) {
           this.pos++;
           conditions.push(this.parseItem());
         }

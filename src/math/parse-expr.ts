@@ -12,20 +12,164 @@ import { DECIMALS, EXACT, expr, type Value } from './value.ts';
 import type { Token } from './lexer.ts';
 import { freeVariables } from './expr-equal.ts';
 
-export const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'exp', 'lg', 'sqrt', 'abs', 'floor', 'ceil', 'det', 'gcd', 'lcm', 'max', 'min']);
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega']);
+export const FUNCTIONS = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log',
+  'ln',
+  'exp',
+  'lg',
+  'sqrt',
+  'abs',
+  'floor',
+  'ceil',
+  'det',
+  'gcd',
+  'lcm',
+  'max',
+  'min',
+]);
+const GREEK = new Set([
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'vartheta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'rho',
+  'sigma',
+  'tau',
+  'upsilon',
+  'phi',
+  'varphi',
+  'chi',
+  'psi',
+  'omega',
+  'Gamma',
+  'Delta',
+  'Theta',
+  'Lambda',
+  'Xi',
+  'Sigma',
+  'Phi',
+  'Psi',
+  'Omega',
+]);
 /** Words that end a number as a unit of measure (`35 cm`, `125 miles`); no single letters, which are variables. */
 export const UNITS = new Set([
-  'cm', 'mm', 'km', 'meters', 'meter', 'metres', 'metre', 'centimeters', 'centimetres', 'millimeters', 'kilometers', 'kilometres', 'kg', 'grams', 'gram', 'kilograms', 'mg', 'ml',
-  'liters', 'litres', 'liter', 'litre', 'gallons', 'gallon', 'sec', 'secs', 'seconds', 'second', 'min', 'mins', 'minutes', 'minute', 'hr', 'hrs', 'hours', 'hour', 'days', 'day', 'weeks', 'week',
-  'months', 'month', 'years', 'year', 'yr', 'yrs', 'miles', 'mile', 'mph', 'kph', 'kmh', 'ft', 'feet', 'foot', 'inches', 'inch', 'yards', 'yard', 'yd', 'units', 'unit', 'sq', 'square', 'cubic',
-  'dollars', 'dollar', 'cents', 'cent', 'yuan', 'euros', 'euro', 'usd', 'radians', 'radian', 'rad', 'people', 'students', 'ways', 'times', 'points', 'cups', 'pounds', 'lbs', 'lb', 'oz', 'ounces',
+  'cm',
+  'mm',
+  'km',
+  'meters',
+  'meter',
+  'metres',
+  'metre',
+  'centimeters',
+  'centimetres',
+  'millimeters',
+  'kilometers',
+  'kilometres',
+  'kg',
+  'grams',
+  'gram',
+  'kilograms',
+  'mg',
+  'ml',
+  'liters',
+  'litres',
+  'liter',
+  'litre',
+  'gallons',
+  'gallon',
+  'sec',
+  'secs',
+  'seconds',
+  'second',
+  'min',
+  'mins',
+  'minutes',
+  'minute',
+  'hr',
+  'hrs',
+  'hours',
+  'hour',
+  'days',
+  'day',
+  'weeks',
+  'week',
+  'months',
+  'month',
+  'years',
+  'year',
+  'yr',
+  'yrs',
+  'miles',
+  'mile',
+  'mph',
+  'kph',
+  'kmh',
+  'ft',
+  'feet',
+  'foot',
+  'inches',
+  'inch',
+  'yards',
+  'yard',
+  'yd',
+  'units',
+  'unit',
+  'sq',
+  'square',
+  'cubic',
+  'dollars',
+  'dollar',
+  'cents',
+  'cent',
+  'yuan',
+  'euros',
+  'euro',
+  'usd',
+  'radians',
+  'radian',
+  'rad',
+  'people',
+  'students',
+  'ways',
+  'times',
+  'points',
+  'cups',
+  'pounds',
+  'lbs',
+  'lb',
+  'oz',
+  'ounces',
 ]);
 /** Words after a number that scale it (`5 million`) or raise it (`5 squared`): never units. */
 const MULTIPLIERS: Record<string, number> = { hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12, dozen: 12 };
 const POWERS: Record<string, number> = { squared: 2, cubed: 3 };
 /** Words that make a "unit" a range or a hedge (`5 \text{ or more}`): the answer is then no number. */
-const HEDGE = /\b(?:or|and|more|less|than|least|most|about|approx\w*|roughly|around|nearly|almost|over|under|above|below|not|maybe|between|to|plus|minus|times)\b/i;
+const HEDGE =
+  /\b(?:or|and|more|less|than|least|most|about|approx\w*|roughly|around|nearly|almost|over|under|above|below|not|maybe|between|to|plus|minus|times)\b/i;
 /** Functions of several arguments. */
 const MULTI_ARG = new Set(['max', 'min', 'gcd', 'lcm']);
 /** Unit words that make the number an angle in degrees. */
@@ -35,7 +179,50 @@ const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 export const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
 export const CONNECTORS = new Set(['and', 'or']);
 /** Commands that are operators or separators, never the start of an operand. */
-const NOT_OPERAND = new Set(['degree', 'cdot', 'times', 'div', 'ast', 'pm', 'mp', 'cup', 'cap', 'setminus', 'le', 'leq', 'leqslant', 'ge', 'geq', 'geqslant', 'ne', 'neq', 'lt', 'gt', 'in', 'notin', 'approx', 'equiv', 'quad', 'qquad', 'mid', 'rangle', 'rfloor', 'rceil', 'rvert', '}', 'to', 'implies', 'Rightarrow', 'iff', 'pmod', 'bmod', 'mod', 'dots', 'ldots', 'cdots']);
+const NOT_OPERAND = new Set([
+  'degree',
+  'cdot',
+  'times',
+  'div',
+  'ast',
+  'pm',
+  'mp',
+  'cup',
+  'cap',
+  'setminus',
+  'le',
+  'leq',
+  'leqslant',
+  'ge',
+  'geq',
+  'geqslant',
+  'ne',
+  'neq',
+  'lt',
+  'gt',
+  'in',
+  'notin',
+  'approx',
+  'equiv',
+  'quad',
+  'qquad',
+  'mid',
+  'rangle',
+  'rfloor',
+  'rceil',
+  'rvert',
+  '}',
+  'to',
+  'implies',
+  'Rightarrow',
+  'iff',
+  'pmod',
+  'bmod',
+  'mod',
+  'dots',
+  'ldots',
+  'cdots',
+]);
 
 export abstract class ExprParser {
   protected pos = 0;
@@ -168,7 +355,12 @@ export abstract class ExprParser {
   private skipUnit(left: MathNode): boolean {
     const t = this.peek();
     const unitWord = t.type === 'letters' && UNITS.has(t.value.toLowerCase()) && !this.is('op', '(', 1) && freeVariables(left).vars.size === 0;
-    const textUnit = t.type === 'text' && /^[\sa-zA-Z./]*$/.test(t.value) && !CONNECTORS.has(t.value.trim().toLowerCase()) && !PERCENT_WORDS.has(t.value.trim().toLowerCase()) && !HEDGE.test(t.value);
+    const textUnit =
+      t.type === 'text' &&
+      /^[\sa-zA-Z./]*$/.test(t.value) &&
+      !CONNECTORS.has(t.value.trim().toLowerCase()) &&
+      !PERCENT_WORDS.has(t.value.trim().toLowerCase()) &&
+      !HEDGE.test(t.value);
     if (!unitWord && !textUnit) return false;
     this.pos++;
     if (this.is('op', '^')) {
@@ -176,7 +368,8 @@ export abstract class ExprParser {
       this.next();
     }
     // `km/h`, `m/s`: a second unit word after a slash is part of the unit.
-    if (unitWord && this.is('op', '/') && this.peek(1).type === 'letters' && (UNITS.has(this.peek(1).value.toLowerCase()) || /^[hs]$/.test(this.peek(1).value))) this.pos += 2;
+    if (unitWord && this.is('op', '/') && this.peek(1).type === 'letters' && (UNITS.has(this.peek(1).value.toLowerCase()) || /^[hs]$/.test(this.peek(1).value)))
+      this.pos += 2;
     return true;
   }
 
@@ -298,7 +491,8 @@ export abstract class ExprParser {
       return this.num(String(value));
     }
     if (!this.m.isSymbolNode(base)) throw new ParseError('subscript on a non-symbol');
-    if (this.m.isConstantNode(sub) || this.m.isSymbolNode(sub)) return this.sym(`${base.name}_${this.m.isConstantNode(sub) ? String(sub.value) : (sub as { name: string }).name}`);
+    if (this.m.isConstantNode(sub) || this.m.isSymbolNode(sub))
+      return this.sym(`${base.name}_${this.m.isConstantNode(sub) ? String(sub.value) : (sub as { name: string }).name}`);
     return this.call(`${base.name}_`, [sub]);
   }
 
@@ -322,7 +516,13 @@ export abstract class ExprParser {
       this.pos++;
       const inner = this.parseBracket('(');
       // `\max(a, b)`, `\gcd(12, 18)`: several arguments.
-      if (inner.kind === 'tuple' && MULTI_ARG.has(name)) return expr(this.call(name, inner.items.map((i) => this.node(i))));
+      if (inner.kind === 'tuple' && MULTI_ARG.has(name))
+        return expr(
+          this.call(
+            name,
+            inner.items.map((i) => this.node(i)),
+          ),
+        );
       arg = this.node(inner);
     } else {
       arg = this.node(this.parsePower());

@@ -110,7 +110,11 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
   let agreeing = 0;
   for (let attempt = 0; attempt < 30 && agreeing < 6; attempt++) {
     if (Date.now() > options.deadline) throw new LimitError('deadline');
-    const scope = { vars: new Map(vars.map((v) => [v, (0.3 + rand() * 3) * (rand() < 0.4 ? -1 : 1)] as [string, number])), complex: false, deadline: options.deadline };
+    const scope = {
+      vars: new Map(vars.map((v) => [v, (0.3 + rand() * 3) * (rand() < 0.4 ? -1 : 1)] as [string, number])),
+      complex: false,
+      deadline: options.deadline,
+    };
     let a: unknown, b: unknown;
     try {
       a = evalFloat(f, scope);

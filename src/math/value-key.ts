@@ -36,7 +36,10 @@ function exprKey(node: MathNode): Key {
     return key;
   }
   const c = toCanon(node, KEYLESS);
-  const conventions = someNode(node, (x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i'));
+  const conventions = someNode(
+    node,
+    (x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i'),
+  );
   const key: Key = c ? { key: canonKey(c), decisive: isCompleteCanon(c) && !conventions } : NONE;
   cache.set(node, key);
   return key;

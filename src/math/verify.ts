@@ -117,7 +117,13 @@ function goldAlone(gold: string, options: VerifyOptions): boolean {
   }
 }
 
-function judge(gold: string, answer: string, options: VerifyOptions, details: Record<string, unknown>, fail: (score: 0 | null, reason: string) => ScoreResult): ScoreResult {
+function judge(
+  gold: string,
+  answer: string,
+  options: VerifyOptions,
+  details: Record<string, unknown>,
+  fail: (score: 0 | null, reason: string) => ScoreResult,
+): ScoreResult {
   let stage: 'gold' | 'answer' = 'gold';
   const match = (path: string): ScoreResult => {
     details.path = path;

@@ -110,8 +110,12 @@ const RESPAWN_BACKOFF_MS = 200; // after a worker that died before it was ready
 const now = () => performance.timeOrigin + performance.now();
 
 export function createPool(options: PoolOptions): Pool {
-  for (const [key, min] of [['size', 1], ['standby', 0]] as const) {
-    if (!Number.isInteger(options[key]) || options[key] < min) throw new Error(`pool ${options.name}: ${key} must be an integer >= ${min}, got ${options[key]}`);
+  for (const [key, min] of [
+    ['size', 1],
+    ['standby', 0],
+  ] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < min)
+      throw new Error(`pool ${options.name}: ${key} must be an integer >= ${min}, got ${options[key]}`);
   }
   const startWorker = options.startWorker ?? processWorkers(options);
   const queue = new FairQueue<Entry>();
@@ -277,11 +281,18 @@ export function createPool(options: PoolOptions): Pool {
       nextId += chunk.length;
       let message: ToWorker;
       try {
-        message = { type: 'run', ...encodeChunk(chunk.map((entry) => entry.job), firstId) };
+        message = {
+          type: 'run',
+          ...encodeChunk(
+            chunk.map((entry) => entry.job),
+            firstId,
+          ),
+        };
         slot.handle.run(message);
       } catch (error) {
         // A cell the IPC channel cannot carry fails alone; the slot stays free for the next chunk.
-        for (const entry of chunk) settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
+        for (const entry of chunk)
+          settle(entry, { score: null, reason: 'error', details: { message: `cell could not be sent to a worker: ${(error as Error).message}` }, ms: 0 });
         continue;
       }
       chunk.forEach((entry, i) => {

@@ -40,10 +40,7 @@ export type WorkerResult = [id: number, outcome: CellOutcome];
  */
 export type ToWorker = { type: 'run'; chunk: string; texts: string[] };
 
-export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'fatal'; message: string }
-  | { type: 'results'; results: string };
+export type FromWorker = { type: 'ready' } | { type: 'fatal'; message: string } | { type: 'results'; results: string };
 
 /** A sample in the chunk's JSON: its other fields, and where its completion and prompt are in the texts. */
 interface SampleRef {
@@ -106,15 +103,17 @@ export function encodeResults(results: readonly WorkerResult[]): string {
   try {
     return JSON.stringify(results);
   } catch {
-    return JSON.stringify(results.map((r): WorkerResult => {
-      try {
-        JSON.stringify(r);
-        return r;
-      } catch (error) {
-        const [id, { ms }] = r;
-        return [id, { score: null, reason: 'error', details: { message: `the rule's result is not JSON: ${(error as Error).message}` }, ms }];
-      }
-    }));
+    return JSON.stringify(
+      results.map((r): WorkerResult => {
+        try {
+          JSON.stringify(r);
+          return r;
+        } catch (error) {
+          const [id, { ms }] = r;
+          return [id, { score: null, reason: 'error', details: { message: `the rule's result is not JSON: ${(error as Error).message}` }, ms }];
+        }
+      }),
+    );
   }
 }
 

@@ -66,7 +66,11 @@ interface Run {
 }
 
 const isPromise = (value: unknown): value is Promise<ScoreResult> => typeof (value as { then?: unknown } | null)?.then === 'function';
-const failed = (error: unknown): ScoreResult => ({ score: null, reason: 'error', details: { message: error instanceof Error ? error.message : String(error) } });
+const failed = (error: unknown): ScoreResult => ({
+  score: null,
+  reason: 'error',
+  details: { message: error instanceof Error ? error.message : String(error) },
+});
 
 function startCell(cell: ChunkCell, rules: Map<string, RewardDefinition>, base: Omit<RewardContext, 'deadline'>): ScoreResult | Promise<ScoreResult> {
   const rule = rules.get(cell.ruleId);

@@ -37,7 +37,12 @@ function withinRange(score: number, range: readonly [number, number], details: R
   return { score, details };
 }
 
-function bindComposite(id: string, def: RuleDefinition, registry: Registry, limits: BindLimits): Pick<BoundDefinition, 'leaves' | 'combine' | 'range' | 'depth'> {
+function bindComposite(
+  id: string,
+  def: RuleDefinition,
+  registry: Registry,
+  limits: BindLimits,
+): Pick<BoundDefinition, 'leaves' | 'combine' | 'range' | 'depth'> {
   const rules = def.rules ?? {};
   const names = Object.keys(rules);
   for (const name of names) {
@@ -66,7 +71,11 @@ function bindComposite(id: string, def: RuleDefinition, registry: Registry, limi
   subs.forEach((sub, i) => {
     count += sub.leaves.length;
     if (count > limits.maxRuleLeaves) {
-      throw tooComplex(id, `/rules/${names[i]}`, `runs ${count}+ built-in rules per completion (every leaf of a composite counts); the limit is ${limits.maxRuleLeaves} (MAX_RULE_LEAVES)`);
+      throw tooComplex(
+        id,
+        `/rules/${names[i]}`,
+        `runs ${count}+ built-in rules per completion (every leaf of a composite counts); the limit is ${limits.maxRuleLeaves} (MAX_RULE_LEAVES)`,
+      );
     }
   });
   const depth = 1 + Math.max(...subs.map((sub) => sub.depth ?? 0));

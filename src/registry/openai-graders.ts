@@ -17,7 +17,8 @@ const itemField = /^\s*\{\{\s*item(\.[A-Za-z_][A-Za-z0-9_]*)*\s*\}\}\s*$/;
 /** `{{item.<field>}}` -> the group's reference (no param); a literal -> `{ reference: literal }`. */
 function referenceParams(template: string): Record<string, unknown> {
   if (itemField.test(template)) return {};
-  if (template.includes('{{')) throw invalidRule('/grader/reference', `template ${JSON.stringify(template)} is not supported; use {{item.<field>}} or a literal`);
+  if (template.includes('{{'))
+    throw invalidRule('/grader/reference', `template ${JSON.stringify(template)} is not supported; use {{item.<field>}} or a literal`);
   return { reference: template };
 }
 

@@ -108,7 +108,10 @@ export function createRegistry(builtins: readonly RewardDefinition[], source?: R
       }
       const bound = builtin ? undefined : source?.bind(id, version, params, paramsPointer, registry);
       if (bound) return bound;
-      const known = registry.list().map((r) => r.id).join(', ');
+      const known = registry
+        .list()
+        .map((r) => r.id)
+        .join(', ');
       const what = builtin ? `version ${version} of "${id}" (built-in rules have only version ${builtin.version})` : `"${ref}"`;
       throw withDetails(new UnknownReward(`${what} at ${pointer}; known: ${known}`), [
         { pointer, message: `unknown reward ${JSON.stringify(ref)}`, known: registry.list().map((r) => r.id) },

@@ -98,7 +98,8 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
     bind(id, version, params, pointer, registry) {
       const rule = find(version === undefined ? id : `${id}@${version}`)?.rule;
       if (!rule) return undefined;
-      if (version === undefined && rule.deprecated) throw withDetails(new RewardDeprecated(JSON.stringify(id), id), [{ pointer: pointer.replace(/\/params$/, '/id'), message: 'deprecated' }]);
+      if (version === undefined && rule.deprecated)
+        throw withDetails(new RewardDeprecated(JSON.stringify(id), id), [{ pointer: pointer.replace(/\/params$/, '/id'), message: 'deprecated' }]);
       if (params !== undefined && (typeof params !== 'object' || params === null || Object.keys(params).length > 0)) {
         const message = 'registered rules take no params (they are fixed at registration; register a new version to change them)';
         throw withDetails(new InvalidParams(`${id}@${rule.version}`, `${pointer} ${message}`), [{ pointer, message }]);
@@ -149,7 +150,10 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
     versions: (id) => byId.get(id) ?? [],
     apply(rule) {
       const versions = (byId.get(rule.id) ?? []).filter((v) => v.version !== rule.version);
-      put(rule.id, [...versions, rule].sort((a, b) => a.version - b.version));
+      put(
+        rule.id,
+        [...versions, rule].sort((a, b) => a.version - b.version),
+      );
     },
     refresh,
     close: () => {

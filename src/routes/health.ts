@@ -22,9 +22,13 @@ const healthSchema = {
 } as const;
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Liveness', response: { 200: healthSchema } }, logLevel: 'warn' }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    { config: { auth: 'none' }, schema: { tags: ['ops'], summary: 'Liveness', response: { 200: healthSchema } }, logLevel: 'warn' },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get(
     '/readyz',
@@ -34,7 +38,9 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const stats = { score: pools.score.stats(), sandbox: pools.sandbox.stats() };
       const down = Object.entries(stats).find(([, s]) => s.alive === 0);
       const reason = state.draining ? 'draining' : down ? `${down[0]} pool has no live worker` : undefined;
-      return reply.status(reason ? 503 : 200).send({ status: reason ? 'unavailable' : 'ready', reason, node: process.version, pools: stats, sandbox: app.verdict.sandbox });
+      return reply
+        .status(reason ? 503 : 200)
+        .send({ status: reason ? 'unavailable' : 'ready', reason, node: process.version, pools: stats, sandbox: app.verdict.sandbox });
     },
   );
 }

@@ -98,7 +98,12 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
         }
       }
       const { rewards: fromQuery } = request.query as { rewards?: string };
-      const ids = fromQuery ? fromQuery.split(',').map((id) => id.trim()).filter(Boolean) : app.verdict.config.openrlhfRewards;
+      const ids = fromQuery
+        ? fromQuery
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean)
+        : app.verdict.config.openrlhfRewards;
       const { groups, at } = toGroups(body);
       const batch = { rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' as const } };
       // As /v1/score: the caller's cells take their turn in the pools, and a client that goes away releases them.

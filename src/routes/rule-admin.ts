@@ -13,7 +13,14 @@ import type { RuleRegistration } from '../registry/rule-definition.ts';
 import type { StoredRules } from '../registry/stored-rules.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 503: { $ref: 'Error#' } };
+const errors = {
+  400: { $ref: 'Error#' },
+  401: { $ref: 'Error#' },
+  403: { $ref: 'Error#' },
+  409: { $ref: 'Error#' },
+  413: { $ref: 'Error#' },
+  503: { $ref: 'Error#' },
+};
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
 
 export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: StoredRules }): Promise<void> {
@@ -104,7 +111,10 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const { samples, params } = request.body as { samples: Array<{ completion: string; prompt?: string; reference?: unknown; metadata?: Record<string, unknown> }>; params?: Record<string, unknown> };
+      const { samples, params } = request.body as {
+        samples: Array<{ completion: string; prompt?: string; reference?: unknown; metadata?: Record<string, unknown> }>;
+        params?: Record<string, unknown>;
+      };
       const result = await scoreBatch(
         {
           rewards: [{ id, params }],

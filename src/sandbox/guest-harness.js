@@ -26,14 +26,29 @@
   // memory and Intl's native objects are allocated outside the isolate's memory limit.
   for (const name of ['WebAssembly', 'Atomics', 'SharedArrayBuffer', 'FinalizationRegistry', 'WeakRef', 'Intl']) delete G[name];
 
-  const parse = JSON.parse, stringify = JSON.stringify, now = Date.now, geval = eval, apply = Reflect.apply, construct = Reflect.construct;
+  const parse = JSON.parse,
+    stringify = JSON.stringify,
+    now = Date.now,
+    geval = eval,
+    apply = Reflect.apply,
+    construct = Reflect.construct;
   const finite = Number.isFinite;
-  const Str = String, isArray = Array.isArray, keys = Object.keys, create = Object.create, getPrototypeOf = Object.getPrototypeOf;
-  const setPrototypeOf = Object.setPrototypeOf, defineProperty = Object.defineProperty, ObjectPrototype = Object.prototype;
+  const Str = String,
+    isArray = Array.isArray,
+    keys = Object.keys,
+    create = Object.create,
+    getPrototypeOf = Object.getPrototypeOf;
+  const setPrototypeOf = Object.setPrototypeOf,
+    defineProperty = Object.defineProperty,
+    ObjectPrototype = Object.prototype;
   const hasOwn = (o, k) => apply(ObjectPrototype.hasOwnProperty, o, [k]);
-  const PromiseCtor = Promise, promiseResolve = Promise.resolve, promiseThen = Promise.prototype.then;
-  const ErrorCtor = Error, errorTypes = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
-  const identifier = /[A-Za-z_$][\w$]*/g, regexpExec = RegExp.prototype.exec;
+  const PromiseCtor = Promise,
+    promiseResolve = Promise.resolve,
+    promiseThen = Promise.prototype.then;
+  const ErrorCtor = Error,
+    errorTypes = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+  const identifier = /[A-Za-z_$][\w$]*/g,
+    regexpExec = RegExp.prototype.exec;
 
   // A resizable ArrayBuffer grows outside the memory limit: every ArrayBuffer is made at a fixed length.
   const FixedArrayBuffer = ArrayBuffer;
@@ -51,16 +66,25 @@
 
   const CAP = settings.outputBytes;
   const MAX_DEPTH = 500; // nesting of a value passed between the program and the tests
-  let out = '', err = '', used = 0, overflow = false, input = '', exitCode = -1;
+  let out = '',
+    err = '',
+    used = 0,
+    overflow = false,
+    input = '',
+    exitCode = -1;
   const handlers = { line: [], close: [], data: [], end: [] };
   const results = create(null);
   let done = 0;
 
   function emit(toErr, text) {
     if (overflow) return;
-    if (used + text.length > CAP) { overflow = true; text = text.slice(0, CAP - used); }
+    if (used + text.length > CAP) {
+      overflow = true;
+      text = text.slice(0, CAP - used);
+    }
     used += text.length;
-    if (toErr) err += text; else out += text;
+    if (toErr) err += text;
+    else out += text;
   }
   function show(v, nested) {
     if (typeof v === 'string') return nested ? "'" + v + "'" : v;
@@ -76,32 +100,76 @@
   }
   const log = (...a) => emit(false, format(a));
   const logErr = (...a) => emit(true, format(a));
-  G.console = { log, info: log, debug: log, warn: logErr, error: logErr, trace: logErr,
-    assert: (c, ...a) => { if (!c) logErr('Assertion failed', ...a); } };
-  const on = (self, map) => (ev, cb) => { if (map[ev]) map[ev].push(cb); return self; };
-  const lines = () => { const ls = input.replace(/\r\n/g, '\n').split('\n'); if (ls[ls.length - 1] === '') ls.pop(); return ls; };
+  G.console = {
+    log,
+    info: log,
+    debug: log,
+    warn: logErr,
+    error: logErr,
+    trace: logErr,
+    assert: (c, ...a) => {
+      if (!c) logErr('Assertion failed', ...a);
+    },
+  };
+  const on = (self, map) => (ev, cb) => {
+    if (map[ev]) map[ev].push(cb);
+    return self;
+  };
+  const lines = () => {
+    const ls = input.replace(/\r\n/g, '\n').split('\n');
+    if (ls[ls.length - 1] === '') ls.pop();
+    return ls;
+  };
   const stdin = { fd: 0, setEncoding() {}, resume() {}, pause() {} };
   stdin.on = on(stdin, { data: handlers.data, end: handlers.end });
   function createInterface() {
     const rl = { close() {}, pause() {}, resume() {}, setPrompt() {}, prompt() {} };
     rl.on = on(rl, { line: handlers.line, close: handlers.close });
-    rl[Symbol.asyncIterator] = () => { const ls = lines(); let i = 0;
-      return { next: () => Promise.resolve(i < ls.length ? { value: ls[i++], done: false } : { value: undefined, done: true }) }; };
+    rl[Symbol.asyncIterator] = () => {
+      const ls = lines();
+      let i = 0;
+      return { next: () => Promise.resolve(i < ls.length ? { value: ls[i++], done: false } : { value: undefined, done: true }) };
+    };
     return rl;
   }
-  function exit(code) { exitCode = code === undefined ? 0 : Number(code) | 0; throw new Error('process.exit(' + exitCode + ')'); }
-  G.process = { stdin, argv: ['node', 'main.js'], env: {}, platform: 'linux', exit,
-    stdout: { write: (s) => (emit(false, Str(s)), true) }, stderr: { write: (s) => (emit(true, Str(s)), true) } };
+  function exit(code) {
+    exitCode = code === undefined ? 0 : Number(code) | 0;
+    throw new Error('process.exit(' + exitCode + ')');
+  }
+  G.process = {
+    stdin,
+    argv: ['node', 'main.js'],
+    env: {},
+    platform: 'linux',
+    exit,
+    stdout: { write: (s) => (emit(false, Str(s)), true) },
+    stderr: { write: (s) => (emit(true, Str(s)), true) },
+  };
   const modules = {
-    fs: { readFileSync(p) { if (p === 0 || p === '/dev/stdin') return input; throw new Error('ENOENT: no such file or directory, open ' + Str(p)); } },
+    fs: {
+      readFileSync(p) {
+        if (p === 0 || p === '/dev/stdin') return input;
+        throw new Error('ENOENT: no such file or directory, open ' + Str(p));
+      },
+    },
     readline: { createInterface },
   };
-  G.require = (name) => { const m = modules[Str(name).replace(/^node:/, '')]; if (!m) throw new Error("Cannot find module '" + Str(name) + "'"); return m; };
+  G.require = (name) => {
+    const m = modules[Str(name).replace(/^node:/, '')];
+    if (!m) throw new Error("Cannot find module '" + Str(name) + "'");
+    return m;
+  };
   G.module = { exports: {} };
   G.exports = G.module.exports;
 
   const field = (s) => s.length + ':' + s;
-  const describe = (e) => { try { return e instanceof Error ? Str(e.name) + ': ' + Str(e.message) : 'thrown: ' + Str(e); } catch (_) { return 'thrown value'; } };
+  const describe = (e) => {
+    try {
+      return e instanceof Error ? Str(e.name) + ': ' + Str(e.message) : 'thrown: ' + Str(e);
+    } catch (_) {
+      return 'thrown value';
+    }
+  };
   // Evaluated after the program, so its top-level const and let bindings are in scope.
   const lookup = (name) => '(typeof ' + name + " === 'function' ? " + name + ' : undefined)';
 
@@ -110,7 +178,8 @@
   function record(i, status, t0, value, message) {
     results[i] = field(status) + field('' + (now() - t0)) + field(value === undefined ? '' : value) + field(out) + field(err + message);
   }
-  let fn, loaded = false;
+  let fn,
+    loaded = false;
   function load(source, name) {
     done = -1;
     fn = geval(source + '\n;' + lookup(name));
@@ -122,26 +191,42 @@
   }
   function runAll(name, argsJson, from, to, source) {
     if (!loaded) {
-      try { load(source, name); } catch (e) { return field(overflow ? 'output_limit' : 'runtime_error') + field(describe(e)); }
+      try {
+        load(source, name);
+      } catch (e) {
+        return field(overflow ? 'output_limit' : 'runtime_error') + field(describe(e));
+      }
     }
     const list = parse(argsJson);
     let pending = false;
     for (let i = from; i < to; i++) {
       done = i;
-      out = ''; err = ''; used = 0; overflow = false; // each test has its own output cap
+      out = '';
+      err = '';
+      used = 0;
+      overflow = false; // each test has its own output cap
       const t0 = now();
-      if (!fn) { record(i, 'runtime_error', t0, undefined, name + ' is not defined as a function'); continue; }
+      if (!fn) {
+        record(i, 'runtime_error', t0, undefined, name + ' is not defined as a function');
+        continue;
+      }
       try {
         const v = apply(fn, undefined, list[i]);
         if (v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function') {
           results[i] = 'pending';
           pending = true;
           // The harness's own then: a program that patches Promise.prototype.then settles nothing else.
-          const settled = (record) => (x) => { if (results[i] === 'pending') record(x); };
+          const settled = (record) => (x) => {
+            if (results[i] === 'pending') record(x);
+          };
           apply(promiseThen, apply(promiseResolve, PromiseCtor, [v]), [
-            settled((x) => settle(i, t0, x)), settled((e) => record(i, 'runtime_error', t0, undefined, describe(e)))]);
+            settled((x) => settle(i, t0, x)),
+            settled((e) => record(i, 'runtime_error', t0, undefined, describe(e))),
+          ]);
         } else settle(i, t0, v);
-      } catch (e) { record(i, overflow ? 'output_limit' : 'runtime_error', t0, undefined, describe(e)); }
+      } catch (e) {
+        record(i, overflow ? 'output_limit' : 'runtime_error', t0, undefined, describe(e));
+      }
     }
     done = to;
     // Without a promise to wait for, the results go back with this call: the host saves a call to collect.
@@ -150,21 +235,36 @@
   // JSON writes NaN and Infinity as null: a function that returned one did not return null.
   const NON_FINITE = {};
   function nonFinite(v) {
-    try { stringify(v, (k, x) => { if (typeof x === 'number' && !finite(x)) throw NON_FINITE; return x; }); return false; }
-    catch (e) { return e === NON_FINITE; }
+    try {
+      stringify(v, (k, x) => {
+        if (typeof x === 'number' && !finite(x)) throw NON_FINITE;
+        return x;
+      });
+      return false;
+    } catch (e) {
+      return e === NON_FINITE;
+    }
   }
   function settle(i, t0, v) {
     let json;
-    try { json = stringify(v); } catch (e) { return record(i, 'runtime_error', t0, undefined, 'return value is not JSON: ' + describe(e)); }
+    try {
+      json = stringify(v);
+    } catch (e) {
+      return record(i, 'runtime_error', t0, undefined, 'return value is not JSON: ' + describe(e));
+    }
     if (json === undefined) return record(i, 'runtime_error', t0, undefined, 'returned undefined');
-    if (json.indexOf('null') >= 0 && nonFinite(v)) return record(i, 'runtime_error', t0, undefined, 'return value holds NaN or Infinity, which JSON cannot carry');
+    if (json.indexOf('null') >= 0 && nonFinite(v))
+      return record(i, 'runtime_error', t0, undefined, 'return value holds NaN or Infinity, which JSON cannot carry');
     // The return value is output too: it is bounded like stdout.
     if (json.length > CAP) return record(i, 'output_limit', t0, undefined, 'return value is ' + json.length + ' characters; the output limit is ' + CAP);
     record(i, overflow ? 'output_limit' : 'ok', t0, json, '');
   }
   function collect(from, to) {
     let s = field('' + done);
-    for (let i = from; i < to; i++) { const r = results[i]; s += r === undefined ? '' : r === 'pending' ? field('timeout') + field('0') + field('') + field('') + field('promise never settled') : r; }
+    for (let i = from; i < to; i++) {
+      const r = results[i];
+      s += r === undefined ? '' : r === 'pending' ? field('timeout') + field('0') + field('') + field('') + field('promise never settled') : r;
+    }
     return s;
   }
 
@@ -179,7 +279,9 @@
     }
     return '';
   }
-  function report() { return field('' + exitCode) + field(overflow ? '1' : '0') + field(out) + field(err); }
+  function report() {
+    return field('' + exitCode) + field(overflow ? '1' : '0') + field(out) + field(err);
+  }
 
   /**
    * A value as JSON-ready data: arrays as arrays, plain objects and what JSON cannot hold tagged
@@ -189,10 +291,15 @@
   function encode(v, depth) {
     if (depth > MAX_DEPTH) throw new RangeError('value nests too deeply');
     switch (typeof v) {
-      case 'string': case 'boolean': return v;
-      case 'undefined': return { u: 0 };
-      case 'bigint': return { i: Str(v) };
-      case 'number': return v !== v || v === Infinity || v === -Infinity || (v === 0 && 1 / v < 0) ? { n: Str(1 / v < 0 && v === 0 ? '-0' : v) } : v;
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'undefined':
+        return { u: 0 };
+      case 'bigint':
+        return { i: Str(v) };
+      case 'number':
+        return v !== v || v === Infinity || v === -Infinity || (v === 0 && 1 / v < 0) ? { n: Str(1 / v < 0 && v === 0 ? '-0' : v) } : v;
     }
     if (v === null) return null;
     if (isArray(v)) {
@@ -201,7 +308,8 @@
       return a;
     }
     const proto = typeof v === 'object' ? getPrototypeOf(v) : undefined;
-    if (proto !== ObjectPrototype && proto !== null) throw new TypeError('a ' + typeof v + ' that is not a plain object cannot be passed between the program and the tests');
+    if (proto !== ObjectPrototype && proto !== null)
+      throw new TypeError('a ' + typeof v + ' that is not a plain object cannot be passed between the program and the tests');
     const pairs = [];
     for (const k of keys(v)) pairs[pairs.length] = [k, encode(v[k], depth + 1)];
     return { o: pairs };
@@ -301,7 +409,10 @@
     identifier.lastIndex = 0;
     for (let m; (m = apply(regexpExec, identifier, [testSource])) !== null;) {
       const name = m[0];
-      if (!seen[name] && !(name in G)) { seen[name] = true; wanted[wanted.length] = name; }
+      if (!seen[name] && !(name in G)) {
+        seen[name] = true;
+        wanted[wanted.length] = name;
+      }
     }
     return stringify(wanted);
   }
@@ -320,16 +431,26 @@
 
   return function dispatch(op, a, b, c, d, e) {
     switch (op) {
-      case 'input': input = a; return '';
-      case 'runAll': return runAll(a, b, c, d, e);
-      case 'collect': return collect(a, b);
-      case 'drain': return drain();
-      case 'report': return report();
-      case 'names': return names(a);
-      case 'invoke': return invoke(a, b);
-      case 'identifiers': return identifiers(a);
-      case 'bind': return bind(a, b);
+      case 'input':
+        input = a;
+        return '';
+      case 'runAll':
+        return runAll(a, b, c, d, e);
+      case 'collect':
+        return collect(a, b);
+      case 'drain':
+        return drain();
+      case 'report':
+        return report();
+      case 'names':
+        return names(a);
+      case 'invoke':
+        return invoke(a, b);
+      case 'identifiers':
+        return identifiers(a);
+      case 'bind':
+        return bind(a, b);
     }
     return '';
   };
-})
+});

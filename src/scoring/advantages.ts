@@ -26,12 +26,7 @@ const present = (values: readonly (number | null)[]) => values.filter((v): v is 
 /** x / (spread + epsilon); a zero denominator (epsilon 0, all values equal) means x is 0 too, so 0. */
 const scaled = (x: number, spread: number, epsilon: number) => (spread + epsilon === 0 ? 0 : x / (spread + epsilon));
 
-export function computeAdvantages(
-  groups: readonly GroupScores[],
-  method: AdvantageMethod,
-  aggregation: Aggregation,
-  epsilon: number,
-): GroupAdvantages[] {
+export function computeAdvantages(groups: readonly GroupScores[], method: AdvantageMethod, aggregation: Aggregation, epsilon: number): GroupAdvantages[] {
   const summaries = groups.map((g) => {
     const scored = present(g.rewards);
     return scored.length === 0 ? { mean: null, std: null } : { mean: mean(scored), std: std(scored) };
@@ -56,11 +51,7 @@ export function computeAdvantages(
 }
 
 /** TRL's `normalize_then_sum`: each rule normalised within its group, weighted sum, then normalised over the batch. */
-function normalizeThenSum(
-  groups: readonly GroupScores[],
-  summaries: Array<{ mean: number | null; std: number | null }>,
-  epsilon: number,
-): GroupAdvantages[] {
+function normalizeThenSum(groups: readonly GroupScores[], summaries: Array<{ mean: number | null; std: number | null }>, epsilon: number): GroupAdvantages[] {
   const summed = groups.map((g) => {
     const ruleCount = g.weights.length;
     const norms = Array.from({ length: ruleCount }, (_, k) => {

@@ -58,7 +58,8 @@ export function buildCells(plan: BatchPlan, withCacheKeys: boolean): BatchCells 
       const shared: { plain?: Sample; grouped?: Sample } = {};
       const sampleFor = (withGroup: boolean) => buildSample(group, text, withGroup ? { index: ci, completions: groupTexts } : undefined);
       // What the completion itself brings to a cell's identity (the same for all its rules).
-      const own = text.completion_ids || text.num_tokens !== undefined ? `${text.text}\u0000${JSON.stringify([text.completion_ids, text.num_tokens])}` : text.text;
+      const own =
+        text.completion_ids || text.num_tokens !== undefined ? `${text.text}\u0000${JSON.stringify([text.completion_ids, text.num_tokens])}` : text.text;
       return group.rules.map((planned) =>
         planned.bound.leaves.map((leaf): Cell | undefined => {
           if (text.error) return undefined;

@@ -37,11 +37,7 @@ export function verdictsOf(rules: readonly PlannedRule[], cells: readonly (Score
   return verdicts;
 }
 
-export function reportCompletion(
-  rules: readonly PlannedRule[],
-  cells: readonly (ScoredCell | undefined)[][],
-  text: CompletionText,
-): CompletionReport {
+export function reportCompletion(rules: readonly PlannedRule[], cells: readonly (ScoredCell | undefined)[][], text: CompletionText): CompletionReport {
   const rewards: Record<string, CellReport> = {};
   let reward: number | null = null;
   rules.forEach((planned, r) => {
@@ -73,7 +69,10 @@ export function nullShareWarnings(groups: readonly GroupReport[], percent: numbe
   const warnings: BatchWarning[] = [];
   for (const [rule, t] of byRule) {
     if (t.nulls === 0 || t.nulls * 100 <= t.cells * percent) continue;
-    const reasons = [...t.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, count]) => ({ reason, count }));
+    const reasons = [...t.reasons]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([reason, count]) => ({ reason, count }));
     const listed = reasons.map((r) => `${r.reason} ${r.count}`).join(', ');
     const message = `${rule} could not score ${t.nulls} of ${t.cells} cells (${Math.round((t.nulls / t.cells) * 100)}%): ${listed}`;
     warnings.push({ code: 'null_share', rule, nulls: t.nulls, cells: t.cells, reasons, message });

@@ -150,7 +150,10 @@ async function finishBatch(
     }),
   );
   if (!streamable) {
-    const all = advantagesOf(completionReports, completionReports.map((_, gi) => gi));
+    const all = advantagesOf(
+      completionReports,
+      completionReports.map((_, gi) => gi),
+    );
     completionReports.forEach((completions, gi) => {
       groups[gi] = groupReport(gi, completions, all[gi]);
       options.onGroup?.(gi, groups[gi]);
@@ -162,7 +165,11 @@ async function finishBatch(
     groups,
     rules: summarizeRules(groups),
     warnings,
-    timing: { total_ms: performance.now() - started, cells: plan.cells, unique_cells: unique.length + [...awaitingBatch.values()].flat().length + deferred.flat().length },
+    timing: {
+      total_ms: performance.now() - started,
+      cells: plan.cells,
+      unique_cells: unique.length + [...awaitingBatch.values()].flat().length + deferred.flat().length,
+    },
   };
 }
 

@@ -14,7 +14,18 @@
 import type pg from 'pg';
 import type { Job } from 'pg-boss';
 import { clientConfig, createPostgresPool, guarded, inTransaction } from './postgres-pool.ts';
-import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type ClaimedJob, type JobError, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+import {
+  fromJobRow,
+  jobColumns,
+  lostJob,
+  MAX_ATTEMPTS,
+  tooMany,
+  type ClaimedJob,
+  type JobError,
+  type JobRow,
+  type JobStore,
+  type JobStoreOptions,
+} from './job-store.ts';
 
 const QUEUE = 'verdict-jobs';
 const LOCK = 7_201_003; // advisory lock serializing job creation (keeps MAX_JOBS exact) and the migration
@@ -54,7 +65,12 @@ export async function createPostgresJobStore(connectionString: string, options: 
   await boss.start();
   if (!(await boss.getQueue(QUEUE))) {
     // retryLimit leaves one claim more than MAX_ATTEMPTS: the one that records the job as lost.
-    await boss.createQueue(QUEUE, { heartbeatSeconds: leaseSeconds, retryLimit: MAX_ATTEMPTS, expireInSeconds: MAX_RUN_SECONDS, deleteAfterSeconds: Math.ceil(options.ttlMs / 1000) });
+    await boss.createQueue(QUEUE, {
+      heartbeatSeconds: leaseSeconds,
+      retryLimit: MAX_ATTEMPTS,
+      expireInSeconds: MAX_RUN_SECONDS,
+      deleteAfterSeconds: Math.ceil(options.ttlMs / 1000),
+    });
   }
 
   const stopping = new AbortController();
@@ -115,7 +131,8 @@ export async function createPostgresJobStore(connectionString: string, options: 
           id,
           request: rows[0].request,
           signal: AbortSignal.any([job.signal, stopping.signal]),
-          progress: async (done) => void (await guarded(() => pool.query("UPDATE verdict_jobs SET groups_done = $2 WHERE id = $1 AND status = 'running'", [id, done]))),
+          progress: async (done) =>
+            void (await guarded(() => pool.query("UPDATE verdict_jobs SET groups_done = $2 WHERE id = $1 AND status = 'running'", [id, done]))),
           async finish(outcome) {
             await end(id, outcome);
             finished = true;

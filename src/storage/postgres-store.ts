@@ -106,7 +106,9 @@ export async function createPostgresStore(connectionString: string, options: Pos
       inTransaction(pool, writeLock, async (client) => {
         const last = (await client.query<RuleRow>(`${select} WHERE id = $1 ORDER BY version DESC LIMIT 1`, [rule.id])).rows[0];
         const usage = (
-          await client.query<StoreUsage>('SELECT count(*)::int AS rules, coalesce(sum(octet_length(definition)), 0)::bigint AS bytes FROM rule_versions WHERE NOT purged')
+          await client.query<StoreUsage>(
+            'SELECT count(*)::int AS rules, coalesce(sum(octet_length(definition)), 0)::bigint AS bytes FROM rule_versions WHERE NOT purged',
+          )
         ).rows[0];
         const definition = JSON.stringify(rule.definition);
         const version = nextVersion(last, { hash: rule.hash, definition }, { rules: usage.rules, bytes: Number(usage.bytes) }, limits);

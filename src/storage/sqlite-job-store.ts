@@ -101,7 +101,15 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     finish: async (id, outcome) => {
       const error = 'error' in outcome ? outcome.error : undefined;
       guarded(() =>
-        end.run({ id, owner, status: error ? 'failed' : 'done', result: error ? null : (outcome as { result: string }).result, code: error?.code ?? null, message: error?.message ?? null, now: Date.now() }),
+        end.run({
+          id,
+          owner,
+          status: error ? 'failed' : 'done',
+          result: error ? null : (outcome as { result: string }).result,
+          code: error?.code ?? null,
+          message: error?.message ?? null,
+          now: Date.now(),
+        }),
       );
     },
   });

@@ -33,7 +33,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const ofId = db.prepare<[string], RuleRow>('SELECT * FROM rule_versions WHERE id = ? ORDER BY version');
   const latest = db.prepare<[string], RuleRow>('SELECT * FROM rule_versions WHERE id = ? ORDER BY version DESC LIMIT 1');
   // Bytes of the stored JSON (a cast to BLOB: length() of TEXT counts characters); purged versions hold '{}' and do not count.
-  const usage = db.prepare<[], StoreUsage>('SELECT count(*) AS rules, coalesce(sum(length(CAST(definition AS BLOB))), 0) AS bytes FROM rule_versions WHERE purged = 0');
+  const usage = db.prepare<[], StoreUsage>(
+    'SELECT count(*) AS rules, coalesce(sum(length(CAST(definition AS BLOB))), 0) AS bytes FROM rule_versions WHERE purged = 0',
+  );
   const live = db.prepare<[], RuleRow>('SELECT id, version, definition FROM rule_versions WHERE purged = 0');
   const insert = db.prepare(
     'INSERT INTO rule_versions (id, version, kind, definition, hash, created_at) VALUES (@id, @version, @kind, @definition, @hash, @created_at)',

@@ -20,7 +20,10 @@ export const MAX_VALUE_DEPTH = 1000;
 const EXACT_READ_CHARS = 1024 * 1024;
 
 function lines(text: string): string[] {
-  const out = text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
+  const out = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd());
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
 }

@@ -44,8 +44,7 @@ export function normalizeTests(reference: unknown): NormalizedTests {
   const lang = readLanguage(ref);
   if ('error' in lang) return lang;
   const language = lang.language;
-  const withLanguage = (r: NormalizedTests): NormalizedTests =>
-    'suite' in r && language ? { suite: { ...r.suite, language } } : r;
+  const withLanguage = (r: NormalizedTests): NormalizedTests => ('suite' in r && language ? { suite: { ...r.suite, language } } : r);
 
   if (Array.isArray(ref.test_list)) return withLanguage(fromMbpp(ref));
   if (typeof ref.test === 'string' && ref.entry_point !== undefined) return withLanguage(fromHumanEval(ref));
@@ -177,11 +176,14 @@ function fromLiveCodeBench(ref: Obj): NormalizedTests {
     if (ref[key] === undefined || ref[key] === null || ref[key] === '') continue;
     const list = parseMaybeJson(ref[key]);
     if (!Array.isArray(list)) {
-      return { error: `${key} must be a list or a JSON string of one (LiveCodeBench ships private_test_cases compressed: decode them first, see docs/integrations.md)` };
+      return {
+        error: `${key} must be a list or a JSON string of one (LiveCodeBench ships private_test_cases compressed: decode them first, see docs/integrations.md)`,
+      };
     }
     for (const t of list) {
       if (!isObj(t) || typeof t.input !== 'string' || typeof t.output !== 'string') return { error: `each of ${key} needs string input and output` };
-      if (t.testtype !== undefined && t.testtype !== 'stdin') return { error: `${key}: testtype "${String(t.testtype)}" is not supported; only stdin tests run` };
+      if (t.testtype !== undefined && t.testtype !== 'stdin')
+        return { error: `${key}: testtype "${String(t.testtype)}" is not supported; only stdin tests run` };
       cases.push({ stdin: t.input, stdout: t.output });
     }
   }

@@ -105,7 +105,7 @@ export function countUnspaced(sentences: Sentence[]): void {
     let stats = seen.get(run.script);
     if (!stats) seen.set(run.script, (stats = { runs: 0, chars: 0, words: 0 }));
     const known = rememberedSegments(run.text);
-    const sampled = stats.runs === 0 || ((stats.runs * GOLDEN) % 1) < share;
+    const sampled = stats.runs === 0 || (stats.runs * GOLDEN) % 1 < share;
     stats.runs++;
     if (known === undefined && !sampled) {
       estimated.push(run);

@@ -114,7 +114,7 @@ const MIN_SPELLED_LETTERS = 4;
  */
 function spelledOut(sentence: string, tokens: Token[], target: Target): Array<'first' | 'rest' | undefined> | undefined {
   let marks: Array<'first' | 'rest' | undefined> | undefined;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let end = i;
     while (end < tokens.length && isSpelledLetter(tokens[end], target) && (end === i || onlySpaces(sentence, tokens[end - 1].end, tokens[end].start))) end++;
     if (end - i >= MIN_SPELLED_LETTERS) {

@@ -18,9 +18,7 @@ import { proseSentences, type Target } from './prose-words.ts';
 
 export type TargetSource = 'metadata' | 'param' | 'prompt' | 'default_language' | 'batch';
 
-export type Resolved =
-  | { target: Target; source: TargetSource }
-  | { reason: 'no_target' | 'unsupported_target'; details: Record<string, unknown> };
+export type Resolved = { target: Target; source: TargetSource } | { reason: 'no_target' | 'unsupported_target'; details: Record<string, unknown> };
 
 export interface TargetRequest {
   target: string;

@@ -147,7 +147,19 @@ function scanUnspaced(sentence: string, start: number, first: CharClass, tokens:
     if (c.kind !== first.kind || (c.kind === Kind.Sea && c.script !== first.script)) break;
     i += width;
   }
-  tokens.push({ text: sentence.slice(start, i), start, end: i, unspaced: first.script, script: first.script, letters: i - start, hasDigit: false, allCaps: false, capitalised: false, count: 0, clause: 0 });
+  tokens.push({
+    text: sentence.slice(start, i),
+    start,
+    end: i,
+    unspaced: first.script,
+    script: first.script,
+    letters: i - start,
+    hasDigit: false,
+    allCaps: false,
+    capitalised: false,
+    count: 0,
+    clause: 0,
+  });
   return i;
 }
 

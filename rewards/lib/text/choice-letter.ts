@@ -97,7 +97,10 @@ export function extractChoice(text: string, letters: string): Choice | undefined
 
   // A boxed letter is the answer even outside `letters` (then it is simply wrong).
   const boxed = boxedContents(text).map((content) => ONLY_LETTER.exec(content.replace(LATEX_WRAPPER, '$1'))?.[1]);
-  const boxedChoice = pick(boxed.filter((letter) => letter !== undefined), 'boxed');
+  const boxedChoice = pick(
+    boxed.filter((letter) => letter !== undefined),
+    'boxed',
+  );
   if (boxedChoice) return boxedChoice;
 
   // The phrase is case-insensitive, its letters are not: "the answer is a prime" names no option.

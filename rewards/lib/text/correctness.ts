@@ -14,7 +14,13 @@ import { answerText } from './split-think.ts';
 export type Correctness = { correct: boolean; source: string } | { correct: null; reason: string };
 
 const normalize = (s: string) =>
-  s.trim().replace(/^\$+|\$+$/g, '').replace(/\s+/g, ' ').replace(/[.。]$/, '').trim().toLowerCase();
+  s
+    .trim()
+    .replace(/^\$+|\$+$/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[.。]$/, '')
+    .trim()
+    .toLowerCase();
 
 export function judgeCorrect(sample: Sample, correctFrom: string, threshold: number, ctx: RewardContext): Correctness {
   if (correctFrom !== 'reference') {
@@ -43,5 +49,5 @@ export const correctnessParams = {
     default: 'reference',
     description: "'reference', or the name of another rule in the request whose score says whether the answer is correct",
   },
-  correct_threshold: { type: 'number', default: 1, description: "A verdict at or above this counts as correct" },
+  correct_threshold: { type: 'number', default: 1, description: 'A verdict at or above this counts as correct' },
 } as const;

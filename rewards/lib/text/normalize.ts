@@ -26,7 +26,11 @@ export function normalizeText(text: string): string {
   // Pure ASCII is already NFKC and holds no invisible character except the C0 controls, which are not format characters.
   if (!NON_ASCII.test(text)) return text;
   // Blanks first: NFKC turns U+3164 and U+FFA0 into the zero-width U+1160.
-  return text.replace(BLANKS, ' ').normalize('NFKC').replace(INVISIBLE, '').replace(SPLIT_AM, (am) => AM[am]);
+  return text
+    .replace(BLANKS, ' ')
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(SPLIT_AM, (am) => AM[am]);
 }
 
 /** Characters a reader sees, in code points, once normalised: whitespace and invisible characters do not count. */

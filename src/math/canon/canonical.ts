@@ -12,11 +12,45 @@ import * as Q from '../rational.ts';
 import { EXACT, fnName, view } from '../value.ts';
 import { factorize } from './factor.ts';
 import {
-  I, PI, addPoly, atomPoly, constPoly, isConstant, isOne, lnAtom, monoOf, monoPow, mulPoly, opaqueAtom, powPoly, primeAtom, radicandAtom, rootAtom, scalePoly, varAtom,
-  type Atom, type Poly,
+  I,
+  PI,
+  addPoly,
+  atomPoly,
+  constPoly,
+  isConstant,
+  isOne,
+  lnAtom,
+  monoOf,
+  monoPow,
+  mulPoly,
+  opaqueAtom,
+  powPoly,
+  primeAtom,
+  radicandAtom,
+  rootAtom,
+  scalePoly,
+  varAtom,
+  type Atom,
+  type Poly,
 } from './poly.ts';
 import { SPECIAL_ANGLES, cosOfPi } from './special.ts';
-import { NO_CANON, NoCanon, ONE_POLY, addC, canonEqual, canonKey, constCanon, divC, mulC, negC, normalizeC, polyCanon, rationalOfCanon, subC, type Canon } from './fraction.ts';
+import {
+  NO_CANON,
+  NoCanon,
+  ONE_POLY,
+  addC,
+  canonEqual,
+  canonKey,
+  constCanon,
+  divC,
+  mulC,
+  negC,
+  normalizeC,
+  polyCanon,
+  rationalOfCanon,
+  subC,
+  type Canon,
+} from './fraction.ts';
 
 export { canonEqual, canonKey, constCanon, isCompleteCanon, isConstantCanon, mulC, rationalOfCanon, subC, type Canon } from './fraction.ts';
 export { rationalValue } from './rational-value.ts';
@@ -94,11 +128,16 @@ class Builder {
     const a = this.build(args[0]!);
     const b = this.build(args[1]!);
     switch (name) {
-      case 'add': return addC(a, b);
-      case 'subtract': return subC(a, b);
-      case 'multiply': return mulC(a, b);
-      case 'divide': return divC(a, b);
-      case 'pow': return this.pow(a, b);
+      case 'add':
+        return addC(a, b);
+      case 'subtract':
+        return subC(a, b);
+      case 'multiply':
+        return mulC(a, b);
+      case 'divide':
+        return divC(a, b);
+      case 'pow':
+        return this.pow(a, b);
     }
     throw NO_CANON;
   }
@@ -108,36 +147,53 @@ class Builder {
     const xs = args.map((a) => this.build(a));
     const [x, y] = xs;
     switch (name) {
-      case 'sqrt': return this.pow(x!, constCanon(HALF));
+      case 'sqrt':
+        return this.pow(x!, constCanon(HALF));
       case 'nthRoot': {
         const k = rationalOfCanon(y!);
         if (!k || !Q.isInteger(k) || k.n < 2n || k.n > 64n) return this.opaque(name, xs);
         return this.pow(x!, constCanon(Q.rational(1n, k.n)));
       }
-      case 'percent': return divC(x!, constCanon(Q.int(100)));
-      case 'degree': return x!;
-      case 'exp': return this.exp(x!);
-      case 'log': return this.ln(x!);
-      case 'log10': return divC(this.ln(x!), this.ln(constCanon(Q.int(10))));
-      case 'sinh': case 'cosh': case 'tanh': {
+      case 'percent':
+        return divC(x!, constCanon(Q.int(100)));
+      case 'degree':
+        return x!;
+      case 'exp':
+        return this.exp(x!);
+      case 'log':
+        return this.ln(x!);
+      case 'log10':
+        return divC(this.ln(x!), this.ln(constCanon(Q.int(10))));
+      case 'sinh':
+      case 'cosh':
+      case 'tanh': {
         const ep = this.exp(x!);
         const em = this.exp(negC(x!));
         if (name === 'sinh') return divC(subC(ep, em), constCanon(Q.int(2)));
         if (name === 'cosh') return divC(addC(ep, em), constCanon(Q.int(2)));
         return divC(subC(ep, em), addC(ep, em));
       }
-      case 'asin': case 'arcsin': case 'acos': case 'arccos': case 'atan': case 'arctan': {
+      case 'asin':
+      case 'arcsin':
+      case 'acos':
+      case 'arccos':
+      case 'atan':
+      case 'arctan': {
         const kind = name.replace(/^arc/, 'a') as 'asin' | 'acos' | 'atan';
         const t = this.inverseTrig(kind, x!);
         return t ? mulC(constCanon(t), polyCanon(atomPoly(PI))) : this.opaque(kind, xs);
       }
-      case 'abs': case 'floor': case 'ceil': return this.realStep(name, x!, args[0]!);
+      case 'abs':
+      case 'floor':
+      case 'ceil':
+        return this.realStep(name, x!, args[0]!);
       case 'combinations': {
         const [n, k] = [rationalOfCanon(x!), rationalOfCanon(y!)];
         if (n && k && Q.isInteger(n) && Q.isInteger(k) && n.n >= 0n && k.n >= 0n) return constCanon(Q.binomial(n, k));
         return this.opaque(name, xs);
       }
-      case 'gcd': case 'lcm': {
+      case 'gcd':
+      case 'lcm': {
         const qs = xs.map(rationalOfCanon);
         if (qs.some((q) => !q || !Q.isInteger(q))) return this.opaque(name, xs);
         const g = qs.slice(1).reduce((acc, q) => Q.gcdOf(acc!, q!), qs[0]!)!;
@@ -145,7 +201,8 @@ class Builder {
         if (qs.length !== 2 || Q.isZero(g)) return this.opaque(name, xs);
         return constCanon(Q.abs(Q.div(Q.mul(qs[0]!, qs[1]!), g)));
       }
-      case 'max': case 'min': {
+      case 'max':
+      case 'min': {
         if (!xs.every((c) => isConstant(c.num) && isConstant(c.den))) return this.opaque(name, xs);
         const vals = args.map((a) => this.ctx.float(a));
         if (vals.some((v) => v === null)) throw NO_CANON;
@@ -233,7 +290,10 @@ class Builder {
   /** (n/d)^r for a positive rational, through its prime factors; a base too large to factor stays whole. */
   private rationalRoot(q: Q.Rational, r: Q.Rational): { coef: Q.Rational; factors: [Atom, Q.Rational][] } | null {
     const factors: [Atom, Q.Rational][] = [];
-    for (const [x, power] of [[q.n, r], [q.d, Q.neg(r)]] as const) {
+    for (const [x, power] of [
+      [q.n, r],
+      [q.d, Q.neg(r)],
+    ] as const) {
       if (x === 1n) continue;
       const primes = factorize(x);
       if (!primes) factors.push([radicandAtom(x), power]);
@@ -284,7 +344,10 @@ class Builder {
 
   private lnRational(q: Q.Rational): Canon | null {
     let out = constCanon(Q.ZERO);
-    for (const [x, sign] of [[q.n, 1n], [q.d, -1n]] as const) {
+    for (const [x, sign] of [
+      [q.n, 1n],
+      [q.d, -1n],
+    ] as const) {
       if (x === 1n) continue;
       const factors = factorize(x);
       if (!factors) return null;
@@ -314,12 +377,18 @@ class Builder {
       const sin = sinP && polyCanon(sinP);
       if (cos && sin) {
         switch (name) {
-          case 'sin': return sin;
-          case 'cos': return cos;
-          case 'tan': return divC(sin, cos);
-          case 'cot': return divC(cos, sin);
-          case 'sec': return divC(constCanon(Q.ONE), cos);
-          case 'csc': return divC(constCanon(Q.ONE), sin);
+          case 'sin':
+            return sin;
+          case 'cos':
+            return cos;
+          case 'tan':
+            return divC(sin, cos);
+          case 'cot':
+            return divC(cos, sin);
+          case 'sec':
+            return divC(constCanon(Q.ONE), cos);
+          case 'csc':
+            return divC(constCanon(Q.ONE), sin);
         }
       }
     }

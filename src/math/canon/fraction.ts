@@ -4,7 +4,22 @@
  * square roots. canonical.ts builds them from parsed expressions.
  */
 import * as Q from '../rational.ts';
-import { atomPoly, constPoly, invertMono, isComplete, isConstant, isOne, mulPoly, negPoly, polyKey, rationalOf, subPoly, addPoly, type Atom, type Poly } from './poly.ts';
+import {
+  atomPoly,
+  constPoly,
+  invertMono,
+  isComplete,
+  isConstant,
+  isOne,
+  mulPoly,
+  negPoly,
+  polyKey,
+  rationalOf,
+  subPoly,
+  addPoly,
+  type Atom,
+  type Poly,
+} from './poly.ts';
 
 export interface Canon {
   num: Poly;
@@ -38,7 +53,6 @@ function samePoly(a: Poly, b: Poly): boolean {
   return true;
 }
 
-
 /** A key equal for equal normal forms; a fraction whose denominator stayed a sum is keyed as written. */
 export const canonKey = (c: Canon): string => (isOne(c.den) ? polyKey(c.num) : `(${polyKey(c.num)})/(${polyKey(c.den)})`);
 
@@ -49,7 +63,7 @@ export const rationalOfCanon = (c: Canon): Q.Rational | null => {
 };
 
 export function addC(a: Canon, b: Canon): Canon {
-  if ((a.den === b.den || (isOne(a.den) && isOne(b.den)))) return normalizeC(addPoly(a.num, b.num), a.den);
+  if (a.den === b.den || (isOne(a.den) && isOne(b.den))) return normalizeC(addPoly(a.num, b.num), a.den);
   return normalizeC(addPoly(mulPoly(a.num, b.den), mulPoly(b.num, a.den)), mulPoly(a.den, b.den));
 }
 export const negC = (a: Canon): Canon => ({ num: negPoly(a.num), den: a.den });

@@ -45,7 +45,10 @@ const monoKey = (factors: [Atom, Q.Rational][], exp: Poly | null) => {
 
 export function polyKey(p: Poly): string {
   if (!p.size) return '0';
-  return [...p.values()].map((m) => (m.key ? `${Q.key(m.coef)}*${m.key}` : Q.key(m.coef))).sort().join(' + ');
+  return [...p.values()]
+    .map((m) => (m.key ? `${Q.key(m.coef)}*${m.key}` : Q.key(m.coef)))
+    .sort()
+    .join(' + ');
 }
 
 export const ZERO_POLY: Poly = new Map();
@@ -248,4 +251,11 @@ export const I: Atom = { key: 'i', kind: 'i', complete: true, constant: true };
 export const lnAtom = (p: bigint): Atom => ({ key: `ln${p}`, kind: 'ln', complete: true, constant: true, prime: p });
 export const varAtom = (name: string): Atom => ({ key: `v:${name}`, kind: 'var', complete: true, constant: false });
 export const opaqueAtom = (key: string, constant: boolean): Atom => ({ key, kind: 'opaque', complete: false, constant });
-export const rootAtom = (n: number, inner: Poly): Atom => ({ key: `root${n}(${polyKey(inner)})`, kind: 'root', complete: false, constant: isConstant(inner), n, inner });
+export const rootAtom = (n: number, inner: Poly): Atom => ({
+  key: `root${n}(${polyKey(inner)})`,
+  kind: 'root',
+  complete: false,
+  constant: isConstant(inner),
+  n,
+  inner,
+});

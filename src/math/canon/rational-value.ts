@@ -20,11 +20,16 @@ export function rationalValue(node: MathNode): Q.Rational | null {
   const b = n.args![1] ? rationalValue(n.args![1]) : null;
   if (!b) return null;
   switch (fn) {
-    case 'add': return Q.add(a, b);
-    case 'subtract': return Q.sub(a, b);
-    case 'multiply': return Q.mul(a, b);
-    case 'divide': return Q.isZero(b) ? null : Q.div(a, b);
-    case 'pow': return Q.isInteger(b) && !(Q.isZero(a) && b.n < 0n) && (b.n < 0n ? -b.n : b.n) <= 64n ? Q.pow(a, b) : null;
+    case 'add':
+      return Q.add(a, b);
+    case 'subtract':
+      return Q.sub(a, b);
+    case 'multiply':
+      return Q.mul(a, b);
+    case 'divide':
+      return Q.isZero(b) ? null : Q.div(a, b);
+    case 'pow':
+      return Q.isInteger(b) && !(Q.isZero(a) && b.n < 0n) && (b.n < 0n ? -b.n : b.n) <= 64n ? Q.pow(a, b) : null;
   }
   return null;
 }

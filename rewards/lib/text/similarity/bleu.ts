@@ -23,7 +23,9 @@ export function bleu(hypothesis: readonly string[], references: readonly (readon
     logSum += Math.log(matched / Math.max(1, hypothesis.length - n + 1)) / MAX_ORDER;
   }
   const c = hypothesis.length;
-  const r = references.map((ref) => ref.length).reduce((best, len) => (Math.abs(len - c) < Math.abs(best - c) || (Math.abs(len - c) === Math.abs(best - c) && len < best) ? len : best));
+  const r = references
+    .map((ref) => ref.length)
+    .reduce((best, len) => (Math.abs(len - c) < Math.abs(best - c) || (Math.abs(len - c) === Math.abs(best - c) && len < best) ? len : best));
   const brevity = c > r ? 1 : Math.exp(1 - r / c);
   return brevity * Math.exp(logSum);
 }
