@@ -34,6 +34,14 @@ import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
 
+export interface BuildOptions {
+  /**
+   * Whether this app takes background jobs (default true). The CLI's in-process engine takes none: it
+   * opens no job store (no jobs.sqlite, no pg-boss schema or polling) and has no /v1/jobs routes.
+   */
+  jobs?: boolean;
+}
+
 interface AppState {
   /** Set on SIGTERM: /readyz fails so balancers stop sending, new scoring work is refused, in-flight requests finish. */
   draining: boolean;
@@ -53,7 +61,6 @@ declare module 'fastify' {
       state: AppState;
       metrics: Metrics;
       idempotency: IdempotencyStore;
-      jobs: Jobs;
       admission: Admission;
       sandbox: SandboxStatus;
     };
@@ -61,7 +68,7 @@ declare module 'fastify' {
 }
 
 /** Throws PythonRequired when SANDBOX_PYTHON=on and the Python sandbox does not work here. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -144,15 +151,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
   const scoring: ScoringDeps = { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) };
-  const jobStore = await createJobStore(config, {
-    maxActive: config.maxJobs,
-    maxFinished: config.maxFinishedJobs,
-    ttlMs: config.jobTtlMs,
-    leaseMs: config.jobLeaseMs,
-    concurrency: config.jobConcurrency,
-    onError: (err) => app.log.warn({ err }, 'job store error'),
-  });
-  const jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+  let jobs: Jobs | undefined;
+  if (options.jobs ?? true) {
+    const jobStore = await createJobStore(config, {
+      maxActive: config.maxJobs,
+      maxFinished: config.maxFinishedJobs,
+      ttlMs: config.jobTtlMs,
+      leaseMs: config.jobLeaseMs,
+      concurrency: config.jobConcurrency,
+      onError: (err) => app.log.warn({ err }, 'job store error'),
+    });
+    jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+  }
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   const state: AppState = {
@@ -175,8 +185,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     scoring,
     state,
     metrics,
-    idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),
-    jobs,
+    idempotency: createIdempotencyStore({
+      ttlMs: config.idempotencyTtlMs,
+      maxBytes: config.idempotencyLimitBytes,
+      // With API keys, only the configured keys score: each gets an equal share. Without, anyone may.
+      callers: config.apiKeys.length > 0 ? new Set([...config.apiKeys, ...config.adminKeys]).size : undefined,
+    }),
     admission,
     sandbox,
   });
@@ -189,7 +203,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('onClose', async () => {
-    await jobs.close(); // running jobs are given back (their cells cut short) while the pools still answer
+    await jobs?.close(); // running jobs are given back (their cells cut short) while the pools still answer
     await Promise.all([pools.score.close(), pools.sandbox.close()]);
   });
 
@@ -198,7 +212,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(rewardRoutes);
   await app.register(ruleAdminRoutes, { rules });
   await app.register(scoreRoutes);
-  await app.register(jobRoutes);
+  if (jobs) await app.register(jobRoutes, { jobs });
   await app.register(metricsRoutes);
   await app.register(openRlhfRoutes);
   await app.register(graderRoutes);

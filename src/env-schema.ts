@@ -188,7 +188,7 @@ export const envSchema = {
       256 * 1024 * 1024,
       'idempotencyLimitBytes',
       'memory',
-      'Bytes of responses kept for retried `Idempotency-Key`s; the oldest go first.',
+      "Bytes of responses kept for retried `Idempotency-Key`s, all callers together: each API key keeps its own last 1,000 within an equal share, and once the total is reached a new response is not kept (it never pushes out another caller's).",
     ),
 
     JOB_TTL_MS: int(1, 60 * 60_000, 'jobTtlMs', 'jobs', "How long a finished job's result can be fetched, in ms."),
@@ -200,7 +200,7 @@ export const envSchema = {
       30_000,
       'jobLeaseMs',
       'jobs',
-      'A running job whose process has not renewed its claim for this long is taken over by another replica, in ms.',
+      'A running job whose process has not renewed its claim for this long is taken over by another replica, in ms; also how long a job waits for room in a full scoring queue before it is queued again.',
     ),
 
     SANDBOX_PYTHON: {

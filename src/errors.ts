@@ -113,10 +113,10 @@ export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', '
 // Capacity
 /** The scoring queue is full, or the estimated wait is over `MAX_QUEUE_WAIT_MS` (decided from `Content-Length` before the body is read); `Retry-After: 1`. */
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s waiting); retry later', 503);
-/** The rule store (PostgreSQL, SQLite) cannot serve; rules already loaded keep scoring; `Retry-After: 5`. */
+/** The store (rules, jobs: PostgreSQL, SQLite) cannot serve; rules already loaded keep scoring; `Retry-After: 5`. */
 export const StoreUnavailable = createError(
   'VERDICT_STORE_UNAVAILABLE',
-  'The rule store is unavailable (%s); rules already loaded keep scoring; retry later',
+  'The store (rules, jobs) is unavailable (%s); rules already loaded keep scoring; retry later',
   503,
 );
 /** The replica is draining after SIGTERM; another replica can take the request. */

@@ -40,7 +40,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps at most IDEMPOTENCY_LIMIT_BYTES of answers; the oldest go first, one larger than the limit is not kept', async () => {
-    const store = createIdempotencyStore(60_000, 10_000);
+    const store = createIdempotencyStore({ ttlMs: 60_000, maxBytes: 10_000 });
     let computed = 0;
     const answer = (bytes: number) => async () => ({ computed: ++computed, json: Buffer.alloc(bytes) });
     const size = (r: { json: Buffer }) => r.json.length;
@@ -50,6 +50,45 @@ describe('Idempotency-Key', () => {
     expect(await again(0)).toBe(false); // the oldest was dropped: scored again
     await store.run('c', 'huge', {}, answer(20_000), size);
     expect((await store.run('c', 'huge', {}, answer(20_000), size)).replayed).toBe(false);
+  });
+
+  // A trainer keeps one answer for its retry while another caller (`verdict score --url` sends a key
+  // per chunk) stores many: [why, limits, the other's answers, their size in bytes].
+  const flood: Array<[string, { maxBytes: number; callers?: number }, number, number]> = [
+    ['past its own MAX_KEYS (1,000), the other evicts only its own keys', { maxBytes: 1 << 30, callers: 2 }, 1_001, 10],
+    ['past its share of the bytes (half, with two keys), the other evicts only its own answers', { maxBytes: 12_000, callers: 2 }, 5, 2_500],
+    ['with no keys configured, past the global ceiling, the other keeps nothing new rather than evict', { maxBytes: 12_000 }, 5, 2_500],
+  ];
+  it.each(flood)("is bounded per caller: %s; the trainer's answer is still replayed", async (_why, limits, answers, bytes) => {
+    const store = createIdempotencyStore({ ttlMs: 60_000, ...limits });
+    const answer = (n: number) => async () => ({ json: Buffer.alloc(n) });
+    const size = (r: { json: Buffer }) => r.json.length;
+    const replayed = async (caller: string, key: string, n = bytes) => (await store.run(caller, key, { key }, answer(n), size)).replayed;
+    await store.run('trainer', 'step-1', { key: 'step-1' }, answer(4_000), size);
+    for (let i = 0; i < answers; i++) await store.run('cli', `chunk-${i}`, { key: `chunk-${i}` }, answer(bytes), size);
+    expect(await replayed('trainer', 'step-1', 4_000)).toBe(true);
+    expect(await replayed('cli', 'chunk-0')).toBe(false); // the other's oldest went, not the trainer's
+  });
+
+  it("keeps another caller's answers through the server: two keys, each its share of IDEMPOTENCY_LIMIT_BYTES", async () => {
+    // Three small answers (each counted as 1 KiB at least) per key.
+    const small = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', apiKeys: [A, B], idempotencyLimitBytes: 2 * 3 * 1_024 });
+    try {
+      const post = (key: string, idempotencyKey: string, completions: string[]) =>
+        small.inject({
+          method: 'POST',
+          url: '/v1/score',
+          payload: { rewards: [{ id: 'think-format' }], groups: [{ completions }] },
+          headers: { authorization: `Bearer ${key}`, 'idempotency-key': idempotencyKey },
+        });
+      expect((await post(A, 'trainer-step', [good])).statusCode).toBe(200);
+      for (let i = 0; i < 30; i++) expect((await post(B, `chunk-${i}`, [`chunk ${i}`])).statusCode).toBe(200);
+      expect((await post(A, 'trainer-step', [good])).headers['idempotent-replayed']).toBe('true');
+      expect((await post(B, 'chunk-29', ['chunk 29'])).headers['idempotent-replayed']).toBe('true');
+      expect((await post(B, 'chunk-0', ['chunk 0'])).headers['idempotent-replayed']).toBeUndefined();
+    } finally {
+      await small.close();
+    }
   });
 });
 

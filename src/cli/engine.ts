@@ -19,9 +19,9 @@ export interface Engine {
 
 /** `warn` is told, once, what the server would log as a warning at start-up (Python off). */
 export async function createEngine(env: Record<string, string | undefined>, warn: (message: string) => void): Promise<Engine> {
-  // It runs no background jobs: those queued by a server sharing DATA_DIR or DATABASE_URL are the server's.
-  const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [], jobConcurrency: 0 });
-  const app = await buildApp(config).catch((error: unknown) => {
+  const config = loadConfig(env, { logLevel: env.LOG_LEVEL ?? 'error', apiKeys: [], adminKeys: [] });
+  // No job store: jobs queued by a server sharing DATA_DIR or DATABASE_URL are the server's to run.
+  const app = await buildApp(config, { jobs: false }).catch((error: unknown) => {
     throw error instanceof PythonRequired ? new CliError(error.message) : error;
   });
   const python = app.verdict.sandbox.unavailable.python;

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { scoreResponseSchema } from '../../schemas/score-response.ts';
 import { JobNotFound, TooManyJobs } from '../errors.ts';
+import type { Jobs } from '../jobs.ts';
 import { failure, failures, success } from './responses.ts';
 import type { ScoreRequest } from '../scoring/types.ts';
 import type { JobRecord } from '../storage/job-store.ts';
@@ -48,7 +49,7 @@ function jobJson({ result, ...job }: JobRecord): string {
   return result === undefined ? head : `${head.slice(0, -1)},"result":${result}}`;
 }
 
-export async function jobRoutes(app: FastifyInstance): Promise<void> {
+export async function jobRoutes(app: FastifyInstance, { jobs }: { jobs: Jobs }): Promise<void> {
   app.post(
     '/v1/jobs',
     {
@@ -67,7 +68,7 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const job = await app.verdict.jobs.submit(request.body as ScoreRequest);
+      const job = await jobs.submit(request.body as ScoreRequest);
       return reply.status(202).header('location', `/v1/jobs/${job.id}`).type('application/json; charset=utf-8').send(jobJson(job));
     },
   );
@@ -83,12 +84,13 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
           200: success('The job: its status and progress, and its result once done', jobSchema, done),
           401: failures.unauthenticated,
           404: failure('No such job, or a finished one older than `JOB_TTL_MS`', new JobNotFound('"nope"')),
+          503: failures.storeUnavailable,
         },
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const job = await app.verdict.jobs.get(id);
+      const job = await jobs.get(id);
       if (!job) throw new JobNotFound(JSON.stringify(id));
       return reply.type('application/json; charset=utf-8').send(jobJson(job));
     },

@@ -45,6 +45,6 @@ export const failures = {
     new errors.Overloaded('an estimated 12 s of requests'),
   ),
   forbidden: failure('An API key on an admin route, or registration closed (no `VERDICT_ADMIN_KEYS`)', new errors.Forbidden('register or deprecate rules')),
-  storeUnavailable: failure('The rule store cannot serve; rules already loaded keep scoring', new errors.StoreUnavailable('ECONNREFUSED')),
+  storeUnavailable: failure('The store (rules, jobs) cannot serve; rules already loaded keep scoring', new errors.StoreUnavailable('ECONNREFUSED')),
   rewardNotFound: failure('No rule with that id', new errors.RewardNotFound('"nope"')),
 };

@@ -22,8 +22,11 @@ export interface RunDeps {
   cache?: CellCache;
 }
 
+/** What `admit` throws: Overloaded, saying when the pool that refused could take the cells. */
+export type QueueFull = InstanceType<typeof Overloaded> & { hasRoom(): boolean };
+
 export interface CellRun {
-  /** Refuses the whole request up front when a pool's queue cannot take its cells. */
+  /** Refuses the whole request up front (QueueFull) when a pool's queue cannot take its cells. */
   admit(cells: readonly Cell[]): void;
   /** Sends cells; each gets its outcome when its pool answers (or the signal ends the run). */
   submit(cells: readonly Cell[]): void;
@@ -62,7 +65,9 @@ export function createCellRun(deps: RunDeps, signal?: AbortSignal): CellRun {
     admit(cells) {
       const counts = new Map<Pool, number>();
       for (const cell of cells) counts.set(poolOf(cell), (counts.get(poolOf(cell)) ?? 0) + 1);
-      for (const [pool, n] of counts) if (!pool.canAccept(n)) throw new Overloaded(pool.stats().queued);
+      for (const [pool, n] of counts) {
+        if (!pool.canAccept(n)) throw Object.assign(new Overloaded(pool.stats().queued), { hasRoom: () => pool.canAccept(n) }) satisfies QueueFull;
+      }
     },
     submit(cells) {
       const byPool = new Map<Pool, Cell[]>();

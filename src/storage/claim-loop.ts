@@ -14,6 +14,8 @@ export interface ClaimLoopOptions {
   /** False when the claim was lost (another process took the job). */
   renew(id: string): Promise<boolean>;
   release(id: string): Promise<void>;
+  /** As `release`, without counting the claim as an attempt. */
+  postpone(id: string): Promise<void>;
   progress(id: string, groupsDone: number): Promise<void>;
   finish(id: string, outcome: { result: string } | { error: JobError }): Promise<void>;
 }
@@ -55,6 +57,10 @@ export function createClaimLoop(options: ClaimLoopOptions) {
       progress: (done) => options.progress(id, done),
       async finish(outcome) {
         await options.finish(id, outcome);
+        finished = true;
+      },
+      async postpone() {
+        await options.postpone(id);
         finished = true;
       },
     };

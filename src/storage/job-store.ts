@@ -54,12 +54,17 @@ export interface ClaimedJob {
   progress(groupsDone: number): Promise<void>;
   /** Stores the result (or the error) and ends the claim. */
   finish(outcome: { result: string } | { error: JobError }): Promise<void>;
+  /**
+   * Gives the job back to the queue without counting this claim against MAX_ATTEMPTS: it could not
+   * start for want of capacity here, which is no fault of the job's. Ends the claim.
+   */
+  postpone(): Promise<void>;
 }
 
 export interface JobStore {
   readonly backend: 'sqlite' | 'postgres';
-  /** Queues a job; TooManyJobs when `maxActive` are queued or running. Evicts finished jobs past their limits first. */
-  create(job: { id: string; groups: number; request: string }): Promise<void>;
+  /** Queues a job and returns its record; TooManyJobs when `maxActive` are queued or running. Evicts finished jobs past their limits first. */
+  create(job: { id: string; groups: number; request: string }): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | undefined>;
   /**
    * Runs each job this process claims through `run`, at most `concurrency` at
@@ -83,19 +88,28 @@ export function tooMany(active: number, limits: JobLimits): void {
   if (active >= limits.maxActive) throw new TooManyJobs(active, limits.maxActive);
 }
 
-/** A row as both backends return it (times in epoch ms). */
-export interface JobRow {
-  id: string;
-  status: JobStatus;
-  groups: number | string;
-  groups_done: number | string;
-  result: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: number | string;
-  started_at: number | string | null;
-  finished_at: number | string | null;
-}
+/**
+ * A job record's columns as both backends return them (times in epoch ms; PostgreSQL returns BIGINT as
+ * text): the one list, typed once. Each backend's schema has these columns and its own beside them
+ * (the request, claims); the migrations stay per dialect.
+ */
+const recordColumns = {
+  id: '' as string,
+  status: 'queued' as JobStatus,
+  groups: 0 as number | string,
+  groups_done: 0 as number | string,
+  result: null as string | null,
+  error_code: null as string | null,
+  error_message: null as string | null,
+  created_at: 0 as number | string,
+  started_at: null as number | string | null,
+  finished_at: null as number | string | null,
+};
+
+export type JobRow = typeof recordColumns;
+
+/** What both stores select (and return from an insert) to build a JobRecord. */
+export const jobColumns = Object.keys(recordColumns).join(', ');
 
 const iso = (ms: number | string | null) => (ms === null ? undefined : new Date(Number(ms)).toISOString());
 
@@ -112,5 +126,3 @@ export function fromJobRow(row: JobRow): JobRecord {
   if (row.result !== null) record.result = row.result;
   return record;
 }
-
-export const jobColumns = 'id, status, groups, groups_done, result, error_code, error_message, created_at, started_at, finished_at';

@@ -4,14 +4,12 @@
  * `verdict_rules`, which each replica LISTENs on, so a new rule is visible
  * everywhere within a second.
  *
- * A database that drops connections or goes away is never a crash: every
- * client has an error listener, a broken client is destroyed instead of going
- * back to the pool, a call that needed the database is 503
- * VERDICT_STORE_UNAVAILABLE, and the LISTEN connection reconnects with
- * backoff, then asks for a full re-sync (notifications sent meanwhile are lost).
+ * A database that drops connections or goes away is never a crash (see
+ * postgres-pool.ts), and the LISTEN connection reconnects with backoff, then
+ * asks for a full re-sync (notifications sent meanwhile are lost).
  */
 import pg from 'pg';
-import { StoreUnavailable } from '../errors.ts';
+import { clientConfig, createPostgresPool, guarded, inTransaction, withClient } from './postgres-pool.ts';
 import { dependentsOf, fromRow, nextVersion, refusePurge, type RuleRow, type RuleStore, type StoreUsage } from './rule-store.ts';
 
 const channel = 'verdict_rules';
@@ -40,49 +38,6 @@ export interface PostgresStoreOptions {
 }
 
 const MAX_RECONNECT_MS = 30_000;
-/** A connection attempt, and any statement, gives up after these (a database that hangs is unavailable too), in ms. */
-const CONNECT_TIMEOUT_MS = 5_000;
-const STATEMENT_TIMEOUT_MS = 15_000;
-
-/**
- * SQLSTATE classes that mean "the database cannot serve now": connection exceptions (08), operator
- * intervention such as pg_terminate_backend or a shutdown (57P0x) and a cancelled statement (57014),
- * insufficient resources (53). Other SQLSTATEs are bugs (500); an error without one is the connection's.
- */
-const unavailableState = /^(08|57P0|57014|53)/;
-
-function toStoreError(error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('VERDICT_')) return error; // a limit refused inside the transaction
-  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-  if (sqlState && !unavailableState.test(sqlState)) return error;
-  return new StoreUnavailable(typeof code === 'string' ? code : 'connection lost');
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toStoreError(error);
-  }
-}
-
-/** A pooled client for `work`, with an error listener while it is checked out; a client whose connection broke is destroyed. */
-async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (error: Error) => (broken = error); // without a listener, a dropped connection would crash the process
-  client.on('error', onError);
-  try {
-    return await work(client);
-  } catch (error) {
-    broken ??= toStoreError(error) instanceof StoreUnavailable ? (error as Error) : undefined;
-    throw error;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
-}
 
 async function migrate(pool: pg.Pool): Promise<void> {
   await withClient(pool, async (client) => {
@@ -102,35 +57,16 @@ async function migrate(pool: pg.Pool): Promise<void> {
   });
 }
 
-function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  return guarded(() =>
-    withClient(pool, async (client) => {
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [writeLock]);
-        const result = await work(client);
-        await client.query('COMMIT'); // synchronous_commit (default on): resolves once the WAL is flushed
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    }),
-  );
-}
-
 export async function createPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<RuleStore> {
-  const clientConfig = { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, statement_timeout: STATEMENT_TIMEOUT_MS, keepAlive: true };
-  const pool = new pg.Pool({ ...clientConfig, max: 4 });
   const onError = options.onError ?? (() => undefined);
-  pool.on('error', onError); // an idle client dropped: the pool replaces it
+  const pool = createPostgresPool(connectionString, onError);
   await migrate(pool);
 
   let closed = false;
   let listener: pg.Client | undefined;
   let failures = 0;
   const listen = (notify: (id: string | undefined) => void): void => {
-    const client = new pg.Client(clientConfig);
+    const client = new pg.Client(clientConfig(connectionString));
     listener = client;
     let failed = false;
     const again = (error: Error) => {
@@ -167,7 +103,7 @@ export async function createPostgresStore(connectionString: string, options: Pos
         return rows.map(fromRow);
       }),
     append: (rule, limits) =>
-      inTransaction(pool, async (client) => {
+      inTransaction(pool, writeLock, async (client) => {
         const last = (await client.query<RuleRow>(`${select} WHERE id = $1 ORDER BY version DESC LIMIT 1`, [rule.id])).rows[0];
         const usage = (
           await client.query<StoreUsage>(
@@ -186,13 +122,13 @@ export async function createPostgresStore(connectionString: string, options: Pos
         return { rule: fromRow(rows[0]), created: true };
       }),
     deprecate: (id) =>
-      inTransaction(pool, async (client) => {
+      inTransaction(pool, writeLock, async (client) => {
         const { rowCount } = await client.query('UPDATE rule_versions SET deprecated = true WHERE id = $1', [id]);
         if (rowCount) await client.query('SELECT pg_notify($1, $2)', [channel, id]);
         return rowCount ?? 0;
       }),
     purge: (id) =>
-      inTransaction(pool, async (client) => {
+      inTransaction(pool, writeLock, async (client) => {
         const live = await client.query<RuleRow>('SELECT id, version, definition FROM rule_versions WHERE NOT purged');
         refusePurge(id, dependentsOf(id, live.rows));
         const { rowCount } = await client.query("UPDATE rule_versions SET deprecated = true, purged = true, definition = '{}' WHERE id = $1", [id]);

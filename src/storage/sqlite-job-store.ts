@@ -6,11 +6,9 @@
  * process after a restart or by another sharing the file.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { createClaimLoop } from './claim-loop.ts';
 import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+import { guarded, openSqlite, relaxed } from './open-sqlite.ts';
 
 /** Applied in order; PRAGMA user_version records how many ran. */
 const migrations = [
@@ -36,16 +34,7 @@ const migrations = [
 const POLL_MS = 500; // how soon a job queued by another process, or a lapsed lease, is noticed
 
 export function createSqliteJobStore(file: string, options: JobStoreOptions): JobStore {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL'); // an acknowledged job is on disk
-  db.pragma('busy_timeout = 5000');
-  db.transaction(() => {
-    const applied = db.pragma('user_version', { simple: true }) as number;
-    for (const sql of migrations.slice(applied)) db.exec(sql);
-    db.pragma(`user_version = ${migrations.length}`);
-  }).immediate();
+  const db = openSqlite(file, migrations); // as the rule store: an acknowledged job is on disk; a held lock is a 503
 
   const owner = randomUUID();
   const finishedStates = "status IN ('done', 'failed')";
@@ -54,7 +43,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE ${finishedStates} ORDER BY finished_at DESC, id LIMIT -1 OFFSET ?)`,
   );
   const countActive = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')");
-  const insert = db.prepare("INSERT INTO jobs (id, status, request, groups, created_at) VALUES (@id, 'queued', @request, @groups, @now)");
+  const insert = db.prepare<{ id: string; request: string; groups: number; now: number }, JobRow>(
+    `INSERT INTO jobs (id, status, request, groups, created_at) VALUES (@id, 'queued', @request, @groups, @now) RETURNING ${jobColumns}`,
+  );
   const select = db.prepare<[string], JobRow>(`SELECT ${jobColumns} FROM jobs WHERE id = ?`);
   const next = db.prepare<{ now: number }, { id: string; attempts: number; request: string }>(
     "SELECT id, attempts, request FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now) ORDER BY created_at LIMIT 1",
@@ -68,7 +59,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
        request = NULL, owner = NULL, lease_until = NULL WHERE id = @id AND (owner = @owner OR @owner IS NULL)`,
   );
   const renew = db.prepare("UPDATE jobs SET lease_until = @lease WHERE id = @id AND owner = @owner AND status = 'running'");
-  const giveBack = db.prepare("UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'");
+  const giveBack = db.prepare<{ id: string; owner: string; uncounted: number }>(
+    "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL, attempts = attempts - @uncounted WHERE id = @id AND owner = @owner AND status = 'running'",
+  );
   const progress = db.prepare("UPDATE jobs SET groups_done = @done WHERE id = @id AND owner = @owner AND status = 'running'");
 
   const create = db.transaction((job: { id: string; groups: number; request: string }) => {
@@ -76,7 +69,7 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     evictOld.run(now - options.ttlMs);
     evictBeyond.run(options.maxFinished);
     tooMany(countActive.get()!.n, options);
-    insert.run({ ...job, now });
+    return insert.get({ ...job, now })!;
   });
   const claim = db.transaction(() => {
     for (;;) {
@@ -97,32 +90,39 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     leaseMs: options.leaseMs,
     pollMs: POLL_MS,
     onError: options.onError,
-    claim: async () => claim.immediate(),
-    renew: async (id) => renew.run({ id, owner, lease: Date.now() + options.leaseMs }).changes > 0,
-    release: async (id) => void giveBack.run({ id, owner }),
-    progress: async (id, done) => void progress.run({ id, owner, done }),
+    claim: async () => guarded(() => claim.immediate()),
+    // Progress and renewals (one per job every few hundred ms, and per lease third) skip the fsync:
+    // a lost progress count is corrected by the next write, and a renewal is lost only with the
+    // machine, which took its holder with it, so the lease was due to lapse anyway.
+    renew: async (id) => guarded(() => relaxed(db, () => renew.run({ id, owner, lease: Date.now() + options.leaseMs }).changes > 0)),
+    release: async (id) => void guarded(() => giveBack.run({ id, owner, uncounted: 0 })),
+    postpone: async (id) => void guarded(() => giveBack.run({ id, owner, uncounted: 1 })),
+    progress: async (id, done) => void guarded(() => relaxed(db, () => progress.run({ id, owner, done }))),
     finish: async (id, outcome) => {
       const error = 'error' in outcome ? outcome.error : undefined;
-      end.run({
-        id,
-        owner,
-        status: error ? 'failed' : 'done',
-        result: error ? null : (outcome as { result: string }).result,
-        code: error?.code ?? null,
-        message: error?.message ?? null,
-        now: Date.now(),
-      });
+      guarded(() =>
+        end.run({
+          id,
+          owner,
+          status: error ? 'failed' : 'done',
+          result: error ? null : (outcome as { result: string }).result,
+          code: error?.code ?? null,
+          message: error?.message ?? null,
+          now: Date.now(),
+        }),
+      );
     },
   });
 
   return {
     backend: 'sqlite',
     async create(job) {
-      create.immediate(job);
+      const row = guarded(() => create.immediate(job));
       loop.wake();
+      return fromJobRow(row);
     },
     async get(id) {
-      const row = select.get(id);
+      const row = guarded(() => select.get(id));
       if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - options.ttlMs)) return undefined;
       return fromJobRow(row);
     },

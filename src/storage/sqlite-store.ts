@@ -1,27 +1,10 @@
 /**
- * The default rule store: one SQLite file (better-sqlite3 12) under the data
- * directory, WAL with synchronous=FULL so every acknowledged write is on disk.
+ * The default rule store: one SQLite file under the data directory, opened as
+ * open-sqlite.ts does (WAL, synchronous=FULL: every acknowledged write is on disk).
  * Other processes sharing the file are noticed through `PRAGMA data_version`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { StoreUnavailable } from '../errors.ts';
+import { guarded, openSqlite } from './open-sqlite.ts';
 import { dependentsOf, fromRow, nextVersion, refusePurge, type RuleRow, type RuleStore, type StoreUsage } from './rule-store.ts';
-
-/** SQLite result codes that say the file cannot be used now (locked, full, I/O), not that the request was wrong. */
-const unavailable = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|PROTOCOL)/;
-
-/** Runs `work`, turning the store's unavailability into 503 VERDICT_STORE_UNAVAILABLE. */
-function guarded<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && unavailable.test(code)) throw new StoreUnavailable(code);
-    throw error;
-  }
-}
 
 /** Applied in order; PRAGMA user_version records how many ran. */
 const migrations = [
@@ -44,17 +27,7 @@ export interface SqliteStoreOptions {
 }
 
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): RuleStore {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL'); // fsync the WAL on every commit: acknowledged = durable
-  // better-sqlite3 waits for a lock on the event loop: a writer elsewhere holding it past this is a 503, not a stall.
-  db.pragma('busy_timeout = 1000');
-  db.transaction(() => {
-    const applied = db.pragma('user_version', { simple: true }) as number;
-    for (const sql of migrations.slice(applied)) db.exec(sql);
-    db.pragma(`user_version = ${migrations.length}`);
-  }).immediate();
+  const db = openSqlite(file, migrations);
 
   const all = db.prepare<[], RuleRow>('SELECT * FROM rule_versions ORDER BY id, version');
   const ofId = db.prepare<[string], RuleRow>('SELECT * FROM rule_versions WHERE id = ? ORDER BY version');
