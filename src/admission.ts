@@ -11,11 +11,10 @@
  * (queued bytes, its own included, over that rate) passes MAX_QUEUE_WAIT_MS is
  * refused with 503 and a Retry-After of the excess; a request finds room
  * anyway while its caller holds less than an equal share of what the queue may
- * hold, so one caller's flood never shuts the others out. Callers are API keys, else
+ * hold, so one caller's flood never shuts the others out. Callers (caller.ts) are API keys, else
  * connections.
  */
-import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Overloaded, ShuttingDown } from './errors.ts';
 
 export interface AdmissionOptions {
@@ -48,19 +47,6 @@ export interface Admission {
 const HALF_LIFE_MS = 10_000; // of the service rate's memory: a minute-old mix hardly counts
 const MIN_BUSY_MS = 1_000; // of busy time observed before the rate is trusted to refuse anything
 const MAX_RETRY_AFTER_S = 60;
-
-const connections = new WeakMap<Socket, number>();
-let connectionCount = 0;
-
-/** Who is asking, for fair shares here and in the pools: a digest of the bearer key, else the connection. */
-export function callerOf(request: FastifyRequest): string {
-  // A keyed caller (a bearer or a URL key, as auth.ts identified it) keeps its turn across connections.
-  if (request.caller !== 'anonymous') return `key:${request.caller}`;
-  const socket = request.raw.socket;
-  let id = connections.get(socket);
-  if (id === undefined) connections.set(socket, (id = ++connectionCount));
-  return `conn:${id}`;
-}
 
 export function installAdmission(app: FastifyInstance, options: AdmissionOptions): Admission {
   const routes = new Set(options.routes);
@@ -97,7 +83,7 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
     const declared = Number(request.headers['content-length']);
     // A chunked body is counted as an average one; its real size is unknown until it is read.
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : admittedCount > 0 ? admittedTotal / admittedCount : 0;
-    const caller = callerOf(request);
+    const caller = request.caller.fairness;
     const mine = byCaller.get(caller) ?? 0;
     countBusy();
     const wait = waitMs(bytes);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
-import { registerDocs } from './docs.ts';
+import { DOCS_PREFIX, registerDocs } from './docs.ts';
 import { installAdmission, type Admission } from './admission.ts';
 import { installAuth, redactUrl } from './auth.ts';
 import { clientErrorHandler, frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
@@ -92,8 +92,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   installErrorHandler(app, config.bodyLimitBytes);
   installJsonBodyParser(app);
-  installAuth(app, config);
-  const addMethodNotAllowed = collectRoutes(app, ['/docs']);
+  installAuth(app, config, [DOCS_PREFIX]);
+  const addMethodNotAllowed = collectRoutes(app, [DOCS_PREFIX]);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   const rewardModules = config.rewardModules.map((m) => path.resolve(m));

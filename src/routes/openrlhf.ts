@@ -11,7 +11,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { openRlhfResponseSchema } from '../../schemas/openrlhf.ts';
-import { callerOf } from '../admission.ts';
 import { InvalidRequest, Unauthenticated, withDetails, type ErrorDetail } from '../errors.ts';
 import { keepReferenceText } from '../reference-text.ts';
 import { requestSignal, scopedScoring } from '../request-scope.ts';
@@ -125,7 +124,7 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
       const { groups, at } = toGroups(body);
       const batch = { rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' as const } };
       // As /v1/score: the caller's cells take their turn in the pools, and a client that goes away releases them.
-      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
+      const scoring = scopedScoring(app.verdict.scoring, request.caller.fairness);
       const signal = requestSignal(reply, undefined, app.verdict.state.stopping.signal, true);
       const result = await scoreBatch(batch, scoring, { signal, log: request.log }).catch((error: Error & { details?: ErrorDetail[] }) => {
         throw toLabelPointers(error, at);

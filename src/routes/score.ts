@@ -8,7 +8,6 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
-import { callerOf } from '../admission.ts';
 import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreResponseSchema } from '../../schemas/score-response.ts';
 import { IdempotencyConflict } from '../errors.ts';
@@ -45,7 +44,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body as ScoreRequest;
       const { idempotency, state } = app.verdict;
-      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
+      const scoring = scopedScoring(app.verdict.scoring, request.caller.fairness);
       const key = request.headers['idempotency-key'] as string | undefined;
       const streaming = request.headers.accept?.includes('application/x-ndjson') === true;
       const signal = requestSignal(reply, body.deadline_ms, state.stopping.signal, streaming || key === undefined);
@@ -69,7 +68,9 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         const result = await startBatch(body, scoring, { signal, log: request.log });
         return { json: responseJson(result), groups: result.groups.length, cells: result.timing.cells, ms: result.timing.total_ms };
       };
-      const { result, replayed } = key ? await idempotency.run(request.caller, key, body, run, (r) => r.json.length) : { result: await run(), replayed: false };
+      const { result, replayed } = key
+        ? await idempotency.run(request.caller.idempotency, key, body, run, (r) => r.json.length)
+        : { result: await run(), replayed: false };
       if (replayed) reply.header('idempotent-replayed', 'true');
       request.log.info({ groups: result.groups, cells: result.cells, ms: Math.round(result.ms), replayed }, 'scored');
       return reply.type('application/json; charset=utf-8').send(result.json);
