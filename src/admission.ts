@@ -22,9 +22,7 @@ export interface AdmissionOptions {
   draining(): boolean;
   /** Longest estimated wait a request is admitted into, in ms. */
   maxWaitMs: number;
-  /** Routes (POST) it applies to. */
-  routes: readonly string[];
-  /** Routes (POST) refused while draining, beside `routes`. */
+  /** Routes (POST) refused while draining, beside the `config.scoring` routes it admits. */
   drainRoutes?: readonly string[];
   /** Cells waiting for a worker now: with none, the workers have room and nothing is refused. */
   queuedCells(): number;
@@ -49,8 +47,7 @@ const MIN_BUSY_MS = 1_000; // of busy time observed before the rate is trusted t
 const MAX_RETRY_AFTER_S = 60;
 
 export function installAdmission(app: FastifyInstance, options: AdmissionOptions): Admission {
-  const routes = new Set(options.routes);
-  const drainRoutes = new Set([...options.routes, ...(options.drainRoutes ?? [])]);
+  const drainRoutes = new Set(options.drainRoutes);
   const byCaller = new Map<string, number>(); // bytes queued per caller
   let queued = 0;
   let busySince = 0; // while anything is queued, when that began (or when last counted)
@@ -78,8 +75,9 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST') return;
-    if (options.draining() && drainRoutes.has(request.routeOptions.url ?? '')) throw new ShuttingDown();
-    if (!routes.has(request.routeOptions.url ?? '')) return;
+    const scoring = request.routeOptions.config?.scoring === true;
+    if (options.draining() && (scoring || drainRoutes.has(request.routeOptions.url ?? ''))) throw new ShuttingDown();
+    if (!scoring) return;
     const declared = Number(request.headers['content-length']);
     // A chunked body is counted as an average one; its real size is unknown until it is read.
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : admittedCount > 0 ? admittedTotal / admittedCount : 0;

@@ -29,7 +29,8 @@ import { rewardRoutes } from './routes/rewards.ts';
 import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
 import { resolveSandbox, type SandboxStatus } from './sandbox/resolve-sandbox.ts';
-import { createCellCache } from './scoring/cell-cache.ts';
+import { createScoringScope, type ScoringScope } from './request-scope.ts';
+import { createCellCache, type CellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
@@ -49,7 +50,9 @@ declare module 'fastify' {
       config: Config;
       registry: Registry;
       pools: Pools;
-      scoring: ScoringDeps;
+      /** The only way a route reaches the scoring machinery: a route that does not declare `config.scoring` is refused (request-scope.ts). */
+      scope: ScoringScope;
+      cache?: CellCache;
       state: AppState;
       metrics: Metrics;
       idempotency: IdempotencyStore;
@@ -134,11 +137,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     } satisfies PoolOptions),
   };
   metrics.watchPools(pools);
-  // After auth (an unknown caller is refused first), before any body is read.
+  // After auth (an unknown caller is refused first), before any body is read; on every `config.scoring` route.
   const admission = installAdmission(app, {
     draining: () => app.verdict.state.draining,
     maxWaitMs: config.maxQueueWaitMs,
-    routes: ['/v1/score', '/v1/openrlhf', '/v1/graders/run'],
     drainRoutes: ['/v1/jobs'],
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
@@ -172,7 +174,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     config,
     registry,
     pools,
-    scoring,
+    scope: createScoringScope(scoring, state.stopping.signal),
+    cache,
     state,
     metrics,
     idempotency: createIdempotencyStore(config.idempotencyTtlMs, config.idempotencyLimitBytes),

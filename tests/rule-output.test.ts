@@ -64,10 +64,10 @@ describe('details of a cell', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(response.body.length).toBeLessThan(20_000);
-      const { bytes } = app.verdict.scoring.cache!.size();
+      const { bytes } = app.verdict.cache!.size();
       expect(bytes).toBeLessThanOrEqual(200_000);
     }
-    expect(app.verdict.scoring.cache!.size().entries).toBeGreaterThan(0);
+    expect(app.verdict.cache!.size().entries).toBeGreaterThan(0);
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 });

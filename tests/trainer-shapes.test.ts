@@ -127,7 +127,12 @@ describe('warnings', () => {
   it('is logged with the rule, counts and reasons, never the text', async () => {
     const lines: Array<[object, string]> = [];
     const log = { warn: (fields: object, message: string) => void lines.push([fields, message]) };
-    await scoreBatch({ rewards: ['math-answer'], groups: [{ reference: '\\frac{1}{', completions: ['SECRET \\boxed{1}'] }] }, app.verdict.scoring, { log });
+    const { registry, pools, config } = app.verdict;
+    await scoreBatch(
+      { rewards: ['math-answer'], groups: [{ reference: '\\frac{1}{', completions: ['SECRET \\boxed{1}'] }] },
+      { registry, pools, config },
+      { log },
+    );
     expect(lines).toEqual([
       [{ rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] }, expect.stringContaining('NULL_WARN_PERCENT')],
     ]);

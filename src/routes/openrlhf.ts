@@ -13,7 +13,6 @@ import type { FastifyInstance } from 'fastify';
 import { openRlhfResponseSchema } from '../../schemas/openrlhf.ts';
 import { InvalidRequest, Unauthenticated, withDetails, type ErrorDetail } from '../errors.ts';
 import { keepReferenceText } from '../reference-text.ts';
-import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 import type { GroupInput } from '../scoring/types.ts';
 import { failure, failures, success } from './responses.ts';
@@ -83,7 +82,7 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
     '/v1/openrlhf',
     {
       // OpenRLHF's remote reward call sends Content-Type only: its key can ride in the URL (docs/security.md).
-      config: { urlKey: true },
+      config: { urlKey: true, scoring: true },
       schema: {
         tags: ['scoring'],
         summary: "OpenRLHF's remote reward model protocol: { query, prompts, labels } -> { rewards, scores, extra_logs }",
@@ -124,8 +123,7 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
       const { groups, at } = toGroups(body);
       const batch = { rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' as const } };
       // As /v1/score: the caller's cells take their turn in the pools, and a client that goes away releases them.
-      const scoring = scopedScoring(app.verdict.scoring, request.caller.fairness);
-      const signal = requestSignal(reply, undefined, app.verdict.state.stopping.signal, true);
+      const { scoring, signal } = app.verdict.scope(request, reply);
       const result = await scoreBatch(batch, scoring, { signal, log: request.log }).catch((error: Error & { details?: ErrorDetail[] }) => {
         throw toLabelPointers(error, at);
       });

@@ -8,7 +8,6 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
-import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreResponseSchema } from '../../schemas/score-response.ts';
 import { IdempotencyConflict } from '../errors.ts';
 import { failure, failures, success } from './responses.ts';
@@ -17,6 +16,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/score',
     {
+      config: { scoring: true },
       schema: {
         tags: ['scoring'],
         summary: 'Score groups of completions; returns rewards, per-rule breakdowns and GRPO advantages',
@@ -43,11 +43,9 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as ScoreRequest;
-      const { idempotency, state } = app.verdict;
-      const scoring = scopedScoring(app.verdict.scoring, request.caller.fairness);
       const key = request.headers['idempotency-key'] as string | undefined;
       const streaming = request.headers.accept?.includes('application/x-ndjson') === true;
-      const signal = requestSignal(reply, body.deadline_ms, state.stopping.signal, streaming || key === undefined);
+      const { scoring, signal } = app.verdict.scope(request, reply, { deadlineMs: body.deadline_ms, untilDisconnect: streaming || key === undefined });
 
       if (streaming) {
         const stream = new PassThrough();
@@ -69,7 +67,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         return { json: responseJson(result), groups: result.groups.length, cells: result.timing.cells, ms: result.timing.total_ms };
       };
       const { result, replayed } = key
-        ? await idempotency.run(request.caller.idempotency, key, body, run, (r) => r.json.length)
+        ? await app.verdict.idempotency.run(request.caller.idempotency, key, body, run, (r) => r.json.length)
         : { result: await run(), replayed: false };
       if (replayed) reply.header('idempotent-replayed', 'true');
       request.log.info({ groups: result.groups, cells: result.cells, ms: Math.round(result.ms), replayed }, 'scored');
