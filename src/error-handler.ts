@@ -14,6 +14,7 @@ const retryAfterSeconds: Record<string, number> = { VERDICT_OVERLOADED: 1, VERDI
 export const MAX_PATH_SEGMENT = 100;
 import {
   BadUrl,
+  describeWhere,
   BodyTooLarge,
   HeadersTooLarge,
   Internal,
@@ -25,6 +26,7 @@ import {
   RouteNotFound,
   UnsupportedMediaType,
   type ErrorDetail,
+  type Where,
 } from './errors.ts';
 
 interface ValidationIssue {
@@ -49,12 +51,9 @@ function toCatalogError(error: FastifyError, bodyLimit: number, path: string, co
   if (error.code?.startsWith('VERDICT_')) return error;
   if (error.validation) {
     // Pointers are into the body; a query string, header or path parameter is named as such.
-    const context = error.validationContext ?? 'body';
-    const part = context === 'body' ? undefined : ({ querystring: 'query parameter', headers: 'header', params: 'path parameter' }[context] ?? context);
-    const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (part ? { ...d, in: context } : d));
-    const first = details[0];
-    const where = part ? (first.pointer === '' ? `the ${part}s` : `${part} ${first.pointer.slice(1)}`) : first.pointer === '' ? 'the body' : first.pointer;
-    return Object.assign(new InvalidRequest(`${where} ${first.message}`), { details });
+    const context = error.validationContext === 'body' ? undefined : (error.validationContext as Where['in']);
+    const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (context ? { ...d, in: context } : d));
+    return Object.assign(new InvalidRequest(`${describeWhere(details[0])} ${details[0].message}`), { details });
   }
   switch (error.code) {
     case 'FST_ERR_BAD_URL':

@@ -7,11 +7,23 @@
  */
 import createError from '@fastify/error';
 
-/** What was wrong and where: a JSON pointer into the request body. */
-export interface ErrorDetail {
+/** Where in a request: a JSON pointer into the body, or, with `in`, into a path parameter, the query string or a header. */
+export interface Where {
   pointer: string;
+  in?: 'params' | 'querystring' | 'headers';
+}
+
+/** What was wrong and where. */
+export interface ErrorDetail extends Where {
   message: string;
   [key: string]: unknown;
+}
+
+/** `where` as a message names it: `/groups/0/reference`, `the body`, `path parameter id`, `the query parameters`. */
+export function describeWhere(where: Where): string {
+  if (where.in === undefined) return where.pointer === '' ? 'the body' : where.pointer;
+  const part = { params: 'path parameter', querystring: 'query parameter', headers: 'header' }[where.in];
+  return where.pointer === '' ? `the ${part}s` : `${part} ${where.pointer.slice(1)}`;
 }
 
 // Request shape

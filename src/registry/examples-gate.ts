@@ -34,7 +34,7 @@ export async function runExamples(
   const label = `${candidate.id}@${candidate.version}`;
   const registry: Registry = {
     ...deps.registry,
-    bind: (ref, params, pointer) => (ref === label ? candidate : deps.registry.bind(ref, params, pointer)),
+    bind: (ref, params, at) => (ref === label ? candidate : deps.registry.bind(ref, params, at)),
   };
   const response = await scoreBatch(
     {

@@ -22,9 +22,10 @@ import {
 import { runExamples, type ExampleOutcome } from '../registry/examples-gate.ts';
 import { prepareRule, type PreparedRule } from '../registry/prepare-rule.ts';
 import type { RuleRegistration } from '../registry/rule-definition.ts';
+import type { RuleAt } from '../registry/registry.ts';
 import type { StoredRules } from '../registry/stored-rules.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
-import { failure, failures, success } from './responses.ts';
+import { failure, failures, success, unknownRewardAt } from './responses.ts';
 
 const formulaWhy = 'function "import" is not allowed; use min, max, abs';
 const failedExample = {
@@ -58,6 +59,8 @@ const registration = {
   ),
 };
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+/** /try's rule: its id is the path parameter, its params the body's `params`. */
+const tried: RuleAt = { entry: { pointer: '/id', in: 'params' }, id: { pointer: '/id', in: 'params' }, params: { pointer: '/params' } };
 
 export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: StoredRules }): Promise<void> {
   const { rules } = options;
@@ -166,7 +169,10 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         body: { $ref: 'RuleTryRequest#' },
         response: {
           200: success("The rule's result for each sample, in order", ruleTryResponseSchema),
-          400: failures.badRequest,
+          400: failure(
+            'An unknown rule (the path parameter `id`), wrong params or samples; `details` points at where (`in` names a part other than the body)',
+            unknownRewardAt(tried.id),
+          ),
           401: failures.unauthenticated,
           413: failures.tooLarge,
           415: failures.unsupportedMediaType,
@@ -188,7 +194,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
           advantages: { method: 'none' },
         },
         scoring,
-        { checkReferences: false, signal }, // trying a rule shows the null a sample without a reference gets
+        { checkReferences: false, signal, pointers: { reward: () => tried } }, // trying a rule shows the null a sample without a reference gets
       );
       const results = result.groups.map((g) => g.completions[0].rewards[id]);
       return { rule: results[0].version, results };
