@@ -145,7 +145,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
-  const scoring: ScoringDeps = { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) };
+  const scoring: ScoringDeps = { registry, pools, config, cache };
   const jobStore = await createJobStore(config, {
     maxActive: config.maxJobs,
     maxFinished: config.maxFinishedJobs,
@@ -154,7 +154,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     concurrency: config.jobConcurrency,
     onError: (err) => app.log.warn({ err }, 'job store error'),
   });
-  const jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+  const jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger, metrics.nullShareWarning);
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   const state: AppState = {

@@ -25,7 +25,7 @@ export interface Jobs {
 
 const PROGRESS_EVERY_MS = 500; // at most one progress write per job per this
 
-export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config, logger: PoolLogger): Jobs {
+export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config, logger: PoolLogger, onWarning?: (ruleId: string) => void): Jobs {
   const jobScoring = scopedScoring(scoring, 'jobs');
 
   async function run(job: ClaimedJob): Promise<void> {
@@ -45,6 +45,7 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
       const result = await startBatch(body, jobScoring, {
         signal: job.signal,
         log: logger,
+        onWarning,
         onGroup: () => {
           done++;
           if (performance.now() - lastWrite >= PROGRESS_EVERY_MS) writeProgress();

@@ -133,6 +133,7 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
       const result = await scoreBatch(batch, scoring, {
         signal,
         log: request.log,
+        onWarning: app.verdict.metrics.nullShareWarning,
         pointers: { reward: () => queryRule, reference: (g) => `/labels/${firstSample[g]}` },
       });
 

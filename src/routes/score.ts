@@ -52,6 +52,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
         const result = startBatch(body, scoring, {
           signal,
           log: request.log,
+          onWarning: app.verdict.metrics.nullShareWarning,
           onGroup: (index, group) => stream.write(`${JSON.stringify({ index, ...group })}\n`),
         });
         result.then(
@@ -63,7 +64,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
 
       // What a retry replays is the answer's bytes: kept serialized, they are counted exactly.
       const run = async () => {
-        const result = await startBatch(body, scoring, { signal, log: request.log });
+        const result = await startBatch(body, scoring, { signal, log: request.log, onWarning: app.verdict.metrics.nullShareWarning });
         return { json: responseJson(result), groups: result.groups.length, cells: result.timing.cells, ms: result.timing.total_ms };
       };
       const { result, replayed } = key
