@@ -16,6 +16,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Overloaded, ShuttingDown } from './errors.ts';
+import { retryAfterSeconds } from './retry-after.ts';
 
 export interface AdmissionOptions {
   /** While true (a shutdown), new work is refused so a balancer sends it to another replica. */
@@ -40,11 +41,12 @@ export interface Admission {
   stats(): AdmissionStats;
   /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown). */
   waitMs(bytes: number): number;
+  /** The Retry-After, in s, of a request admitted here and then refused for a full pool queue: the queue's estimated wait. A property: the scoring machinery holds it unbound. */
+  queueRetryAfter: () => number;
 }
 
 const HALF_LIFE_MS = 10_000; // of the service rate's memory: a minute-old mix hardly counts
 const MIN_BUSY_MS = 1_000; // of busy time observed before the rate is trusted to refuse anything
-const MAX_RETRY_AFTER_S = 60;
 
 export function installAdmission(app: FastifyInstance, options: AdmissionOptions): Admission {
   const drainRoutes = new Set(options.drainRoutes);
@@ -88,8 +90,8 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
     // Each caller may hold an equal share of what the queue may hold; one holding less always finds room.
     const share = (rate() * options.maxWaitMs) / 1000 / (byCaller.size + (mine === 0 ? 1 : 0));
     if (queued > 0 && wait > options.maxWaitMs && mine + bytes > share && options.queuedCells() > 0) {
-      const retryAfter = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((wait - options.maxWaitMs) / 1000)));
-      throw Object.assign(new Overloaded(`an estimated ${Math.ceil(wait / 1000)} s of requests`), { retryAfter });
+      // Once that much has drained, the request would be admitted.
+      throw Object.assign(new Overloaded(`an estimated ${Math.ceil(wait / 1000)} s of requests`), { retryAfter: retryAfterSeconds(wait - options.maxWaitMs) });
     }
     if (queued === 0) busySince = now();
     queued += bytes;
@@ -112,5 +114,6 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
   return {
     stats: () => ({ queuedBytes: queued, callers: byCaller.size, bytesPerSec: rate() }),
     waitMs,
+    queueRetryAfter: () => retryAfterSeconds(waitMs(0)),
   };
 }

@@ -145,7 +145,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
-  const scoring: ScoringDeps = { registry, pools, config, cache };
+  const scoring: ScoringDeps = { registry, pools, config, cache, queueRetryAfter: admission.queueRetryAfter };
   const jobStore = await createJobStore(config, {
     maxActive: config.maxJobs,
     maxFinished: config.maxFinishedJobs,

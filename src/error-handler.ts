@@ -6,9 +6,7 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-/** When a 503 is worth retrying, in seconds: a full queue drains fast, a database comes back in seconds. */
-const retryAfterSeconds: Record<string, number> = { VERDICT_OVERLOADED: 1, VERDICT_STORE_UNAVAILABLE: 5 };
+import { retryAfterOf } from './retry-after.ts';
 
 /** fastify's default; a rule id with its version, or a job id, is far shorter. */
 export const MAX_PATH_SEGMENT = 100;
@@ -136,7 +134,7 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
-  // Every refusal for capacity says when to come back, in whole seconds: its own estimate, else the code's.
-  if (statusCode === 503) reply.header('retry-after', String((error as { retryAfter?: number }).retryAfter ?? retryAfterSeconds[error.code] ?? 1));
+  // Every refusal for capacity says when to come back (retry-after.ts).
+  if (statusCode === 503) reply.header('retry-after', String(retryAfterOf(error.code, (error as { retryAfter?: number }).retryAfter)));
   return reply.status(statusCode).type('application/json').send(errorBody(error, statusCode));
 }

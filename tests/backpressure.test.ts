@@ -117,6 +117,38 @@ describe('bounded queue', () => {
   });
 });
 
+// Regression: a full pool queue said Retry-After: 1 whatever its wait, so every refused caller came back
+// together a second later, again and again; admission's refusals already said their estimate.
+describe('Retry-After of a full pool queue', () => {
+  let learnt: FastifyInstance;
+  beforeAll(async () => {
+    learnt = await buildTestApp({ poolSize: 1, workerStandby: 0, maxQueuedCells: MAX_QUEUED, cacheSize: 0 });
+  });
+  afterAll(() => learnt.close());
+
+  it("is admission's estimate of the queue's wait, not a fixed second", async () => {
+    // The service rate is learnt from an answered request: S bytes in about 2 s of busy time.
+    const learn = sleepBatch(4, 500, 'pad');
+    const S = JSON.stringify(learn).length;
+    expect((await learnt.inject({ method: 'POST', url: '/v1/score', payload: learn })).statusCode).toBe(200);
+    // About 4 S of body waits (some 8 s at that rate: admitted under MAX_QUEUE_WAIT_MS), its cells filling the pool's queue.
+    const gate = createGate();
+    const busy = learnt.inject({ method: 'POST', url: '/v1/score', payload: heldBatch(MAX_QUEUED, gate, 'x'.repeat(S / 2)) });
+    await expect.poll(() => learnt.verdict.pools.score.stats().queued, { timeout: 5_000 }).toBeGreaterThan(0);
+    const estimate = learnt.verdict.admission.waitMs(0);
+    expect(estimate).toBeGreaterThan(2_000);
+
+    const refused = await learnt.inject({ method: 'POST', url: '/v1/score', payload: sleepBatch(MAX_QUEUED, 1, 'late') });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().code).toBe('VERDICT_OVERLOADED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(2);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    gate.open();
+    expect((await busy).statusCode).toBe(200);
+    gate.remove();
+  });
+});
+
 describe('admission before parsing', () => {
   let admitting: FastifyInstance;
   let port: number;

@@ -20,6 +20,8 @@ export interface RunDeps {
   pools: Pools;
   config: Config;
   cache?: CellCache;
+  /** The Retry-After, in s, of a request refused for a full pool queue (admission's estimate of the queue's wait). */
+  queueRetryAfter?: () => number;
 }
 
 export interface CellRun {
@@ -62,7 +64,9 @@ export function createCellRun(deps: RunDeps, signal?: AbortSignal): CellRun {
     admit(cells) {
       const counts = new Map<Pool, number>();
       for (const cell of cells) counts.set(poolOf(cell), (counts.get(poolOf(cell)) ?? 0) + 1);
-      for (const [pool, n] of counts) if (!pool.canAccept(n)) throw new Overloaded(pool.stats().queued);
+      for (const [pool, n] of counts) {
+        if (!pool.canAccept(n)) throw Object.assign(new Overloaded(pool.stats().queued), { retryAfter: deps.queueRetryAfter?.() });
+      }
     },
     submit(cells) {
       const byPool = new Map<Pool, Cell[]>();
