@@ -1,15 +1,18 @@
 /**
  * The small costs code comments give as reasons, re-measured (docs/performance-notes.md keeps the
  * figures, dated): building the mathjs instance, Intl.Segmenter per word, prom-client's observe()
- * against the plain counters of src/cell-metrics.ts, and a chunk crossing to a worker as JSON with its texts
- * beside it (src/pool/protocol.ts) against the channel's structured clone. CPU time of this process,
- * warm (after WARM runs) except the mathjs build. `npm run bench:micro`
+ * against the plain counters of src/cell-metrics.ts, a chunk crossing to a worker as JSON with its texts
+ * beside it (src/pool/protocol.ts) against the channel's structured clone, and what counting cells'
+ * details against their bounds costs (src/scoring/cap-details.ts, cell-cache.ts). CPU time of this
+ * process, warm (after WARM runs) except the mathjs build. `npm run bench:micro`
  */
 import v8 from 'node:v8';
 import { Histogram, Registry } from 'prom-client';
 import { createCellMetrics } from '../src/cell-metrics.ts';
 import { getMath } from '../src/math/mathjs.ts';
-import { encodeChunk, type CellJob } from '../src/pool/protocol.ts';
+import { decodeResults, encodeChunk, encodeResults, type CellJob, type WorkerResult } from '../src/pool/protocol.ts';
+import { capCellDetails, createDetailsBudget } from '../src/scoring/cap-details.ts';
+import { createCellCache } from '../src/scoring/cell-cache.ts';
 import { fmt } from './lib.ts';
 
 const WARM = 20;
@@ -60,4 +63,31 @@ const textsInside = perCall(() => JSON.parse(JSON.stringify(jobs)), 50);
 const cloned = perCall(() => v8.deserialize(v8.serialize(jobs)), 50);
 console.log(
   `a chunk of 768 cells (256 completions): encodeChunk + parse ${fmt(chunkJson, 2)} CPU ms, texts inside the JSON ${fmt(textsInside, 2)} ms, structured clone ${fmt(cloned, 2)} ms`,
+);
+
+// Details of 100,000 cells as a worker's results decode them (fresh objects: sizes are remembered per
+// object), each through the cell cap, a response's budget and the cache, at the default limits.
+const DETAIL_CELLS = 100_000;
+const detailsOf = (i: number) =>
+  [
+    { flags: { think_blocks: 1, tag_count: 4, boxed_in_answer: 1, distinct_boxed: 1, repetition_rate: 0.013 } },
+    { extracted: `\\frac{${i}}{2}`, gold: '\\frac{1}{2}', method: 'symbolic', steps: 3 },
+    { passed: 3, tests: 4, stdout: `case ${i}: ${'ok '.repeat(60)}` },
+  ][i % 3];
+const results = encodeResults(Array.from({ length: DETAIL_CELLS }, (_, i): WorkerResult => [i, { score: 1, ms: 0.1, details: detailsOf(i) }]));
+const accountingMs: number[] = [];
+for (let run = 0; run < 6; run++) {
+  const outcomes = decodeResults(results);
+  const cache = createCellCache(100_000, 64 * 1024 * 1024);
+  const budget = createDetailsBudget(64 * 1024 * 1024);
+  const before = cpuMs();
+  for (const [i, reported] of outcomes) {
+    const outcome = capCellDetails(reported, 16_384);
+    cache.set(String(i), outcome);
+    budget.take(outcome.details!);
+  }
+  if (run > 0) accountingMs.push(cpuMs() - before); // the first run warms up
+}
+console.log(
+  `details of a cell counted (cell cap, response budget, cache): ${accountingMs.map((ms) => fmt((1000 * ms) / DETAIL_CELLS, 2)).join(', ')} µs a cell over ${DETAIL_CELLS} cells`,
 );

@@ -11,21 +11,19 @@
  * (queued bytes, its own included, over that rate) passes MAX_QUEUE_WAIT_MS is
  * refused with 503 and a Retry-After of the excess; a request finds room
  * anyway while its caller holds less than an equal share of what the queue may
- * hold, so one caller's flood never shuts the others out. Callers are API keys, else
+ * hold, so one caller's flood never shuts the others out. Callers (caller.ts) are API keys, else
  * connections.
  */
-import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Overloaded, ShuttingDown } from './errors.ts';
+import { retryAfterSeconds } from './retry-after.ts';
 
 export interface AdmissionOptions {
   /** While true (a shutdown), new work is refused so a balancer sends it to another replica. */
   draining(): boolean;
   /** Longest estimated wait a request is admitted into, in ms. */
   maxWaitMs: number;
-  /** Routes (POST) it applies to. */
-  routes: readonly string[];
-  /** Routes (POST) refused while draining, beside `routes`. */
+  /** Routes (POST) refused while draining, beside the `config.scoring` routes it admits. */
   drainRoutes?: readonly string[];
   /** Cells waiting for a worker now: with none, the workers have room and nothing is refused. */
   queuedCells(): number;
@@ -43,28 +41,15 @@ export interface Admission {
   stats(): AdmissionStats;
   /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown). */
   waitMs(bytes: number): number;
+  /** The Retry-After, in s, of a request admitted here and then refused for a full pool queue: the queue's estimated wait. A property: the scoring machinery holds it unbound. */
+  queueRetryAfter: () => number;
 }
 
 const HALF_LIFE_MS = 10_000; // of the service rate's memory: a minute-old mix hardly counts
 const MIN_BUSY_MS = 1_000; // of busy time observed before the rate is trusted to refuse anything
-const MAX_RETRY_AFTER_S = 60;
-
-const connections = new WeakMap<Socket, number>();
-let connectionCount = 0;
-
-/** Who is asking, for fair shares here and in the pools: a digest of the bearer key, else the connection. */
-export function callerOf(request: FastifyRequest): string {
-  // A keyed caller (a bearer or a URL key, as auth.ts identified it) keeps its turn across connections.
-  if (request.caller !== 'anonymous') return `key:${request.caller}`;
-  const socket = request.raw.socket;
-  let id = connections.get(socket);
-  if (id === undefined) connections.set(socket, (id = ++connectionCount));
-  return `conn:${id}`;
-}
 
 export function installAdmission(app: FastifyInstance, options: AdmissionOptions): Admission {
-  const routes = new Set(options.routes);
-  const drainRoutes = new Set([...options.routes, ...(options.drainRoutes ?? [])]);
+  const drainRoutes = new Set(options.drainRoutes);
   const byCaller = new Map<string, number>(); // bytes queued per caller
   let queued = 0;
   let busySince = 0; // while anything is queued, when that began (or when last counted)
@@ -92,20 +77,21 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST') return;
-    if (options.draining() && drainRoutes.has(request.routeOptions.url ?? '')) throw new ShuttingDown();
-    if (!routes.has(request.routeOptions.url ?? '')) return;
+    const scoring = request.routeOptions.config?.scoring === true;
+    if (options.draining() && (scoring || drainRoutes.has(request.routeOptions.url ?? ''))) throw new ShuttingDown();
+    if (!scoring) return;
     const declared = Number(request.headers['content-length']);
     // A chunked body is counted as an average one; its real size is unknown until it is read.
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : admittedCount > 0 ? admittedTotal / admittedCount : 0;
-    const caller = callerOf(request);
+    const caller = request.caller.fairness;
     const mine = byCaller.get(caller) ?? 0;
     countBusy();
     const wait = waitMs(bytes);
     // Each caller may hold an equal share of what the queue may hold; one holding less always finds room.
     const share = (rate() * options.maxWaitMs) / 1000 / (byCaller.size + (mine === 0 ? 1 : 0));
     if (queued > 0 && wait > options.maxWaitMs && mine + bytes > share && options.queuedCells() > 0) {
-      const retryAfter = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((wait - options.maxWaitMs) / 1000)));
-      throw Object.assign(new Overloaded(`an estimated ${Math.ceil(wait / 1000)} s of requests`), { retryAfter });
+      // Once that much has drained, the request would be admitted.
+      throw Object.assign(new Overloaded(`an estimated ${Math.ceil(wait / 1000)} s of requests`), { retryAfter: retryAfterSeconds(wait - options.maxWaitMs) });
     }
     if (queued === 0) busySince = now();
     queued += bytes;
@@ -128,5 +114,6 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
   return {
     stats: () => ({ queuedBytes: queued, callers: byCaller.size, bytesPerSec: rate() }),
     waitMs,
+    queueRetryAfter: () => retryAfterSeconds(waitMs(0)),
   };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sharedSchemas } from '../schemas/index.ts';
 import type { Config } from './config.ts';
-import { registerDocs } from './docs.ts';
+import { DOCS_PREFIX, registerDocs } from './docs.ts';
 import { installAdmission, type Admission } from './admission.ts';
 import { installAuth, redactUrl } from './auth.ts';
 import { clientErrorHandler, frameworkErrorsFor, installErrorHandler, MAX_PATH_SEGMENT } from './error-handler.ts';
@@ -29,7 +29,8 @@ import { rewardRoutes } from './routes/rewards.ts';
 import { ruleAdminRoutes } from './routes/rule-admin.ts';
 import { scoreRoutes } from './routes/score.ts';
 import { resolveSandbox, type SandboxStatus } from './sandbox/resolve-sandbox.ts';
-import { createCellCache } from './scoring/cell-cache.ts';
+import { createScoringScope, type ScoringScope } from './request-scope.ts';
+import { createCellCache, type CellCache } from './scoring/cell-cache.ts';
 import type { Pools, ScoringDeps } from './scoring/score-batch.ts';
 import { createJobStore } from './storage/create-job-store.ts';
 import { createRuleStore } from './storage/create-rule-store.ts';
@@ -57,7 +58,9 @@ declare module 'fastify' {
       config: Config;
       registry: Registry;
       pools: Pools;
-      scoring: ScoringDeps;
+      /** The only way a route reaches the scoring machinery: a route that does not declare `config.scoring` is refused (request-scope.ts). */
+      scope: ScoringScope;
+      cache?: CellCache;
       state: AppState;
       metrics: Metrics;
       idempotency: IdempotencyStore;
@@ -99,8 +102,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   installErrorHandler(app, config.bodyLimitBytes);
   installJsonBodyParser(app);
-  installAuth(app, config);
-  const addMethodNotAllowed = collectRoutes(app, ['/docs']);
+  installAuth(app, config, [DOCS_PREFIX]);
+  const addMethodNotAllowed = collectRoutes(app, [DOCS_PREFIX]);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   const rewardModules = config.rewardModules.map((m) => path.resolve(m));
@@ -141,16 +144,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     } satisfies PoolOptions),
   };
   metrics.watchPools(pools);
-  // After auth (an unknown caller is refused first), before any body is read.
+  // After auth (an unknown caller is refused first), before any body is read; on every `config.scoring` route.
   const admission = installAdmission(app, {
     draining: () => app.verdict.state.draining,
     maxWaitMs: config.maxQueueWaitMs,
-    routes: ['/v1/score', '/v1/openrlhf', '/v1/graders/run'],
     drainRoutes: ['/v1/jobs'],
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
-  const scoring: ScoringDeps = { registry, pools, config, cache, onWarning: (_warning, ruleId) => metrics.nullShareWarning(ruleId) };
+  const scoring: ScoringDeps = { registry, pools, config, cache, queueRetryAfter: admission.queueRetryAfter };
   let jobs: Jobs | undefined;
   if (options.jobs ?? true) {
     const jobStore = await createJobStore(config, {
@@ -161,7 +163,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       concurrency: config.jobConcurrency,
       onError: (err) => app.log.warn({ err }, 'job store error'),
     });
-    jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger);
+    jobs = createJobs(jobStore, scoring, config, app.log as PoolLogger, metrics.nullShareWarning);
   }
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
@@ -182,7 +184,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config,
     registry,
     pools,
-    scoring,
+    scope: createScoringScope(scoring, state.stopping.signal),
+    cache,
     state,
     metrics,
     idempotency: createIdempotencyStore({

@@ -16,6 +16,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
+import { callerOf, type Caller } from './caller.ts';
 import { Forbidden, RegistrationClosed, Unauthenticated } from './errors.ts';
 
 export type AuthLevel = 'admin' | 'api' | 'none';
@@ -28,26 +29,22 @@ declare module 'fastify' {
     urlKey?: boolean;
   }
   interface FastifyRequest {
-    /** Whose request this is (a digest of its key, or `anonymous`): retries are matched within one caller. */
-    caller: string;
+    /** Whose request this is, set before any other hook reads it (caller.ts). */
+    caller: Caller;
   }
 }
 
 /** The query parameter a `urlKey` route reads its key from. */
 const URL_KEY_PARAM = 'api_key';
 
-/** Routes added by plugins that cannot carry a config (Swagger UI's pages), open by their declared path. */
-const openPluginPrefixes = ['/docs'];
-
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-/** True when `key` is one of `keys`; looks at every key whatever matches, so timing says nothing. */
-function keyring(keys: readonly string[]): { empty: boolean; has(key: string): boolean } {
+/** True when a key's digest is one of `keys`'; looks at every key whatever matches, so timing says nothing. */
+function keyring(keys: readonly string[]): { empty: boolean; has(candidate: Buffer): boolean } {
   const digests = keys.map(digest);
   return {
     empty: digests.length === 0,
-    has(key) {
-      const candidate = digest(key);
+    has(candidate) {
       let found = false;
       for (const d of digests) found = timingSafeEqual(d, candidate) || found;
       return found;
@@ -75,32 +72,41 @@ export function registrationOpen(config: Pick<Config, 'host' | 'openRegistration
   return config.openRegistration ?? isLoopback(config.host);
 }
 
-export function installAuth(app: FastifyInstance, config: Pick<Config, 'adminKeys' | 'apiKeys' | 'host' | 'openRegistration'>): void {
+/**
+ * `openPrefixes`: routes added by plugins that cannot carry a config (Swagger UI's pages), open by
+ * their declared path.
+ */
+export function installAuth(
+  app: FastifyInstance,
+  config: Pick<Config, 'adminKeys' | 'apiKeys' | 'host' | 'openRegistration'>,
+  openPrefixes: readonly string[],
+): void {
   const admin = keyring(config.adminKeys);
   const api = keyring(config.apiKeys);
   const open = admin.empty && registrationOpen(config);
   if (open) app.log.warn('VERDICT_ADMIN_KEYS is not set and registration is open: anyone who can reach the server may register and deprecate rules');
   else if (admin.empty) app.log.info('VERDICT_ADMIN_KEYS is not set: registering and deprecating rules is closed');
 
-  app.decorateRequest('caller', 'anonymous');
+  app.decorateRequest('caller', null as unknown as Caller);
   app.addHook('onRoute', (route) => {
     if (route.config?.auth !== undefined) return;
-    const level: AuthLevel = openPluginPrefixes.some((prefix) => route.url.startsWith(prefix)) ? 'none' : 'api';
+    const level: AuthLevel = openPrefixes.some((prefix) => route.url.startsWith(prefix)) ? 'none' : 'api';
     route.config = { ...route.config, auth: level };
   });
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.config;
     const level: AuthLevel = route?.auth ?? 'api';
-    if (level === 'none') return;
     const key = bearer(request.headers.authorization) ?? (route?.urlKey ? urlKey(request) : undefined);
-    if (key !== undefined) request.caller = digest(key).toString('base64url').slice(0, 16);
+    const keyDigest = key === undefined ? undefined : digest(key); // the one hash of the key, for the caller and both keyrings
+    request.caller = callerOf(keyDigest?.toString('base64url').slice(0, 16), request.raw.socket);
+    if (level === 'none') return;
     if (level === 'admin' && admin.empty) {
       if (open) return;
       throw new RegistrationClosed();
     }
     if (level === 'api' && api.empty) return;
-    if (key !== undefined && admin.has(key)) return;
-    const isApiKey = key !== undefined && api.has(key);
+    if (keyDigest !== undefined && admin.has(keyDigest)) return;
+    const isApiKey = keyDigest !== undefined && api.has(keyDigest);
     if (level === 'api' && isApiKey) return;
     if (isApiKey) throw new Forbidden('register or deprecate rules');
     reply.header('www-authenticate', 'Bearer');

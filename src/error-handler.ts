@@ -6,14 +6,13 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-/** When a 503 is worth retrying, in seconds: a full queue drains fast, a database comes back in seconds. */
-const retryAfterSeconds: Record<string, number> = { VERDICT_OVERLOADED: 1, VERDICT_STORE_UNAVAILABLE: 5 };
+import { retryAfterOf } from './retry-after.ts';
 
 /** fastify's default; a rule id with its version, or a job id, is far shorter. */
 export const MAX_PATH_SEGMENT = 100;
 import {
   BadUrl,
+  describeWhere,
   BodyTooLarge,
   HeadersTooLarge,
   Internal,
@@ -25,6 +24,7 @@ import {
   RouteNotFound,
   UnsupportedMediaType,
   type ErrorDetail,
+  type Where,
 } from './errors.ts';
 
 interface ValidationIssue {
@@ -49,12 +49,9 @@ function toCatalogError(error: FastifyError, bodyLimit: number, path: string, co
   if (error.code?.startsWith('VERDICT_')) return error;
   if (error.validation) {
     // Pointers are into the body; a query string, header or path parameter is named as such.
-    const context = error.validationContext ?? 'body';
-    const part = context === 'body' ? undefined : ({ querystring: 'query parameter', headers: 'header', params: 'path parameter' }[context] ?? context);
-    const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (part ? { ...d, in: context } : d));
-    const first = details[0];
-    const where = part ? (first.pointer === '' ? `the ${part}s` : `${part} ${first.pointer.slice(1)}`) : first.pointer === '' ? 'the body' : first.pointer;
-    return Object.assign(new InvalidRequest(`${where} ${first.message}`), { details });
+    const context = error.validationContext === 'body' ? undefined : (error.validationContext as Where['in']);
+    const details = validationDetails(error.validation as ValidationIssue[]).map((d) => (context ? { ...d, in: context } : d));
+    return Object.assign(new InvalidRequest(`${describeWhere(details[0])} ${details[0].message}`), { details });
   }
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
@@ -137,7 +134,7 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
-  // Every refusal for capacity says when to come back, in whole seconds: its own estimate, else the code's.
-  if (statusCode === 503) reply.header('retry-after', String((error as { retryAfter?: number }).retryAfter ?? retryAfterSeconds[error.code] ?? 1));
+  // Every refusal for capacity says when to come back (retry-after.ts).
+  if (statusCode === 503) reply.header('retry-after', String(retryAfterOf(error.code, (error as { retryAfter?: number }).retryAfter)));
   return reply.status(statusCode).type('application/json').send(errorBody(error, statusCode));
 }

@@ -7,11 +7,23 @@
  */
 import createError from '@fastify/error';
 
-/** What was wrong and where: a JSON pointer into the request body. */
-export interface ErrorDetail {
+/** Where in a request: a JSON pointer into the body, or, with `in`, into a path parameter, the query string or a header. */
+export interface Where {
   pointer: string;
+  in?: 'params' | 'querystring' | 'headers';
+}
+
+/** What was wrong and where. */
+export interface ErrorDetail extends Where {
   message: string;
   [key: string]: unknown;
+}
+
+/** `where` as a message names it: `/groups/0/reference`, `the body`, `path parameter id`, `the query parameters`. */
+export function describeWhere(where: Where): string {
+  if (where.in === undefined) return where.pointer === '' ? 'the body' : where.pointer;
+  const part = { params: 'path parameter', querystring: 'query parameter', headers: 'header' }[where.in];
+  return where.pointer === '' ? `the ${part}s` : `${part} ${where.pointer.slice(1)}`;
 }
 
 // Request shape
@@ -111,7 +123,7 @@ export const BadUrl = createError('VERDICT_BAD_URL', 'Malformed URL %s', 400);
 export const PathSegmentTooLong = createError('VERDICT_PATH_SEGMENT_TOO_LONG', 'A path segment of %s is longer than %s characters; no id is', 414);
 
 // Capacity
-/** The scoring queue is full, or the estimated wait is over `MAX_QUEUE_WAIT_MS` (decided from `Content-Length` before the body is read); `Retry-After: 1`. */
+/** The scoring queue is full, or the estimated wait is over `MAX_QUEUE_WAIT_MS` (decided from `Content-Length` before the body is read); `Retry-After` is the estimated wait (1 to 60 s). */
 export const Overloaded = createError('VERDICT_OVERLOADED', 'Scoring queue is full (%s waiting); retry later', 503);
 /** The store (rules, jobs: PostgreSQL, SQLite) cannot serve; rules already loaded keep scoring; `Retry-After: 5`. */
 export const StoreUnavailable = createError(
@@ -121,7 +133,7 @@ export const StoreUnavailable = createError(
 );
 /** The replica is draining after SIGTERM; another replica can take the request. */
 export const ShuttingDown = createError('VERDICT_SHUTTING_DOWN', 'This replica is shutting down; retry on another', 503);
-/** `MAX_JOBS` jobs are queued or running. */
+/** `MAX_JOBS` jobs are queued or running; `Retry-After: 30`. */
 export const TooManyJobs = createError('VERDICT_TOO_MANY_JOBS', '%s jobs are kept; the limit is %s (MAX_JOBS); retry later', 503);
 
 // Retries and jobs

@@ -47,7 +47,7 @@ function roomWithin(hasRoom: () => boolean, withinMs: number, signal: AbortSigna
   });
 }
 
-export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config, logger: PoolLogger): Jobs {
+export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config, logger: PoolLogger, onWarning?: (ruleId: string) => void): Jobs {
   const jobScoring = scopedScoring(scoring, 'jobs');
 
   async function run(job: ClaimedJob): Promise<void> {
@@ -69,6 +69,7 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
         startBatch(body, jobScoring, {
           signal: job.signal,
           log: logger,
+          onWarning,
           onGroup: () => {
             done++;
             if (performance.now() - lastWrite >= PROGRESS_EVERY_MS) writeProgress();

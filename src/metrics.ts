@@ -11,11 +11,11 @@ import { isFailure } from './scoring/summarize.ts';
 export interface Metrics {
   registry: Registry;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
-  // Properties, not methods: both are handed on unbound (to the pools and the cache).
+  // Properties, not methods: these are handed on unbound (to the pools, the cache, trainers' batches).
   observeCell: (ruleId: string, outcome: CellOutcome) => void;
   cacheHit: () => void;
-  /** A batch's rule could not score more than NULL_WARN_PERCENT of its cells. */
-  nullShareWarning(ruleId: string): void;
+  /** A trainer's batch had a rule that could not score more than NULL_WARN_PERCENT of its cells. */
+  nullShareWarning: (ruleId: string) => void;
   workerRestart(pool: string): void;
   watchPools(pools: Pools): void;
 }

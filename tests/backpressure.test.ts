@@ -117,6 +117,38 @@ describe('bounded queue', () => {
   });
 });
 
+// Regression: a full pool queue said Retry-After: 1 whatever its wait, so every refused caller came back
+// together a second later, again and again; admission's refusals already said their estimate.
+describe('Retry-After of a full pool queue', () => {
+  let learnt: FastifyInstance;
+  beforeAll(async () => {
+    learnt = await buildTestApp({ poolSize: 1, workerStandby: 0, maxQueuedCells: MAX_QUEUED, cacheSize: 0 });
+  });
+  afterAll(() => learnt.close());
+
+  it("is admission's estimate of the queue's wait, not a fixed second", async () => {
+    // The service rate is learnt from an answered request: S bytes in about 2 s of busy time.
+    const learn = sleepBatch(4, 500, 'pad');
+    const S = JSON.stringify(learn).length;
+    expect((await learnt.inject({ method: 'POST', url: '/v1/score', payload: learn })).statusCode).toBe(200);
+    // About 4 S of body waits (some 8 s at that rate: admitted under MAX_QUEUE_WAIT_MS), its cells filling the pool's queue.
+    const gate = createGate();
+    const busy = learnt.inject({ method: 'POST', url: '/v1/score', payload: heldBatch(MAX_QUEUED, gate, 'x'.repeat(S / 2)) });
+    await expect.poll(() => learnt.verdict.pools.score.stats().queued, { timeout: 5_000 }).toBeGreaterThan(0);
+    const estimate = learnt.verdict.admission.waitMs(0);
+    expect(estimate).toBeGreaterThan(2_000);
+
+    const refused = await learnt.inject({ method: 'POST', url: '/v1/score', payload: sleepBatch(MAX_QUEUED, 1, 'late') });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().code).toBe('VERDICT_OVERLOADED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(2);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    gate.open();
+    expect((await busy).statusCode).toBe(200);
+    gate.remove();
+  });
+});
+
 describe('admission before parsing', () => {
   let admitting: FastifyInstance;
   let port: number;
@@ -131,13 +163,13 @@ describe('admission before parsing', () => {
     admitting.inject({ method: 'POST', url: '/v1/score', headers: { authorization: `Bearer ${key}` }, payload: body as object });
 
   /** Sends only the headers of a request declaring `bytes` of body, and resolves with the answer, if one comes before any byte of it. */
-  function headersOnly(key: string, bytes: number): Promise<{ status: number; retryAfter?: string; body: string }> {
+  function headersOnly(key: string, bytes: number, path = '/v1/score'): Promise<{ status: number; retryAfter?: string; body: string }> {
     return new Promise((resolve, reject) => {
       const request = http.request({
         host: '127.0.0.1',
         port,
         method: 'POST',
-        path: '/v1/score',
+        path,
         headers: { 'content-type': 'application/json', 'content-length': String(bytes), authorization: `Bearer ${key}` },
       });
       request.on('response', (response) => {
@@ -169,6 +201,11 @@ describe('admission before parsing', () => {
     expect(refused.status).toBe(503);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(refused.body)).toMatchObject({ code: 'VERDICT_OVERLOADED' });
+    // Every route that scores is admitted the same way, from its `config.scoring` (regression: /try was not).
+    for (const path of ['/v1/rewards/test-sleep/try', '/v1/graders/run', '/v1/openrlhf', '/v1/rewards/validate']) {
+      const other = await headersOnly('a', 10 * S, path);
+      expect({ path, status: other.status, code: JSON.parse(other.body).code }).toEqual({ path, status: 503, code: 'VERDICT_OVERLOADED' });
+    }
 
     // Another caller, holding nothing, gets its share; its one cell takes its turn before the flood's last ones.
     const other = await as('b', sleepBatch(1, 1, 'small'));
@@ -180,5 +217,47 @@ describe('admission before parsing', () => {
   it('admits any request once the queue is empty, however large', async () => {
     const big = await as('a', sleepBatch(64, 1, 'y'.repeat(4096)));
     expect(big.statusCode).toBe(200);
+  });
+});
+
+// Regression: /try and /v1/graders/run queued every caller's cells as one caller's, so one caller's batch
+// of tries held every other caller's behind it.
+describe('callers of every scoring route take turns', () => {
+  let shared: FastifyInstance;
+  beforeAll(async () => {
+    shared = await buildTestApp({ poolSize: 1, workerStandby: 0, cacheSize: 0 });
+    // A route that scores and forgot to say so.
+    shared.post('/v1/undeclared', async (request, reply) => (shared.verdict.scope(request, reply), 'scored'));
+  });
+  afterAll(() => shared.close());
+
+  const as = (key: string, url: string, payload: object) => shared.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}` }, payload });
+  const exact = { type: 'string_check', name: 'exact', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' };
+
+  it('gives no scoring machinery to a route that does not declare config.scoring, which admission would not see', async () => {
+    const response = await shared.inject({ method: 'POST', url: '/v1/undeclared', payload: {} });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('scored');
+  });
+
+  it("answers another caller's /try and grader run while one caller's long /try still waits", async () => {
+    const gate = createGate(); // holds the worker until every request below is queued
+    const held = as('a', '/v1/rewards/test-sleep/try', { samples: [{ completion: 'held' }], params: { gate: gate.path } });
+    await expect.poll(() => shared.verdict.pools.score.stats().busy, { timeout: 10_000 }).toBe(1);
+    let floodDone = false;
+    const flood = as('a', '/v1/rewards/test-sleep/try', { samples: Array.from({ length: 60 }, (_, i) => ({ completion: `a ${i}` })), params: { ms: 20 } }).then(
+      (r) => ((floodDone = true), r),
+    );
+    await expect.poll(() => shared.verdict.pools.score.stats().queued, { timeout: 10_000 }).toBeGreaterThan(0);
+    const tried = as('b', '/v1/rewards/test-sleep/try', { samples: [{ completion: 'b' }], params: { ms: 1 } });
+    const graded = as('c', '/v1/graders/run', { grader: exact, model_sample: 'x', item: { answer: 'x' } });
+    gate.open();
+
+    expect((await tried).statusCode).toBe(200);
+    expect((await graded).json()).toMatchObject({ reward: 1 });
+    expect(floodDone).toBe(false); // their cells took their turns before the flood's last ones
+    expect((await flood).statusCode).toBe(200);
+    expect((await held).statusCode).toBe(200);
+    gate.remove();
   });
 });

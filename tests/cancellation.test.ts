@@ -73,3 +73,40 @@ it('releases the queued cells of an abandoned /v1/openrlhf call at once', async 
   expect(busyDone).toBe(false);
   expect((await busy).status).toBe(200);
 });
+
+// Every scoring route is cancelled the same way (request-scope.ts): regression, /try and /v1/graders/run
+// kept scoring for a client long gone.
+const exact = { type: 'string_check', name: 'exact', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' };
+it.each([
+  [
+    '/v1/rewards/{id}/try',
+    '/v1/rewards/test-sleep/try',
+    { samples: Array.from({ length: 20 }, (_, i) => ({ completion: `gone try ${i}` })), params: { ms: 50 } },
+  ],
+  [
+    '/v1/graders/run',
+    '/v1/graders/run',
+    {
+      grader: { type: 'multi', name: 'm', graders: { a: exact, b: { ...exact, name: 'b' } }, calculate_output: 'a + b' },
+      model_sample: 'x',
+      item: { answer: 'x' },
+    },
+  ],
+])('releases the queued cells of an abandoned %s call at once', async (_name, path, body) => {
+  const gate = createGate();
+  let busyDone = false;
+  const busy = score(app, { ...sleepBatch(1, 1, `busy ${path}`), rewards: [{ id: 'test-sleep', params: { gate: gate.path } }] }).then(
+    (r) => ((busyDone = true), r),
+  );
+  await expect.poll(() => stats().busy, { timeout: 30_000 }).toBe(1);
+
+  const abandoned = send(body, {}, path);
+  await expect.poll(() => stats().queued, { timeout: 30_000 }).toBeGreaterThan(0);
+  abandoned.destroy();
+  await expect.poll(() => stats().queued, { timeout: 30_000 }).toBe(0);
+  expect(busyDone).toBe(false); // released while the worker still runs the busy cell
+
+  gate.open();
+  expect((await busy).status).toBe(200);
+  gate.remove();
+});

@@ -5,7 +5,9 @@
  * rule lists, odd Authorization headers, URL keys where they are not read.
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callerOf } from '../src/caller.ts';
 import { createIdempotencyStore } from '../src/idempotency.ts';
 import { buildTestApp } from './helpers.ts';
 
@@ -89,6 +91,26 @@ describe('Idempotency-Key', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+// One identity per request, two scopes derived from it: fair shares follow a key across connections, or
+// else the connection; retries follow a key, or else every keyless caller's one scope.
+describe('the caller', () => {
+  const [one, two] = [new Socket(), new Socket()];
+  // [why, first caller, second caller, same fairness, same idempotency scope]
+  const rows: Array<[string, ReturnType<typeof callerOf>, ReturnType<typeof callerOf>, boolean, boolean]> = [
+    ['one key on two connections is one caller', callerOf('k1', one), callerOf('k1', two), true, true],
+    ['two keys on one connection are two callers', callerOf('k1', one), callerOf('k2', one), false, false],
+    ['keyless on one connection: one share', callerOf(undefined, one), callerOf(undefined, one), true, true],
+    // a keyless retry comes on a new connection: it must still find its answer, while its share is the connection's
+    ['keyless on two connections: two shares, one retry scope', callerOf(undefined, one), callerOf(undefined, two), false, true],
+    // a key whose digest read "anonymous" or "conn:1" must not share with keyless callers
+    ['a key never shares with a connection', callerOf('conn:1', one), callerOf(undefined, one), false, false],
+  ];
+  it.each(rows)('%s', (_why, a, b, sameShare, sameRetries) => {
+    expect(a.fairness === b.fairness).toBe(sameShare);
+    expect(a.idempotency === b.idempotency).toBe(sameRetries);
   });
 });
 

@@ -134,4 +134,40 @@ describe('draining', () => {
       app.verdict.state.draining = false;
     }
   });
+
+  it.each([
+    ['/v1/score', { rewards: ['think-format'], groups: [{ completions: ['x'] }] }],
+    ['/v1/rewards/think-format/try', { samples: [{ completion: 'x' }] }],
+    ['/v1/graders/run', { grader: { type: 'string_check', name: 'a', input: '{{sample.output_text}}', reference: 'x', operation: 'eq' }, model_sample: 'x' }],
+    ['/v1/rewards/validate', { id: 'drained', kind: 'preset', rule: 'think-format', examples: [{ completion: 'x', expected: 0 }] }],
+    ['/v1/jobs', { rewards: ['think-format'], groups: [{ completions: ['x'] }] }],
+  ])('refuses new work on %s while draining, so a balancer sends it elsewhere', async (url, payload) => {
+    app.verdict.state.draining = true;
+    try {
+      const response = await app.inject({ method: 'POST', url, payload });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().code).toBe('VERDICT_SHUTTING_DOWN');
+    } finally {
+      app.verdict.state.draining = false;
+    }
+  });
+
+  it('answers a registration whose examples the end of a shutdown cut short with 503, not "examples failed"', async () => {
+    const stopped = await buildTestApp({ poolSize: 1, workerStandby: 0, cacheSize: 0 });
+    const gate = createGate(); // never opened: only the shutdown ends the example
+    try {
+      const rule = { id: 'held', kind: 'preset', rule: 'test-sleep', params: { gate: gate.path }, examples: [{ completion: 'x', expected: 1 }] };
+      const registering = stopped.inject({ method: 'POST', url: '/v1/rewards', payload: rule });
+      await expect.poll(() => stopped.verdict.pools.score.stats().busy, { timeout: 10_000 }).toBe(1);
+      stopped.verdict.state.stopping.abort(new Error('server shutting down'));
+      const response = await registering;
+      expect(response.statusCode).toBe(503);
+      expect(response.json().code).toBe('VERDICT_SHUTTING_DOWN');
+      expect((await stopped.inject({ url: '/v1/rewards/held' })).statusCode).toBe(404); // nothing stored
+    } finally {
+      gate.open();
+      await stopped.close();
+      gate.remove();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 /** The pool's deadline arithmetic (src/pool/deadline.ts) on its own: a clock and a board given as numbers, no worker. */
 import { describe, expect, it } from 'vitest';
-import { deadlineStep, type DeadlineStep, type Watched } from '../src/pool/deadline.ts';
+import { deadlineStep, runningIndex, type DeadlineStep, type Watched } from '../src/pool/deadline.ts';
 
 const cells = (...timeouts: number[]) => timeouts.map((timeoutMs, i) => ({ id: i + 1, job: { timeoutMs } }));
 
@@ -67,5 +67,19 @@ describe('deadlineStep', () => {
   ];
   it.each(rows)('%s', (_why, watched, now, step) => {
     expect(deadlineStep(watched, now)).toEqual(step);
+  });
+});
+
+// The one answer to "which cell runs": a death fails that cell (pool.ts), a deadline times it (deadlineStep).
+describe('runningIndex', () => {
+  // [why, board, expected]
+  const rows: Array<[string, Watched['board'], ReturnType<typeof runningIndex>]> = [
+    ['no board yet: the oldest unreported cell', undefined, { index: 0, shown: false }],
+    ['the board names the second cell', { id: 2, startedAt: 1000 }, { index: 1, shown: true }],
+    // a board still showing a cell already reported (or another chunk's) says nothing about these
+    ['the board names none of them: the oldest', { id: 9, startedAt: 1000 }, { index: 0, shown: false }],
+  ];
+  it.each(rows)('%s', (_why, board, expected) => {
+    expect(runningIndex(cells(500, 500, 500), board)).toEqual(expected);
   });
 });

@@ -317,6 +317,28 @@ describe('refusals: status, code and pointer', () => {
     if (pointer !== undefined) expect(response.json().details[0].pointer).toBe(pointer);
   });
 
+  // /try's rule is its path parameter and its params the body's `params`: errors point there (regression: at /rewards/0/id, which that body lacks).
+  it.each([
+    ['an unknown id', '/v1/rewards/nope/try', {}, 'VERDICT_UNKNOWN_REWARD', { pointer: '/id', in: 'params' }, /^Unknown reward "nope" at path parameter id;/],
+    ['an unknown version', '/v1/rewards/think-format@99/try', {}, 'VERDICT_UNKNOWN_REWARD', { pointer: '/id', in: 'params' }, /at path parameter id;/],
+    [
+      'params the rule refuses',
+      '/v1/rewards/think-format/try',
+      { params: { nope: 1 } },
+      'VERDICT_INVALID_PARAMS',
+      { pointer: '/params' },
+      /: \/params must NOT/,
+    ],
+  ])('try: points %s at where the caller sent it', async (_why, url, extra, code, where, message) => {
+    const response = await post(url, { samples: [{ completion: 'x' }], ...extra });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.code).toBe(code);
+    expect(body.message).toMatch(message);
+    expect(body.details[0]).toEqual(expect.objectContaining(where));
+    if (!('in' in where)) expect(body.details[0]).not.toHaveProperty('in');
+  });
+
   it('refuses params for a registered rule at scoring time', async () => {
     const { status, body } = await score(app, { rewards: [{ id: 'strict', params: { answer_tag: true } }], groups: [{ completions: [good] }] });
     expect(status).toBe(400);

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capCellDetails } from '../src/scoring/cap-details.ts';
+import { capCellDetails, createDetailsBudget } from '../src/scoring/cap-details.ts';
 import { createCellCache } from '../src/scoring/cell-cache.ts';
 import type { ScoreResponse } from '../src/scoring/types.ts';
 import { buildTestApp, score } from './helpers.ts';
@@ -24,11 +24,13 @@ const js = (id: string, source: string, expected: number | null, reason?: string
 // 600 kB of details a cell (below the sandbox's 1 MiB output cap, far above the 16 KiB details cap)
 const chatty = js('chatty', 'function score(s) { return { score: 1, details: { kept: s.completion.length, big: "x".repeat(600000) } }; }', 1);
 const tenKb = js('ten-kb', 'function score(s) { return { score: 1, details: { pad: "y".repeat(10000) } }; }', 1);
+// {"pad":"y...y"}: 1,010 bytes serialized, far below the 6,026 its upper bound allows for (6 bytes a character)
+const oneKb = js('one-kb', 'function score(s) { return { score: 1, details: { pad: "y".repeat(1000) } }; }', 1);
 
 let app: FastifyInstance;
 beforeAll(async () => {
   app = await buildTestApp({ poolSize: 1, sandboxPoolSize: 1, pythonSandbox: 'off', responseDetailsLimitBytes: 50_000, cacheLimitBytes: 200_000 });
-  for (const rule of [chatty, tenKb]) {
+  for (const rule of [chatty, tenKb, oneKb]) {
     const response = await app.inject({ method: 'POST', url: '/v1/rewards', payload: rule });
     expect(response.statusCode, response.body).toBe(201);
   }
@@ -64,10 +66,10 @@ describe('details of a cell', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(response.body.length).toBeLessThan(20_000);
-      const { bytes } = app.verdict.scoring.cache!.size();
+      const { bytes } = app.verdict.cache!.size();
       expect(bytes).toBeLessThanOrEqual(200_000);
     }
-    expect(app.verdict.scoring.cache!.size().entries).toBeGreaterThan(0);
+    expect(app.verdict.cache!.size().entries).toBeGreaterThan(0);
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 });
@@ -85,6 +87,38 @@ describe('details of a response', () => {
     expect(cut).toHaveLength(4);
     expect(cut[0].details).toEqual({ _truncated: { bytes: expect.any(Number), limit: 50_000, by: 'RESPONSE_DETAILS_LIMIT_BYTES' } });
   });
+
+  const pad = (text: string) => ({ pad: text });
+  const bytes = (details: object) => Buffer.byteLength(JSON.stringify(details));
+  // [why, details taken in order, limit, how many keep their details]
+  const budgets: Array<[string, Array<Record<string, unknown>>, number, number]> = [
+    // bounds fit for three, then the fourth's does not: what was taken is measured, and 19 fit
+    ['taken on bounds, then measured', Array.from({ length: 25 }, () => pad('a'.repeat(1_000))), 20_000, 19],
+    // é is 2 bytes of UTF-8, a quote 2 escaped, a control character 6: exactly the limit still fits
+    ['multi-byte and escaped characters, to the byte', [pad('é"\u0001'), pad('é"\u0001')], bytes(pad('é"\u0001')), 1],
+    ['one byte short', [pad('é"\u0001')], bytes(pad('é"\u0001')) - 1, 0],
+    // once spent, a smaller one after it is cut too: later cells keep only the flag
+    ['spent stays spent', [pad('a'.repeat(100)), pad('b'.repeat(200)), pad('c')], 300, 1],
+  ];
+  it.each(budgets)('budget: %s', (_why, taken, limit, keep) => {
+    const budget = createDetailsBudget(limit);
+    const results = taken.map((details) => budget.take(details));
+    expect(results.filter((r, i) => r === taken[i])).toHaveLength(keep);
+    expect(results.slice(keep).every((r) => '_truncated' in r)).toBe(true);
+    expect(taken.slice(0, keep).reduce((n, d) => n + bytes(d), 0)).toBeLessThanOrEqual(limit);
+  });
+
+  // Regression: details were charged their upper bound whenever it fit, so 9 of these, 9 kB, spent 50,000 bytes.
+  it('charges the details their serialized bytes, so it cuts at RESPONSE_DETAILS_LIMIT_BYTES and not a sixth of it', async () => {
+    const completions = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const response = await app.inject({ method: 'POST', url: '/v1/score', payload: { rewards: [{ id: 'one-kb' }], groups: [{ completions }] } });
+    expect(response.statusCode).toBe(200);
+    const cells = (response.json() as ScoreResponse).groups[0].completions.map((c) => c.rewards['one-kb']);
+    const kept = cells.filter((c) => typeof c.details?.pad === 'string');
+    expect(JSON.stringify(kept[0].details).length).toBe(1_010);
+    expect(kept).toHaveLength(49); // 49 x 1,010 bytes fit in 50,000; a 50th does not
+    expect(cells.slice(49).every((c) => c.score === 1 && c.details?._truncated !== undefined)).toBe(true);
+  });
 });
 
 describe('the cell cache', () => {
@@ -99,6 +133,15 @@ describe('the cell cache', () => {
     expect(cache.get('k0')).toBeUndefined();
     cache.set('huge', { score: 1, ms: 1, details: { pad: 'z'.repeat(200_000) } });
     expect(cache.get('huge')).toBeUndefined();
+  });
+
+  // Regression: an entry whose details the cell cap had not needed to measure was charged their upper bound,
+  // up to 6 times their size, so the cache held a fraction of CACHE_LIMIT_BYTES.
+  it('charges each entry its serialized bytes, measured or not by the cell cap', () => {
+    const cache = createCellCache(1_000, 100_000);
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, capCellDetails({ score: 1, ms: 1, details: { pad: 'z'.repeat(1_000) } }, 16_384));
+    expect(cache.size().entries).toBe(78); // 78 x (1,010 + 256) bytes fit in 100,000
+    expect(cache.size().bytes).toBe(78 * 1_266);
   });
 });
 

@@ -57,6 +57,29 @@ describe('POST /v1/openrlhf', () => {
     expect(body.message).toMatch(/^\/labels\/1 is missing: string-check needs a reference/);
   });
 
+  it("points at a group's first label when the group has several samples", async () => {
+    // samples 2 and 3 are one group (same prompt, same label): its reference is sample 2's label
+    const payload = { query: ['a', 'b', 'c', 'd'], prompts: ['p', 'p', 'q', 'q'], labels: ['a', 'a', null, null] };
+    const { status, body } = await post('/v1/openrlhf?rewards=string-check', payload);
+    expect(status).toBe(400);
+    expect(body.details).toEqual([expect.objectContaining({ pointer: '/labels/2' })]);
+    expect(body.message).toMatch(/^\/labels\/2 is missing/);
+  });
+
+  // The rules come from the query string: their errors point there, not at a body field OpenRLHF never sends.
+  it.each([
+    ['an unknown rule', 'nope', 'VERDICT_UNKNOWN_REWARD', /at query parameter rewards;/],
+    ['a rule named twice', 'think-format,think-format', 'VERDICT_DUPLICATE_REWARD_NAME', /think-format/],
+    // js-function needs params (its source) that a query cannot carry
+    ['a rule whose params are required', 'js-function', 'VERDICT_INVALID_PARAMS', /query parameter rewards/],
+  ])('points %s in ?rewards= at the query parameter', async (_why, rewards, code, message) => {
+    const { status, body } = await post(`/v1/openrlhf?rewards=${rewards}`, { query: ['a'], labels: ['a'] });
+    expect(status).toBe(400);
+    expect(body.code).toBe(code);
+    expect(body.message).toMatch(message);
+    expect(body.details[0]).toMatchObject({ pointer: '/rewards', in: 'querystring' });
+  });
+
   // Regression: labels were read by JSON.parse alone, so a code-tests label lost what its numbers say.
   it('keeps the numbers of a code-tests label as written: a big integer is compared digit for digit', async () => {
     // JSON.parse reads 9007199254740993 (2^53 + 1) as 2^53, which a program returning 2 ** 53 would match

@@ -127,11 +127,45 @@ describe('warnings', () => {
   it('is logged with the rule, counts and reasons, never the text', async () => {
     const lines: Array<[object, string]> = [];
     const log = { warn: (fields: object, message: string) => void lines.push([fields, message]) };
-    await scoreBatch({ rewards: ['math-answer'], groups: [{ reference: '\\frac{1}{', completions: ['SECRET \\boxed{1}'] }] }, app.verdict.scoring, { log });
+    const { registry, pools, config } = app.verdict;
+    await scoreBatch(
+      { rewards: ['math-answer'], groups: [{ reference: '\\frac{1}{', completions: ['SECRET \\boxed{1}'] }] },
+      { registry, pools, config },
+      { log },
+    );
     expect(lines).toEqual([
       [{ rule: 'math-answer', nulls: 1, cells: 1, reasons: [{ reason: 'unparsable_gold', count: 1 }] }, expect.stringContaining('NULL_WARN_PERCENT')],
     ]);
     expect(JSON.stringify(lines)).not.toContain('SECRET');
+  });
+
+  // Regression: the counter sat in the shared scoring machinery, so registration examples (nulls on purpose),
+  // /try and grader runs counted as trainers' rules failing.
+  it("counts trainers' batches in /metrics (/v1/score, /v1/openrlhf, jobs), never examples, /try or graders", async () => {
+    const counted = async (rule: string) => {
+      const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(new RegExp(`^verdict_null_share_warnings_total\\{rule="${rule}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
+    const before = await counted('math-answer');
+
+    const tried = await post('/v1/rewards/math-answer/try', { samples: [{ completion: '\\boxed{1}', reference: '\\frac{1}{' }] });
+    expect(tried.json().results[0]).toMatchObject({ score: null, reason: 'unparsable_gold' });
+    const example = { completion: '\\boxed{1}', reference: '\\frac{1}{', expected: null, reason: 'unparsable_gold' };
+    const validated = await post('/v1/rewards/validate', { id: 'nulls-on-purpose', kind: 'preset', rule: 'math-answer', examples: [example] });
+    expect(validated.statusCode, validated.body).toBe(200);
+    const grader = { type: 'string_check', name: 'g', input: '{{sample.output_text}}', reference: '{{item.answer}}', operation: 'eq' };
+    const graded = await post('/v1/graders/run', { grader, model_sample: 'x', item: { answer: { not: 'a string' } } });
+    expect(graded.json().reward).toBeNull();
+    expect(await counted('math-answer')).toBe(before);
+    expect(await counted('nulls-on-purpose')).toBe(0);
+    expect(await counted('string-check')).toBe(0);
+
+    expect((await post('/v1/score', { rewards: ['math-answer'], groups: [gold('\\frac{1}{')] })).statusCode).toBe(200);
+    expect((await post('/v1/openrlhf?rewards=math-answer', { query: ['\\boxed{1}'], labels: ['\\frac{1}{'] })).statusCode).toBe(200);
+    const job = (await post('/v1/jobs', { rewards: ['math-answer'], groups: [gold('\\frac{1}{')] })).json();
+    await expect.poll(async () => (await app.inject({ url: `/v1/jobs/${job.id}` })).json().status, { timeout: 10_000 }).toBe('done');
+    expect(await counted('math-answer')).toBe(before + 3);
   });
 
   it('at or under the threshold there is none, and the list is always there', async () => {

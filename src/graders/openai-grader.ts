@@ -75,7 +75,7 @@ function compileLeaf(name: string, grader: GraderJson, pointer: string, registry
   // The reference always reaches the rule as the group's reference: run() resolves templates and literals itself.
   const mapped = at(pointer, () => fromOpenAiGrader(kindOf[kind], { ...grader, reference: '{{item.reference}}' }));
   const params = { ...mapped.params, scope: 'verbatim' };
-  registry.bindBuiltin(mapped.rule, params, pointer); // bad params -> VERDICT_INVALID_PARAMS with a pointer
+  registry.bindBuiltin(mapped.rule, params, { pointer }); // bad params -> VERDICT_INVALID_PARAMS with a pointer
   return { name, rule: mapped.rule, params, reference: grader.reference as string };
 }
 

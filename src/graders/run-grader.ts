@@ -24,7 +24,8 @@ export interface GraderRunResult {
   model_grader_token_usage_per_model: Record<string, never>;
 }
 
-export async function runGrader(grader: CompiledGrader, sample: string, item: unknown, scoring: ScoringDeps): Promise<GraderRunResult> {
+/** `signal` ends the run: cells not scored by then answer null / timeout. */
+export async function runGrader(grader: CompiledGrader, sample: string, item: unknown, scoring: ScoringDeps, signal?: AbortSignal): Promise<GraderRunResult> {
   const started = performance.now();
   const scores: Record<string, number | null> = {};
   const reasons: Record<string, string> = {};
@@ -45,7 +46,7 @@ export async function runGrader(grader: CompiledGrader, sample: string, item: un
   }
   if (runnable.length > 0) {
     // A grader reports a missing reference its own way (invalid_variable_error), not as a 400.
-    const result = await scoreBatch({ groups: runnable.map((r) => r.group), advantages: { method: 'none' } }, scoring, { checkReferences: false });
+    const result = await scoreBatch({ groups: runnable.map((r) => r.group), advantages: { method: 'none' } }, scoring, { checkReferences: false, signal });
     result.groups.forEach((group, i) => {
       const cell = Object.values(group.completions[0].rewards)[0];
       scores[runnable[i].name] = cell?.score ?? null;

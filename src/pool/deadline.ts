@@ -32,10 +32,18 @@ export type DeadlineStep =
   /** cells[index] is past its deadline and was interrupted already (or never shown): kill its worker; it ran `ms`. */
   | { act: 'kill'; index: number; ms: number };
 
+/**
+ * Which of a worker's unreported cells runs now: the one its board shows (`shown`), else the oldest, as
+ * a worker that has not announced a new cell is still on it (or about to start it).
+ */
+export function runningIndex(cells: Watched['cells'], board: RunningCell | undefined): { index: number; shown: boolean } {
+  const index = board ? cells.findIndex((cell) => cell.id === board.id) : -1;
+  return index < 0 ? { index: 0, shown: false } : { index, shown: true };
+}
+
 export function deadlineStep({ cells, board, headSince, interrupted }: Watched, now: number): DeadlineStep {
-  const shown = board ? cells.findIndex((cell) => cell.id === board.id) : -1;
-  const index = Math.max(shown, 0);
-  const startedAt = shown >= 0 ? board!.startedAt : headSince;
+  const { index, shown } = runningIndex(cells, board);
+  const startedAt = shown ? board!.startedAt : headSince;
   const stands = interrupted !== undefined && board !== undefined && interrupted.id === board.id && interrupted.startedAt === board.startedAt;
   const left = startedAt + cells[index].job.timeoutMs - now;
   if (left > 0) {
@@ -43,6 +51,6 @@ export function deadlineStep({ cells, board, headSince, interrupted }: Watched, 
     for (let i = index + 1; i < cells.length; i++) next = Math.min(next, cells[i].job.timeoutMs);
     return { act: 'wait', ms: next, interrupted: stands ? interrupted : undefined };
   }
-  if (!stands && shown >= 0) return { act: 'interrupt', index, running: { id: board!.id, startedAt }, ms: ESCALATE_MS };
+  if (!stands && shown) return { act: 'interrupt', index, running: { id: board!.id, startedAt }, ms: ESCALATE_MS };
   return { act: 'kill', index, ms: now - startedAt };
 }

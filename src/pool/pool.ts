@@ -15,7 +15,7 @@
  * `standby` workers kept ready takes over at once while the replacement boots.
  * A worker that dies fails only the cell it was running.
  */
-import { deadlineStep } from './deadline.ts';
+import { deadlineStep, runningIndex } from './deadline.ts';
 import { FairQueue } from './fair-queue.ts';
 import type { CellJob, CellOutcome, WorkerOptions } from './protocol.ts';
 import { encodeChunk, type ToWorker, type WorkerResult } from './protocol.ts';
@@ -141,7 +141,7 @@ export function createPool(options: PoolOptions): Pool {
   /** A worker died under its cells: the one it was running fails (or is retried once), the others go back to the queue. */
   function onDeath(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     clearTimeout(slot.timer);
-    const culprit = runningIndex(slot);
+    const culprit = runningIndex(slot.inFlight, slot.handle.current()).index;
     options.logger.warn({ pool: options.name, code, signal, cells: slot.inFlight.length }, 'worker died');
     const died = slot.inFlight[culprit];
     giveBack(slot, culprit);
@@ -150,13 +150,6 @@ export function createPool(options: PoolOptions): Pool {
       else settle(died, { score: null, reason: options.crashReason, details: { message: `worker exited (${signal ?? `code ${code}`})` }, ms: 0 });
     }
     pump();
-  }
-
-  /** Which of the slot's cells runs now: the board's, else the oldest unreported (it has not begun a new one). */
-  function runningIndex(slot: Slot): number {
-    const running = slot.handle.current();
-    const index = running ? slot.inFlight.findIndex((e) => e.id === running.id) : -1;
-    return index < 0 ? 0 : index;
   }
 
   /** Puts every cell of the slot but the one at `except` back at the front of its caller's queue, budgets untouched. */

@@ -1,5 +1,6 @@
 /** Messages between a pool and its worker processes. */
 import type { Sample, ScoreResult } from '../../rewards/types.ts';
+import { rememberBytes } from './details-bytes.ts';
 
 export interface CellJob {
   ruleId: string;
@@ -97,25 +98,36 @@ export function decodeChunk({ chunk, texts }: EncodedChunk): ChunkCell[] {
   }));
 }
 
-/** Results as JSON; one that cannot be written as JSON (a cycle, a BigInt in details) fails its own cell. */
+/**
+ * Results as JSON, each `[id, outcome, detailsBytes]`: the details are serialized once and measured as
+ * they are, here in the worker, so the HTTP process knows their size without serializing them again.
+ * A result that cannot be written as JSON (a cycle, a BigInt in details) fails its own cell.
+ */
 export function encodeResults(results: readonly WorkerResult[]): string {
+  return `[${results.map(encodeResult).join(',')}]`;
+}
+
+function encodeResult([id, outcome]: WorkerResult): string {
   try {
-    return JSON.stringify(results);
-  } catch {
-    return JSON.stringify(
-      results.map((r): WorkerResult => {
-        try {
-          JSON.stringify(r);
-          return r;
-        } catch (error) {
-          const [id, { ms }] = r;
-          return [id, { score: null, reason: 'error', details: { message: `the rule's result is not JSON: ${(error as Error).message}` }, ms }];
-        }
-      }),
-    );
+    const { details, ...rest } = outcome;
+    const json = details === undefined ? undefined : JSON.stringify(details);
+    const head = JSON.stringify([id, rest]);
+    if (json === undefined) return head;
+    // `[id,{...rest}]` with the details spliced into the object, then their size
+    return `${head.slice(0, -2)}${head.endsWith('{}]') ? '' : ','}"details":${json}},${Buffer.byteLength(json)}]`;
+  } catch (error) {
+    const message = `the rule's result is not JSON: ${(error as Error).message}`;
+    return JSON.stringify([id, { score: null, reason: 'error', details: { message }, ms: outcome.ms }]);
   }
 }
 
 export function decodeResults(results: string): WorkerResult[] {
-  return JSON.parse(results) as WorkerResult[];
+  const decoded = JSON.parse(results) as Array<[number, CellOutcome, number?]>;
+  for (const result of decoded) {
+    const [, outcome, bytes] = result;
+    if (bytes === undefined) continue;
+    rememberBytes(outcome.details!, bytes);
+    result.length = 2;
+  }
+  return decoded as WorkerResult[];
 }

@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import { RuleTooComplex, withDetails } from '../errors.ts';
 import { compileFormula, reservedNames } from './formula.ts';
 import { fromOpenAiGrader } from './openai-graders.ts';
-import type { BoundRule, Leaf, Registry } from './registry.ts';
+import { ruleAt, type BoundRule, type Leaf, type Registry } from './registry.ts';
 import { invalidRule, type RuleDefinition } from './rule-definition.ts';
 
 export interface BoundDefinition extends BoundRule {
@@ -23,7 +23,7 @@ const tooComplex = (id: string, pointer: string, message: string) => withDetails
 
 /** A built-in with fixed params; the preset answers with the built-in's result. */
 function bindBuiltin(registry: Registry, rule: string, params: unknown, pointer: string): BoundRule {
-  const bound = registry.bindBuiltin(rule, params, pointer);
+  const bound = registry.bindBuiltin(rule, params, { pointer });
   if (!bound) throw invalidRule(pointer.replace(/\/params$/, '/rule'), `"${rule}" is not a built-in rule; built-ins: ${registry.builtinIds().join(', ')}`);
   return bound;
 }
@@ -65,7 +65,7 @@ function bindComposite(
     throw invalidRule('/formula', (error as Error).message);
   }
 
-  const subs = names.map((name) => registry.bind(rules[name].id, rules[name].params, `/rules/${name}/id`));
+  const subs = names.map((name) => registry.bind(rules[name].id, rules[name].params, ruleAt(`/rules/${name}`)));
   // Counted before the leaves are gathered: every sub-rule was bound under the same limits, so this is cheap.
   let count = 0;
   subs.forEach((sub, i) => {

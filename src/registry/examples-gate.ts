@@ -24,11 +24,17 @@ function passes(example: RuleExampleInput, score: number | null, reason: string 
   return Math.abs(score - example.expected) <= (example.tolerance ?? defaultTolerance);
 }
 
-export async function runExamples(candidate: BoundRule, examples: readonly RuleExampleInput[], deps: ScoringDeps): Promise<ExampleOutcome[]> {
+/** `signal` ends the run: examples not scored by then get null / timeout. */
+export async function runExamples(
+  candidate: BoundRule,
+  examples: readonly RuleExampleInput[],
+  deps: ScoringDeps,
+  signal?: AbortSignal,
+): Promise<ExampleOutcome[]> {
   const label = `${candidate.id}@${candidate.version}`;
   const registry: Registry = {
     ...deps.registry,
-    bind: (ref, params, pointer) => (ref === label ? candidate : deps.registry.bind(ref, params, pointer)),
+    bind: (ref, params, at) => (ref === label ? candidate : deps.registry.bind(ref, params, at)),
   };
   const response = await scoreBatch(
     {
@@ -37,7 +43,7 @@ export async function runExamples(candidate: BoundRule, examples: readonly RuleE
       advantages: { method: 'none' },
     },
     { ...deps, registry },
-    { checkReferences: false }, // an example may show the null a missing reference gets
+    { checkReferences: false, signal }, // an example may show the null a missing reference gets
   );
   return examples.map((example, i) => {
     const cell = response.groups[i].completions[0].rewards[label];

@@ -8,7 +8,7 @@
 import type { Config } from '../config.ts';
 import { BuiltinRewardConflict, RuleTooLarge, TooManyExamples } from '../errors.ts';
 import { bindDefinition, type BoundDefinition } from './bind-definition.ts';
-import { parseRef, type Registry } from './registry.ts';
+import { parseRef, ruleAt, type Registry } from './registry.ts';
 import { contentHash, type RuleDefinition, type RuleRegistration } from './rule-definition.ts';
 
 export interface PreparedRule {
@@ -35,7 +35,7 @@ export function prepareRule(body: RuleRegistration, registry: Registry, version:
   for (const [name, sub] of Object.entries(definition.rules ?? {})) {
     // Built-ins change only with a deploy and bind by id; registered rules are pinned (no cycles: only existing versions).
     if (registry.isBuiltin(parseRef(sub.id).id)) continue;
-    const pinned = registry.bind(sub.id, sub.params, `/rules/${name}/id`);
+    const pinned = registry.bind(sub.id, sub.params, ruleAt(`/rules/${name}`));
     sub.id = `${pinned.id}@${pinned.version}`;
   }
   const bound = bindDefinition(id, version, definition, registry, limits);

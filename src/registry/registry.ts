@@ -4,7 +4,7 @@
  * and how to combine their results into the named rule's result.
  */
 import type { RewardDefinition, ScoreResult } from '../../rewards/types.ts';
-import { InvalidParams, UnknownReward, withDetails } from '../errors.ts';
+import { describeWhere, InvalidParams, UnknownReward, withDetails, type Where } from '../errors.ts';
 import { createParamsValidator } from './params-validator.ts';
 
 export interface Leaf {
@@ -37,18 +37,32 @@ export interface RuleInfo {
   sandbox?: { languages: string[]; unavailable: Record<string, string> };
 }
 
+/**
+ * Where a rule spec came from in the request, for its errors: the spec (`entry`), its id and its params.
+ * Most specs are objects in the body; on `/v1/rewards/{id}/try` the id is a path parameter, on
+ * `/v1/openrlhf` a query parameter.
+ */
+export interface RuleAt {
+  entry: Where;
+  id: Where;
+  params: Where;
+}
+
+/** The spec at `pointer` in the body (`/rewards/0`, `/rules/<name>`). */
+export const ruleAt = (pointer: string): RuleAt => ({ entry: { pointer }, id: { pointer: `${pointer}/id` }, params: { pointer: `${pointer}/params` } });
+
 /** A source of rules beyond the built-ins (registered rules); consulted for ids the built-ins lack. */
 export interface RuleSource {
   /** Binds `id` (latest or pinned `version`) with request params, or returns undefined if unknown. */
-  bind(id: string, version: number | undefined, params: unknown, pointer: string, builtins: Registry): BoundRule | undefined;
+  bind(id: string, version: number | undefined, params: unknown, at: RuleAt, builtins: Registry): BoundRule | undefined;
   list(options: { includeDeprecated: boolean }): RuleInfo[];
   get(id: string): RuleInfo | undefined;
 }
 
 export interface Registry {
-  bind(ref: string, params: unknown, pointer: string): BoundRule;
-  /** Binds a built-in only (used by registered rules built on built-ins). */
-  bindBuiltin(id: string, params: unknown, pointer: string): BoundRule | undefined;
+  bind(ref: string, params: unknown, at: RuleAt): BoundRule;
+  /** Binds a built-in only (used by registered rules built on built-ins); `at` is where its params are. */
+  bindBuiltin(id: string, params: unknown, at: Where): BoundRule | undefined;
   list(options?: { includeDeprecated?: boolean }): RuleInfo[];
   get(id: string): RuleInfo | undefined;
   builtinIds(): string[];
@@ -87,32 +101,31 @@ export function createRegistry(builtins: readonly RewardDefinition[], source?: R
   }
 
   const registry: Registry = {
-    bindBuiltin(id, params, pointer) {
+    bindBuiltin(id, params, at) {
       const rule = byId.get(id);
       if (!rule) return undefined;
-      const checked = validator.check(rule.paramsSchema, params, pointer);
+      const checked = validator.check(rule.paramsSchema, params, at.pointer);
       if ('errors' in checked) {
-        const first = checked.errors[0];
-        throw withDetails(new InvalidParams(id, `${first.pointer} ${first.message}`), checked.errors);
+        const errors = at.in ? checked.errors.map((error) => ({ ...error, in: at.in })) : checked.errors;
+        throw withDetails(new InvalidParams(id, `${describeWhere(errors[0])} ${errors[0].message}`), errors);
       }
       return { id: rule.id, version: rule.version, leaves: [{ rule, params: checked.params }], combine: passThrough };
     },
-    bind(ref, params, pointer) {
+    bind(ref, params, at) {
       const { id, version } = parseRef(ref);
       const builtin = byId.get(id);
-      const paramsPointer = pointer.replace(/\/id$/, '/params');
       if (builtin && (version === undefined || version === builtin.version)) {
-        return registry.bindBuiltin(id, params, paramsPointer)!;
+        return registry.bindBuiltin(id, params, at.params)!;
       }
-      const bound = builtin ? undefined : source?.bind(id, version, params, paramsPointer, registry);
+      const bound = builtin ? undefined : source?.bind(id, version, params, at, registry);
       if (bound) return bound;
       const known = registry
         .list()
         .map((r) => r.id)
         .join(', ');
       const what = builtin ? `version ${version} of "${id}" (built-in rules have only version ${builtin.version})` : `"${ref}"`;
-      throw withDetails(new UnknownReward(`${what} at ${pointer}; known: ${known}`), [
-        { pointer, message: `unknown reward ${JSON.stringify(ref)}`, known: registry.list().map((r) => r.id) },
+      throw withDetails(new UnknownReward(`${what} at ${describeWhere(at.id)}; known: ${known}`), [
+        { ...at.id, message: `unknown reward ${JSON.stringify(ref)}`, known: registry.list().map((r) => r.id) },
       ]);
     },
     list(options = {}) {

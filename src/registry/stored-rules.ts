@@ -4,7 +4,7 @@
  * process changes the store. Implements `RuleSource`: `id` binds the latest
  * version, `id@n` a pinned one; a deprecated rule binds only when pinned.
  */
-import { InvalidParams, InvalidRule, RewardDeprecated, withDetails } from '../errors.ts';
+import { describeWhere, InvalidParams, InvalidRule, RewardDeprecated, withDetails, type Where } from '../errors.ts';
 import type { RuleStore, StoredRule } from '../storage/rule-store.ts';
 import { bindDefinition, type BindLimits, type BoundDefinition } from './bind-definition.ts';
 import { parseRef, type Registry, type RuleInfo, type RuleSource } from './registry.ts';
@@ -81,8 +81,8 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
     return { all, rule: version === undefined ? all[all.length - 1] : all.find((v) => v.version === version) };
   };
 
-  /** A stored version that no longer binds (a lowered limit, a built-in's changed params) is the request's 400, at its pointer. */
-  const bindStored = (rule: StoredRule, registry: Registry, pointer: string): BoundDefinition => {
+  /** A stored version that no longer binds (a lowered limit, a built-in's changed params) is the request's 400, at its id. */
+  const bindStored = (rule: StoredRule, registry: Registry, at: Where): BoundDefinition => {
     try {
       if (rule.unreadable) throw withDetails(new InvalidRule(rule.unreadable), [{ pointer: '', message: rule.unreadable }]);
       return bindDefinition(rule.id, rule.version, rule.definition as unknown as RuleDefinition, registry, limits);
@@ -90,23 +90,22 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
       const details = (error as { details?: Array<{ pointer: string; message: string }> }).details;
       if (!details) throw error;
       const message = `stored rule ${rule.id}@${rule.version} does not bind: ${(error as Error).message}`;
-      throw Object.assign(error as Error, { message, details: [{ pointer, message }] });
+      throw Object.assign(error as Error, { message, details: [{ ...at, message }] });
     }
   };
 
   const source: RuleSource = {
-    bind(id, version, params, pointer, registry) {
+    bind(id, version, params, at, registry) {
       const rule = find(version === undefined ? id : `${id}@${version}`)?.rule;
       if (!rule) return undefined;
-      if (version === undefined && rule.deprecated)
-        throw withDetails(new RewardDeprecated(JSON.stringify(id), id), [{ pointer: pointer.replace(/\/params$/, '/id'), message: 'deprecated' }]);
+      if (version === undefined && rule.deprecated) throw withDetails(new RewardDeprecated(JSON.stringify(id), id), [{ ...at.id, message: 'deprecated' }]);
       if (params !== undefined && (typeof params !== 'object' || params === null || Object.keys(params).length > 0)) {
         const message = 'registered rules take no params (they are fixed at registration; register a new version to change them)';
-        throw withDetails(new InvalidParams(`${id}@${rule.version}`, `${pointer} ${message}`), [{ pointer, message }]);
+        throw withDetails(new InvalidParams(`${id}@${rule.version}`, `${describeWhere(at.params)} ${message}`), [{ ...at.params, message }]);
       }
       const key = `${rule.id}@${rule.version}`;
       let result = bound.get(key);
-      if (!result) bound.set(key, (result = bindStored(rule, registry, pointer.replace(/\/params$/, '/id'))));
+      if (!result) bound.set(key, (result = bindStored(rule, registry, at.id)));
       return result;
     },
     list({ includeDeprecated }) {

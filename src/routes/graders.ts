@@ -27,6 +27,7 @@ export async function graderRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/graders/run',
     {
+      config: { scoring: true },
       schema: {
         tags: ['scoring'],
         summary: 'Run an OpenAI grader (string_check, text_similarity, multi) on one sample',
@@ -40,10 +41,11 @@ export async function graderRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as RunBody;
       const grader = compileGrader(body.grader, app.verdict.registry);
-      const result = await runGrader(grader, body.model_sample, body.item ?? {}, app.verdict.scoring);
+      const { scoring, signal } = app.verdict.scope(request, reply);
+      const result = await runGrader(grader, body.model_sample, body.item ?? {}, scoring, signal);
       request.log.info({ grader: grader.type, graders: grader.leaves.length, scored: result.reward !== null }, 'grader run');
       return result;
     },

@@ -11,10 +11,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { openRlhfResponseSchema } from '../../schemas/openrlhf.ts';
-import { callerOf } from '../admission.ts';
-import { InvalidRequest, Unauthenticated, withDetails, type ErrorDetail } from '../errors.ts';
+import { InvalidRequest, Unauthenticated, withDetails } from '../errors.ts';
+import type { RuleAt } from '../registry/registry.ts';
 import { keepReferenceText } from '../reference-text.ts';
-import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
 import type { GroupInput } from '../scoring/types.ts';
 import { failure, failures, success } from './responses.ts';
@@ -43,10 +42,14 @@ function setReference(group: GroupInput, label: unknown): void {
   keepReferenceText(group, label);
 }
 
-/** Consecutive samples with the same prompt and label form a group (OpenRLHF samples n per prompt in a row). */
-function toGroups(body: OpenRlhfBody): { groups: GroupInput[]; at: Array<[number, number]> } {
+/**
+ * Consecutive samples with the same prompt and label form a group (OpenRLHF samples n per prompt in a row).
+ * `at`: each sample's group and place in it; `firstSample`: each group's first sample, whose label is its reference.
+ */
+function toGroups(body: OpenRlhfBody): { groups: GroupInput[]; at: Array<[number, number]>; firstSample: number[] } {
   const groups: GroupInput[] = [];
   const at: Array<[number, number]> = [];
+  const firstSample: number[] = [];
   let key: string | undefined;
   body.query.forEach((query, i) => {
     const prompt = body.prompts?.[i];
@@ -59,39 +62,39 @@ function toGroups(body: OpenRlhfBody): { groups: GroupInput[]; at: Array<[number
       if (prompt !== undefined) group.prompt = prompt;
       if (label !== undefined && label !== null) setReference(group, label);
       groups.push(group);
+      firstSample.push(i);
     }
     const group = groups[groups.length - 1];
     at.push([groups.length - 1, group.completions.length]);
     group.completions.push(completion);
   });
-  return { groups, at };
+  return { groups, at, firstSample };
 }
 
-/** A group's reference is its samples' label: point at the first sample's, where the caller can find it. */
-function toLabelPointers<E extends Error & { details?: ErrorDetail[] }>(error: E, at: ReadonlyArray<[number, number]>): E {
-  const sample = (group: number) => at.findIndex(([g]) => g === group);
-  const rewrite = (text: string) => text.replace(/\/groups\/(\d+)\/reference/g, (_m, g: string) => `/labels/${sample(Number(g))}`);
-  error.message = rewrite(error.message);
-  for (const detail of error.details ?? []) {
-    detail.pointer = rewrite(detail.pointer);
-    detail.message = rewrite(detail.message);
-  }
-  return error;
-}
+/** The rules come from `?rewards=` (or OPENRLHF_REWARDS in its place): a rule's errors point at that query parameter. */
+const queryRule: RuleAt = {
+  entry: { pointer: '/rewards', in: 'querystring' },
+  id: { pointer: '/rewards', in: 'querystring' },
+  params: { pointer: '/rewards', in: 'querystring' },
+};
 
 export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/openrlhf',
     {
       // OpenRLHF's remote reward call sends Content-Type only: its key can ride in the URL (docs/security.md).
-      config: { urlKey: true },
+      config: { urlKey: true, scoring: true },
       schema: {
         tags: ['scoring'],
         summary: "OpenRLHF's remote reward model protocol: { query, prompts, labels } -> { rewards, scores, extra_logs }",
         querystring: {
           type: 'object',
           properties: {
-            rewards: { type: 'string', description: 'Comma-separated rule ids (default: OPENRLHF_REWARDS)' },
+            rewards: {
+              type: 'string',
+              description:
+                'Comma-separated rule ids (default: OPENRLHF_REWARDS). OpenRLHF splits `--remote_rm_url` on commas, so a URL naming several rules here breaks into several servers: name them in OPENRLHF_REWARDS instead.',
+            },
             api_key: { type: 'string', description: 'An API key, for callers that cannot send `Authorization` (it reaches URL logs: see docs/security.md)' },
           },
         },
@@ -122,13 +125,16 @@ export async function openRlhfRoutes(app: FastifyInstance): Promise<void> {
             .map((id) => id.trim())
             .filter(Boolean)
         : app.verdict.config.openrlhfRewards;
-      const { groups, at } = toGroups(body);
+      const { groups, at, firstSample } = toGroups(body);
       const batch = { rewards: ids.map((id) => ({ id })), groups, advantages: { method: 'none' as const } };
       // As /v1/score: the caller's cells take their turn in the pools, and a client that goes away releases them.
-      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
-      const signal = requestSignal(reply, undefined, app.verdict.state.stopping.signal, true);
-      const result = await scoreBatch(batch, scoring, { signal, log: request.log }).catch((error: Error & { details?: ErrorDetail[] }) => {
-        throw toLabelPointers(error, at);
+      const { scoring, signal } = app.verdict.scope(request, reply);
+      // A group's reference is its samples' label: errors point at its first sample's, where the caller can find it.
+      const result = await scoreBatch(batch, scoring, {
+        signal,
+        log: request.log,
+        onWarning: app.verdict.metrics.nullShareWarning,
+        pointers: { reward: () => queryRule, reference: (g) => `/labels/${firstSample[g]}` },
       });
 
       const rewards = at.map(([g, c]) => result.groups[g].completions[c].reward ?? 0);

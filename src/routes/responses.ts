@@ -7,7 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import { builtinRewards } from '../../rewards/index.ts';
 import * as errors from '../errors.ts';
-import type { ErrorDetail } from '../errors.ts';
+import { describeWhere, type ErrorDetail, type Where } from '../errors.ts';
 
 interface CatalogError extends Error {
   code: string;
@@ -30,13 +30,15 @@ export function failure(description: string, error: CatalogError) {
 }
 
 const ids = builtinRewards.map((rule) => rule.id);
-const unknownReward = errors.withDetails(new errors.UnknownReward(`"mth-answer" at /rewards/0/id; known: ${ids.join(', ')}`), [
-  { pointer: '/rewards/0/id', message: 'unknown reward "mth-answer"', known: ids },
-]);
+/** The error a misspelt rule id at `where` gets. */
+export const unknownRewardAt = (where: Where) =>
+  errors.withDetails(new errors.UnknownReward(`"mth-answer" at ${describeWhere(where)}; known: ${ids.join(', ')}`), [
+    { ...where, message: 'unknown reward "mth-answer"', known: ids },
+  ]);
 
 /** The error statuses most routes share, each with its own example. */
 export const failures = {
-  badRequest: failure('The body or a rule spec is wrong; `details` points at where (JSON pointers)', unknownReward),
+  badRequest: failure('The body or a rule spec is wrong; `details` points at where (JSON pointers)', unknownRewardAt({ pointer: '/rewards/0/id' })),
   unauthenticated: failure('`VERDICT_API_KEYS` is set and no key, or an unknown one, was sent', new errors.Unauthenticated()),
   tooLarge: failure('Over a request limit: `BODY_LIMIT_BYTES`, `MAX_COMPLETIONS` or `MAX_CELLS`', new errors.TooManyCompletions(20_000, 16_384)),
   unsupportedMediaType: failure('The body is not `application/json`', new errors.UnsupportedMediaType('"text/plain"')),

@@ -5,15 +5,27 @@
  * DELETE /v1/rewards/{id} (deprecate). Registration and deprecation need an
  * admin key when VERDICT_ADMIN_KEYS is set.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ruleDeprecatedSchema, ruleRegisteredSchema, ruleTryResponseSchema, ruleValidationSchema } from '../../schemas/rule-admin.ts';
-import { BuiltinRewardConflict, ExamplesFailed, InvalidRule, RegistrationClosed, RewardNotFound, RuleInUse, RuleTooLarge, withDetails } from '../errors.ts';
+import {
+  BuiltinRewardConflict,
+  ExamplesFailed,
+  InvalidRule,
+  RegistrationClosed,
+  RewardNotFound,
+  RuleInUse,
+  RuleTooLarge,
+  ShuttingDown,
+  StoreUnavailable,
+  withDetails,
+} from '../errors.ts';
 import { runExamples, type ExampleOutcome } from '../registry/examples-gate.ts';
 import { prepareRule, type PreparedRule } from '../registry/prepare-rule.ts';
 import type { RuleRegistration } from '../registry/rule-definition.ts';
+import type { RuleAt } from '../registry/registry.ts';
 import type { StoredRules } from '../registry/stored-rules.ts';
 import { scoreBatch } from '../scoring/score-batch.ts';
-import { failure, failures, success } from './responses.ts';
+import { failure, failures, success, unknownRewardAt } from './responses.ts';
 
 const formulaWhy = 'function "import" is not allowed; use min, max, abs';
 const failedExample = {
@@ -47,16 +59,23 @@ const registration = {
   ),
 };
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+/** /try's rule: its id is the path parameter, its params the body's `params`. */
+const tried: RuleAt = { entry: { pointer: '/id', in: 'params' }, id: { pointer: '/id', in: 'params' }, params: { pointer: '/params' } };
 
 export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: StoredRules }): Promise<void> {
   const { rules } = options;
   const { config } = app.verdict;
 
   /** Everything a registration must pass before it may be stored. */
-  async function check(body: RuleRegistration): Promise<{ prepared: PreparedRule; outcomes: ExampleOutcome[] }> {
+  async function check(request: FastifyRequest, reply: FastifyReply): Promise<{ prepared: PreparedRule; outcomes: ExampleOutcome[] }> {
+    const body = request.body as RuleRegistration;
     const version = (rules.versions(body.id).at(-1)?.version ?? 0) + 1;
     const prepared = prepareRule(body, app.verdict.registry, version, config);
-    const outcomes = await runExamples(prepared.bound, body.examples, app.verdict.scoring);
+    // A client that goes away does not cut its examples short (a registration completes as any write does):
+    // only a shutdown does, and then they say nothing of the rule.
+    const { scoring, signal } = app.verdict.scope(request, reply, { untilDisconnect: false });
+    const outcomes = await runExamples(prepared.bound, body.examples, scoring, signal);
+    if (signal.aborted) throw new ShuttingDown();
     const failed = outcomes.flatMap((outcome, i) => (outcome.passed ? [] : [{ ...outcome, pointer: `/examples/${i}` }]));
     if (failed.length > 0) {
       const details = failed.map(({ pointer, name, expected, score, reason, details: why }) => ({
@@ -75,7 +94,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
   app.post(
     '/v1/rewards',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', scoring: true },
       schema: {
         tags: ['rewards'],
         summary: 'Register a rule (or its next version); its examples must pass first',
@@ -88,13 +107,16 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
           ),
           201: success('Stored as a new version, its examples passed', ruleRegisteredSchema),
           ...registration,
-          503: failures.storeUnavailable,
+          503: failure(
+            'The rule store cannot serve, or the scoring queue (where the examples run) is full, or the replica is draining; retry after `Retry-After`',
+            new StoreUnavailable('ECONNREFUSED'),
+          ),
         },
       },
     },
     async (request, reply) => {
       const body = request.body as RuleRegistration;
-      const { prepared, outcomes } = await check(body);
+      const { prepared, outcomes } = await check(request, reply);
       const { rule, created } = await rules.store.append(
         { id: prepared.id, kind: body.kind, definition: prepared.definition as unknown as Record<string, unknown>, hash: prepared.hash },
         { maxRules: config.maxRules, maxStoreBytes: config.maxRuleStoreBytes },
@@ -117,7 +139,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
   app.post(
     '/v1/rewards/validate',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'admin', scoring: true },
       schema: {
         tags: ['rewards'],
         summary: 'Run every registration check, examples included, without storing',
@@ -129,9 +151,9 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as RuleRegistration;
-      const { prepared, outcomes } = await check(body);
+      const { prepared, outcomes } = await check(request, reply);
       return { valid: true, id: prepared.id, kind: body.kind, hash: prepared.hash, examples: outcomes };
     },
   );
@@ -139,6 +161,7 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
   app.post(
     '/v1/rewards/:id/try',
     {
+      config: { scoring: true },
       schema: {
         tags: ['rewards'],
         summary: 'Score samples with one rule (`id` or `id@version`)',
@@ -146,7 +169,10 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         body: { $ref: 'RuleTryRequest#' },
         response: {
           200: success("The rule's result for each sample, in order", ruleTryResponseSchema),
-          400: failures.badRequest,
+          400: failure(
+            'An unknown rule (the path parameter `id`), wrong params or samples; `details` points at where (`in` names a part other than the body)',
+            unknownRewardAt(tried.id),
+          ),
           401: failures.unauthenticated,
           413: failures.tooLarge,
           415: failures.unsupportedMediaType,
@@ -154,20 +180,21 @@ export async function ruleAdminRoutes(app: FastifyInstance, options: { rules: St
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params as { id: string };
       const { samples, params } = request.body as {
         samples: Array<{ completion: string; prompt?: string; reference?: unknown; metadata?: Record<string, unknown> }>;
         params?: Record<string, unknown>;
       };
+      const { scoring, signal } = app.verdict.scope(request, reply);
       const result = await scoreBatch(
         {
           rewards: [{ id, params }],
           groups: samples.map((s) => ({ prompt: s.prompt, reference: s.reference, metadata: s.metadata, completions: [s.completion] })),
           advantages: { method: 'none' },
         },
-        app.verdict.scoring,
-        { checkReferences: false }, // trying a rule shows the null a sample without a reference gets
+        scoring,
+        { checkReferences: false, signal, pointers: { reward: () => tried } }, // trying a rule shows the null a sample without a reference gets
       );
       const results = result.groups.map((g) => g.completions[0].rewards[id]);
       return { rule: results[0].version, results };

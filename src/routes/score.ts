@@ -8,8 +8,6 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { startBatch } from '../scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from '../scoring/types.ts';
-import { callerOf } from '../admission.ts';
-import { requestSignal, scopedScoring } from '../request-scope.ts';
 import { scoreResponseSchema } from '../../schemas/score-response.ts';
 import { IdempotencyConflict } from '../errors.ts';
 import { failure, failures, success } from './responses.ts';
@@ -18,6 +16,7 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/score',
     {
+      config: { scoring: true },
       schema: {
         tags: ['scoring'],
         summary: 'Score groups of completions; returns rewards, per-rule breakdowns and GRPO advantages',
@@ -44,17 +43,16 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as ScoreRequest;
-      const { idempotency, state } = app.verdict;
-      const scoring = scopedScoring(app.verdict.scoring, callerOf(request));
       const key = request.headers['idempotency-key'] as string | undefined;
       const streaming = request.headers.accept?.includes('application/x-ndjson') === true;
-      const signal = requestSignal(reply, body.deadline_ms, state.stopping.signal, streaming || key === undefined);
+      const { scoring, signal } = app.verdict.scope(request, reply, { deadlineMs: body.deadline_ms, untilDisconnect: streaming || key === undefined });
 
       if (streaming) {
         const stream = new PassThrough();
         const result = startBatch(body, scoring, {
           signal,
           log: request.log,
+          onWarning: app.verdict.metrics.nullShareWarning,
           onGroup: (index, group) => stream.write(`${JSON.stringify({ index, ...group })}\n`),
         });
         result.then(
@@ -66,10 +64,12 @@ export async function scoreRoutes(app: FastifyInstance): Promise<void> {
 
       // What a retry replays is the answer's bytes: kept serialized, they are counted exactly.
       const run = async () => {
-        const result = await startBatch(body, scoring, { signal, log: request.log });
+        const result = await startBatch(body, scoring, { signal, log: request.log, onWarning: app.verdict.metrics.nullShareWarning });
         return { json: responseJson(result), groups: result.groups.length, cells: result.timing.cells, ms: result.timing.total_ms };
       };
-      const { result, replayed } = key ? await idempotency.run(request.caller, key, body, run, (r) => r.json.length) : { result: await run(), replayed: false };
+      const { result, replayed } = key
+        ? await app.verdict.idempotency.run(request.caller.idempotency, key, body, run, (r) => r.json.length)
+        : { result: await run(), replayed: false };
       if (replayed) reply.header('idempotent-replayed', 'true');
       request.log.info({ groups: result.groups, cells: result.cells, ms: Math.round(result.ms), replayed }, 'scored');
       return reply.type('application/json; charset=utf-8').send(result.json);

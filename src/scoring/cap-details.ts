@@ -4,7 +4,14 @@
  * Past a bound, details are cut, never dropped silently: the top-level
  * entries that fit are kept in order and `_truncated` says how large they
  * were and which variable cut them.
+ *
+ * What is charged against a bound is the details' serialized size, as the
+ * limits say. Measuring it means serializing them, so a cheap upper bound
+ * decides first wherever it settles the question alone: details whose bound
+ * fits are within the limit without being measured; only what could pass a
+ * limit is measured, and a budget is always charged the measured size.
  */
+import { detailsBytes, measuredBytes } from '../pool/details-bytes.ts';
 import type { CellOutcome } from '../pool/protocol.ts';
 
 interface Truncation {
@@ -19,8 +26,8 @@ const FLAG_BYTES = 96;
 
 /**
  * An upper bound of `value`'s serialized size, given up once past `budget` (a character escapes to at
- * most 6 bytes, a number writes at most 24): most details are far below the limit, and walking them
- * costs a fraction of serializing them.
+ * most 6 bytes, a number writes at most 24): it never counts less than the serialized size, and walking
+ * details costs a fraction of serializing them. Up to 6 times too large, it is never what is charged.
  */
 function boundedSize(value: unknown, budget: number): number {
   if (typeof value === 'string') return value.length * 6 + 2;
@@ -34,24 +41,11 @@ function boundedSize(value: unknown, budget: number): number {
   return size;
 }
 
-/** Serialized sizes already measured, so a cached outcome is not measured again. */
-const sizes = new WeakMap<object, number>();
-
-function exactBytes(details: Record<string, unknown>): number {
-  let bytes = sizes.get(details);
-  if (bytes === undefined) sizes.set(details, (bytes = Buffer.byteLength(JSON.stringify(details))));
-  return bytes;
-}
-
-/**
- * What `details` count against a bound: their serialized size when measured, else an upper bound,
- * measured exactly only when the bound does not fit `budget`.
- */
-export function detailsBytes(details: Record<string, unknown>, budget = Infinity): number {
-  const known = sizes.get(details);
-  if (known !== undefined) return known;
-  const bound = boundedSize(details, budget);
-  return bound <= budget ? bound : exactBytes(details);
+/** Whether `details` are within `limit` bytes serialized; measured here only when their bound does not settle it. */
+function fits(details: Record<string, unknown>, limit: number): boolean {
+  const known = measuredBytes(details);
+  if (known !== undefined) return known <= limit;
+  return boundedSize(details, limit) <= limit || detailsBytes(details) <= limit;
 }
 
 /** `details` cut to `limit` bytes: whole top-level entries, in order, while they fit. */
@@ -65,30 +59,43 @@ function cut(details: Record<string, unknown>, bytes: number, limit: number, by:
     used += entry;
   }
   const truncation: Truncation = { bytes, limit, by };
-  const result = { ...kept, _truncated: truncation };
-  sizes.set(result, used);
-  return result;
+  return { ...kept, _truncated: truncation };
 }
 
 /** The outcome with its details within CELL_DETAILS_LIMIT_BYTES. */
 export function capCellDetails(outcome: CellOutcome, limit: number): CellOutcome {
-  if (!outcome.details) return outcome;
-  const bytes = detailsBytes(outcome.details, limit);
-  return bytes <= limit ? outcome : { ...outcome, details: cut(outcome.details, bytes, limit, 'CELL_DETAILS_LIMIT_BYTES') };
+  if (!outcome.details || fits(outcome.details, limit)) return outcome;
+  return { ...outcome, details: cut(outcome.details, detailsBytes(outcome.details), limit, 'CELL_DETAILS_LIMIT_BYTES') };
 }
 
-/** A response's budget for details: once spent, further cells keep only the `_truncated` flag. */
+/**
+ * A response's budget for details: once spent, further cells keep only the `_truncated` flag. Details
+ * whose bounds all fit are taken unmeasured; once the bounds would pass the limit, what was taken is
+ * measured and the budget charged exactly from then on.
+ */
 export function createDetailsBudget(limit: number) {
-  let left = limit;
+  let used = 0; // measured bytes, plus the bounds of `unmeasured`
+  let unmeasured: Array<[Record<string, unknown>, number]> = [];
+  let spent = false;
   return {
     take(details: Record<string, unknown>): Record<string, unknown> {
-      const bytes = detailsBytes(details, left);
-      if (bytes <= left) {
-        left -= bytes;
-        return details;
+      if (!spent) {
+        const known = measuredBytes(details);
+        const bound = known ?? boundedSize(details, limit - used);
+        if (used + bound <= limit) {
+          used += bound;
+          if (known === undefined) unmeasured.push([details, bound]);
+          return details;
+        }
+        for (const [taken, takenBound] of unmeasured) used += detailsBytes(taken) - takenBound;
+        unmeasured = [];
+        if (used + detailsBytes(details) <= limit) {
+          used += detailsBytes(details);
+          return details;
+        }
+        spent = true;
       }
-      left = 0;
-      return { _truncated: { bytes, limit, by: 'RESPONSE_DETAILS_LIMIT_BYTES' } satisfies Truncation };
+      return { _truncated: { bytes: detailsBytes(details), limit, by: 'RESPONSE_DETAILS_LIMIT_BYTES' } satisfies Truncation };
     },
   };
 }

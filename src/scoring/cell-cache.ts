@@ -10,7 +10,7 @@ import { LRUCache } from 'lru-cache';
 import type { CellOutcome } from '../pool/protocol.ts';
 import type { Leaf } from '../registry/registry.ts';
 import type { CompletionText } from './completion-text.ts';
-import { detailsBytes } from './cap-details.ts';
+import { detailsBytes } from '../pool/details-bytes.ts';
 import { isFailure } from './summarize.ts';
 
 export interface CellCache {
@@ -50,7 +50,7 @@ export function createCellCache(size: number, maxBytes: number, onHit?: () => vo
   const lru = new LRUCache<string, CellOutcome>({
     max: size,
     maxSize: maxBytes,
-    sizeCalculation: (outcome) => ENTRY_BYTES + (outcome.details ? detailsBytes(outcome.details, maxBytes) : 0),
+    sizeCalculation: (outcome) => ENTRY_BYTES + (outcome.details ? detailsBytes(outcome.details) : 0),
   });
   return {
     get(key) {

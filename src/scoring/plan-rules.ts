@@ -17,7 +17,7 @@ import {
   withDetails,
   type ErrorDetail,
 } from '../errors.ts';
-import type { BoundRule, Registry } from '../registry/registry.ts';
+import { ruleAt, type BoundRule, type Registry, type RuleAt } from '../registry/registry.ts';
 import { completionText, promptText, type CompletionText } from './completion-text.ts';
 import type { GroupInput, RewardSpecInput, ScoreRequest } from './types.ts';
 
@@ -50,31 +50,42 @@ export interface PlanOptions {
    * null cell is the answer asked for: rule examples, `/try`, OpenAI graders.
    */
   checkReferences?: boolean;
+  /** Where the request's parts came from, when a route built it from another shape. */
+  pointers?: SourcePointers;
+}
+
+/**
+ * Where a request a route built from what its caller sent (a path parameter, a trainer's protocol)
+ * took its parts from, so that errors point into what the caller sent; each defaults to the
+ * ScoreRequest's own pointer.
+ */
+interface SourcePointers {
+  /** The batch list's i-th rule (default `/rewards/<i>`). */
+  reward?: (i: number) => RuleAt;
+  /** Group gi's reference (default `/groups/<gi>/reference`). */
+  reference?: (gi: number) => string;
 }
 
 /** At most this many problems are listed in an error's details. */
 const MAX_DETAILS = 20;
 
-function planList(specs: readonly RewardSpecInput[], pointer: string, registry: Registry): PlannedRule[] {
+function planList(specs: readonly RewardSpecInput[], at: (i: number) => RuleAt, registry: Registry): PlannedRule[] {
   const seen = new Set<string>();
   return specs.map((input, i) => {
     const spec = typeof input === 'string' ? { id: input } : input;
     const label = spec.name ?? spec.id;
-    if (seen.has(label)) {
-      const where = `${pointer}/${i}`;
-      throw withDetails(new DuplicateRewardName(JSON.stringify(label)), [{ pointer: where, message: `duplicate name ${label}` }]);
-    }
+    if (seen.has(label)) throw withDetails(new DuplicateRewardName(JSON.stringify(label)), [{ ...at(i).entry, message: `duplicate name ${label}` }]);
     seen.add(label);
-    const bound = registry.bind(spec.id, spec.params, `${pointer}/${i}/id`);
+    const bound = registry.bind(spec.id, spec.params, at(i));
     return { label, weight: spec.weight ?? 1, bound, version: `${bound.id}@${bound.version}` };
   });
 }
 
 /** One rule list per group (groups without an override share the batch's list). */
-function planRules(body: ScoreRequest, registry: Registry): PlannedRule[][] {
-  const batch = body.rewards ? planList(body.rewards, '/rewards', registry) : undefined;
+function planRules(body: ScoreRequest, registry: Registry, pointers: SourcePointers): PlannedRule[][] {
+  const batch = body.rewards ? planList(body.rewards, pointers.reward ?? ((i) => ruleAt(`/rewards/${i}`)), registry) : undefined;
   return body.groups.map((group, gi) => {
-    if (group.rewards) return planList(group.rewards, `/groups/${gi}/rewards`, registry);
+    if (group.rewards) return planList(group.rewards, (i) => ruleAt(`/groups/${gi}/rewards/${i}`), registry);
     if (batch) return batch;
     const pointer = `/groups/${gi}`;
     throw withDetails(new MissingRewards(pointer), [{ pointer, message: 'no rewards for this group' }]);
@@ -82,7 +93,7 @@ function planRules(body: ScoreRequest, registry: Registry): PlannedRule[][] {
 }
 
 export function planBatch(body: ScoreRequest, registry: Registry, config: Config, options: PlanOptions = {}): BatchPlan {
-  const rulesPerGroup = planRules(body, registry);
+  const rulesPerGroup = planRules(body, registry, options.pointers ?? {});
   const completions = body.groups.reduce((n, g) => n + g.completions.length, 0);
   if (completions > config.maxCompletions) throw new TooManyCompletions(completions, config.maxCompletions);
   const cells = body.groups.reduce((n, g, gi) => n + g.completions.length * rulesPerGroup[gi].length, 0);
@@ -102,17 +113,17 @@ export function planBatch(body: ScoreRequest, registry: Registry, config: Config
     }
     return group;
   });
-  if (options.checkReferences !== false) checkReferences(groups);
+  if (options.checkReferences !== false) checkReferences(groups, options.pointers?.reference ?? ((gi) => `/groups/${gi}/reference`));
   return { groups, cells };
 }
 
 /** Every group has the reference each of its rules needs, in a shape the rule reads. */
-function checkReferences(groups: readonly PlannedGroup[]): void {
+function checkReferences(groups: readonly PlannedGroup[], referenceAt: (gi: number) => string): void {
   const missing: ErrorDetail[] = [];
   const invalid: ErrorDetail[] = [];
   groups.forEach((group, gi) => {
     const reference = group.input.reference;
-    const pointer = `/groups/${gi}/reference`;
+    const pointer = referenceAt(gi);
     for (const planned of group.rules) {
       for (const leaf of planned.bound.leaves) {
         const need = leaf.rule.reference;

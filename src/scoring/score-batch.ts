@@ -20,8 +20,6 @@ export type { Pools } from './run-cells.ts';
 
 export interface ScoringDeps extends RunDeps {
   registry: Registry;
-  /** Told of every warning a batch raises, with the rule's id (the /metrics counter). */
-  onWarning?: (warning: BatchWarning, ruleId: string) => void;
 }
 
 export interface ScoreOptions extends PlanOptions {
@@ -31,6 +29,11 @@ export interface ScoreOptions extends PlanOptions {
   onGroup?: (index: number, group: GroupReport) => void;
   /** Where the batch's warnings are logged (the request's logger). */
   log?: { warn(fields: object, message: string): void };
+  /**
+   * Told of every warning the batch raises, by its rule's id: the /metrics counter, given by trainers'
+   * routes only (/v1/score, /v1/openrlhf, jobs); examples, /try and graders show nulls on purpose.
+   */
+  onWarning?: (ruleId: string) => void;
 }
 
 /** Advantages that depend only on the group can be final before the batch is. */
@@ -157,7 +160,7 @@ async function finishBatch(
     });
   }
   const warnings = nullShareWarnings(groups, deps.config.nullWarnPercent);
-  if (warnings.length > 0) reportWarnings(warnings, plan, deps, options);
+  if (warnings.length > 0) reportWarnings(warnings, plan, options);
   return {
     groups,
     rules: summarizeRules(groups),
@@ -170,12 +173,12 @@ async function finishBatch(
   };
 }
 
-function reportWarnings(warnings: readonly BatchWarning[], plan: BatchPlan, deps: ScoringDeps, options: ScoreOptions): void {
+function reportWarnings(warnings: readonly BatchWarning[], plan: BatchPlan, options: ScoreOptions): void {
   const idOf = new Map<string, string>();
   for (const group of plan.groups) for (const planned of group.rules) idOf.set(planned.label, planned.bound.id);
   for (const warning of warnings) {
     const { rule, nulls, cells, reasons } = warning;
     options.log?.warn({ rule, nulls, cells, reasons }, 'a rule could not score more than NULL_WARN_PERCENT of its cells');
-    deps.onWarning?.(warning, idOf.get(rule) ?? rule);
+    options.onWarning?.(idOf.get(rule) ?? rule);
   }
 }
