@@ -126,7 +126,7 @@ describe('the schema of the environment (src/env-schema.ts), the one source', ()
     const page = fs.readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
     const errors = (await import('../src/errors.ts')) as Record<string, unknown>;
     const catalog = new Set(
-      Object.entries(errors).flatMap(([name, e]) => (name !== 'withDetails' && typeof e === 'function' ? [new (e as new () => { code: string })().code] : [])),
+      Object.values(errors).flatMap((e) => (typeof e === 'function' && e.prototype instanceof Error ? [new (e as new () => { code: string })().code] : [])),
     );
     const cited = [...new Set(page.match(/VERDICT_[A-Z_]+(?=`| )/g) ?? [])].filter(
       (code) => !['VERDICT_ADMIN_KEYS', 'VERDICT_API_KEYS', 'VERDICT_OPEN_REGISTRATION', 'VERDICT_KEY'].includes(code),
