@@ -8,11 +8,10 @@
  * found and labelled: lib/language/prose-words.ts and count-words.ts.
  */
 import { countWords } from './lib/language/count-words.ts';
-import { loadDetector } from './lib/language/identify.ts';
-import { identifiable } from './lib/language/languages.ts';
+import { detectorLoaded, loadDetector } from './lib/language/identify.ts';
 import { dominantPromptLanguage, resolveTarget } from './lib/language/resolve-target.ts';
 import { splitThink } from './lib/text/split-think.ts';
-import { defineReward } from './types.ts';
+import { defineReward, type Sample, type ScoreResult } from './types.ts';
 
 const paramsSchema = {
   type: 'object',
@@ -107,28 +106,34 @@ export const reward = defineReward<Params>({
     const { language } = await dominantPromptLanguage(prompts);
     return language ? { prompt_language: language } : undefined;
   },
-  async score(sample, params) {
-    const batchLanguage = typeof sample.batch?.prompt_language === 'string' ? sample.batch.prompt_language : undefined;
-    const resolved = await resolveTarget({ ...params, metadata: sample.metadata, prompt: sample.prompt, batchLanguage });
-    if ('reason' in resolved) return { score: null, reason: resolved.reason, details: resolved.details };
-    const { target, source } = resolved;
-    if (identifiable(target.code)) await loadDetector();
-    const { think, answer } = splitThink(sample.completion, params.prefilled_think);
-    const text = params.scope === 'think' ? think : params.scope === 'answer' ? answer : `${think}\n${answer}`;
-    const counts = countWords(text, target);
-    const words = counts.target + counts.foreign;
-    const ratio = words === 0 ? 0 : counts.target / words;
-    const details: Record<string, unknown> = {
-      target: target.code,
-      target_source: source,
-      scope: params.scope,
-      method: counts.method,
-      ratio,
-      words: rounded(counts.byLanguage),
-      neutral: counts.neutral,
-    };
-    if (counts.transliterated > 0) details.transliterated = Math.round(counts.transliterated);
-    if (words < params.min_words) return { score: 0, reason: 'too_few_words', details };
-    return { score: Math.min(1, ratio / params.tau), details };
+  score(sample, params) {
+    // Synchronous once eld is loaded (the first cell of a worker loads it): a cell that returns a promise
+    // costs its worker more than this rule's own work, as src/pool/worker.ts re-arms its SIGINT
+    // watchdog after every awaited cell (`npm run bench:http`, CPU per 1,000 completions).
+    return detectorLoaded() ? scoreCell(sample, params) : loadDetector().then(() => scoreCell(sample, params));
   },
 });
+
+function scoreCell(sample: Sample, params: Params): ScoreResult {
+  const batchLanguage = typeof sample.batch?.prompt_language === 'string' ? sample.batch.prompt_language : undefined;
+  const resolved = resolveTarget({ ...params, metadata: sample.metadata, prompt: sample.prompt, batchLanguage });
+  if ('reason' in resolved) return { score: null, reason: resolved.reason, details: resolved.details };
+  const { target, source } = resolved;
+  const { think, answer } = splitThink(sample.completion, params.prefilled_think);
+  const text = params.scope === 'think' ? think : params.scope === 'answer' ? answer : `${think}\n${answer}`;
+  const counts = countWords(text, target);
+  const words = counts.target + counts.foreign;
+  const ratio = words === 0 ? 0 : counts.target / words;
+  const details: Record<string, unknown> = {
+    target: target.code,
+    target_source: source,
+    scope: params.scope,
+    method: counts.method,
+    ratio,
+    words: rounded(counts.byLanguage),
+    neutral: counts.neutral,
+  };
+  if (counts.transliterated > 0) details.transliterated = Math.round(counts.transliterated);
+  if (words < params.min_words) return { score: 0, reason: 'too_few_words', details };
+  return { score: Math.min(1, ratio / params.tau), details };
+}

@@ -148,6 +148,10 @@ export interface RewardDefinition<P = Record<string, unknown>> {
    * `undefined` leaves `sample.batch` unset.
    */
   batchContext?(groups: readonly BatchGroup[], params: P): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Return synchronously wherever the work is synchronous: a cell that returns a promise costs its pool
+   * worker a re-armed SIGINT watchdog (src/pool/worker.ts), more than a cheap rule's own work.
+   */
   score(sample: Sample, params: P, ctx: RewardContext): ScoreResult | Promise<ScoreResult>;
 }
 

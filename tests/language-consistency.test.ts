@@ -277,8 +277,8 @@ describe('the prompt as evidence', () => {
     ['ko', '두 수의 합을 구하시오', 'ko'],
     ['th', 'สองบวกสองเท่ากับเท่าไร', 'th'],
   ];
-  it.each(rows)('%s: %s', async (_language, prompt, identified) => {
-    expect(await promptLanguage(prompt)).toBe(identified);
+  it.each(rows)('%s: %s', (_language, prompt, identified) => {
+    expect(promptLanguage(prompt)).toBe(identified);
   });
 
   it("the batch's dominant language is the one more than half of the identified prompts are in", async () => {
@@ -324,8 +324,8 @@ describe('resolveTarget', () => {
     ['a language name is not a code', { target: 'English' }, null, 'unsupported_target'],
     ['an unknown default_language', { target: 'same_as_prompt', prompt: 'Hi', default_language: 'klingon' }, null, 'unsupported_target'],
   ];
-  it.each(rows)('%s', async (_why, request, code, sourceOrReason) => {
-    const resolved = await resolveTarget(request);
+  it.each(rows)('%s', (_why, request, code, sourceOrReason) => {
+    const resolved = resolveTarget(request);
     if (code === null) expect(resolved).toMatchObject({ reason: sourceOrReason });
     else expect(resolved).toMatchObject({ target: { code }, source: sourceOrReason });
   });
@@ -384,6 +384,14 @@ describe('the rule', () => {
       words: { zh: 2, latin: 3 },
       neutral: 1,
     });
+  });
+
+  // A cell that returns a promise costs its pool worker a re-armed SIGINT watchdog (src/pool/worker.ts).
+  it('scores synchronously once eld is loaded, with a prompt to identify too', () => {
+    const sample = { prompt: 'Calcula la derivada de x^2, por favor.', completion: '<think>Primero derivamos el término cuadrático.</think> 2x' };
+    const result = reward.score(sample, defaults, ctx);
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toMatchObject({ score: 1, details: { target: 'es', target_source: 'prompt' } });
   });
 
   it("takes the group's metadata.language over the param", async () => {

@@ -36,6 +36,9 @@ export function loadDetector(): Promise<Detector> {
   return loading;
 }
 
+/** Whether loadDetector() has resolved, so that identifying can run synchronously. */
+export const detectorLoaded = (): boolean => detector !== undefined;
+
 /** Scores of a run of words over the languages of one script, with the n-gram count that scales them. */
 export class ScriptScores {
   /** A plain array: allocating a typed array per sentence costs more than the additions it speeds up. */

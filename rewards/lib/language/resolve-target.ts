@@ -9,10 +9,11 @@
  * 5. `batch`: the dominant language of the request's prompts (a language
  *    more than half of the prompts with enough evidence are in).
  * Nothing found is a reason (`no_target`), never a guess.
+ * Synchronous, and needs loadDetector() to have resolved: see language-consistency.ts.
  */
 import { countUnspaced } from './count-words.ts';
 import { hanLabels } from './han-context.ts';
-import { loadDetector, scoreWords } from './identify.ts';
+import { detectorLoaded, loadDetector, scoreWords } from './identify.ts';
 import { IDENTIFIED_SCRIPTS, LANGUAGE_SCRIPT, normalizeLanguage, scriptLabel } from './languages.ts';
 import { proseSentences, type Target } from './prose-words.ts';
 
@@ -29,11 +30,11 @@ export interface TargetRequest {
   batchLanguage?: string;
 }
 
-export async function resolveTarget(request: TargetRequest): Promise<Resolved> {
+export function resolveTarget(request: TargetRequest): Resolved {
   const fromMetadata = typeof request.metadata?.language === 'string' ? request.metadata.language : undefined;
   if (fromMetadata !== undefined) return known(fromMetadata, 'metadata');
   if (request.target !== 'same_as_prompt') return known(request.target, 'param');
-  const fromPrompt = request.prompt ? await promptLanguage(request.prompt) : undefined;
+  const fromPrompt = request.prompt ? promptLanguage(request.prompt) : undefined;
   if (fromPrompt) return known(fromPrompt, 'prompt');
   if (request.default_language !== undefined) return known(request.default_language, 'default_language');
   if (request.batchLanguage) return known(request.batchLanguage, 'batch');
@@ -59,9 +60,9 @@ const PROMPT_MARGIN = 0.95;
  * half of all words; in a shared script (Latin, Cyrillic, Arabic,
  * Devanagari), eld's score for those words must also lead every other
  * language of the script by 5 % ("Сколько будет два плюс два?" is as
- * Ukrainian as it is Russian: no evidence).
+ * Ukrainian as it is Russian: no evidence). Needs loadDetector() first.
  */
-export async function promptLanguage(prompt: string): Promise<string | undefined> {
+export function promptLanguage(prompt: string): string | undefined {
   const sentences = proseSentences(prompt, NO_TARGET);
   countUnspaced(sentences);
   const han = hanLabels(sentences);
@@ -86,7 +87,6 @@ export async function promptLanguage(prompt: string): Promise<string | undefined
   if (words < MIN_PROMPT_WORDS || words * 2 <= total) return undefined;
   const sharedWords = shared.get(label);
   if (!sharedWords) return normalizeLanguage(label);
-  await loadDetector();
   return scoreWords(sharedWords, label).clearWinner(PROMPT_MARGIN) || undefined;
 }
 
@@ -104,10 +104,11 @@ export async function dominantPromptLanguage(prompts: readonly string[]): Promis
   const step = Math.max(1, distinct.length / MAX_BATCH_PROMPTS);
   const read: string[] = [];
   for (let at = 0; at < distinct.length && read.length < MAX_BATCH_PROMPTS; at += step) read.push(headOf(distinct[Math.floor(at)]));
+  if (!detectorLoaded()) await loadDetector();
   const votes = new Map<string, number>();
   let identified = 0;
   for (const prompt of read) {
-    const language = await promptLanguage(prompt);
+    const language = promptLanguage(prompt);
     if (!language) continue;
     identified++;
     votes.set(language, (votes.get(language) ?? 0) + 1);
