@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRewards } from '../rewards/index.ts';
 import { reasons } from '../rewards/reasons.ts';
 import type { RewardExample } from '../rewards/types.ts';
+import { createMathEngine } from '../src/math/index.ts';
+import { createParamsValidator } from '../src/registry/params-validator.ts';
 import { buildTestApp, score } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -50,6 +52,22 @@ async function scoreExample(id: string, example: RewardExample, completion?: str
 }
 
 const odd = ['', ' \n\t ', '\u202e\u0000\uFFFF\uD800', '🙂'.repeat(1000), 'ℝ∑∫ Ω ǅ İ ß 𝔸', 'x'.repeat(1_000_000)];
+
+// A cell that returns a promise costs its pool worker a re-armed SIGINT watchdog (src/pool/worker.ts): a rule
+// of the scoring pool answers synchronously once warm (a first call may load what it needs).
+describe.each(builtinRewards.filter((rule) => rule.executor !== 'sandbox').map((rule) => [rule.id, rule] as const))('%s, in a worker', (_id, rule) => {
+  it('scores its examples synchronously once warm', async () => {
+    const ctx = { math: createMathEngine(), deadline: Date.now() + 60_000 };
+    const validator = createParamsValidator();
+    const cells = rule.examples.map((example) => {
+      const checked = validator.check(rule.paramsSchema, example.params, '');
+      if (!('params' in checked)) throw new Error(`${example.name}: ${JSON.stringify(checked.errors)}`);
+      return { name: example.name, sample: example.sample, params: checked.params as never };
+    });
+    for (const { sample, params } of cells) await rule.score(sample, params, ctx); // warm
+    for (const { name, sample, params } of cells) expect(rule.score(sample, params, ctx), name).not.toBeInstanceOf(Promise);
+  });
+});
 
 describe.each(builtinRewards.map((rule) => [rule.id, rule] as const))('%s', (id, rule) => {
   it('has a complete definition', () => {
