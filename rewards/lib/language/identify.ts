@@ -1,8 +1,9 @@
 /**
  * Language identification inside one script with eld (extrasmall database:
  * 60 languages, loaded once per process, by its first language-consistency
- * cell, or the first request whose prompts need identifying). eld scores a text as a sum over the byte n-grams of its words, so the score
- * of a run of words is the sum of its words' scores: each distinct word is
+ * cell, or the first request whose prompts need identifying). eld scores
+ * a text as a sum over the byte n-grams of its words, so the score of a run
+ * of words is the sum of its words' scores: each distinct word is
  * scored once by eld and remembered (two generations of 20,000 words), and a
  * sentence, a clause or a whole text is then scored by adding vectors, at
  * a fraction of eld's cost on the running text. eld was the most accurate
