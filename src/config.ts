@@ -118,6 +118,10 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     set(config, configKey, separator ? (value as string[]).map((item) => item.trim()).filter(Boolean) : value);
   }
   if (values.VERDICT_OPEN_REGISTRATION !== undefined) config.openRegistration = values.VERDICT_OPEN_REGISTRATION === 'on';
+  // Checked on the environment alone: tests shrink the queue below a whole request on purpose.
+  if (config.maxCells > config.maxQueuedCells) {
+    throw new Error(`MAX_CELLS (${config.maxCells}) exceeds MAX_QUEUED_CELLS (${config.maxQueuedCells}): a request of MAX_CELLS cells could never be queued`);
+  }
   Object.assign(config, overrides);
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new Error(`HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) exceeds REQUEST_TIMEOUT_MS (${config.requestTimeoutMs})`);

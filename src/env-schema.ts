@@ -111,7 +111,7 @@ export const envSchema = {
       262_144,
       'maxQueuedCells',
       'pools',
-      "Cells waiting in a pool's queue beyond which scoring requests get `503 VERDICT_OVERLOADED` with `Retry-After`.",
+      "Cells waiting in a pool's queue beyond which scoring requests get `503 VERDICT_OVERLOADED` with `Retry-After`. At least MAX_CELLS (checked at start-up), so that the largest request fits an empty queue.",
     ),
     MAX_QUEUE_WAIT_MS: int(
       1,

@@ -53,6 +53,8 @@ describe('loadConfig', () => {
     ['a job lease too short to renew', { JOB_LEASE_MS: '500' }, /JOB_LEASE_MS must be an integer >= 10000/],
     ['default deadline above the cap', { CELL_TIMEOUT_MS: '90000' }, /exceeds MAX_CELL_TIMEOUT_MS/],
     ['a headers deadline above the whole request deadline', { HEADERS_TIMEOUT_MS: '200000' }, /exceeds REQUEST_TIMEOUT_MS/],
+    // A request of MAX_CELLS cells would be refused with 503 at every retry, a job would wait for room forever.
+    ['a queue smaller than the largest request', { MAX_QUEUED_CELLS: '1000', MAX_CELLS: '1001' }, /MAX_CELLS \(1001\) exceeds MAX_QUEUED_CELLS \(1000\)/],
     [
       'registration opened with a word other than on or off',
       { VERDICT_OPEN_REGISTRATION: 'yes' },
