@@ -93,8 +93,8 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
   });
 }
 
-/** The catalog's error body. */
-function errorBody(error: { code?: string; message: string; details?: ErrorDetail[] }, statusCode: number): Record<string, unknown> {
+/** The catalog's error body, as written to the caller (and shown in /docs, routes/responses.ts). */
+export function errorBody(error: { code?: string; message: string; details?: ErrorDetail[] }, statusCode: number): Record<string, unknown> {
   const body: Record<string, unknown> = {
     statusCode,
     code: error.code ?? 'VERDICT_INTERNAL',

@@ -6,28 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { InvalidJson, TooDeep } from './errors.ts';
+import { nestsDeeperThan } from '../rewards/lib/json-depth.ts';
 import { keepReferenceTexts } from './reference-text.ts';
 
 const MAX_JSON_DEPTH = 64; // requests are a few levels deep; references and metadata get ample room
-
-/**
- * Whether a parsed value nests arrays and objects deeper than `limit`. Checked
- * after parsing (V8's JSON.parse and secure-json-parse's scan are iterative)
- * by a walk of the containers only, without recursion: scanning the raw text
- * instead visited every character, which cost more than the parse itself.
- */
-function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[object, number]> = [];
-  if (value !== null && typeof value === 'object') stack.push([value, 1]);
-  while (stack.length > 0) {
-    const [container, depth] = stack.pop()!;
-    if (depth > limit) return true;
-    for (const child of Array.isArray(container) ? container : Object.values(container)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
 
 export function installJsonBodyParser(app: FastifyInstance): void {
   // JSON is the only body the API reads: a JSON body sent as text/plain is a 415 naming the type, not a string.

@@ -7,7 +7,7 @@
  * integral number are left alone after one walk over their references.
  */
 import { randomUUID } from 'node:crypto';
-import { holdsInteger, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
+import { holdsExactNumber, holdsInteger, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
 
 const REFERENCE_TEXT = Symbol('referenceText');
 
@@ -23,17 +23,14 @@ function groupsOf(body: unknown): Group[] | undefined {
 
 /** Call after JSON.parse of `text` gave `body`, its nesting checked (json-body.ts); never throws. */
 export function keepReferenceTexts(body: unknown, text: () => string): void {
-  const groups = groupsOf(body);
-  const suspects = groups?.flatMap((g, i) => (g !== null && typeof g.reference === 'object' && holdsInteger(g.reference, false) ? [i] : [])) ?? [];
-  if (suspects.length === 0) return;
-  const exactGroups = groupsOf(parseExact(text())); // JSON.parse read it, its nesting checked: cannot throw
-  for (const i of suspects) keepText(groups![i], exactGroups?.[i]?.reference);
+  let exactGroups: Group[] | undefined;
+  const exactGroupsOf = () => (exactGroups ??= groupsOf(parseExact(text())) ?? []); // parsed once, for the first suspect
+  groupsOf(body)?.forEach((group, i) => keepExact(group, group?.reference, () => exactGroupsOf()[i]?.reference));
 }
 
 /** Sets the exact text of `exact` (the reference parsed exactly) on `group` when JSON.parse changed it. */
 function keepText(group: Group, exact: unknown): void {
-  const text = stringifyExact(exact);
-  if (text !== JSON.stringify(exact)) group[REFERENCE_TEXT] = text;
+  if (holdsExactNumber(exact)) group[REFERENCE_TEXT] = stringifyExact(exact);
 }
 
 /** Keeps on `group` the text of `reference` (as JSON.parse read it) that `exact()` parses exactly, when they differ; never throws. */

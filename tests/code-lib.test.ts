@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { extractProgram } from '../rewards/lib/code/extract-program.ts';
 import { normalizeTests } from '../rewards/lib/code/normalize-tests.ts';
-import { isExactNumber, numbersEqual, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
-import { judgeReturn, returnMatches, stdoutMatches } from '../rewards/lib/code/judge-output.ts';
+import { isLosslessNumber } from 'lossless-json';
+import { numbersEqual, parseExact, stringifyExact } from '../rewards/lib/code/exact-json.ts';
+import { judgeReturn, stdoutMatches } from '../rewards/lib/code/judge-output.ts';
 import { keepLineReferenceText, keepReferenceTexts, referenceTextOf, stringifyRequest } from '../src/reference-text.ts';
 
 const fence = (tag: string, body: string) => '```' + tag + '\n' + body + '\n```';
@@ -117,7 +118,7 @@ describe('judging', () => {
     ['exact float expected', '3', parseExact('3.0'), true],
   ];
   it.each(values)('value: %s', (_name, json, expected, ok, unwrap) => {
-    expect(returnMatches(json, expected, { ...exact, unwrapSingleton: unwrap })).toBe(ok);
+    expect(judgeReturn(json, expected, { ...exact, unwrapSingleton: unwrap }).ok).toBe(ok);
   });
 });
 
@@ -143,7 +144,7 @@ describe('program output the judge does not trust', () => {
 describe('exact numbers', () => {
   it('keeps a float written 3.0 and a big integer as their text, and nothing else', () => {
     const value = parseExact('{"args":[3.0,4,1.5,12345678901234567890,1e5,-0.0]}') as { args: unknown[] };
-    expect(value.args.map((n) => (isExactNumber(n) ? `exact ${n.value}` : n))).toEqual([
+    expect(value.args.map((n) => (isLosslessNumber(n) ? `exact ${n.value}` : n))).toEqual([
       'exact 3.0',
       4,
       1.5,

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import * as errors from '../../src/errors.ts';
 import { completionErrors, reasons, type ReasonInfo } from '../../rewards/reasons.ts';
-import { code, generatedNotice, prose, table } from './markdown.ts';
+import { code, comesWith, generatedNotice, prose, table } from './markdown.ts';
 
 export interface CatalogError {
   area: string;
@@ -43,8 +43,6 @@ export function httpErrors(): CatalogError[] {
 
 const emitters = (info: ReasonInfo) =>
   info.rules.map((rule) => (rule === '*' ? 'every rule' : rule === 'composite' ? 'registered composites' : `[${rule}](rules/${rule}.md)`)).join(', ');
-
-const comesWith = { null: '`null`', score: 'a score', 'null or score': '`null` or a score' } as const;
 
 export function errorsPage(): string {
   const catalog = httpErrors();

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { reasons, type ReasonInfo } from '../../rewards/reasons.ts';
 import type { RewardDefinition } from '../../rewards/types.ts';
-import { code, generatedNotice, prose, table } from './markdown.ts';
+import { code, comesWith, generatedNotice, prose, table } from './markdown.ts';
 
 interface ParamSchema {
   type?: string | readonly string[];
@@ -70,11 +70,7 @@ function facts(rule: RewardDefinition): string[] {
 
 function reasonsTable(id: string): string {
   const own = Object.entries(reasons as Record<string, ReasonInfo>).filter(([, info]) => info.rules.includes(id));
-  const rows = own.map(([reason, info]) => [
-    code(reason),
-    info.with === 'score' ? 'a score' : info.with === 'null' ? '`null`' : '`null` or a score',
-    prose(info.meaning),
-  ]);
+  const rows = own.map(([reason, info]) => [code(reason), comesWith[info.with], prose(info.meaning)]);
   const common = Object.entries(reasons as Record<string, ReasonInfo>)
     .filter(([, info]) => info.rules.includes('*'))
     .map(([reason]) => code(reason));
@@ -82,7 +78,7 @@ function reasonsTable(id: string): string {
   return rows.length ? `${table(['reason', 'comes with', 'meaning'], rows)}\n\n${tail}` : tail;
 }
 
-function example(rule: RewardDefinition, e: RewardDefinition['examples'][number]): string {
+function example(e: RewardDefinition['examples'][number]): string {
   const input: Record<string, unknown> = { ...e.sample };
   if (e.params) input.params = e.params;
   const outcome = e.expected === null ? '`null`' : code(String(e.expected));
@@ -123,7 +119,7 @@ export function rulePage(rule: RewardDefinition): string {
     '',
     'Each is run by the test suite (`tests/rewards-contract.test.ts`) and served by `GET /v1/rewards/' + rule.id + '`.',
     '',
-    ...rule.examples.map((e) => example(rule, e)).flatMap((block) => [block, '']),
+    ...rule.examples.map((e) => example(e)).flatMap((block) => [block, '']),
   ];
   if (narrative) parts.push('## Notes', '', narrative, '');
   return `${parts.join('\n').trimEnd()}\n`;

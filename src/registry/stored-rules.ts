@@ -64,7 +64,7 @@ export async function createStoredRules(store: RuleStore, logger: StoredRulesLog
       deprecated: rule.deprecated,
       hash: rule.hash,
       created_at: rule.createdAt,
-      versions: all.filter((v) => !v.purged).map((v) => v.version),
+      versions: all.map((v) => v.version), // `all` is find()'s: purged versions left out
     };
     if (rule.unreadable) shown.unreadable = rule.unreadable;
     if (full) {

@@ -4,8 +4,8 @@
  * schemas' own, real answers to the request examples. tests/docs.test.ts validates every example
  * against its schema, checks the errors against the catalog and sends the requests to compare.
  */
-import { STATUS_CODES } from 'node:http';
 import { builtinRewards } from '../../rewards/index.ts';
+import { errorBody } from '../error-handler.ts';
 import * as errors from '../errors.ts';
 import { describeWhere, type ErrorDetail, type Where } from '../errors.ts';
 
@@ -24,9 +24,7 @@ export function success(description: string, schema: object & { $id?: string; ex
 
 /** A 4xx/5xx: the Error shape, with the body the server writes for `error`. */
 export function failure(description: string, error: CatalogError) {
-  const statusCode = error.statusCode!;
-  const body = { statusCode, code: error.code, error: STATUS_CODES[statusCode], message: error.message, ...(error.details && { details: error.details }) };
-  return { description, content: media({ $ref: 'Error#' }, body) };
+  return { description, content: media({ $ref: 'Error#' }, errorBody(error, error.statusCode!)) };
 }
 
 const ids = builtinRewards.map((rule) => rule.id);

@@ -106,7 +106,7 @@ export function createJsRunner(options: SandboxOptions, onCatastrophe: (message:
   function isolateAt(slot: number): Isolate {
     let iso = isolates[slot];
     if (!iso || worn(iso)) {
-      if (iso && !iso.isolate.isDisposed) iso.isolate.dispose();
+      if (iso) discard(iso);
       iso = isolates[slot] = freshIsolate();
     }
     return iso;

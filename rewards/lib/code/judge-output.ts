@@ -8,6 +8,7 @@
  * ones too; see exact-json.ts). `tolerance` > 0 lets numbers differ by at most
  * tolerance * max(1, |expected|).
  */
+import { nestsDeeperThan } from '../json-depth.ts';
 import { holdsInteger, isNumeric, numbersEqual, parseExact } from './exact-json.ts';
 
 export interface JudgeOptions {
@@ -61,17 +62,6 @@ function valuesEqual(actual: unknown, expected: unknown, options: JudgeOptions):
   return keys.length === Object.keys(e).length && keys.every((k) => Object.hasOwn(e, k) && valuesEqual(a[k], e[k], options));
 }
 
-function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 export type ReturnVerdict = { ok: true } | { ok: false; why?: string };
 
 /**
@@ -93,9 +83,4 @@ export function judgeReturn(valueJson: string | undefined, expected: unknown, op
   if (valuesEqual(actual, expected, options)) return { ok: true };
   const unwrapped = options.unwrapSingleton === true && Array.isArray(expected) && expected.length === 1 && valuesEqual(actual, expected[0], options);
   return unwrapped ? { ok: true } : { ok: false };
-}
-
-/** judgeReturn as a yes or no. */
-export function returnMatches(valueJson: string | undefined, expected: unknown, options: JudgeOptions & { unwrapSingleton?: boolean }): boolean {
-  return judgeReturn(valueJson, expected, options).ok;
 }

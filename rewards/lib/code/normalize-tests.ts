@@ -38,8 +38,12 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-export function normalizeTests(reference: unknown): NormalizedTests {
-  const ref = parseMaybeJson(reference);
+/**
+ * `parse` reads a reference given as JSON text: parseExact where the tests will run (`3.0` stays a float),
+ * JSON.parse where only the shape is checked (in the HTTP process, once per group, before scoring).
+ */
+export function normalizeTests(reference: unknown, parse: (text: string) => unknown = parseExact): NormalizedTests {
+  const ref = parseMaybeJson(reference, parse);
   if (!isObj(ref)) return { error: 'reference must be an object holding tests' };
   const lang = readLanguage(ref);
   if ('error' in lang) return lang;
@@ -48,10 +52,10 @@ export function normalizeTests(reference: unknown): NormalizedTests {
 
   if (Array.isArray(ref.test_list)) return withLanguage(fromMbpp(ref));
   if (typeof ref.test === 'string' && ref.entry_point !== undefined) return withLanguage(fromHumanEval(ref));
-  if (ref.public_test_cases !== undefined || ref.private_test_cases !== undefined) return withLanguage(fromLiveCodeBench(ref));
-  if (ref.verification_info !== undefined) return normalizeTests(withLanguageHint(parseMaybeJson(ref.verification_info), ref.language));
+  if (ref.public_test_cases !== undefined || ref.private_test_cases !== undefined) return withLanguage(fromLiveCodeBench(ref, parse));
+  if (ref.verification_info !== undefined) return normalizeTests(withLanguageHint(parseMaybeJson(ref.verification_info, parse), ref.language), parse);
   if (ref.input_output !== undefined) {
-    const io = asObj(parseMaybeJson(ref.input_output));
+    const io = asObj(parseMaybeJson(ref.input_output, parse));
     return withLanguage(fromApps({ ...io, fn_name: ref.fn_name ?? io.fn_name }));
   }
   if (Array.isArray(ref.test_cases)) return withLanguage(fromOpenR1(ref.test_cases));
@@ -59,10 +63,10 @@ export function normalizeTests(reference: unknown): NormalizedTests {
   return withLanguage(fromOwn(ref));
 }
 
-function parseMaybeJson(value: unknown): unknown {
+function parseMaybeJson(value: unknown, parse: (text: string) => unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
-    return parseExact(value); // a reference's own text: `3.0` stays a float
+    return parse(value);
   } catch {
     return value;
   }
@@ -170,11 +174,11 @@ function fromHumanEval(ref: Obj): NormalizedTests {
 }
 
 /** LiveCodeBench's test lists; its functional (LeetCode `class Solution`) tests have no runner here. */
-function fromLiveCodeBench(ref: Obj): NormalizedTests {
+function fromLiveCodeBench(ref: Obj, parse: (text: string) => unknown): NormalizedTests {
   const cases: StdioCase[] = [];
   for (const key of ['public_test_cases', 'private_test_cases'] as const) {
     if (ref[key] === undefined || ref[key] === null || ref[key] === '') continue;
-    const list = parseMaybeJson(ref[key]);
+    const list = parseMaybeJson(ref[key], parse);
     if (!Array.isArray(list)) {
       return {
         error: `${key} must be a list or a JSON string of one (LiveCodeBench ships private_test_cases compressed: decode them first, see docs/integrations.md)`,
