@@ -36,8 +36,8 @@ export function configurationPage(): string {
     'Verdict reads its configuration from the environment only, through one JSON Schema',
     '(`src/env-schema.ts`, validated with `env-schema`). Every variable is optional. A value the schema',
     'refuses stops the server (and the CLI) at start with a message naming the variable; an empty value',
-    'counts as unset. Two checks span variables: `HEADERS_TIMEOUT_MS` ≤ `REQUEST_TIMEOUT_MS`, and',
-    '`CELL_TIMEOUT_MS` ≤ `MAX_CELL_TIMEOUT_MS`. [`.env.example`](../.env.example) lists every variable',
+    'counts as unset. Three checks span variables: `HEADERS_TIMEOUT_MS` ≤ `REQUEST_TIMEOUT_MS`,',
+    '`CELL_TIMEOUT_MS` ≤ `MAX_CELL_TIMEOUT_MS`, and `MAX_CELLS` ≤ `MAX_QUEUED_CELLS`. [`.env.example`](../.env.example) lists every variable',
     'with its default; the CLI (docs/cli.md) reads the same variables, defaults `LOG_LEVEL` to `error` and',
     'ignores the two key lists (it owns its process).',
   ];
