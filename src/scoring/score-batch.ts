@@ -49,24 +49,45 @@ export async function scoreBatch(body: ScoreRequest, deps: ScoringDeps, options:
  * for bad input before anything is sent), and returns the promise of its result.
  */
 export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): Promise<ScoreResponse> {
+  return prepareBatch(body, deps, options).launch();
+}
+
+/** A batch planned and built, nothing of it queued yet. */
+interface PreparedBatch {
+  /**
+   * Queues the cells and returns the promise of the result. A pool's full queue throws QueueFull before
+   * anything is queued, leaving the batch as it was: it can be launched again once there is room.
+   */
+  launch(): Promise<ScoreResponse>;
+}
+
+/** Plans and builds the batch synchronously, throwing catalog errors for bad input. */
+export function prepareBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): PreparedBatch {
   const started = performance.now();
   const plan = planBatch(body, deps.registry, deps.config, options);
   const cells = buildCells(plan, deps.cache !== undefined);
-  const run = createCellRun(deps, options.signal);
-  const awaiting = [...cells.awaitingBatch.values()].flat();
-  run.admit([...cells.unique, ...awaiting.map((w) => w.cell), ...cells.deferred.flat()]);
-  run.submit(cells.unique);
-  const contextOf = batchContexts(plan);
-  for (const [leaf, waiting] of cells.awaitingBatch) {
-    void contextOf(leaf).then((context) => {
-      for (const { cell, key } of waiting) {
-        if (context) cell.sample.batch = context;
-        cell.key = key(context ? JSON.stringify(context) : '');
+  // The batch's time counts its planning once, not the wait between launches refused for a full queue.
+  const preparedMs = performance.now() - started;
+  return {
+    launch() {
+      const since = performance.now() - preparedMs;
+      const run = createCellRun(deps, options.signal);
+      const awaiting = [...cells.awaitingBatch.values()].flat();
+      run.admit([...cells.unique, ...awaiting.map((w) => w.cell), ...cells.deferred.flat()]);
+      run.submit(cells.unique);
+      const contextOf = batchContexts(plan);
+      for (const [leaf, waiting] of cells.awaitingBatch) {
+        void contextOf(leaf).then((context) => {
+          for (const { cell, key } of waiting) {
+            if (context) cell.sample.batch = context;
+            cell.key = key(context ? JSON.stringify(context) : '');
+          }
+          run.submit(waiting.map((w) => w.cell));
+        });
       }
-      run.submit(waiting.map((w) => w.cell));
-    });
-  }
-  return finishBatch(body, plan, cells, run, contextOf, deps, options, started);
+      return finishBatch(body, plan, cells, run, contextOf, deps, options, since);
+    },
+  };
 }
 
 type ContextOf = (leaf: Leaf) => Promise<Record<string, unknown> | undefined>;
