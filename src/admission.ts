@@ -29,16 +29,7 @@ export interface AdmissionOptions {
   queuedCells(): number;
 }
 
-interface AdmissionStats {
-  /** Bytes of admitted requests not yet answered. */
-  queuedBytes: number;
-  callers: number;
-  /** Bytes answered per second of busy time (0 until it has seen enough to tell). */
-  bytesPerSec: number;
-}
-
 export interface Admission {
-  stats(): AdmissionStats;
   /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown). */
   waitMs(bytes: number): number;
   /** The Retry-After, in s, of a request admitted here and then refused for a full pool queue: the queue's estimated wait. A property: the scoring machinery holds it unbound. */
@@ -112,7 +103,6 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
   });
 
   return {
-    stats: () => ({ queuedBytes: queued, callers: byCaller.size, bytesPerSec: rate() }),
     waitMs,
     queueRetryAfter: () => retryAfterSeconds(waitMs(0)),
   };

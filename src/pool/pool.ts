@@ -208,8 +208,7 @@ export function createPool(options: PoolOptions): Pool {
       if (busy === 0 && running >= options.size) continue; // a standby stays idle while `size` workers run
       const chunkSize = Math.min(CHUNK_MAX, Math.max(1, Math.ceil(queue.length / (options.size * 4))));
       if (busy >= chunkSize) continue;
-      const taken = queue.take(chunkSize)!;
-      const chunk = taken.items;
+      const chunk = queue.take(chunkSize)!;
       const firstId = nextId;
       nextId += chunk.length;
       let message: ToWorker;
