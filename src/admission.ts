@@ -30,10 +30,8 @@ export interface AdmissionOptions {
 }
 
 export interface Admission {
-  /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown). */
+  /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown); also the Retry-After of a full pool queue (error-handler.ts). */
   waitMs(bytes: number): number;
-  /** The Retry-After, in s, of a request admitted here and then refused for a full pool queue: the queue's estimated wait. A property: the scoring machinery holds it unbound. */
-  queueRetryAfter: () => number;
 }
 
 const HALF_LIFE_MS = 10_000; // of the service rate's memory: a minute-old mix hardly counts
@@ -104,6 +102,5 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
 
   return {
     waitMs,
-    queueRetryAfter: () => retryAfterSeconds(waitMs(0)),
   };
 }
