@@ -16,6 +16,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Overloaded, ShuttingDown } from './errors.ts';
+import { onReplyEnd } from './on-reply-end.ts';
 import { retryAfterSeconds } from './retry-after.ts';
 
 export interface AdmissionOptions {
@@ -87,9 +88,7 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
     byCaller.set(caller, mine + bytes);
     admittedTotal += bytes;
     admittedCount++;
-    let finished = false;
-    reply.raw.once('finish', () => (finished = true));
-    reply.raw.once('close', () => {
+    onReplyEnd(reply, (finished) => {
       countBusy();
       queued -= bytes;
       // Only a scored answer tells of the service rate: not a refusal, nor a request cut short by its client.
