@@ -101,7 +101,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     leaseMs: options.leaseMs,
     pollMs: POLL_MS,
     onError: options.onError,
-    claim: async () => guarded(() => claim.immediate()),
+    // A poll that finds nothing queued takes no write lock, which may be waited for on the event loop
+    // (BUSY_TIMEOUT_MS) while another process writes; in WAL a read waits for no one. The transaction reads the row again.
+    claim: async () => guarded(() => (next.get({ now: Date.now() }) ? claim.immediate() : undefined)),
     // Progress and renewals (one per job every few hundred ms, and per lease third) skip the fsync:
     // a lost progress count is corrected by the next write, and a renewal is lost only with the
     // machine, which took its holder with it, so the lease was due to lapse anyway.
