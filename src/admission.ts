@@ -16,6 +16,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Overloaded, ShuttingDown } from './errors.ts';
+import { onReplyEnd } from './on-reply-end.ts';
 import { retryAfterSeconds } from './retry-after.ts';
 
 export interface AdmissionOptions {
@@ -29,20 +30,9 @@ export interface AdmissionOptions {
   queuedCells(): number;
 }
 
-interface AdmissionStats {
-  /** Bytes of admitted requests not yet answered. */
-  queuedBytes: number;
-  callers: number;
-  /** Bytes answered per second of busy time (0 until it has seen enough to tell). */
-  bytesPerSec: number;
-}
-
 export interface Admission {
-  stats(): AdmissionStats;
-  /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown). */
+  /** Estimated wait, in ms, of a request of `bytes` sent now (0 while the rate is unknown); also the Retry-After of a full pool queue (error-handler.ts). */
   waitMs(bytes: number): number;
-  /** The Retry-After, in s, of a request admitted here and then refused for a full pool queue: the queue's estimated wait. A property: the scoring machinery holds it unbound. */
-  queueRetryAfter: () => number;
 }
 
 const HALF_LIFE_MS = 10_000; // of the service rate's memory: a minute-old mix hardly counts
@@ -98,9 +88,7 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
     byCaller.set(caller, mine + bytes);
     admittedTotal += bytes;
     admittedCount++;
-    let finished = false;
-    reply.raw.once('finish', () => (finished = true));
-    reply.raw.once('close', () => {
+    onReplyEnd(reply, (finished) => {
       countBusy();
       queued -= bytes;
       // Only a scored answer tells of the service rate: not a refusal, nor a request cut short by its client.
@@ -112,8 +100,6 @@ export function installAdmission(app: FastifyInstance, options: AdmissionOptions
   });
 
   return {
-    stats: () => ({ queuedBytes: queued, callers: byCaller.size, bytesPerSec: rate() }),
     waitMs,
-    queueRetryAfter: () => retryAfterSeconds(waitMs(0)),
   };
 }

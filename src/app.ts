@@ -152,7 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     queuedCells: () => pools.score.stats().queued + pools.sandbox.stats().queued,
   });
   const cache = config.cacheSize > 0 ? createCellCache(config.cacheSize, config.cacheLimitBytes, metrics.cacheHit) : undefined;
-  const scoring: ScoringDeps = { registry, pools, config, cache, queueRetryAfter: admission.queueRetryAfter };
+  const scoring: ScoringDeps = { registry, pools, config, cache };
   let jobs: Jobs | undefined;
   if (options.jobs ?? true) {
     const jobStore = await createJobStore(config, {

@@ -135,6 +135,9 @@ function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyRep
   if (statusCode >= 500) request.log.error({ err: raw, code: error.code }, 'request failed');
   else request.log.info({ code: error.code, statusCode }, 'request rejected');
   // Every refusal for capacity says when to come back (retry-after.ts).
-  if (statusCode === 503) reply.header('retry-after', String(retryAfterOf(error.code, (error as { retryAfter?: number }).retryAfter)));
+  if (statusCode === 503) {
+    const queueWaitMs = () => request.server.verdict.admission.waitMs(0);
+    reply.header('retry-after', String(retryAfterOf(error.code, (error as { retryAfter?: number }).retryAfter, queueWaitMs)));
+  }
   return reply.status(statusCode).type('application/json').send(errorBody(error, statusCode));
 }

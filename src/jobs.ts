@@ -14,7 +14,7 @@ import { scopedScoring } from './request-scope.ts';
 import { keepReferenceTexts, stringifyRequest } from './reference-text.ts';
 import { planBatch } from './scoring/plan-rules.ts';
 import type { QueueFull } from './scoring/run-cells.ts';
-import { startBatch, type ScoringDeps } from './scoring/score-batch.ts';
+import { prepareBatch, type ScoringDeps } from './scoring/score-batch.ts';
 import type { ScoreRequest, ScoreResponse } from './scoring/types.ts';
 import type { ClaimedJob, JobRecord, JobStore } from './storage/job-store.ts';
 
@@ -65,17 +65,17 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
     };
     let result: ScoreResponse;
     try {
-      const scored = await admitted(job, () =>
-        startBatch(body, jobScoring, {
-          signal: job.signal,
-          log: logger,
-          onWarning,
-          onGroup: () => {
-            done++;
-            if (performance.now() - lastWrite >= PROGRESS_EVERY_MS) writeProgress();
-          },
-        }),
-      );
+      const batch = prepareBatch(body, jobScoring, {
+        signal: job.signal,
+        log: logger,
+        onWarning,
+        onGroup: () => {
+          done++;
+          if (performance.now() - lastWrite >= PROGRESS_EVERY_MS) writeProgress();
+        },
+      });
+      // Planned and built once: only the launch waits for room.
+      const scored = await admitted(job, () => batch.launch());
       if (!scored) return; // postponed, or given back
       result = scored; // the whole batch: admitted() returned once it ended
       if (job.signal.aborted) return; // cut short: given back, to be run again in full
@@ -93,15 +93,15 @@ export function createJobs(store: JobStore, scoring: ScoringDeps, config: Config
   }
 
   /**
-   * `start()` once the pools' queues have room for the job's cells. A full queue is a moment's state,
+   * `launch()` once the pools' queues have room for the job's cells. A full queue is a moment's state,
    * never the job's outcome: the job waits for room for up to a lease, then is postponed (given back,
    * the claim not counted) for this or another replica to try again. Undefined when postponed or
    * given back.
    */
-  async function admitted<T>(job: ClaimedJob, start: () => T): Promise<T | undefined> {
+  async function admitted<T>(job: ClaimedJob, launch: () => T): Promise<T | undefined> {
     for (;;) {
       try {
-        return start();
+        return launch();
       } catch (error) {
         const hasRoom = (error as Partial<QueueFull>).hasRoom;
         if (!hasRoom) throw error;

@@ -9,6 +9,7 @@
  * in the pools or its cancellation.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { onReplyEnd } from './on-reply-end.ts';
 import { forCaller } from './pool/pool.ts';
 import type { ScoringDeps } from './scoring/score-batch.ts';
 
@@ -56,9 +57,7 @@ function requestSignal(reply: FastifyReply, deadlineMs: number | undefined, stop
   if (stop.aborted) onStop();
   else stop.addEventListener('abort', onStop, { once: true });
   const timer = deadlineMs ? setTimeout(() => controller.abort(new DOMException('request deadline passed', 'TimeoutError')), deadlineMs) : undefined;
-  let finished = false;
-  reply.raw.once('finish', () => (finished = true));
-  reply.raw.once('close', () => {
+  onReplyEnd(reply, (finished) => {
     stop.removeEventListener('abort', onStop);
     clearTimeout(timer);
     if (!finished && untilDisconnect) controller.abort(new Error('client disconnected'));

@@ -16,7 +16,13 @@ export function retryAfterSeconds(ms: number): number {
 /** Codes refused without an estimate, in s: a database comes back in seconds; a job slot frees only when a whole job ends. */
 const fixed: Record<string, number> = { VERDICT_STORE_UNAVAILABLE: 5, VERDICT_TOO_MANY_JOBS: 30 };
 
-/** The Retry-After of a 503 with `code`: its own estimate when it carries one, else the code's, else 1 s (a draining replica: another one answers). */
-export function retryAfterOf(code: string, estimate: number | undefined): number {
-  return estimate ?? fixed[code] ?? 1;
+/**
+ * The Retry-After of a 503 with `code`: its own estimate when it carries one; for a full queue
+ * without one (a pool's queue of cells), `queueWaitMs()`, admission's estimate of the queue's wait;
+ * else the code's, else 1 s (a draining replica: another one answers).
+ */
+export function retryAfterOf(code: string, estimate: number | undefined, queueWaitMs: () => number): number {
+  if (estimate !== undefined) return estimate;
+  if (code === 'VERDICT_OVERLOADED') return retryAfterSeconds(queueWaitMs());
+  return fixed[code] ?? 1;
 }

@@ -23,10 +23,6 @@ export class FairQueue<T extends Waiting> {
     return this.live;
   }
 
-  get callers(): number {
-    return this.ring.length;
-  }
-
   push(caller: string, items: readonly T[]): void {
     const queue = this.queueOf(caller);
     for (const item of items) queue.push(item);
@@ -46,7 +42,7 @@ export class FairQueue<T extends Waiting> {
   }
 
   /** Up to `max` live items of the next caller in turn, or none when nothing waits. */
-  take(max: number): { caller: string; items: T[] } | undefined {
+  take(max: number): T[] | undefined {
     while (this.ring.length > 0) {
       if (this.turn >= this.ring.length) this.turn = 0;
       const caller = this.ring[this.turn];
@@ -64,7 +60,7 @@ export class FairQueue<T extends Waiting> {
       }
       if (items.length > 0) {
         this.live -= items.length;
-        return { caller, items };
+        return items;
       }
     }
     return undefined;

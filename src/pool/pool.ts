@@ -208,8 +208,7 @@ export function createPool(options: PoolOptions): Pool {
       if (busy === 0 && running >= options.size) continue; // a standby stays idle while `size` workers run
       const chunkSize = Math.min(CHUNK_MAX, Math.max(1, Math.ceil(queue.length / (options.size * 4))));
       if (busy >= chunkSize) continue;
-      const taken = queue.take(chunkSize)!;
-      const chunk = taken.items;
+      const chunk = queue.take(chunkSize)!;
       const firstId = nextId;
       nextId += chunk.length;
       let message: ToWorker;
@@ -257,21 +256,13 @@ export function createPool(options: PoolOptions): Pool {
 
   return {
     submit(jobs, sink, signal, caller = '') {
-      if (signal?.aborted) {
-        jobs.forEach((job, index) => {
-          const outcome: CellOutcome = { score: null, reason: 'timeout', details: { message: abortMessage(signal) }, ms: 0 };
-          options.onOutcome?.(job.ruleId, outcome);
-          sink(index, outcome);
-        });
-        return;
-      }
       let left = jobs.length;
       const onAbort = () => {
         let waiting = 0;
         for (const entry of entries) {
           if (entry.settled) continue;
           if (!entry.inFlight) waiting++;
-          settle(entry, { score: null, reason: 'timeout', details: { message: abortMessage(signal!) }, ms: 0 });
+          settle(entry, aborted(signal!));
         }
         queue.release(waiting);
       };
@@ -281,6 +272,11 @@ export function createPool(options: PoolOptions): Pool {
         if (--left === 0) signal?.removeEventListener('abort', onAbort);
       };
       const entries = jobs.map((job, index): Entry => ({ job, index, sink: counted, caller, id: 0, attempts: 0, settled: false, inFlight: false }));
+      if (signal?.aborted) {
+        // The request has already ended: its cells answer now, never queued.
+        for (const entry of entries) settle(entry, aborted(signal));
+        return;
+      }
       queue.push(caller, entries);
       signal?.addEventListener('abort', onAbort, { once: true });
       pump();
@@ -310,6 +306,11 @@ export function createPool(options: PoolOptions): Pool {
 /** The pool as one caller sees it: every cell it submits is queued under `caller`. */
 export function forCaller(pool: Pool, caller: string): Pool {
   return { ...pool, submit: (jobs, sink, signal) => pool.submit(jobs, sink, signal, caller) };
+}
+
+/** The outcome of a cell whose request ended (`signal` aborted) before the cell was answered. */
+function aborted(signal: AbortSignal): CellOutcome {
+  return { score: null, reason: 'timeout', details: { message: abortMessage(signal) }, ms: 0 };
 }
 
 function abortMessage(signal: AbortSignal): string {

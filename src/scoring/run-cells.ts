@@ -20,8 +20,6 @@ export interface RunDeps {
   pools: Pools;
   config: Config;
   cache?: CellCache;
-  /** The Retry-After, in s, of a request refused for a full pool queue (admission's estimate of the queue's wait). */
-  queueRetryAfter?: () => number;
 }
 
 /** What `admit` throws: Overloaded, saying when the pool that refused could take the cells. */
@@ -69,8 +67,7 @@ export function createCellRun(deps: RunDeps, signal?: AbortSignal): CellRun {
       for (const cell of cells) counts.set(poolOf(cell), (counts.get(poolOf(cell)) ?? 0) + 1);
       for (const [pool, n] of counts) {
         if (!pool.canAccept(n)) {
-          const refusal = { hasRoom: () => pool.canAccept(n), retryAfter: deps.queueRetryAfter?.() };
-          throw Object.assign(new Overloaded(pool.stats().queued), refusal) satisfies QueueFull;
+          throw Object.assign(new Overloaded(pool.stats().queued), { hasRoom: () => pool.canAccept(n) }) satisfies QueueFull;
         }
       }
     },

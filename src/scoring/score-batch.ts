@@ -8,7 +8,7 @@
  */
 import type { Leaf, Registry } from '../registry/registry.ts';
 import { computeAdvantages, type GroupAdvantages } from './advantages.ts';
-import { buildCells, type BatchCells } from './build-cells.ts';
+import { buildCells, type BatchCells, type Cell } from './build-cells.ts';
 import { createDetailsBudget } from './cap-details.ts';
 import { planBatch, type BatchPlan, type PlanOptions } from './plan-rules.ts';
 import { nullShareWarnings, reportCompletion, verdictsOf } from './report.ts';
@@ -49,35 +49,63 @@ export async function scoreBatch(body: ScoreRequest, deps: ScoringDeps, options:
  * for bad input before anything is sent), and returns the promise of its result.
  */
 export function startBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): Promise<ScoreResponse> {
+  return prepareBatch(body, deps, options).launch();
+}
+
+/** A batch planned and built, nothing of it queued yet. */
+interface PreparedBatch {
+  /**
+   * Queues the cells and returns the promise of the result. A pool's full queue throws QueueFull before
+   * anything is queued, leaving the batch as it was: it can be launched again once there is room.
+   */
+  launch(): Promise<ScoreResponse>;
+}
+
+/** Plans and builds the batch synchronously, throwing catalog errors for bad input. */
+export function prepareBatch(body: ScoreRequest, deps: ScoringDeps, options: ScoreOptions = {}): PreparedBatch {
   const started = performance.now();
   const plan = planBatch(body, deps.registry, deps.config, options);
   const cells = buildCells(plan, deps.cache !== undefined);
-  const run = createCellRun(deps, options.signal);
-  const awaiting = [...cells.awaitingBatch.values()].flat();
-  run.admit([...cells.unique, ...awaiting.map((w) => w.cell), ...cells.deferred.flat()]);
-  run.submit(cells.unique);
-  const contextOf = batchContexts(plan);
-  for (const [leaf, waiting] of cells.awaitingBatch) {
-    void contextOf(leaf).then((context) => {
-      for (const { cell, key } of waiting) {
-        if (context) cell.sample.batch = context;
-        cell.key = key(context ? JSON.stringify(context) : '');
+  // Every distinct cell of the batch, each queued once (the pools' queues are counted in these).
+  const distinct = [...cells.unique, ...[...cells.awaitingBatch.values()].flat().map((w) => w.cell), ...cells.deferred.flat()];
+  // The batch's time counts its planning once, not the wait between launches refused for a full queue.
+  const preparedMs = performance.now() - started;
+  return {
+    launch() {
+      const since = performance.now() - preparedMs;
+      const run = createCellRun(deps, options.signal);
+      run.admit(distinct);
+      run.submit(cells.unique);
+      const contextOf = batchContexts(plan);
+      for (const [leaf, waiting] of cells.awaitingBatch) {
+        void contextOf(leaf).then((context) => {
+          for (const { cell, key } of waiting) {
+            withBatchContext(cell, context);
+            cell.key = key(context ? JSON.stringify(context) : '');
+          }
+          run.submit(waiting.map((w) => w.cell));
+        });
       }
-      run.submit(waiting.map((w) => w.cell));
-    });
-  }
-  return finishBatch(body, plan, cells, run, contextOf, deps, options, started);
+      return finishBatch(body, plan, cells, run, contextOf, deps, options, { started: since, distinct: distinct.length });
+    },
+  };
 }
 
-type ContextOf = (leaf: Leaf) => Promise<Record<string, unknown> | undefined>;
+type BatchContext = Record<string, unknown> | undefined;
+type ContextOf = (leaf: Leaf) => Promise<BatchContext>;
+
+/** A cell's sample gets its rule's batch context; without one (it failed) the rule scores as if the request held one group. */
+function withBatchContext(cell: Cell, context: BatchContext): void {
+  if (context) cell.sample.batch = context;
+}
 
 /** Each rule leaf's batch context, computed once per request, where the request is scored. */
 function batchContexts(plan: BatchPlan): ContextOf {
   const groups = plan.groups.map((g) => ({ prompt: g.prompt, metadata: g.input.metadata }));
-  const contexts = new Map<Leaf, Promise<Record<string, unknown> | undefined>>();
+  const contexts = new Map<Leaf, Promise<BatchContext>>();
   return (leaf) => {
     let context = contexts.get(leaf);
-    // A failing batchContext leaves the cells without one: the rule then scores as if the request held one group.
+    // A failing batchContext leaves the cells without one (withBatchContext).
     if (!context) contexts.set(leaf, (context = leaf.rule.batchContext!(groups, leaf.params).catch(() => undefined)));
     return context;
   };
@@ -86,12 +114,13 @@ function batchContexts(plan: BatchPlan): ContextOf {
 async function finishBatch(
   body: ScoreRequest,
   plan: BatchPlan,
-  { unique, awaitingBatch, deferred, cellsOf }: BatchCells,
+  { deferred, cellsOf }: BatchCells,
   run: CellRun,
   contextOf: ContextOf,
   deps: ScoringDeps,
   options: ScoreOptions,
-  started: number,
+  /** When the batch started (its planning included), and how many distinct cells it has. */
+  { started, distinct }: { started: number; distinct: number },
 ): Promise<ScoreResponse> {
   const method = body.advantages?.method ?? 'group';
   const aggregation = body.aggregation ?? 'sum_then_normalize';
@@ -133,10 +162,7 @@ async function finishBatch(
       if (deferred[gi].length > 0) {
         for (const cell of deferred[gi]) {
           cell.sample.verdicts = verdictsOf(rules, cellsOf[gi][cell.completionIndex!]);
-          if (cell.leaf.rule.batchContext) {
-            const context = await contextOf(cell.leaf);
-            if (context) cell.sample.batch = context;
-          }
+          if (cell.leaf.rule.batchContext) withBatchContext(cell, await contextOf(cell.leaf));
         }
         run.submit(deferred[gi]);
         await allDone(deferred[gi]);
@@ -168,7 +194,7 @@ async function finishBatch(
     timing: {
       total_ms: performance.now() - started,
       cells: plan.cells,
-      unique_cells: unique.length + [...awaitingBatch.values()].flat().length + deferred.flat().length,
+      unique_cells: distinct,
     },
   };
 }

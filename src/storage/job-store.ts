@@ -44,6 +44,9 @@ export interface JobStoreOptions extends JobLimits {
   onError?: (error: Error) => void;
 }
 
+/** How a job ended: its result, as JSON text, or its error. */
+export type JobOutcome = { result: string } | { error: JobError };
+
 /** A job this process holds. */
 export interface ClaimedJob {
   id: string;
@@ -53,7 +56,7 @@ export interface ClaimedJob {
   signal: AbortSignal;
   progress(groupsDone: number): Promise<void>;
   /** Stores the result (or the error) and ends the claim. */
-  finish(outcome: { result: string } | { error: JobError }): Promise<void>;
+  finish(outcome: JobOutcome): Promise<void>;
   /**
    * Gives the job back to the queue without counting this claim against MAX_ATTEMPTS: it could not
    * start for want of capacity here, which is no fault of the job's. Ends the claim.
@@ -125,4 +128,16 @@ export function fromJobRow(row: JobRow): JobRecord {
   if (row.error_code !== null) record.error = { code: row.error_code, message: row.error_message ?? '' };
   if (row.result !== null) record.result = row.result;
   return record;
+}
+
+/** The record of `row`, or undefined when there is none or it finished longer than `ttlMs` ago (kept until the next eviction). */
+export function liveJobRecord(row: JobRow | undefined, ttlMs: number): JobRecord | undefined {
+  if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - ttlMs)) return undefined;
+  return fromJobRow(row);
+}
+
+/** The columns a finished job's outcome is stored in. */
+export function outcomeColumns(outcome: JobOutcome): { status: 'done' | 'failed'; result: string | null; code: string | null; message: string | null } {
+  if ('error' in outcome) return { status: 'failed', result: null, code: outcome.error.code, message: outcome.error.message };
+  return { status: 'done', result: outcome.result, code: null, message: null };
 }

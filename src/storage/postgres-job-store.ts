@@ -17,11 +17,13 @@ import { clientConfig, createPostgresPool, guarded, inTransaction } from './post
 import {
   fromJobRow,
   jobColumns,
+  liveJobRecord,
   lostJob,
   MAX_ATTEMPTS,
+  outcomeColumns,
   tooMany,
   type ClaimedJob,
-  type JobError,
+  type JobOutcome,
   type JobRow,
   type JobStore,
   type JobStoreOptions,
@@ -74,13 +76,13 @@ export async function createPostgresJobStore(connectionString: string, options: 
   }
 
   const stopping = new AbortController();
-  const end = (id: string, outcome: { result: string } | { error: JobError }) => {
-    const error = 'error' in outcome ? outcome.error : undefined;
+  const end = (id: string, outcome: JobOutcome) => {
+    const { status, result, code, message } = outcomeColumns(outcome);
     return guarded(() =>
       pool.query(
         `UPDATE verdict_jobs SET status = $2, result = $3, error_code = $4, error_message = $5, finished_at = $6, request = NULL,
          groups_done = CASE WHEN $2 = 'done' THEN groups ELSE groups_done END WHERE id = $1`,
-        [id, error ? 'failed' : 'done', error ? null : (outcome as { result: string }).result, error?.code ?? null, error?.message ?? null, Date.now()],
+        [id, status, result, code, message, Date.now()],
       ),
     );
   };
@@ -107,9 +109,7 @@ export async function createPostgresJobStore(connectionString: string, options: 
       }),
     async get(id) {
       const { rows } = await guarded(() => pool.query<JobRow>(`SELECT ${jobColumns} FROM verdict_jobs WHERE id = $1`, [id]));
-      const row = rows[0];
-      if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - options.ttlMs)) return undefined;
-      return fromJobRow(row);
+      return liveJobRecord(rows[0], options.ttlMs);
     },
     work(run) {
       const handler = async ([job]: Job<Dispatch>[]) => {

@@ -7,7 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createClaimLoop } from './claim-loop.ts';
-import { fromJobRow, jobColumns, lostJob, MAX_ATTEMPTS, tooMany, type JobRow, type JobStore, type JobStoreOptions } from './job-store.ts';
+import {
+  fromJobRow,
+  jobColumns,
+  liveJobRecord,
+  lostJob,
+  MAX_ATTEMPTS,
+  outcomeColumns,
+  tooMany,
+  type JobRow,
+  type JobStore,
+  type JobStoreOptions,
+} from './job-store.ts';
 import { guarded, openSqlite, relaxed } from './open-sqlite.ts';
 
 /** Applied in order; PRAGMA user_version records how many ran. */
@@ -77,7 +88,7 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
       const row = next.get({ now });
       if (!row) return undefined;
       if (row.attempts >= MAX_ATTEMPTS) {
-        end.run({ id: row.id, owner: null, status: 'failed', result: null, ...lostJob(row.attempts), now });
+        end.run({ id: row.id, owner: null, ...outcomeColumns({ error: lostJob(row.attempts) }), now });
         continue;
       }
       take.run({ id: row.id, owner, lease: now + options.leaseMs, now });
@@ -90,7 +101,9 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     leaseMs: options.leaseMs,
     pollMs: POLL_MS,
     onError: options.onError,
-    claim: async () => guarded(() => claim.immediate()),
+    // A poll that finds nothing queued takes no write lock, which may be waited for on the event loop
+    // (BUSY_TIMEOUT_MS) while another process writes; in WAL a read waits for no one. The transaction reads the row again.
+    claim: async () => guarded(() => (next.get({ now: Date.now() }) ? claim.immediate() : undefined)),
     // Progress and renewals (one per job every few hundred ms, and per lease third) skip the fsync:
     // a lost progress count is corrected by the next write, and a renewal is lost only with the
     // machine, which took its holder with it, so the lease was due to lapse anyway.
@@ -98,20 +111,7 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     release: async (id) => void guarded(() => giveBack.run({ id, owner, uncounted: 0 })),
     postpone: async (id) => void guarded(() => giveBack.run({ id, owner, uncounted: 1 })),
     progress: async (id, done) => void guarded(() => relaxed(db, () => progress.run({ id, owner, done }))),
-    finish: async (id, outcome) => {
-      const error = 'error' in outcome ? outcome.error : undefined;
-      guarded(() =>
-        end.run({
-          id,
-          owner,
-          status: error ? 'failed' : 'done',
-          result: error ? null : (outcome as { result: string }).result,
-          code: error?.code ?? null,
-          message: error?.message ?? null,
-          now: Date.now(),
-        }),
-      );
-    },
+    finish: async (id, outcome) => void guarded(() => end.run({ id, owner, ...outcomeColumns(outcome), now: Date.now() })),
   });
 
   return {
@@ -123,8 +123,7 @@ export function createSqliteJobStore(file: string, options: JobStoreOptions): Jo
     },
     async get(id) {
       const row = guarded(() => select.get(id));
-      if (!row || (row.finished_at !== null && Number(row.finished_at) < Date.now() - options.ttlMs)) return undefined;
-      return fromJobRow(row);
+      return liveJobRecord(row, options.ttlMs);
     },
     work: (run) => loop.start(run),
     async close() {
