@@ -70,5 +70,16 @@ export function someNode(node: MathNode, test: (n: MathNode) => boolean): boolea
   return false;
 }
 
+/**
+ * The number of nodes mathjs's `filter` would visit, without building its list: someNode's children,
+ * plus a function's name node, which mathjs counts as a child of its FunctionNode.
+ */
+export function countNodes(node: MathNode): number {
+  const n = view(node);
+  let count = typeof n.fn === 'object' ? 1 + countNodes(n.fn as unknown as MathNode) : 1;
+  for (const child of n.args ?? n.items ?? (n.content ? [n.content] : [])) count += countNodes(child);
+  return count;
+}
+
 /** The operator (`add`) or function (`sqrt`) name of a node, else ''. */
 export const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : (n.fn?.name ?? ''));
