@@ -10,7 +10,8 @@ import { spend } from './budget.ts';
 import { getMath } from './mathjs.ts';
 import { LimitError } from './limits.ts';
 import { evalFloat, isConstantTree, Suspicious, type FloatScope } from './evaluate.ts';
-import { close, prng, type ExprVerdict, type NumericOptions, type Walk } from './expr-equal.ts';
+import type { ExprVerdict, NumericOptions } from './expr-equal.ts';
+import { close, prng, type Walk } from './numeric.ts';
 import { countNodes, fnName, someNode, view } from './value.ts';
 
 type Num = ReturnType<typeof evalFloat>;

@@ -11,7 +11,7 @@ import { spend } from './budget.ts';
 import { canonEqual, toCanon } from './canon/canonical.ts';
 import { formatNode } from './format-value.ts';
 import { evalFloat, Suspicious, type FloatScope } from './evaluate.ts';
-import { freeVariables, prng } from './expr-equal.ts';
+import { freeVariables, prng } from './numeric.ts';
 import { LimitError } from './limits.ts';
 import { fnName, view, type RelOp, type Value } from './value.ts';
 

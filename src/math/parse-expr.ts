@@ -10,7 +10,7 @@ import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { parseDecimal } from './rational.ts';
 import { DECIMALS, EXACT, expr, type Value } from './value.ts';
 import type { Token } from './lexer.ts';
-import { freeVariables } from './expr-equal.ts';
+import { freeVariables } from './numeric.ts';
 
 export const FUNCTIONS = new Set([
   'sin',

@@ -6,7 +6,8 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { evalFloat } from './evaluate.ts';
-import { close, freeVariables, prng, type NumericOptions } from './expr-equal.ts';
+import type { NumericOptions } from './expr-equal.ts';
+import { close, freeVariables, prng } from './numeric.ts';
 import { LimitError } from './limits.ts';
 import { inTarget, predicateOf, samePredicates, targetOf } from './membership.ts';
 import { canonEqual, isCompleteCanon, mulC, constCanon, subC, toCanon, type Canon } from './canon/canonical.ts';
