@@ -87,6 +87,9 @@ function setPredicate(v: Value, deadline: number): Predicate | null {
 function relationPredicate(v: Value, target: string, deadline: number): Predicate | null {
   if (v.kind !== 'relation') return setPredicate(v, deadline);
   const sides = v.sides.map((s) => (s.kind === 'expr' ? substitute(s.node, target) : s));
+  // The set right of an `in` does not depend on t: built once, at the first probe that reaches it (so a guard
+  // rail its ends hit fires only where that set is needed), and kept for the others.
+  const sets = new Map<number, Predicate | null>();
   return (t) => {
     for (let i = 0; i < v.ops.length; i++) {
       const op = v.ops[i]!;
@@ -96,7 +99,8 @@ function relationPredicate(v: Value, target: string, deadline: number): Predicat
       const l = num(left, t, deadline);
       if (l === null) return null;
       if (op === 'in') {
-        const inSet = setPredicate(right as Value, deadline);
+        if (!sets.has(i)) sets.set(i, setPredicate(right as Value, deadline));
+        const inSet = sets.get(i) ?? null;
         if (!inSet || !inSet(l)) return inSet ? false : null;
         continue;
       }
