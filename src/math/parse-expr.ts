@@ -232,14 +232,10 @@ export abstract class ExprParser {
     return n;
   }
   num(text: string): MathNode {
-    const r = parseDecimal(text);
-    const node = this.count(new this.m.ConstantNode(Number(r.n) / Number(r.d)));
-    EXACT.set(node, r);
-    const m = /[.eE]/.test(text) ? /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text) : null;
-    if (m && (m[2] !== undefined || m[3] !== undefined)) {
-      const digits = (m[1] ?? '') + (m[2] ?? '');
-      DECIMALS.set(node, { sig: digits.replace(/^0+/, '').length || digits.length, place: Number(m[3] ?? 0) - (m[2] ?? '').length });
-    }
+    const { value, decimal, sig, place } = parseDecimal(text);
+    const node = this.count(new this.m.ConstantNode(Number(value.n) / Number(value.d)));
+    EXACT.set(node, value);
+    if (decimal) DECIMALS.set(node, { sig, place });
     return node;
   }
   int(n: number): MathNode {
