@@ -8,7 +8,7 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { spend } from './budget.ts';
-import { canonEqual, toCanon } from './canon/canonical.ts';
+import { canonEqual, EXACT_ONLY, toCanon } from './canon/canonical.ts';
 import { formatNode } from './format-value.ts';
 import { evalFloat, Suspicious, type FloatScope } from './evaluate.ts';
 import { freeVariables, prng } from './numeric.ts';
@@ -203,13 +203,12 @@ function trustworthy(v: Value, deadline: number): boolean {
 
 /** Two boundaries floats cannot tell apart must be exactly equal (`3` and `3 + 10^{-20}` are not). */
 function boundariesAgree(gold: Boundary[], answer: Boundary[]): boolean {
-  const ctx = { imaginary: false, float: () => null };
   for (const a of answer) {
     for (const g of gold) {
       const near = Math.abs(a.x - g.x) <= 1e-9 * Math.max(1, Math.abs(g.x));
       if (!near) continue;
       spend(4);
-      const [ca, cg] = [toCanon(a.node, ctx), toCanon(g.node, ctx)];
+      const [ca, cg] = [toCanon(a.node, EXACT_ONLY), toCanon(g.node, EXACT_ONLY)];
       if (!ca || !cg || !canonEqual(ca, cg)) return false;
     }
   }

@@ -8,7 +8,7 @@ import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { parseDecimal } from './rational.ts';
-import { DECIMALS, EXACT, expr, type Value } from './value.ts';
+import { DECIMALS, EXACT, expr, TRIG, type Value } from './value.ts';
 import type { Token } from './lexer.ts';
 import { freeVariables } from './numeric.ts';
 
@@ -138,8 +138,6 @@ const HEDGE =
 const MULTI_ARG = new Set(['max', 'min', 'gcd', 'lcm']);
 /** Unit words that make the number an angle in degrees. */
 const DEGREE_WORDS = new Set(['degrees', 'degree', 'deg']);
-/** Functions whose argument in degrees (`\sin 30^\circ`) is an angle, taken in radians. */
-const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
 export const CONNECTORS = new Set(['and', 'or']);
 /** Commands that are operators or separators, never the start of an operand. */

@@ -81,5 +81,11 @@ export function countNodes(node: MathNode): number {
   return count;
 }
 
+/** Relations that are inequalities (`!=` among them): their solutions are a set, not a value. */
+export const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op === '<' || op === '<=' || op === '>' || op === '>=' || op === '!=');
+
+/** The trigonometric functions: the parser reads their arguments in degrees when marked so, canon/ knows their special angles. */
+export const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
+
 /** The operator (`add`) or function (`sqrt`) name of a node, else ''. */
 export const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : (n.fn?.name ?? ''));

@@ -9,7 +9,7 @@
 import type { MathNode } from 'mathjs';
 import { LIMITS, LimitError } from '../limits.ts';
 import * as Q from '../rational.ts';
-import { EXACT, fnName, view } from '../value.ts';
+import { EXACT, fnName, TRIG, view } from '../value.ts';
 import { factorize } from './factor.ts';
 import {
   I,
@@ -63,6 +63,9 @@ export interface CanonContext {
 }
 
 /** The exact form of `node`, or null when it has none or is over the size limits. */
+/** Exact forms only: no float decides a constant's sign, floor or maximum, and `i` is a variable. */
+export const EXACT_ONLY: CanonContext = { imaginary: false, float: () => null };
+
 export function toCanon(node: MathNode, ctx: CanonContext): Canon | null {
   try {
     return new Builder(ctx).build(node);
@@ -77,7 +80,6 @@ const HALF: Q.Rational = { n: 1n, d: 2n };
 /** Terms of \sum and \prod computed exactly in one expression. */
 const EXACT_SUM_TERMS = 500;
 const constCanonPi = (t: Q.Rational): Canon => polyCanon(scalePoly(atomPoly(PI), t));
-const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 
 class Builder {
   private bindings = new Map<string, Q.Rational>();
