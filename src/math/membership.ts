@@ -160,37 +160,30 @@ interface Boundary {
   node: MathNode;
 }
 
+/** The expressions of a value in order: itself, interval ends, and those of its parts, sides and items. */
+function valueNodes(v: Value, out: MathNode[] = []): MathNode[] {
+  if (v.kind === 'expr') out.push(v.node);
+  else if (v.kind === 'interval') out.push(v.lo, v.hi);
+  else if (v.kind === 'union' || v.kind === 'and') for (const w of v.parts) valueNodes(w, out);
+  else if (v.kind === 'relation') for (const w of v.sides) valueNodes(w, out);
+  else if (v.kind === 'set' || v.kind === 'tuple' || v.kind === 'list') for (const w of v.items) valueNodes(w, out);
+  return out;
+}
+
 /** Boundaries of one side: constants of its relations, ends and elements of its sets. */
-function boundaries(v: Value, deadline: number, out: Boundary[] = []): Boundary[] {
-  const visit = (w: Value) => {
-    if (w.kind === 'expr') {
-      if (freeVariables(w.node).vars.size === 0) {
-        const x = num(w.node, 0, deadline);
-        if (x !== null && Number.isFinite(x)) out.push({ x, node: w.node });
-      }
-    } else if (w.kind === 'interval') {
-      visit({ kind: 'expr', node: w.lo });
-      visit({ kind: 'expr', node: w.hi });
-    } else if (w.kind === 'union' || w.kind === 'and') w.parts.forEach(visit);
-    else if (w.kind === 'relation') w.sides.forEach(visit);
-    else if (w.kind === 'set' || w.kind === 'tuple' || w.kind === 'list') w.items.forEach(visit);
-  };
-  visit(v);
+function boundaries(v: Value, deadline: number): Boundary[] {
+  const out: Boundary[] = [];
+  for (const node of valueNodes(v)) {
+    if (freeVariables(node).vars.size > 0) continue;
+    const x = num(node, 0, deadline);
+    if (x !== null && Number.isFinite(x)) out.push({ x, node });
+  }
   return out;
 }
 
 /** The answer's constants are ones floats can judge (see Suspicious). */
 function trustworthy(v: Value, deadline: number): boolean {
-  const nodes: MathNode[] = [];
-  const visit = (w: Value) => {
-    if (w.kind === 'expr') nodes.push(w.node);
-    else if (w.kind === 'interval') nodes.push(w.lo, w.hi);
-    else if (w.kind === 'union' || w.kind === 'and') w.parts.forEach(visit);
-    else if (w.kind === 'relation') w.sides.forEach(visit);
-    else if (w.kind === 'set' || w.kind === 'tuple' || w.kind === 'list') w.items.forEach(visit);
-  };
-  visit(v);
-  for (const node of nodes) {
+  for (const node of valueNodes(v)) {
     try {
       evalFloat(node, { vars: new Map([[T, 0.5]]), complex: false, deadline, guard: true });
     } catch (error) {
