@@ -181,11 +181,18 @@ function boundaries(v: Value, deadline: number): Boundary[] {
   return out;
 }
 
-/** The answer's constants are ones floats can judge (see Suspicious). */
+/**
+ * Where an answer's variables stand while it is checked: no round number, at which `\ln(2x)` or
+ * `\cos(\pi x)` would vanish or land on an integer exactly and look suspicious.
+ */
+const GUARD_POINT = 0.7316;
+
+/** The answer's constants are ones floats can judge (see Suspicious), its variables bound so that `x + 10^{-20}` is checked too. */
 function trustworthy(v: Value, deadline: number): boolean {
   for (const node of valueNodes(v)) {
+    const vars = new Map([...freeVariables(node).vars].map((name) => [name, GUARD_POINT] as [string, number]));
     try {
-      evalFloat(node, { vars: new Map([[T, 0.5]]), complex: false, deadline, guard: true });
+      evalFloat(node, { vars, complex: false, deadline, guard: true });
     } catch (error) {
       if (error instanceof Suspicious) return false;
       if (error instanceof LimitError) throw error;
