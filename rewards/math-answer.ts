@@ -57,7 +57,7 @@ interface Params {
 
 export const reward = defineReward<Params>({
   id: 'math-answer',
-  version: 4,
+  version: 5,
   description:
     'Accuracy reward: 1 when the final answer (last \\boxed{}, "final answer is", <answer>, ...) is mathematically equivalent to the reference (LaTeX or plain; numbers, expressions, intervals, sets, tuples, matrices, equations), exact values compared exactly, else 0 (also when the answer is over the engine\'s guard rails or work budget); null when the reference cannot be parsed or judged.',
   paramsSchema,

@@ -47,6 +47,6 @@ it('isolates pathological answers within one batch', async () => {
 it('is listed with its examples', async () => {
   const response = await app.inject({ method: 'GET', url: '/v1/rewards/math-answer' });
   expect(response.statusCode).toBe(200);
-  expect(response.json()).toMatchObject({ id: 'math-answer', version: 4 });
+  expect(response.json()).toMatchObject({ id: 'math-answer', version: 5 });
   expect(response.json().examples.length).toBeGreaterThanOrEqual(3);
 });

@@ -7,6 +7,7 @@
  * rounding both to that many places.
  */
 import type { MathNode } from 'mathjs';
+import { LIMITS } from './limits.ts';
 import * as Q from './rational.ts';
 import { DECIMALS, EXACT, fnName, view } from './value.ts';
 
@@ -38,7 +39,7 @@ export function decimalOf(node: MathNode): DecimalInfo | null {
   if (fn === 'multiply') {
     const d = decimalOf(n.args![0]!);
     const k = powerOfTen(n.args![1]!);
-    return d && k !== null ? { value: Q.mul(d.value, Q.pow(Q.int(10), Q.int(k))), sig: d.sig, place: d.place + k } : null;
+    return d && k !== null ? { value: Q.mul(d.value, pow10(k)), sig: d.sig, place: d.place + k } : null;
   }
   return null;
 }
@@ -55,7 +56,7 @@ function powerOfTen(node: MathNode): number | null {
     e = view(e).args![0]!;
   }
   const k = EXACT.get(e);
-  if (!base || !Q.equals(base, Q.int(10)) || !k || !Q.isInteger(k) || DECIMALS.has(e) || k.n > 4096n) return null;
+  if (!base || !Q.equals(base, Q.int(10)) || !k || !Q.isInteger(k) || DECIMALS.has(e) || k.n > BigInt(LIMITS.maxExactExponent)) return null;
   return sign * Number(k.n);
 }
 

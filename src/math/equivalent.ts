@@ -12,7 +12,7 @@ import { getMath } from './mathjs.ts';
 import { formatValue } from './format-value.ts';
 import { textNorm } from './normalize-text.ts';
 import { keyOf, type Key } from './value-key.ts';
-import { fnName, view, type Value } from './value.ts';
+import { fnName, isInequality, view, type Value } from './value.ts';
 
 export interface EquivalenceOptions extends NumericOptions {
   /** Accept inequalities as an answer to a gold written `x \in S`. */
@@ -33,7 +33,6 @@ function asInterval(v: Value): { lo: MathNode; hi: MathNode; loClosed: boolean; 
   return a!.kind === 'expr' && b!.kind === 'expr' ? { lo: a.node, hi: b.node, loClosed: false, hiClosed: false } : null;
 }
 
-const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op !== '=' && op !== 'in' && op !== 'approx');
 /** `x < 2 \text{ or } x > 5`: a list of inequalities is the union of their solution sets. */
 const isRelationList = (v: Value) => v.kind === 'list' && !!v.either;
 const conditions = (v: Value) => v.kind === 'relation' || v.kind === 'and' || isRelationList(v);

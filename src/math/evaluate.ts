@@ -156,11 +156,8 @@ function evalNode(node: MathNode, scope: FloatScope): Num {
   }
   if (allReal) {
     const r = xs as number[];
-    if (
-      scope.guard &&
-      (TRANSCENDENTAL.has(name) ||
-        !(name in REAL || ['sqrt', 'abs', 'combinations', 'nthRoot', 'degree', 'percent', 'floor', 'ceil', 'gcd', 'lcm', 'max', 'min'].includes(name)))
-    ) {
+    // Unknown functions (no key of REAL and none of evalFunction's own) are opaque: guarded as transcendental ones are.
+    if (scope.guard && (TRANSCENDENTAL.has(name) || !(name in REAL || name === 'sqrt' || name === 'abs' || name === 'combinations'))) {
       return nearStep(r, evalFunction(name, r, scope));
     }
     return evalFunction(name, r, scope);

@@ -257,7 +257,8 @@ function fromText(text: string, lastNumber: boolean): Extraction | null {
   if (!spans.length && isBareMath(text)) return { parts: [text], source: 'whole' };
   // A number inside a span, or inside inline math broken across lines, is no plain number.
   const inside = (i: number) => spans.some((s) => i >= s.start && i < s.end) || broken.some((s) => i >= s.start && i < s.end);
-  const number = lastNumber ? [...text.matchAll(NUMBER)].filter((m) => !inside(m.index)).at(-1) : undefined;
+  let number: RegExpExecArray | undefined;
+  if (lastNumber) for (const m of text.matchAll(NUMBER)) if (!inside(m.index)) number = m;
   if (spans.length && !(number && number.index > spans.at(-1)!.end)) return { parts: joinedSpans(text, spans), source: 'math' };
   return number ? { parts: [number[0]], source: 'number' } : null;
 }

@@ -10,8 +10,9 @@ import { spend } from './budget.ts';
 import { getMath } from './mathjs.ts';
 import { LimitError } from './limits.ts';
 import { evalFloat, isConstantTree, Suspicious, type FloatScope } from './evaluate.ts';
-import { close, prng, type ExprVerdict, type NumericOptions, type Walk } from './expr-equal.ts';
-import { fnName, someNode, view } from './value.ts';
+import type { ExprVerdict, NumericOptions } from './expr-equal.ts';
+import { close, prng, type Walk } from './numeric.ts';
+import { countNodes, fnName, someNode, view } from './value.ts';
 
 type Num = ReturnType<typeof evalFloat>;
 
@@ -41,9 +42,10 @@ function value(node: MathNode, scope: FloatScope): Num | null | 'suspicious' {
 }
 
 export function numericEqual(a: MathNode, b: MathNode, names: Set<string>, integer: Walk['integer'], options: NumericOptions): ExprVerdict {
-  spend(a.filter(() => true).length + b.filter(() => true).length);
+  const size = countNodes(a) + countNodes(b);
+  spend(size);
   if (names.size === 0) return { equal: constantsEqual(a, b, options), path: 'numeric' };
-  return identity(a, b, names, integer, options);
+  return identity(a, b, size, names, integer, options);
 }
 
 function constantsEqual(a: MathNode, b: MathNode, options: NumericOptions): boolean {
@@ -83,11 +85,11 @@ function atPoint(a: MathNode, b: MathNode, scope: FloatScope, relTol: number, gu
   return close(fa, fb, relTol, POINT_NOISE) ? 'agree' : 'differ';
 }
 
-function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['integer'], options: NumericOptions): ExprVerdict {
+/** `size` is the node count of both trees, spent once per point. */
+function identity(a: MathNode, b: MathNode, size: number, vars: Set<string>, integer: Walk['integer'], options: NumericOptions): ExprVerdict {
   const rand = prng(0x5eed);
   const names = [...vars];
   const complex = names.length === 1 && names[0] === 'i';
-  const size = a.filter(() => true).length + b.filter(() => true).length;
   let agreeing = 0;
   let suspicious = 0;
   for (let attempt = 0; attempt < 40 && agreeing < 6; attempt++) {
@@ -109,7 +111,7 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['in
     if (verdict === 'agree') agreeing++;
   }
   // After a suspicious point only full agreement counts, and never simplify, which folds constants in floats too.
-  if (agreeing < (suspicious ? 6 : 3)) return { equal: suspicious === 0 && simplifiesToZero(a, b), path: 'simplify' };
+  if (agreeing < (suspicious ? 6 : 3)) return { equal: suspicious === 0 && simplifiesToZero(a, b, size), path: 'simplify' };
   if (integer !== 'only' && !complex) {
     for (const x of piecewisePoints(a, b)) {
       spend(size);
@@ -123,9 +125,9 @@ function identity(a: MathNode, b: MathNode, vars: Set<string>, integer: Walk['in
 /** Past this many nodes mathjs simplify may take seconds; such pairs stay unproven. */
 const MAX_SIMPLIFY_NODES = 60;
 
-function simplifiesToZero(a: MathNode, b: MathNode): boolean {
+function simplifiesToZero(a: MathNode, b: MathNode, size: number): boolean {
   const { math, simplify } = getMath();
-  if (a.filter(() => true).length + b.filter(() => true).length > MAX_SIMPLIFY_NODES) return false;
+  if (size > MAX_SIMPLIFY_NODES) return false;
   spend(20_000); // simplify's rule passes are the costliest step here
   try {
     const d = simplify(new math.OperatorNode('-', 'subtract', [a, b]));

@@ -8,10 +8,10 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { spend } from './budget.ts';
-import { canonEqual, toCanon } from './canon/canonical.ts';
+import { canonEqual, EXACT_ONLY, toCanon } from './canon/canonical.ts';
 import { formatNode } from './format-value.ts';
 import { evalFloat, Suspicious, type FloatScope } from './evaluate.ts';
-import { freeVariables, prng } from './expr-equal.ts';
+import { freeVariables, prng } from './numeric.ts';
 import { LimitError } from './limits.ts';
 import { fnName, view, type RelOp, type Value } from './value.ts';
 
@@ -87,6 +87,9 @@ function setPredicate(v: Value, deadline: number): Predicate | null {
 function relationPredicate(v: Value, target: string, deadline: number): Predicate | null {
   if (v.kind !== 'relation') return setPredicate(v, deadline);
   const sides = v.sides.map((s) => (s.kind === 'expr' ? substitute(s.node, target) : s));
+  // The set right of an `in` does not depend on t: built once, at the first probe that reaches it (so a guard
+  // rail its ends hit fires only where that set is needed), and kept for the others.
+  const sets = new Map<number, Predicate | null>();
   return (t) => {
     for (let i = 0; i < v.ops.length; i++) {
       const op = v.ops[i]!;
@@ -96,7 +99,8 @@ function relationPredicate(v: Value, target: string, deadline: number): Predicat
       const l = num(left, t, deadline);
       if (l === null) return null;
       if (op === 'in') {
-        const inSet = setPredicate(right as Value, deadline);
+        if (!sets.has(i)) sets.set(i, setPredicate(right as Value, deadline));
+        const inSet = sets.get(i) ?? null;
         if (!inSet || !inSet(l)) return inSet ? false : null;
         continue;
       }
@@ -156,39 +160,39 @@ interface Boundary {
   node: MathNode;
 }
 
-/** Boundaries of one side: constants of its relations, ends and elements of its sets. */
-function boundaries(v: Value, deadline: number, out: Boundary[] = []): Boundary[] {
-  const visit = (w: Value) => {
-    if (w.kind === 'expr') {
-      if (freeVariables(w.node).vars.size === 0) {
-        const x = num(w.node, 0, deadline);
-        if (x !== null && Number.isFinite(x)) out.push({ x, node: w.node });
-      }
-    } else if (w.kind === 'interval') {
-      visit({ kind: 'expr', node: w.lo });
-      visit({ kind: 'expr', node: w.hi });
-    } else if (w.kind === 'union' || w.kind === 'and') w.parts.forEach(visit);
-    else if (w.kind === 'relation') w.sides.forEach(visit);
-    else if (w.kind === 'set' || w.kind === 'tuple' || w.kind === 'list') w.items.forEach(visit);
-  };
-  visit(v);
+/** The expressions of a value in order: itself, interval ends, and those of its parts, sides and items. */
+function valueNodes(v: Value, out: MathNode[] = []): MathNode[] {
+  if (v.kind === 'expr') out.push(v.node);
+  else if (v.kind === 'interval') out.push(v.lo, v.hi);
+  else if (v.kind === 'union' || v.kind === 'and') for (const w of v.parts) valueNodes(w, out);
+  else if (v.kind === 'relation') for (const w of v.sides) valueNodes(w, out);
+  else if (v.kind === 'set' || v.kind === 'tuple' || v.kind === 'list') for (const w of v.items) valueNodes(w, out);
   return out;
 }
 
-/** The answer's constants are ones floats can judge (see Suspicious). */
+/** Boundaries of one side: constants of its relations, ends and elements of its sets. */
+function boundaries(v: Value, deadline: number): Boundary[] {
+  const out: Boundary[] = [];
+  for (const node of valueNodes(v)) {
+    if (freeVariables(node).vars.size > 0) continue;
+    const x = num(node, 0, deadline);
+    if (x !== null && Number.isFinite(x)) out.push({ x, node });
+  }
+  return out;
+}
+
+/**
+ * Where an answer's variables stand while it is checked: no round number, at which `\ln(2x)` or
+ * `\cos(\pi x)` would vanish or land on an integer exactly and look suspicious.
+ */
+const GUARD_POINT = 0.7316;
+
+/** The answer's constants are ones floats can judge (see Suspicious), its variables bound so that `x + 10^{-20}` is checked too. */
 function trustworthy(v: Value, deadline: number): boolean {
-  const nodes: MathNode[] = [];
-  const visit = (w: Value) => {
-    if (w.kind === 'expr') nodes.push(w.node);
-    else if (w.kind === 'interval') nodes.push(w.lo, w.hi);
-    else if (w.kind === 'union' || w.kind === 'and') w.parts.forEach(visit);
-    else if (w.kind === 'relation') w.sides.forEach(visit);
-    else if (w.kind === 'set' || w.kind === 'tuple' || w.kind === 'list') w.items.forEach(visit);
-  };
-  visit(v);
-  for (const node of nodes) {
+  for (const node of valueNodes(v)) {
+    const vars = new Map([...freeVariables(node).vars].map((name) => [name, GUARD_POINT] as [string, number]));
     try {
-      evalFloat(node, { vars: new Map([[T, 0.5]]), complex: false, deadline, guard: true });
+      evalFloat(node, { vars, complex: false, deadline, guard: true });
     } catch (error) {
       if (error instanceof Suspicious) return false;
       if (error instanceof LimitError) throw error;
@@ -199,13 +203,12 @@ function trustworthy(v: Value, deadline: number): boolean {
 
 /** Two boundaries floats cannot tell apart must be exactly equal (`3` and `3 + 10^{-20}` are not). */
 function boundariesAgree(gold: Boundary[], answer: Boundary[]): boolean {
-  const ctx = { imaginary: false, float: () => null };
   for (const a of answer) {
     for (const g of gold) {
       const near = Math.abs(a.x - g.x) <= 1e-9 * Math.max(1, Math.abs(g.x));
       if (!near) continue;
       spend(4);
-      const [ca, cg] = [toCanon(a.node, ctx), toCanon(g.node, ctx)];
+      const [ca, cg] = [toCanon(a.node, EXACT_ONLY), toCanon(g.node, EXACT_ONLY)];
       if (!ca || !cg || !canonEqual(ca, cg)) return false;
     }
   }

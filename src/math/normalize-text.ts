@@ -87,10 +87,12 @@ export function normalizeText(raw: string): string {
   return text;
 }
 
+/** `\text{…}` and its kin reduced to their words. */
+export const stripTextCommands = (s: string) => s.replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox|operatorname)\s*\{([^{}]*)\}/g, '$1');
+
 /** Plain words compared as text: case, articles, `\text{}` and surrounding punctuation do not count; a single letter keeps its case (`a` is not `A`). */
 export function textNorm(s: string): string {
-  const t = s
-    .replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox|operatorname)\s*\{([^{}]*)\}/g, '$1')
+  const t = stripTextCommands(s)
     .replace(/[\s~]+/g, ' ')
     .trim()
     .replace(/^[\s"'`([]+|[\s"'`.!?;:,)\]]+$/g, '')

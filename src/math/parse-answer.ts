@@ -11,7 +11,7 @@ import { tokenize } from './lexer.ts';
 import { cleanMath, type CleanOptions } from './clean-math.ts';
 import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { expandPlusMinus } from './plus-minus.ts';
-import { expr, type RelOp, type Value } from './value.ts';
+import { expr, isInequality, type RelOp, type Value } from './value.ts';
 
 const REL_CMDS: Record<string, RelOp> = {
   le: '<=',
@@ -207,8 +207,6 @@ class AnswerParser extends PrimaryParser {
     return expr(env === 'vmatrix' ? this.call('det', [array]) : array);
   }
 }
-
-const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op === '<' || op === '<=' || op === '>' || op === '>=' || op === '!=');
 
 /**
  * Items of one answer: inequalities joined only by "or" are a union of solution sets, joined only by

@@ -8,9 +8,9 @@ import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { LIMITS, LimitError, ParseError } from './limits.ts';
 import { parseDecimal } from './rational.ts';
-import { DECIMALS, EXACT, expr, type Value } from './value.ts';
+import { DECIMALS, EXACT, expr, TRIG, type Value } from './value.ts';
 import type { Token } from './lexer.ts';
-import { freeVariables } from './expr-equal.ts';
+import { freeVariables } from './numeric.ts';
 
 export const FUNCTIONS = new Set([
   'sin',
@@ -138,8 +138,6 @@ const HEDGE =
 const MULTI_ARG = new Set(['max', 'min', 'gcd', 'lcm']);
 /** Unit words that make the number an angle in degrees. */
 const DEGREE_WORDS = new Set(['degrees', 'degree', 'deg']);
-/** Functions whose argument in degrees (`\sin 30^\circ`) is an angle, taken in radians. */
-const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage']);
 export const CONNECTORS = new Set(['and', 'or']);
 /** Commands that are operators or separators, never the start of an operand. */
@@ -232,14 +230,10 @@ export abstract class ExprParser {
     return n;
   }
   num(text: string): MathNode {
-    const r = parseDecimal(text);
-    const node = this.count(new this.m.ConstantNode(Number(r.n) / Number(r.d)));
-    EXACT.set(node, r);
-    const m = /[.eE]/.test(text) ? /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text) : null;
-    if (m && (m[2] !== undefined || m[3] !== undefined)) {
-      const digits = (m[1] ?? '') + (m[2] ?? '');
-      DECIMALS.set(node, { sig: digits.replace(/^0+/, '').length || digits.length, place: Number(m[3] ?? 0) - (m[2] ?? '').length });
-    }
+    const { value, decimal, sig, place } = parseDecimal(text);
+    const node = this.count(new this.m.ConstantNode(Number(value.n) / Number(value.d)));
+    EXACT.set(node, value);
+    if (decimal) DECIMALS.set(node, { sig, place });
     return node;
   }
   int(n: number): MathNode {

@@ -34,15 +34,31 @@ export function rational(n: bigint, d: bigint = 1n): Rational {
   return { n: n / g, d: d / g };
 }
 
-/** Parses a plain decimal literal (`12`, `0.25`, `.4`, `1.2e-5`) exactly. */
-export function parseDecimal(text: string): Rational {
+export interface Decimal {
+  value: Rational;
+  /** Written with a decimal point or an exponent (`0.25`, `1e3`), not as an integer. */
+  decimal: boolean;
+  /** Significant digits. */
+  sig: number;
+  /** The power of ten of the last digit written. */
+  place: number;
+}
+
+/** Parses a plain decimal literal (`12`, `0.25`, `.4`, `1.2e-5`) exactly, with the precision it is written to. */
+export function parseDecimal(text: string): Decimal {
   const m = /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
   if (!m) throw new RangeError(`not a decimal: ${text}`);
   const frac = m[2] ?? '';
   const exp = Number(m[3] ?? 0) - frac.length;
   if (Math.abs(exp) > LIMITS.maxExactExponent) throw new LimitError('exponent');
-  const digits = BigInt((m[1] ?? '') + frac || '0');
-  return exp >= 0 ? rational(digits * 10n ** BigInt(exp)) : rational(digits, 10n ** BigInt(-exp));
+  const written = (m[1] ?? '') + frac;
+  const digits = BigInt(written || '0');
+  return {
+    value: exp >= 0 ? rational(digits * 10n ** BigInt(exp)) : rational(digits, 10n ** BigInt(-exp)),
+    decimal: m[2] !== undefined || m[3] !== undefined,
+    sig: written.replace(/^0+/, '').length || written.length,
+    place: exp,
+  };
 }
 
 export const ZERO: Rational = { n: 0n, d: 1n };

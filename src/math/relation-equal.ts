@@ -6,10 +6,11 @@
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
 import { evalFloat } from './evaluate.ts';
-import { close, freeVariables, prng, type NumericOptions } from './expr-equal.ts';
+import type { NumericOptions } from './expr-equal.ts';
+import { close, freeVariables, prng } from './numeric.ts';
 import { LimitError } from './limits.ts';
 import { inTarget, predicateOf, samePredicates, targetOf } from './membership.ts';
-import { canonEqual, isCompleteCanon, mulC, constCanon, subC, toCanon, type Canon } from './canon/canonical.ts';
+import { canonEqual, EXACT_ONLY, isCompleteCanon, mulC, constCanon, subC, toCanon, type Canon } from './canon/canonical.ts';
 import * as Q from './rational.ts';
 import { fnName, view, type RelOp, type Value } from './value.ts';
 
@@ -142,9 +143,8 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
  * cannot decide (then floats do).
  */
 function exactRatio(f: MathNode, h: MathNode): Q.Rational | null | undefined {
-  const ctx = { imaginary: false, float: () => null };
-  const cf = toCanon(f, ctx);
-  const ch = toCanon(h, ctx);
+  const cf = toCanon(f, EXACT_ONLY);
+  const ch = toCanon(h, EXACT_ONLY);
   if (!cf || !ch || !cf.num.size || !ch.num.size) return undefined;
   const lead = (c: Canon) => [...c.num.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))[0]!;
   const [mf, mh] = [lead(cf), lead(ch)];

@@ -7,7 +7,7 @@
  * partner and without a decisive key are compared one by one.
  */
 import type { MathNode } from 'mathjs';
-import { canonKey, isCompleteCanon, rationalValue, toCanon } from './canon/canonical.ts';
+import { canonKey, EXACT_ONLY, isCompleteCanon, rationalValue, toCanon } from './canon/canonical.ts';
 import * as Q from './rational.ts';
 import { textNorm } from './normalize-text.ts';
 import { DECIMALS, fnName, nodeFact, someNode, view, type Value } from './value.ts';
@@ -17,7 +17,6 @@ export interface Key {
   decisive: boolean;
 }
 
-const KEYLESS = { imaginary: false, float: () => null };
 const cache = nodeFact<Key>('key');
 const NONE: Key = { key: null, decisive: false };
 
@@ -35,7 +34,7 @@ function exprKey(node: MathNode): Key {
     cache.set(node, key);
     return key;
   }
-  const c = toCanon(node, KEYLESS);
+  const c = toCanon(node, EXACT_ONLY);
   const conventions = someNode(
     node,
     (x) => DECIMALS.has(x) || ['percent', 'degree'].includes(fnName(view(x))) || (view(x).type === 'SymbolNode' && view(x).name === 'i'),

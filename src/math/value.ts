@@ -70,5 +70,22 @@ export function someNode(node: MathNode, test: (n: MathNode) => boolean): boolea
   return false;
 }
 
+/**
+ * The number of nodes mathjs's `filter` would visit, without building its list: someNode's children,
+ * plus a function's name node, which mathjs counts as a child of its FunctionNode.
+ */
+export function countNodes(node: MathNode): number {
+  const n = view(node);
+  let count = typeof n.fn === 'object' ? 1 + countNodes(n.fn as unknown as MathNode) : 1;
+  for (const child of n.args ?? n.items ?? (n.content ? [n.content] : [])) count += countNodes(child);
+  return count;
+}
+
+/** Relations that are inequalities (`!=` among them): their solutions are a set, not a value. */
+export const isInequality = (v: Value) => v.kind === 'relation' && v.ops.every((op) => op === '<' || op === '<=' || op === '>' || op === '>=' || op === '!=');
+
+/** The trigonometric functions: the parser reads their arguments in degrees when marked so, canon/ knows their special angles. */
+export const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
+
 /** The operator (`add`) or function (`sqrt`) name of a node, else ''. */
 export const fnName = (n: NodeLike) => (typeof n.fn === 'string' ? n.fn : (n.fn?.name ?? ''));

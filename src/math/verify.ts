@@ -7,7 +7,7 @@
  */
 import type { ScoreResult } from '../../rewards/types.ts';
 import { withBudget } from './budget.ts';
-import { normalizeText, textNorm } from './normalize-text.ts';
+import { normalizeText, stripTextCommands, textNorm } from './normalize-text.ts';
 import { extractAnswer, extractGold, type Extraction } from './extract.ts';
 import { parseAnswer } from './parse-answer.ts';
 import { equivalent } from './equivalent.ts';
@@ -27,7 +27,6 @@ interface Parsed {
 const TEXT_LIKE = /^[\p{L}\p{N}\s.,;:'"()!?&-]*\p{L}[\p{L}\p{N}\s.,;:'"()!?&-]*$/u;
 /** Short answers that are words even though the parser could read them as products of letters. */
 const ANSWER_WORDS = /^(?:no|yes|none|true|false|odd|even|both|neither|all|never|always|impossible|undefined)$/i;
-const stripText = (s: string) => s.replace(/\\(?:text|textbf|textit|textrm|textnormal|mathrm|mbox|operatorname)\s*\{([^{}]*)\}/g, '$1');
 
 /** Details stay small whatever the answer's size. */
 const MAX_DETAIL_CHARS = 300;
@@ -39,7 +38,7 @@ const clip = (s: string) => (s.length > MAX_DETAIL_CHARS ? `${s.slice(0, MAX_DET
  * Braces and that one space stay: `\sqrt{2+1}` is not `\sqrt{2}+1`, `1 2` is not `12`; the maths decides those.
  */
 function textKey(s: string): string {
-  return stripText(s)
+  return stripTextCommands(s)
     .replace(/\\[,;:! ]|\$|\\\(|\\\)/g, '')
     .trim()
     .replace(/\s+/g, ' ')
@@ -58,11 +57,11 @@ function parsePart(part: string, options: VerifyOptions, maxChars: number): Pars
   // Words only matter when the part has a run of letters that is no command.
   const letters = /(?<![\\a-zA-Z])[a-zA-Z]{2,}/.test(part);
   const words = letters ? numberWords(part) : null;
-  if (letters && ANSWER_WORDS.test(stripText(part).trim())) return { value: { kind: 'text', text: stripText(part).trim() }, wordy: true };
+  if (letters && ANSWER_WORDS.test(stripTextCommands(part).trim())) return { value: { kind: 'text', text: stripTextCommands(part).trim() }, wordy: true };
   try {
     return parseAnswer(words ?? part, { decimalComma: options.decimalComma, maxChars });
   } catch (error) {
-    const text = stripText(part).trim();
+    const text = stripTextCommands(part).trim();
     if (error instanceof ParseError && TEXT_LIKE.test(text)) return { value: { kind: 'text', text }, wordy: true };
     throw error;
   }

@@ -9,7 +9,7 @@
 import type { MathNode } from 'mathjs';
 import { LIMITS, LimitError } from '../limits.ts';
 import * as Q from '../rational.ts';
-import { EXACT, fnName, view } from '../value.ts';
+import { EXACT, fnName, TRIG, view } from '../value.ts';
 import { factorize } from './factor.ts';
 import {
   I,
@@ -63,6 +63,9 @@ export interface CanonContext {
 }
 
 /** The exact form of `node`, or null when it has none or is over the size limits. */
+/** Exact forms only: no float decides a constant's sign, floor or maximum, and `i` is a variable. */
+export const EXACT_ONLY: CanonContext = { imaginary: false, float: () => null };
+
 export function toCanon(node: MathNode, ctx: CanonContext): Canon | null {
   try {
     return new Builder(ctx).build(node);
@@ -77,7 +80,6 @@ const HALF: Q.Rational = { n: 1n, d: 2n };
 /** Terms of \sum and \prod computed exactly in one expression. */
 const EXACT_SUM_TERMS = 500;
 const constCanonPi = (t: Q.Rational): Canon => polyCanon(scalePoly(atomPoly(PI), t));
-const TRIG = new Set(['sin', 'cos', 'tan', 'sec', 'csc', 'cot']);
 
 class Builder {
   private bindings = new Map<string, Q.Rational>();
@@ -281,14 +283,12 @@ class Builder {
       }
     }
     const factors: [Atom, Q.Rational][] = m.factors.map(([atom, e]) => [atom, Q.mul(e, r)]);
-    const radicand = this.rationalRoot(coef, r);
-    if (!radicand) return this.opaque('pow', [base, constCanon(r)]);
-    const root = monoOf(radicand.coef, [...radicand.factors, ...factors], m.exp ? scalePoly(m.exp, r) : null);
+    const root = monoOf(Q.ONE, [...this.rationalRoot(coef, r), ...factors], m.exp ? scalePoly(m.exp, r) : null);
     return polyCanon(extra === ONE_POLY ? root : mulPoly(root, extra));
   }
 
-  /** (n/d)^r for a positive rational, through its prime factors; a base too large to factor stays whole. */
-  private rationalRoot(q: Q.Rational, r: Q.Rational): { coef: Q.Rational; factors: [Atom, Q.Rational][] } | null {
+  /** The factors of (n/d)^r for a positive rational, through its primes; a base too large to factor stays whole. */
+  private rationalRoot(q: Q.Rational, r: Q.Rational): [Atom, Q.Rational][] {
     const factors: [Atom, Q.Rational][] = [];
     for (const [x, power] of [
       [q.n, r],
@@ -299,7 +299,7 @@ class Builder {
       if (!primes) factors.push([radicandAtom(x), power]);
       else for (const [prime, k] of primes) factors.push([primeAtom(prime), Q.mul(Q.int(k), power)]);
     }
-    return { coef: Q.ONE, factors };
+    return factors;
   }
 
   /** Whether a polynomial is a sum of even powers with positive coefficients (x^2 + 1), so even roots of it are real. */
@@ -427,10 +427,10 @@ class Builder {
   /** \sum and \prod with exact integer bounds run term by term; with a variable bound they stay opaque. */
   private bigOperator(name: string, args: MathNode[]): Canon {
     const [body, index, loNode, hiNode] = args;
-    const lo = rationalOfCanon(this.build(loNode!));
-    const hi = rationalOfCanon(this.build(hiNode!));
+    const [loCanon, hiCanon] = [this.build(loNode!), this.build(hiNode!)];
+    const [lo, hi] = [rationalOfCanon(loCanon), rationalOfCanon(hiCanon)];
     const k = view(index!).name!;
-    if (!lo || !hi) return this.opaque(name, [this.build(body!), this.build(loNode!), this.build(hiNode!)]);
+    if (!lo || !hi) return this.opaque(name, [this.build(body!), loCanon, hiCanon]);
     const from = Q.floor(lo) + (Q.isInteger(lo) ? 0n : 1n);
     const to = Q.floor(hi);
     if (to - from > BigInt(EXACT_SUM_TERMS)) throw new LimitError('sum length');
