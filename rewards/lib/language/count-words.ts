@@ -81,7 +81,6 @@ export function countWords(text: string, target: Target): WordCounts {
 
 function labelOf(script: string, target: Target): string {
   if (script === target.script) return target.code; // the target's script, when eld cannot tell its languages apart
-  if (target.script === 'Japanese' && (script === 'Hiragana' || script === 'Katakana')) return 'ja';
   return scriptLabel(script);
 }
 

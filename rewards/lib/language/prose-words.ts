@@ -18,8 +18,8 @@
  *   runs (at most 3 words) of capitalised Latin words (names: Pythagoras,
  *   Isaac Newton) unless one is a common English word (Wait, So, By).
  * A word mixing lookalike scripts (a Cyrillic Т in "Тhe") is labelled
- * 'mixed'; a Latin variable carrying a Korean or Japanese particle ("n이")
- * takes the particle's script (tokenize.ts).
+ * 'mixed'; a Latin variable carrying a Korean particle ("n이") takes the
+ * particle's script (tokenize.ts).
  */
 import { normalizeText } from '../text/normalize.ts';
 import { hasKana } from '../text/unspaced.ts';
@@ -165,8 +165,8 @@ function judgeWord(sentence: string, tokens: Token[], i: number, target: Target)
   return script;
 }
 
+/** Han and kana are always in unspaced runs (tokenize.ts), so a spaced word's script is never part of a 'Japanese' target's. */
 function inTargetScript(script: string, target: Target): boolean {
-  if (target.script === 'Japanese') return script === 'Hiragana' || script === 'Katakana' || script === 'Han';
   return script === target.script;
 }
 

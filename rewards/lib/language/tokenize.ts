@@ -169,8 +169,9 @@ const LOOKALIKES = new Set(['Latin', 'Cyrillic', 'Greek', 'mixed']);
 
 /**
  * The script of a word whose letters change script: 'mixed' between
- * lookalike scripts; otherwise the one that is not Latin, since Korean and
- * Japanese attach particles to a Latin variable ("n이", "xは").
+ * lookalike scripts; otherwise the one that is not Latin, since Korean
+ * attaches particles to a Latin variable ("n이"; a Japanese "xは" is a
+ * word and a kana run, as kana is never part of a word).
  */
 function mixedScript(a: string, b: string): string {
   if (LOOKALIKES.has(a) && LOOKALIKES.has(b)) return 'mixed';
