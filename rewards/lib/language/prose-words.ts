@@ -88,9 +88,13 @@ export function proseSentences(text: string, target: Target): Sentence[] {
         out.words.push(asWord(token, script, clause));
       }
     }
+    // Every kana and Han letter is in a CJK run (tokenize.ts): those runs are all there is to read.
     if (out.han) {
-      out.kana = hasKana(sentence);
-      out.chineseOnly = hasChineseOnly(sentence);
+      for (const word of out.words) {
+        if (word.unspaced !== 'CJK') continue;
+        out.kana ||= hasKana(word.text);
+        out.chineseOnly ||= hasChineseOnly(word.text);
+      }
     }
     sentences.push(out);
   }
