@@ -23,7 +23,7 @@
  */
 import { normalizeText } from '../text/normalize.ts';
 import { hasKana } from '../text/unspaced.ts';
-import { hasChineseOnly } from './han-context.ts';
+import { hasChineseOnly, type HanSentence } from './han-context.ts';
 import { stripNonProse } from './strip-non-prose.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
@@ -40,13 +40,9 @@ export interface Target {
  */
 export type Word = Token;
 
-export interface Sentence {
+export interface Sentence extends HanSentence {
   words: Word[];
   neutral: number;
-  han: boolean;
-  kana: boolean;
-  hangul: boolean;
-  chineseOnly: boolean;
   /** It has Cyrillic words (which may be English in disguise: transliteration.ts). */
   cyrillic: boolean;
 }
