@@ -14,7 +14,9 @@
  * wall time: what a run costs when no other process competes for the core.
  * Then cells/s for every text rule on a ~300-word completion, and the cost of
  * the long inputs the tests score without timing them (a 20k-character
- * fuzzy_match, a catastrophic pattern over 100k characters).
+ * fuzzy_match, a catastrophic pattern over 100k characters). Last,
+ * language-consistency with target same_as_prompt over training steps of
+ * 64 new prompts x 16 completions: CPU ms per step, prompts read once each.
  */
 import { reward as cosineLength } from '../rewards/cosine-length.ts';
 import { reward as languageConsistency } from '../rewards/language-consistency.ts';
@@ -173,3 +175,34 @@ for (const [label, rule, sample, params] of long) {
   const times = await timeCell(rule, sample, params, LONG_RUNS);
   console.log(`${label.padEnd(44)} ${fmt(percentile(times, 50), 2).padStart(9)}`);
 }
+
+// With target same_as_prompt every cell reads its prompt's language; a group's completions share that prompt.
+const PROMPTS = 64;
+const GROUP_SIZE = 16;
+const STEPS = 15;
+
+/** One step of training: 64 new prompts (6 sentences, the 14 languages in turn), 16 completions of 20 sentences each. */
+function trainingStep(step: number): Sample[] {
+  const samples: Sample[] = [];
+  for (let p = 0; p < PROMPTS; p++) {
+    const own = PROSE[languages[p % languages.length]];
+    const prompt = `${step * PROMPTS + p}. ${Array.from({ length: 6 }, (_, k) => own[(p + k) % own.length]).join(' ')}`;
+    for (let c = 0; c < GROUP_SIZE; c++) {
+      const thought = Array.from({ length: 20 }, (_, k) => own[(p * 3 + c + k * 7) % own.length]).join(' ');
+      samples.push({ prompt, completion: `<think>${thought}</think> 4` });
+    }
+  }
+  return samples;
+}
+
+const promptParams = { ...languageParams, target: 'same_as_prompt' };
+const stepCpu: number[] = [];
+for (let step = 0; step < WARM / 10 + STEPS; step++) {
+  const samples = trainingStep(step);
+  const started = cpuMs();
+  for (const sample of samples) await languageConsistency.score(sample, promptParams as never, ctx);
+  if (step >= WARM / 10) stepCpu.push(cpuMs() - started);
+}
+stepCpu.sort((a, b) => a - b);
+console.log(`\nlanguage-consistency, target same_as_prompt: ${PROMPTS} new prompts x ${GROUP_SIZE} completions (in-process, warm, median of ${STEPS} steps)`);
+console.log(`CPU ms per step ${fmt(percentile(stepCpu, 50), 1)}, per cell ${fmt(percentile(stepCpu, 50) / (PROMPTS * GROUP_SIZE), 3)}`);

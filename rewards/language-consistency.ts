@@ -133,7 +133,7 @@ function scoreCell(sample: Sample, params: Params): ScoreResult {
     words: rounded(counts.byLanguage),
     neutral: counts.neutral,
   };
-  if (counts.transliterated > 0) details.transliterated = Math.round(counts.transliterated);
+  if (counts.transliterated > 0) details.transliterated = counts.transliterated;
   if (words < params.min_words) return { score: 0, reason: 'too_few_words', details };
   return { score: Math.min(1, ratio / params.tau), details };
 }

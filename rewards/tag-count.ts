@@ -57,16 +57,18 @@ export const reward = defineReward<Params>({
     const needles = [`<think>${nl}`, `${nl}</think>${nl}`];
     if (params.answer_tag) needles.push(`${nl}<answer>${nl}`, `${nl}</answer>`);
     const counts = needles.map((needle) => occurrences(text, needle));
+    // Shares are scored from a copy: details report the counts as found.
+    const scored = [...counts];
     const empty: string[] = [];
     // Needles come in pairs (open, close): a pair around no word loses both shares.
     for (let i = 0; i < needles.length; i += 2) {
       if (!pairHolds(text, needles[i], needles[i + 1])) {
         empty.push(i === 0 ? 'think' : 'answer');
-        counts[i] = counts[i + 1] = 0;
+        scored[i] = scored[i + 1] = 0;
       }
     }
-    const score = counts.filter((c) => c === 1).length / needles.length;
-    const details: Record<string, unknown> = { counts: Object.fromEntries(needles.map((n) => [n, occurrences(text, n)])) };
+    const score = scored.filter((c) => c === 1).length / needles.length;
+    const details: Record<string, unknown> = { counts: Object.fromEntries(needles.map((n, i) => [n, counts[i]])) };
     if (empty.length > 0) details.empty = empty;
     return { score, details };
   },

@@ -30,7 +30,7 @@ export interface WordCounts {
   neutral: number;
   /** Non-neutral words per language label, the target's included. */
   byLanguage: Record<string, number>;
-  /** Words of English written in Cyrillic letters. */
+  /** Words of English written in Cyrillic letters: whole, as only spaced words (count 1) are. */
   transliterated: number;
   /** How the target's own script was judged: 'identifier' (eld, sentence by sentence) or 'script' alone. */
   method: 'identifier' | 'script';
@@ -81,7 +81,6 @@ export function countWords(text: string, target: Target): WordCounts {
 
 function labelOf(script: string, target: Target): string {
   if (script === target.script) return target.code; // the target's script, when eld cannot tell its languages apart
-  if (target.script === 'Japanese' && (script === 'Hiragana' || script === 'Katakana')) return 'ja';
   return scriptLabel(script);
 }
 

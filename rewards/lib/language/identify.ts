@@ -9,6 +9,7 @@
  * a fraction of eld's cost on the running text. eld was the most accurate
  * and the fastest of the identifiers compared (bench/language-detectors.ts).
  */
+import { TwoGenerationCache } from '../text/two-generation-cache.ts';
 import { IDENTIFIED_SCRIPTS } from './languages.ts';
 
 export interface Detector {
@@ -98,7 +99,7 @@ interface WordScore {
 }
 
 /** Word -> its eld scores, per script; two generations so a long run of training keeps its common words. */
-const generations = new Map<string, WordCache>();
+const generations = new Map<string, TwoGenerationCache<WordScore>>();
 const WORDS_PER_GENERATION = 20_000;
 const LETTERS = /\p{L}+/gu;
 const encoder = new TextEncoder();
@@ -117,7 +118,7 @@ export function scoreWords(words: ReadonlyArray<string | { text: string }>, scri
   for (let w = start; w < end; w++) {
     const item = words[w];
     const word = typeof item === 'string' ? item : item.text;
-    const score = cache.current.get(word) ?? remember(cache, word, languages);
+    const score = cache.get(word) ?? remember(cache, word, languages);
     const add = score.raw;
     for (let i = 0; i < add.length; i++) raw[i] += add[i];
     scores.ngrams += score.ngrams;
@@ -126,25 +127,16 @@ export function scoreWords(words: ReadonlyArray<string | { text: string }>, scri
   return scores;
 }
 
-interface WordCache {
-  current: Map<string, WordScore>;
-  previous: Map<string, WordScore>;
-}
-
-function cacheOf(script: string): WordCache {
+function cacheOf(script: string): TwoGenerationCache<WordScore> {
   let cache = generations.get(script);
-  if (!cache) generations.set(script, (cache = { current: new Map(), previous: new Map() }));
+  if (!cache) generations.set(script, (cache = new TwoGenerationCache(WORDS_PER_GENERATION)));
   return cache;
 }
 
-/** A word's scores: kept from the previous generation, or computed; each generation holds WORDS_PER_GENERATION words. */
-function remember(cache: WordCache, word: string, languages: readonly string[]): WordScore {
-  const score = cache.previous.get(word) ?? computeWordScore(word, languages);
-  if (cache.current.size >= WORDS_PER_GENERATION) {
-    cache.previous = cache.current;
-    cache.current = new Map();
-  }
-  cache.current.set(word, score);
+/** The scores of a word not remembered, computed and remembered. */
+function remember(cache: TwoGenerationCache<WordScore>, word: string, languages: readonly string[]): WordScore {
+  const score = computeWordScore(word, languages);
+  cache.set(word, score);
   return score;
 }
 

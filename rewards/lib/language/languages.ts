@@ -150,11 +150,12 @@ export function identifiable(code: string): boolean {
   return IDENTIFIED_SCRIPTS[LANGUAGE_SCRIPT[code]]?.includes(code) ?? false;
 }
 
-/** Scripts one language owns get its code; shared scripts are labelled by script ('latin', 'cyrillic'). */
+/**
+ * Scripts one language owns get its code; shared scripts are labelled by
+ * script ('latin', 'cyrillic'). Han and kana, always in unspaced runs, are
+ * labelled by their sentence (han-context.ts).
+ */
 const SCRIPT_LABEL: Record<string, string> = {
-  Han: 'zh',
-  Hiragana: 'ja',
-  Katakana: 'ja',
   Hangul: 'ko',
   Greek: 'el',
   Thai: 'th',

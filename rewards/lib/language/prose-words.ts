@@ -18,12 +18,12 @@
  *   runs (at most 3 words) of capitalised Latin words (names: Pythagoras,
  *   Isaac Newton) unless one is a common English word (Wait, So, By).
  * A word mixing lookalike scripts (a Cyrillic Т in "Тhe") is labelled
- * 'mixed'; a Latin variable carrying a Korean or Japanese particle ("n이")
- * takes the particle's script (tokenize.ts).
+ * 'mixed'; a Latin variable carrying a Korean particle ("n이") takes the
+ * particle's script (tokenize.ts).
  */
 import { normalizeText } from '../text/normalize.ts';
 import { hasKana } from '../text/unspaced.ts';
-import { hasChineseOnly } from './han-context.ts';
+import { hasChineseOnly, type HanSentence } from './han-context.ts';
 import { stripNonProse } from './strip-non-prose.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
@@ -40,13 +40,9 @@ export interface Target {
  */
 export type Word = Token;
 
-export interface Sentence {
+export interface Sentence extends HanSentence {
   words: Word[];
   neutral: number;
-  han: boolean;
-  kana: boolean;
-  hangul: boolean;
-  chineseOnly: boolean;
   /** It has Cyrillic words (which may be English in disguise: transliteration.ts). */
   cyrillic: boolean;
 }
@@ -88,9 +84,13 @@ export function proseSentences(text: string, target: Target): Sentence[] {
         out.words.push(asWord(token, script, clause));
       }
     }
+    // Every kana and Han letter is in a CJK run (tokenize.ts): those runs are all there is to read.
     if (out.han) {
-      out.kana = hasKana(sentence);
-      out.chineseOnly = hasChineseOnly(sentence);
+      for (const word of out.words) {
+        if (word.unspaced !== 'CJK') continue;
+        out.kana ||= hasKana(word.text);
+        out.chineseOnly ||= hasChineseOnly(word.text);
+      }
     }
     sentences.push(out);
   }
@@ -165,8 +165,8 @@ function judgeWord(sentence: string, tokens: Token[], i: number, target: Target)
   return script;
 }
 
+/** Han and kana are always in unspaced runs (tokenize.ts), so a spaced word's script is never part of a 'Japanese' target's. */
 function inTargetScript(script: string, target: Target): boolean {
-  if (target.script === 'Japanese') return script === 'Hiragana' || script === 'Katakana' || script === 'Han';
   return script === target.script;
 }
 

@@ -11,6 +11,7 @@
  * Nothing found is a reason (`no_target`), never a guess.
  * Synchronous, and needs loadDetector() to have resolved: see language-consistency.ts.
  */
+import { TwoGenerationCache } from '../text/two-generation-cache.ts';
 import { countUnspaced } from './count-words.ts';
 import { hanLabels } from './han-context.ts';
 import { detectorLoaded, loadDetector, scoreWords } from './identify.ts';
@@ -61,8 +62,29 @@ const PROMPT_MARGIN = 0.95;
  * Devanagari), eld's score for those words must also lead every other
  * language of the script by 5 % ("Сколько будет два плюс два?" is as
  * Ukrainian as it is Russian: no evidence). Needs loadDetector() first.
+ * Remembered per prompt, as a group's completions share their prompt. For a
+ * prompt with more than 800 characters of unspaced script, countUnspaced's
+ * sample depends on the runs counted before: the first answer is kept.
  */
 export function promptLanguage(prompt: string): string | undefined {
+  if (prompt.length > MAX_REMEMBERED_PROMPT_CHARS) {
+    if (lastLongPrompt.prompt !== prompt) lastLongPrompt = { prompt, language: readPromptLanguage(prompt) ?? '' };
+    return lastLongPrompt.language || undefined;
+  }
+  let language = promptLanguages.get(prompt);
+  if (language === undefined) promptLanguages.set(prompt, (language = readPromptLanguage(prompt) ?? ''));
+  return language || undefined;
+}
+
+/** Prompts read, two generations of this many: a worker scores a group's completions, and often several groups, in a row. */
+const PROMPTS_PER_GENERATION = 128;
+/** Longest prompt the memo holds, in characters (256 of them stay under 10 MB); a longer one is remembered only until the next. */
+const MAX_REMEMBERED_PROMPT_CHARS = 20_000;
+/** Prompt -> its language, '' for none. */
+const promptLanguages = new TwoGenerationCache<string>(PROMPTS_PER_GENERATION);
+let lastLongPrompt = { prompt: '', language: '' };
+
+function readPromptLanguage(prompt: string): string | undefined {
   const sentences = proseSentences(prompt, NO_TARGET);
   countUnspaced(sentences);
   const han = hanLabels(sentences);

@@ -1,7 +1,8 @@
 /**
- * Which Unicode script a letter is written in, from the Script property
+ * Which Unicode script a character is written in, from the Script property
  * (`\p{Script=...}`, compiled with the `v` flag at run time because the
  * project targets ES2023). Cross-script drift needs no language model.
+ * Not cached here: tokenize.ts classifies each code point once.
  */
 
 /** Scripts a chain of thought is likely to drift into; any other letter is 'Other'. */
@@ -36,18 +37,9 @@ const SCRIPTS = [
 ] as const;
 
 const scriptTests = SCRIPTS.map((name) => [name, new RegExp(String.raw`^\p{Script=${name}}$`, 'v')] as const);
-const LETTER = new RegExp(String.raw`^\p{L}$`, 'v');
 
-/** Code point -> script of the letter, '' for a non-letter (digits, marks, punctuation). Filled lazily. */
-const cache = new Map<number, string>();
-
-export function scriptOfChar(char: string): string {
-  const code = char.codePointAt(0)!;
-  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? 'Latin' : '';
-  let script = cache.get(code);
-  if (script === undefined) {
-    script = LETTER.test(char) ? (scriptTests.find(([, test]) => test.test(char))?.[0] ?? 'Other') : '';
-    cache.set(code, script);
-  }
-  return script;
+/** The script of one character (a letter or a combining mark), 'Other' when it is none of SCRIPTS. */
+export function scriptOf(char: string): string {
+  for (const [name, test] of scriptTests) if (test.test(char)) return name;
+  return 'Other';
 }

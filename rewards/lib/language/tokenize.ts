@@ -7,7 +7,7 @@
  * classified by code; others once each, by Unicode property, and remembered.
  */
 import { CJK_MARKS, CJK_SCRIPTS, SEA_SCRIPTS } from '../text/unspaced.ts';
-import { scriptOfChar } from './scripts.ts';
+import { scriptOf } from './scripts.ts';
 
 export interface Token {
   text: string;
@@ -58,7 +58,6 @@ const CJK_MARK_CODES = new Set(CJK_MARKS.map((mark) => mark.codePointAt(0)!));
 const LETTER = /^\p{L}$/u;
 const MARK_RE = /^\p{M}$/u;
 const NUMBER = /^\p{N}$/u;
-const SEA_MARK = [...SEA].map((name) => [name, new RegExp(String.raw`^\p{Script=${name}}$`, 'u')] as const);
 
 /** Classes met so far, interned; BMP code points index them through a table, the others through a map. */
 const classes: CharClass[] = [];
@@ -96,14 +95,14 @@ function classifyRare(code: number, char: string): CharClass {
   if (code === 0x2019) return JOINER;
   if (CJK_MARK_CODES.has(code)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
   if (LETTER.test(char)) {
-    const script = scriptOfChar(char);
+    const script = scriptOf(char);
     if (CJK.has(script)) return { kind: Kind.Cjk, script: 'CJK', upper: false };
     if (SEA.has(script)) return { kind: Kind.Sea, script, upper: false };
     return { kind: Kind.Letter, script, upper: char.toLowerCase() !== char };
   }
   if (MARK_RE.test(char)) {
-    const sea = SEA_MARK.find(([, test]) => test.test(char));
-    return sea ? { kind: Kind.Sea, script: sea[0], upper: false } : MARK;
+    const script = scriptOf(char);
+    return SEA.has(script) ? { kind: Kind.Sea, script, upper: false } : MARK;
   }
   return NUMBER.test(char) ? DIGIT : OTHER;
 }
@@ -169,8 +168,9 @@ const LOOKALIKES = new Set(['Latin', 'Cyrillic', 'Greek', 'mixed']);
 
 /**
  * The script of a word whose letters change script: 'mixed' between
- * lookalike scripts; otherwise the one that is not Latin, since Korean and
- * Japanese attach particles to a Latin variable ("n이", "xは").
+ * lookalike scripts; otherwise the one that is not Latin, since Korean
+ * attaches particles to a Latin variable ("n이"; a Japanese "xは" is a
+ * word and a kana run, as kana is never part of a word).
  */
 function mixedScript(a: string, b: string): string {
   if (LOOKALIKES.has(a) && LOOKALIKES.has(b)) return 'mixed';

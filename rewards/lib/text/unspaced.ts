@@ -5,6 +5,7 @@
  * locale. Only those runs go through it: the segmenter is slow per segment,
  * so a whole English text through it would cost more than the rest of a rule.
  */
+import { TwoGenerationCache } from './two-generation-cache.ts';
 
 /** Chinese and Japanese: their runs are cut into words together. */
 export const CJK_SCRIPTS = ['Han', 'Hiragana', 'Katakana'] as const;
@@ -32,40 +33,24 @@ export function segmentWords(run: string): string[] {
 
 /** Runs already counted, two generations of this many: chains of thought repeat their phrases. */
 const RUNS_PER_GENERATION = 20_000;
-let counted = new Map<string, number>();
-let previouslyCounted = new Map<string, number>();
+const counted = new TwoGenerationCache<number>(RUNS_PER_GENERATION);
 
 /** How many word-like segments a run holds: remembered, or undefined. */
 export function rememberedSegments(run: string): number | undefined {
-  const known = counted.get(run);
-  if (known !== undefined) return known;
-  const older = previouslyCounted.get(run);
-  if (older !== undefined) remember(run, older);
-  return older;
+  return counted.get(run);
 }
 
-/** How many word-like segments a run holds, without keeping them (and remembered). */
+/** How many word-like segments a run not remembered holds (ask rememberedSegments first), without keeping them; remembered. */
 export function countSegments(run: string): number {
-  const known = rememberedSegments(run);
-  if (known !== undefined) return known;
   let count = 0;
   for (const piece of segmenter.segment(run)) if (piece.isWordLike) count++;
-  remember(run, count);
-  return count;
-}
-
-function remember(run: string, count: number): void {
-  if (counted.size >= RUNS_PER_GENERATION) {
-    previouslyCounted = counted;
-    counted = new Map();
-  }
   counted.set(run, count);
+  return count;
 }
 
 /** Empties the remembered counts: what a benchmark of first-sight cost needs. */
 export function forgetSegmentCounts(): void {
-  counted = new Map();
-  previouslyCounted = new Map();
+  counted.clear();
 }
 
 export function hasKana(text: string): boolean {
