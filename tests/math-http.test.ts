@@ -44,6 +44,23 @@ it('isolates pathological answers within one batch', async () => {
   });
 });
 
+it('scores 0 for a relation whose answer side holds a term floats cannot see', async () => {
+  // Through the rule as a trainer calls it: each of these is x > 1 (or y = x) to doubles, none is to exact values.
+  const tricks = ['x + \\sin(10^{-20}) > 1', 'x - \\sin(10^{-20}) > 1', 'x + 10^{-20}\\cos(x) > 1', 'x > 1 + \\sin(10^{-20})'];
+  const groups = [
+    { reference: 'x > 1', completions: [...tricks.map((t) => `\\boxed{${t}}`), '\\boxed{2x > 2}'] },
+    { reference: 'x \\ge 1', completions: ['\\boxed{x + \\tan(10^{-30}) \\ge 1}'] },
+    { reference: 'y = x', completions: ['\\boxed{y - \\tan(10^{-30}) = x}', '\\boxed{y - x = 0}'] },
+    { reference: 'x > \\sin(1)', completions: ['\\boxed{x > \\sin 1}', '\\boxed{x - \\sin 1 > 0}'] },
+  ];
+  const { status, body } = await score(app, { rewards: [{ id: 'math-answer' }], groups });
+  expect(status, JSON.stringify(body)).toBe(200);
+  const scores = body.groups.map((g: { completions: { rewards: Record<string, { score: number | null }> }[] }) =>
+    g.completions.map((c) => c.rewards['math-answer']!.score),
+  );
+  expect(scores).toEqual([[0, 0, 0, 0, 1], [0], [0, 1], [1, 1]]);
+});
+
 it('is listed with its examples', async () => {
   const response = await app.inject({ method: 'GET', url: '/v1/rewards/math-answer' });
   expect(response.statusCode).toBe(200);

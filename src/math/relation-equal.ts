@@ -5,7 +5,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { getMath } from './mathjs.ts';
-import { evalFloat } from './evaluate.ts';
+import { evalFloat, Suspicious } from './evaluate.ts';
 import type { NumericOptions } from './expr-equal.ts';
 import { close, freeVariables, prng } from './numeric.ts';
 import { LimitError } from './limits.ts';
@@ -92,7 +92,10 @@ export function relationEqualsSet(gold: Value, answer: Value, options: NumericOp
 
 const sameKind = (a: RelOp, b: RelOp) => a === b || (a === '=' && b === 'approx') || (a === 'approx' && b === '=');
 
-/** `2x+4y-3=0` vs `y = -x/2 + 3/4`: L - R of one is a constant multiple of the other's (positive for inequalities). */
+/**
+ * `2x+4y-3=0` vs `y = -x/2 + 3/4`: L - R of one is a constant multiple of the other's (positive for inequalities).
+ * The answer's side is evaluated with the Suspicious guard: `x + \sin(10^{-20}) > 1` is `x > 1` to floats.
+ */
 function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value, { kind: 'relation' }>, options: NumericOptions): boolean {
   const { math } = getMath();
   const diff = (v: typeof g) => {
@@ -109,6 +112,7 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
   const rand = prng(0xa11);
   let ratio: number | null = null;
   let agreeing = 0;
+  let suspicious = 0;
   for (let attempt = 0; attempt < 30 && agreeing < 6; attempt++) {
     if (Date.now() > options.deadline) throw new LimitError('deadline');
     const scope = {
@@ -119,9 +123,10 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
     let a: unknown, b: unknown;
     try {
       a = evalFloat(f, scope);
-      b = evalFloat(h, scope);
+      b = evalFloat(h, { ...scope, guard: true });
     } catch (error) {
       if (error instanceof LimitError) throw error;
+      if (error instanceof Suspicious) suspicious++;
       continue;
     }
     if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) continue;
@@ -134,7 +139,8 @@ function proportional(g: Extract<Value, { kind: 'relation' }>, p: Extract<Value,
     else if (!close(r, ratio, 1e-8)) return false;
     agreeing++;
   }
-  if (ratio === null || agreeing < 3 || Math.abs(ratio) < 1e-12) return false;
+  // After a point where the answer holds a value floats cannot be trusted with, only full agreement counts (as in identity.ts).
+  if (ratio === null || agreeing < (suspicious ? 6 : 3) || Math.abs(ratio) < 1e-12) return false;
   return g.ops[0] === '=' || g.ops[0] === '!=' || g.ops[0] === 'approx' || ratio > 0;
 }
 
